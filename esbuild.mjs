@@ -1,0 +1,79 @@
+// Builds every bundle the product ships (extension, worker, CLI, webviews) into dist/, and transpiles
+// sources and tests one file each into out/ for mocha. `--production` minifies and drops source maps;
+// `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { readdirSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  external: ['vscode'],
+  // jsonc-parser's UMD main cannot be bundled; its ESM build can.
+  mainFields: ['module', 'main'],
+  define: { __VERSION__: JSON.stringify(version) },
+  logLevel: 'warning',
+};
+
+const webviewEntries = existsSync('webview')
+  ? readdirSync('webview', { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join('webview', d.name, 'main.ts')))
+      .map((d) => ({ in: join('webview', d.name, 'main.ts'), out: d.name }))
+  : [];
+
+/** Every .ts file below `dir`, for the one-file-each transpile of tests. */
+function tsFiles(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+const builds = [
+  { ...node, entryPoints: { extension: 'src/extension/activate.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+if (webviewEntries.length > 0) {
+  builds.push({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    entryPoints: webviewEntries,
+    outdir: 'dist/webview',
+    logLevel: 'warning',
+  });
+}
+if (!production) {
+  builds.push({
+    entryPoints: [...tsFiles('src'), ...tsFiles('test'), ...(existsSync('bench') ? tsFiles('bench') : [])],
+    outdir: 'out',
+    outbase: '.',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+}
+
+rmSync('dist', { recursive: true, force: true });
+if (!production) rmSync('out', { recursive: true, force: true });
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('esbuild: watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,148 @@
+// `dropout-lens lint <paths…> [--format text|json] [--config file]`: exit 0 when no finding is a
+// warning or error, 1 when one is, 2 on a usage error or an unreadable input (other files still reported).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, dirname, resolve } from 'node:path';
+import { isModelFileName } from '../core/formats/detect';
+import { decodeText } from '../core/formats/reader';
+import { LineMap, type LineColumn } from '../core/formats/text-position';
+import { parseLintConfig, type LintConfig } from '../core/lint/config';
+import { RULE_IDS } from '../core/lint/engine';
+import { lintSource, type LintResult } from '../core/lint/lint-source';
+import { nodeModelSource } from '../core/formats/node-model-source';
+import { UsageError, type CliIo } from './io';
+
+export interface JsonRange {
+  start: LineColumn;
+  end: LineColumn;
+  offset: number;
+  length: number;
+}
+
+export interface JsonFileReport {
+  file: string;
+  format: string | null;
+  findings: { rule: string; severity: string; message: string; layer: string; range?: JsonRange }[];
+  error?: string;
+}
+
+export function runLint(args: { paths: string[]; format: string; config?: string }, io: CliIo): number {
+  if (args.paths.length === 0) throw new UsageError('lint: name at least one file or folder');
+  if (!['text', 'json'].includes(args.format))
+    throw new UsageError(`lint: --format must be text or json, not "${args.format}"`);
+  const config = args.config ? loadConfig(args.config) : undefined;
+  const reports: JsonFileReport[] = [];
+  let unreadable = false;
+  for (const file of expand(args.paths, io)) {
+    let result: LintResult;
+    try {
+      result = lintSource(nodeModelSource(file), config ?? nearestConfig(file));
+    } catch (e) {
+      result = { path: file, findings: [], error: { message: `${file}: ${(e as Error).message}` } };
+    }
+    if (result.error) unreadable = true;
+    reports.push(toJson(result, file));
+  }
+  if (args.format === 'json') io.out(JSON.stringify(reports, null, 2));
+  else io.out(formatText(reports));
+  if (unreadable) return 2;
+  return reports.some((r) => r.findings.some((f) => f.severity === 'error' || f.severity === 'warning'))
+    ? 1
+    : 0;
+}
+
+/** Files named directly are always linted; folders are walked for model file names (not node_modules). */
+function expand(paths: string[], io: CliIo): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && isModelFileName(entry.name)) files.push(full);
+    }
+  };
+  for (const p of paths) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch {
+      io.err(`dropout-lens: ${p}: no such file or folder`);
+      files.push(p);
+      continue;
+    }
+    if (isDir) walk(p);
+    else files.push(p);
+  }
+  return files;
+}
+
+function loadConfig(path: string): LintConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--config ${path}: ${(e as Error).message}`);
+  }
+  const { config, problems } = parseLintConfig(value, RULE_IDS);
+  if (problems.length > 0) throw new UsageError(`--config ${path}: ${problems.join('; ')}`);
+  return config;
+}
+
+/** The `.dropoutlens.json` in the file's folder or the closest folder above it, if any. */
+function nearestConfig(file: string): LintConfig | undefined {
+  for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
+    const candidate = join(dir, '.dropoutlens.json');
+    try {
+      statSync(candidate);
+      return loadConfig(candidate);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function toJson(result: LintResult, file: string): JsonFileReport {
+  let lines: LineMap | undefined;
+  const range = (r: { offset: number; length: number }): JsonRange => {
+    lines ??= new LineMap(decodeText(readFileSync(file)));
+    return {
+      start: lines.at(r.offset),
+      end: lines.at(r.offset + r.length),
+      offset: r.offset,
+      length: r.length,
+    };
+  };
+  const textual = result.format !== 'onnx';
+  return {
+    file,
+    format: result.format ?? null,
+    findings: result.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      layer: f.layer.name,
+      ...(f.range && textual ? { range: range(f.range) } : {}),
+    })),
+    ...(result.error ? { error: result.error.message } : {}),
+  };
+}
+
+function formatText(reports: JsonFileReport[]): string {
+  const lines: string[] = [];
+  let count = 0;
+  for (const r of reports) {
+    if (r.error) lines.push(`${r.file}: error: ${r.error}`);
+    for (const f of r.findings) {
+      count++;
+      const at = f.range ? `:${f.range.start.line}:${f.range.start.column}` : '';
+      lines.push(`${r.file}${at}: ${f.severity} [${f.rule}] ${f.layer}: ${f.message}`);
+    }
+  }
+  lines.push(
+    `${count} finding${count === 1 ? '' : 's'} in ${reports.length} file${reports.length === 1 ? '' : 's'}`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,33 @@
+// Picks the reader for a file. Overlaps between readers (a model.json that is a tfjs layers model or a
+// graph model) are settled inside the readers' match functions, in the order listed here.
+import type { Graph } from '../model/ir';
+import { nnJsonReader } from './nnjson';
+import { ModelFormatError, type ModelReader, type ModelSource } from './reader';
+
+export const READERS: readonly ModelReader[] = [nnJsonReader];
+
+/** Names of files the product treats as model files when it walks a folder. */
+export function isModelFileName(name: string): boolean {
+  return (
+    name.endsWith('.nn.json') ||
+    name.endsWith('.onnx') ||
+    name === 'model.json' ||
+    name.endsWith('.model.json')
+  );
+}
+
+export function findReader(source: ModelSource): ModelReader | undefined {
+  return READERS.find((r) => r.match(source));
+}
+
+/** Opens any supported model file; throws ModelFormatError when no reader accepts it. */
+export function openModel(source: ModelSource): Graph {
+  const reader = findReader(source);
+  if (!reader) {
+    throw new ModelFormatError(
+      'unknown',
+      `${source.path}: not a model file Dropout Lens can read (ONNX, TensorFlow.js model.json or .nn.json)`,
+    );
+  }
+  return reader.open(source);
+}

@@ -1,0 +1,62 @@
+// The contract between the lint engine and the rules (one rule a file under rules/).
+import type { GraphIndex } from '../model/graph-index';
+import type { Graph, Layer, SourceRange } from '../model/ir';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+/** Replace `length` characters at `offset` with `newText` (text formats). */
+export interface TextEdit {
+  offset: number;
+  length: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Safe fixes keep the model's meaning apart from the flagged problem; only they are preferred. */
+  safe: boolean;
+  /** Edits to the model file's text, for JSON formats. */
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  layer: Layer;
+  message: string;
+}
+
+/** What a rule reports; the engine adds the rule id, final severity and resolved ranges. */
+export interface Report {
+  layer: Layer;
+  message: string;
+  /** The exact place, e.g. the `rate` value; defaults to the layer's range. */
+  range?: SourceRange;
+  related?: RelatedLocation[];
+  fixes?: Fix[];
+  /** The flagged layer does nothing (rendered faded in the editor). */
+  unnecessary?: boolean;
+}
+
+export interface Finding extends Report {
+  rule: string;
+  severity: Severity;
+}
+
+export interface RuleMeta {
+  /** Public, stable, kebab-case id from the rule catalogue. */
+  id: string;
+  severity: Severity;
+  /** One sentence: what the rule checks. */
+  docs: string;
+  fixable: boolean;
+}
+
+export interface RuleContext {
+  graph: Graph;
+  index: GraphIndex;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): Report[];
+}

@@ -1,0 +1,148 @@
+// The normalised model IR shared by every reader, the linter, the engine and the views. Nothing here
+// knows which file format a graph came from except `Graph.format` and the `origin` notes kept for
+// messages.
+
+export type ModelFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'nn-json';
+
+/** A span of a text file, in UTF-16 code units from the start (what editors and jsonc-parser use). */
+export interface SourceRange {
+  offset: number;
+  length: number;
+}
+
+/**
+ * Where a layer comes from. Text formats give the layer's JSON range and the ranges of its properties
+ * (so a finding on `rate` points at the value); ONNX gives the node's index and name.
+ */
+export interface SourceLocation {
+  range?: SourceRange;
+  properties?: Record<string, SourceRange>;
+  nodeIndex?: number;
+  nodeName?: string;
+}
+
+/** A dimension is a size, a symbolic name ("batch", "N") or unknown (null). */
+export type Dim = number | string | null;
+export type Shape = Dim[];
+
+export type ActivationKind =
+  | 'linear'
+  | 'relu'
+  | 'relu6'
+  | 'leaky-relu'
+  | 'elu'
+  | 'selu'
+  | 'gelu'
+  | 'tanh'
+  | 'sigmoid'
+  | 'hard-sigmoid'
+  | 'softmax'
+  | 'log-softmax'
+  | 'softplus'
+  | 'softsign'
+  | 'swish'
+  | 'mish';
+
+export type LayerOp =
+  | 'input'
+  | 'dense'
+  | 'conv'
+  | 'pool'
+  | 'flatten'
+  | 'reshape'
+  | 'identity'
+  | 'batchnorm'
+  | 'layernorm'
+  | 'activation'
+  | 'softmax'
+  | 'add'
+  | 'concat'
+  | 'rnn'
+  | 'embedding'
+  | 'attention'
+  | 'dropout'
+  | 'gaussian-noise'
+  | 'constant'
+  | 'unknown';
+
+export type DropoutVariant = 'standard' | 'spatial' | 'alpha' | 'gaussian' | 'dropconnect' | 'variational';
+
+/**
+ * Every dropout-family layer is described by one of these. `rate` is always the probability of
+ * dropping; a format that stores a keep probability is converted when read, and `origin.keepProbability`
+ * records that it was.
+ */
+export interface DropoutSpec {
+  variant: DropoutVariant;
+  /** Probability of dropping. NaN when the file's value is missing-but-required or not a number. */
+  rate: number;
+  /** The value exactly as the file holds it, when that is not a finite number (a string, null, ...). */
+  rawRate?: unknown;
+  /** Keras-style noise shape: 1 marks an axis that shares one mask value (null = the input's size). */
+  noiseShape?: (number | null)[];
+  /** inverted: scale kept units by 1/(1-rate) in training; inference-scale: multiply by (1-rate) at inference. */
+  scaling: 'inverted' | 'inference-scale';
+  /** train-only: identity at inference (the normal case); always / inference-active: random at inference too. */
+  mode: 'train-only' | 'always' | 'inference-active';
+  origin: DropoutOrigin;
+}
+
+export interface DropoutOrigin {
+  /** The file's own name for the op or class ("Dropout", "SpatialDropout2D", "dropout" ...). */
+  op: string;
+  /** Where the rate came from: an attribute, an initializer, a Constant node, a graph input, a default. */
+  rateSource?: 'attribute' | 'property' | 'initializer' | 'constant' | 'graph-input' | 'default';
+  /** Where an ONNX training_mode came from, when it is an input. */
+  trainingModeSource?: 'initializer' | 'constant' | 'graph-input' | 'default';
+  /** The file stored a keep probability that was converted to a rate. */
+  keepProbability?: boolean;
+  /** For recurrent dropout: which of the RNN's properties ("dropout", "recurrent_dropout"). */
+  property?: string;
+  /** ONNX: the op set version the node was read under. */
+  opsetVersion?: number;
+}
+
+export interface Layer {
+  /** Unique within the graph. */
+  id: string;
+  /** The name the user sees (ONNX node name, Keras layer name, .nn.json name or "layers[3]"). */
+  name: string;
+  op: LayerOp;
+  /** The op exactly as the file names it ("Gemm", "Dense", "dense", "_FusedMatMul"). */
+  originalOp: string;
+  /** For op 'activation', the kind; for dense/conv, a fused activation applied to the output. */
+  activation?: ActivationKind;
+  /** Ids of the layers whose outputs this layer reads, in input order. */
+  inputs: string[];
+  /** Normalised attributes (units, kernelSize, strides, axis, ...) plus anything else the file had. */
+  attributes: Record<string, unknown>;
+  outputShape?: Shape;
+  /** Number of trainable + non-trainable parameters this layer owns. */
+  params: number;
+  dropout?: DropoutSpec;
+  /**
+   * Dropout-family behaviour that lives inside another layer (an RNN's `dropout` and
+   * `recurrent_dropout`): the layer's own op stays e.g. 'rnn'.
+   */
+  innerDropout?: DropoutSpec[];
+  source: SourceLocation;
+}
+
+export interface TensorInfo {
+  name: string;
+  shape?: Shape;
+  dtype?: string;
+  /** The layer that produces it (outputs) or consumes it first (inputs), when known. */
+  layerId?: string;
+}
+
+export interface Graph {
+  format: ModelFormat;
+  name: string;
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+  /** Layers in a topological order. */
+  layers: Layer[];
+  /** Free-form facts about the file: producer, opset, tfjs version, marked-as-MC, training spec ... */
+  meta: Record<string, unknown>;
+}

@@ -1,0 +1,32 @@
+// Extension entry point. activate() only registers listeners and commands: no file is parsed and no
+// engine work starts until a model file is open or a command runs.
+import * as vscode from 'vscode';
+import { ModelDiagnostics } from './diagnostics';
+import { LintConfigSource } from './lint-config';
+import { lintWorkspaceCommand } from './lint-workspace';
+import { WorkerHost } from './worker-host';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Dropout Lens', { log: true });
+  const config = new LintConfigSource(log);
+  const diagnostics = new ModelDiagnostics(context.extensionUri, config, log);
+  const worker = new WorkerHost(context.extensionPath, log);
+  context.subscriptions.push(
+    log,
+    config,
+    diagnostics,
+    worker,
+    vscode.workspace.onDidOpenTextDocument((d) => diagnostics.schedule(d, true)),
+    vscode.workspace.onDidChangeTextDocument((e) => diagnostics.schedule(e.document)),
+    vscode.workspace.onDidCloseTextDocument((d) => diagnostics.clear(d)),
+    config.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true))),
+    vscode.commands.registerCommand(
+      'dropoutLens.lintWorkspace',
+      lintWorkspaceCommand(worker, diagnostics, config),
+    ),
+  );
+  // Documents already open when the extension starts are linted once activation has returned.
+  setTimeout(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true)), 0);
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,51 @@
+// Messages between the extension host and the engine worker. The only contract the two sides share:
+// each job kind names its request, its progress events and its result.
+import type { LintConfig } from '../core/lint/config';
+import type { Fix, Severity } from '../core/lint/rule';
+import type { LineColumn } from '../core/formats/text-position';
+
+export interface WireRange {
+  offset: number;
+  length: number;
+  start: LineColumn;
+  end: LineColumn;
+}
+
+/** A finding as plain data: layers by name, ranges with line/column so no text is needed to place it. */
+export interface WireFinding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  layer: string;
+  range?: WireRange;
+  related: { layer: string; message: string; range?: WireRange }[];
+  fixes: Fix[];
+  unnecessary: boolean;
+}
+
+export interface WireLintResult {
+  path: string;
+  format?: string;
+  findings: WireFinding[];
+  error?: { message: string; range?: WireRange };
+}
+
+export interface Jobs {
+  lint: {
+    request: { files: string[]; config: LintConfig };
+    progress: { done: number; total: number; result: WireLintResult };
+    result: { files: number; findings: number; errors: number };
+  };
+}
+
+export type JobKind = keyof Jobs;
+
+export type ToWorker =
+  | { type: 'start'; jobId: number; kind: JobKind; request: Jobs[JobKind]['request'] }
+  | { type: 'cancel'; jobId: number };
+
+export type FromWorker =
+  | { type: 'progress'; jobId: number; progress: Jobs[JobKind]['progress'] }
+  | { type: 'done'; jobId: number; result: Jobs[JobKind]['result'] }
+  | { type: 'cancelled'; jobId: number }
+  | { type: 'error'; jobId: number; message: string };

@@ -1,0 +1,18 @@
+// Job handlers by kind. Each checks `isCancelled` between units of work and yields to the event loop
+// so a cancel message is seen promptly.
+import type { JobKind, Jobs } from '../protocol/worker-messages';
+import { lintFiles } from './lint-job';
+
+export interface JobContext {
+  isCancelled(): boolean;
+  progress(progress: Jobs[JobKind]['progress']): void;
+}
+
+type Handler<K extends JobKind> = (
+  request: Jobs[K]['request'],
+  context: JobContext,
+) => Promise<Jobs[K]['result']>;
+
+export const JOB_HANDLERS: { [K in JobKind]: Handler<K> } = {
+  lint: lintFiles,
+};
