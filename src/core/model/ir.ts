@@ -100,6 +100,12 @@ export interface DropoutOrigin {
   property?: string;
   /** ONNX: the op set version the node was read under. */
   opsetVersion?: number;
+  /** ONNX Dropout-1/-6: the `is_test` attribute, or null when the node has none. */
+  isTest?: number | null;
+  /** ONNX: the optional `mask` output is read by another node. */
+  maskConsumed?: boolean;
+  /** TF graph models: the ops of a detected RandomUniform → GreaterEqual → Cast/Select → Mul subgraph. */
+  subgraphNodes?: string[];
 }
 
 export interface Layer {
