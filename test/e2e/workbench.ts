@@ -1,0 +1,85 @@
+// Drives a real VS Code workbench (code-server + headless Chromium) as a user: keyboard and mouse only.
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+const ROOT = resolve(__dirname, '../../..');
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface Workbench {
+  page: Page;
+  workspace: string;
+  close(): Promise<void>;
+}
+
+// The launcher is an ES module shared with the integration runner.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const importEsm = new Function('p', 'return import(p)') as (p: string) => Promise<Record<string, unknown>>;
+
+export async function openWorkbench(settings: Record<string, unknown> = {}): Promise<Workbench> {
+  const vsix = process.env.DROPOUT_LENS_VSIX;
+  if (!vsix) throw new Error('DROPOUT_LENS_VSIX is not set: run the e2e tests through `npm run test:e2e`');
+  const launcher = await importEsm(join(ROOT, 'test/support/code-server.mjs'));
+  const startCodeServer = launcher.startCodeServer as (o: object) => Promise<Server>;
+  const launchChromium = launcher.launchChromium as () => Promise<Browser>;
+  const workspace = mkdtempSync(join(tmpdir(), 'dropout-lens-e2e-'));
+  cpSync(join(ROOT, 'samples'), workspace, { recursive: true });
+  const server = await startCodeServer({ workspace, extensions: [vsix], settings });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  return {
+    page,
+    workspace,
+    close: async () => {
+      await browser.close();
+      await server.stop();
+      rmSync(workspace, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function quickOpen(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: fileName }).first().waitFor();
+}
+
+export async function showProblems(page: Page): Promise<void> {
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').waitFor();
+}
+
+export function problemRows(page: Page, text: string) {
+  return page.locator('.markers-panel .monaco-list-row', { hasText: text });
+}
+
+/** Moves the cursor with Quick Open's go-to-line mode (Ctrl+P, ":line:column"). */
+export async function goTo(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line}:${column}`);
+  // Enter acts only once the picker has read the text and offers the position.
+  await page.locator('.quick-input-widget', { hasText: `character ${column}` }).waitFor();
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+
+/** Resolves with the file's Dropout Lens diagnostics once `accept` holds for them (or rejects after `ms`). */
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (d: vscode.Diagnostic[]) => boolean,
+  ms = 15_000,
+): Promise<vscode.Diagnostic[]> {
+  const current = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Dropout Lens');
+  return new Promise((resolve, reject) => {
+    if (accept(current())) return resolve(current());
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(
+        new Error(
+          `diagnostics for ${uri.path} never matched; last: ${JSON.stringify(current().map((d) => d.message))}`,
+        ),
+      );
+    }, ms);
+    const listener = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
+      const diagnostics = current();
+      if (accept(diagnostics)) {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve(diagnostics);
+      }
+    });
+  });
+}
+
+export function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the integration tests need a workspace folder');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+export function ruleOf(d: vscode.Diagnostic): string | undefined {
+  return typeof d.code === 'object'
+    ? String(d.code.value)
+    : d.code === undefined
+      ? undefined
+      : String(d.code);
+}

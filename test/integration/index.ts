@@ -1,0 +1,20 @@
+// Entry point VS Code calls in the extension host (extensionTestsPath): runs every *.test.js beside it.
+import Mocha from 'mocha';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { format } from 'node:util';
+
+export function run(): Promise<void> {
+  // The extension host forwards console.log to the browser without applying format strings: format here.
+  const log = console.log;
+  Mocha.reporters.Base.consoleLog = (...args: unknown[]) => log(format(...args));
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
+  for (const file of readdirSync(__dirname).sort()) {
+    if (file.endsWith('.test.js')) mocha.addFile(join(__dirname, file));
+  }
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) =>
+      failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve(),
+    );
+  });
+}
