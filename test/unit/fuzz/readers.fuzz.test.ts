@@ -83,7 +83,7 @@ for (const target of TARGETS) {
         for (const token of [deep('[', ']'), deep('{"a":', '}'), '['.repeat(10_000)]) {
           checkRead(target.reader, firstPath, utf8(token));
           for (const s of seeds.filter((x) => x.json !== undefined))
-            checkRead(target.reader, s.path, utf8(replaceAtEveryTop(s.json, token)));
+            checkRead(target.reader, s.path, utf8(withFirstValue(s.json, token)));
         }
       });
     }
@@ -91,7 +91,7 @@ for (const target of TARGETS) {
 }
 
 /** The seed with its first property's value replaced by `token`. */
-function replaceAtEveryTop(json: unknown, token: string): string {
+function withFirstValue(json: unknown, token: string): string {
   const key = Object.keys(json as object)[0] as string;
   return JSON.stringify({ ...(json as object), [key]: '\u0001' }).replace('"\\u0001"', () => token);
 }
