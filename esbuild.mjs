@@ -2,7 +2,7 @@
 // sources and tests one file each into out/ for mocha. `--production` minifies and drops source maps;
 // `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync, rmSync } from 'node:fs';
+import { readdirSync, existsSync, rmSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 
@@ -70,7 +70,11 @@ if (!production) {
 }
 
 rmSync('dist', { recursive: true, force: true });
-if (!production) rmSync('out', { recursive: true, force: true });
+if (!production) {
+  rmSync('out', { recursive: true, force: true });
+  // The out/ transpile does not bundle: JSON that sources import must sit at the same relative place.
+  cpSync('media/nn.schema.json', 'out/media/nn.schema.json');
+}
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('esbuild: watching for changes');

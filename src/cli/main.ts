@@ -1,5 +1,6 @@
 // The `dropout-lens` command line. Subcommands live in their own files; this one parses and dispatches.
 import { parseArgs } from 'node:util';
+import { runInspect } from './inspect-command';
 import { runLint } from './lint-command';
 import { UsageError, type CliIo } from './io';
 
@@ -9,6 +10,9 @@ Commands:
   lint <paths…> [--format text|json] [--config file]
       Lint the dropout in model files (.onnx, TensorFlow.js model.json, .nn.json); folders are walked.
       Exit 0: no warning or error. 1: at least one. 2: usage error or unreadable input.
+  inspect <file> [--format text|json]
+      Show a model's layers with output shapes, parameter counts and dropout.
+      Exit 0, or 2 on a usage error or an unreadable file.
 
 Options:
   -h, --help     show this help
@@ -35,6 +39,14 @@ export function main(argv: string[], io: CliIo): number {
         { paths: positionals, format: values.format, ...(values.config ? { config: values.config } : {}) },
         io,
       );
+    }
+    if (command === 'inspect') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { format: { type: 'string', default: 'text' } },
+      });
+      return runInspect({ paths: positionals, format: values.format }, io);
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {

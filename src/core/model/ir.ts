@@ -84,7 +84,19 @@ export interface DropoutSpec {
   scaling: 'inverted' | 'inference-scale';
   /** train-only: identity at inference (the normal case); always / inference-active: random at inference too. */
   mode: 'train-only' | 'always' | 'inference-active';
+  /** When the layer is active during training; absent means every epoch. */
+  schedule?: DropoutSchedule;
   origin: DropoutOrigin;
+}
+
+/**
+ * Dropout on for every epoch (constant), only before `epoch` (early dropout, against underfitting) or only
+ * from `epoch` on (late dropout, against overfitting): Liu et al., ICML 2023.
+ */
+export interface DropoutSchedule {
+  kind: 'constant' | 'early' | 'late';
+  /** 0-based epoch at which early dropout stops or late dropout starts. */
+  epoch?: number;
 }
 
 export interface DropoutOrigin {

@@ -53,13 +53,13 @@ describe('.nn.json reader', () => {
 
   for (const [what, bad, message] of [
     ['truncated JSON', text.slice(0, 60), /invalid JSON/],
-    ['a wrong format marker', text.replace('dropout-lens/nn', 'keras'), /"format" must be/],
+    ['a wrong format marker', text.replace('dropout-lens/nn', 'keras'), /format: must be "dropout-lens\/nn"/],
     [
       'an unknown layer type',
       text.replace('"dense", "units": 128', '"densse", "units": 128'),
-      /unknown layer type "densse"/,
+      /layers\[0\]\.type: "densse" is not one of "dense", "conv2d"/,
     ],
-    ['a missing units', text.replace('"units": 128, ', ''), /"units" must be a positive integer/],
+    ['a missing units', text.replace('"units": 128, ', ''), /layers\[0\]: missing required property "units"/],
   ] as const) {
     it(`rejects ${what} with a located error`, () => {
       assert.throws(

@@ -1,0 +1,153 @@
+// `dropout-lens inspect <file> [--format json|text]`: the layers of any model file the product reads, with
+// output shapes, parameter counts and dropout. Exit 0, or 2 on a usage error or an unreadable file.
+import { openModel } from '../core/formats/detect';
+import { nodeModelSource } from '../core/formats/node-model-source';
+import { ModelFormatError } from '../core/formats/reader';
+import type { DropoutSpec, Graph, Layer, Shape, TensorInfo } from '../core/model/ir';
+import { UsageError, type CliIo } from './io';
+
+export interface InspectDropout {
+  variant: DropoutSpec['variant'];
+  /** Probability of dropping; null when the file's value is not a number (see rawRate). */
+  rate: number | null;
+  rawRate?: unknown;
+  scaling: DropoutSpec['scaling'];
+  mode: DropoutSpec['mode'];
+  noiseShape?: (number | null)[];
+  schedule?: DropoutSpec['schedule'];
+}
+
+export interface InspectReport {
+  format: string;
+  name: string;
+  inputs: { name: string; shape: Shape | null; dtype?: string }[];
+  outputs: { name: string; shape: Shape | null; dtype?: string }[];
+  params: number;
+  layers: {
+    name: string;
+    op: string;
+    outputShape: Shape | null;
+    params: number;
+    dropout?: InspectDropout;
+    /** Dropout that lives inside the layer (DropConnect, an RNN's dropout / recurrent_dropout). */
+    innerDropout?: (InspectDropout & { property?: string })[];
+  }[];
+}
+
+export function runInspect(args: { paths: string[]; format: string }, io: CliIo): number {
+  if (args.paths.length !== 1) throw new UsageError('inspect: name exactly one model file');
+  if (!['text', 'json'].includes(args.format))
+    throw new UsageError(`inspect: --format must be text or json, not "${args.format}"`);
+  const file = args.paths[0] as string;
+  let graph: Graph;
+  try {
+    graph = openModel(nodeModelSource(file));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (!(e instanceof ModelFormatError) && code === undefined) throw e;
+    // File-system errors carry a code (ENOENT, EISDIR, EACCES ...); format errors name the place.
+    const message = e instanceof ModelFormatError ? e.message : `${file}: ${(e as Error).message}`;
+    io.err(`dropout-lens: cannot read ${message}`);
+    return 2;
+  }
+  const report = inspectGraph(graph);
+  io.out(args.format === 'json' ? JSON.stringify(report, null, 2) : formatText(report));
+  return 0;
+}
+
+export function inspectGraph(graph: Graph): InspectReport {
+  const tensor = (t: TensorInfo) => ({
+    name: t.name,
+    shape: t.shape ?? null,
+    ...(t.dtype ? { dtype: t.dtype } : {}),
+  });
+  const layers = graph.layers.filter((l) => l.op !== 'input');
+  return {
+    format: graph.format,
+    name: graph.name,
+    inputs: graph.inputs.map(tensor),
+    outputs: graph.outputs.map(tensor),
+    params: layers.reduce((n, l) => n + l.params, 0),
+    layers: layers.map((l) => ({
+      name: l.name,
+      op: opLabel(l),
+      outputShape: l.outputShape ?? null,
+      params: l.params,
+      ...(l.dropout ? { dropout: dropout(l.dropout) } : {}),
+      ...(l.innerDropout?.length
+        ? {
+            innerDropout: l.innerDropout.map((d) => ({
+              ...dropout(d),
+              ...(d.origin.property ? { property: d.origin.property } : {}),
+            })),
+          }
+        : {}),
+    })),
+  };
+}
+
+/** The normalised op as DESIGN.md writes it: dense, activation(relu), unknown(MyOp) ... */
+function opLabel(layer: Layer): string {
+  if (layer.op === 'activation' && layer.activation) return `activation(${layer.activation})`;
+  if (layer.op === 'unknown') return `unknown(${layer.originalOp})`;
+  return layer.op;
+}
+
+function dropout(d: DropoutSpec): InspectDropout {
+  return {
+    variant: d.variant,
+    rate: Number.isFinite(d.rate) ? d.rate : null,
+    ...(d.rawRate !== undefined ? { rawRate: d.rawRate } : {}),
+    scaling: d.scaling,
+    mode: d.mode,
+    ...(d.noiseShape ? { noiseShape: d.noiseShape } : {}),
+    ...(d.schedule ? { schedule: d.schedule } : {}),
+  };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const shapeText = (s: Shape | null) =>
+  s ? `[${s.map((d) => (d === null ? '?' : String(d))).join(', ')}]` : '?';
+
+function dropoutText(d: InspectDropout): string {
+  const rate = d.rate === null ? `rate ${JSON.stringify(d.rawRate) ?? '?'}` : `rate ${d.rate}`;
+  const notes = [
+    d.scaling === 'inference-scale' ? 'inference-scale' : '',
+    d.mode !== 'train-only' ? d.mode : '',
+    d.schedule && d.schedule.kind !== 'constant' ? `${d.schedule.kind} @ epoch ${d.schedule.epoch}` : '',
+  ].filter(Boolean);
+  return [`${d.variant} ${rate}`, ...notes].join(', ');
+}
+
+function formatText(r: InspectReport): string {
+  const rows = r.layers.map((l) => [
+    l.name,
+    l.op,
+    shapeText(l.outputShape),
+    count(l.params),
+    [l.dropout, ...(l.innerDropout ?? [])]
+      .filter((d) => d !== undefined)
+      .map(dropoutText)
+      .join('; '),
+  ]);
+  const header = ['layer', 'op', 'output shape', 'params', 'dropout'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  // Params are right-aligned so the digits line up.
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 3 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
+  const tensors = (ts: InspectReport['inputs']) =>
+    ts.map((t) => `${t.name} ${shapeText(t.shape)}`).join(', ');
+  return [
+    `${r.name} (${r.format})`,
+    `inputs:  ${tensors(r.inputs)}`,
+    `outputs: ${tensors(r.outputs)}`,
+    '',
+    line(header),
+    ...rows.map(line),
+    '',
+    `total params: ${count(r.params)}`,
+  ].join('\n');
+}

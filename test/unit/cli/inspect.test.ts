@@ -1,0 +1,116 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli/main';
+import type { InspectReport } from '../../../src/cli/inspect-command';
+
+function run(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(argv, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
+  return { code, out, err };
+}
+
+describe('dropout-lens inspect', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'inspect-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports samples/digits-mlp.nn.json as JSON with Keras parameter counts', () => {
+    const { code, out, err } = run('inspect', 'samples/digits-mlp.nn.json', '--format', 'json');
+    assert.equal(code, 0);
+    assert.equal(err, '');
+    const report = JSON.parse(out) as InspectReport;
+    // Dense 64→128, 128→64, 64→10: in * units + units each.
+    const dense = [64 * 128 + 128, 128 * 64 + 64, 64 * 10 + 10];
+    assert.deepEqual(
+      { format: report.format, name: report.name, params: report.params },
+      { format: 'nn-json', name: 'digits-mlp', params: dense[0]! + dense[1]! + dense[2]! },
+    );
+    assert.deepEqual(report.inputs, [{ name: 'input', shape: [null, 64], dtype: 'float32' }]);
+    assert.deepEqual(report.outputs, [{ name: 'output', shape: [null, 10], dtype: 'float32' }]);
+    assert.deepEqual(
+      report.layers.map((l) => [l.op, l.outputShape, l.params, l.dropout?.rate]),
+      [
+        ['dense', [null, 128], dense[0], undefined],
+        ['dropout', [null, 128], 0, 0.5],
+        ['dense', [null, 64], dense[1], undefined],
+        ['dropout', [null, 64], 0, 0.3],
+        ['dense', [null, 10], dense[2], undefined],
+      ],
+    );
+    assert.deepEqual(report.layers[1]?.dropout, {
+      variant: 'standard',
+      rate: 0.5,
+      scaling: 'inverted',
+      mode: 'train-only',
+    });
+  });
+
+  it('prints a table with aligned parameter counts and the total', () => {
+    const { code, out } = run('inspect', 'samples/digits-mlp.nn.json');
+    assert.equal(code, 0);
+    const lines = out.trimEnd().split('\n');
+    assert.equal(lines[0], 'digits-mlp (nn-json)');
+    assert.equal(lines[1], 'inputs:  input [?, 64]');
+    assert.match(out, /^layer +op +output shape +params +dropout$/m);
+    assert.match(out, /^layers\[0\] \(dense\) +dense +\[\?, 128\] +8,320$/m);
+    assert.match(out, /^layers\[1\] \(dropout\) +dropout +\[\?, 128\] +0 +standard rate 0\.5$/m);
+    assert.equal(lines[lines.length - 1], 'total params: 17,226');
+  });
+
+  it('shows schedules, MC dropout, DropConnect and unreadable rates', () => {
+    const file = join(dir, 'noisy.nn.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'dropout-lens/nn',
+        version: 1,
+        input: { shape: [4] },
+        layers: [
+          { type: 'dense', units: 3, dropconnect: 0.2 },
+          { type: 'dropout', rate: 0.1, mcDropout: true, schedule: { type: 'early', epoch: 5 } },
+          { type: 'alpha-dropout', rate: 'high' },
+        ],
+      }),
+    );
+    const text = run('inspect', file).out;
+    assert.match(text, /dropconnect rate 0\.2$/m);
+    assert.match(text, /standard rate 0\.1, always, early @ epoch 5$/m);
+    assert.match(text, /alpha rate "high"$/m);
+    const json = JSON.parse(run('inspect', file, '--format=json').out) as InspectReport;
+    assert.deepEqual(json.layers[0]?.innerDropout, [
+      { variant: 'dropconnect', rate: 0.2, scaling: 'inverted', mode: 'train-only', property: 'dropconnect' },
+    ]);
+    assert.deepEqual([json.layers[2]?.dropout?.rate, json.layers[2]?.dropout?.rawRate], [null, 'high']);
+  });
+
+  it('exits 2 with the place of the problem for a file it cannot read', () => {
+    const bad = join(dir, 'bad.nn.json');
+    writeFileSync(
+      bad,
+      '{\n  "format": "dropout-lens/nn",\n  "version": 2,\n  "input": { "shape": [2] },\n  "layers": [{ "type": "flatten" }]\n}',
+    );
+    const broken = run('inspect', bad);
+    assert.equal(broken.code, 2);
+    assert.equal(broken.out, '');
+    assert.match(broken.err, /^dropout-lens: cannot read .*bad\.nn\.json:3:14: version: must be 1, not 2$/m);
+    const missing = run('inspect', join(dir, 'missing.nn.json'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot read .*missing\.nn\.json: ENOENT/);
+  });
+
+  it('exits 2 on usage errors', () => {
+    for (const argv of [
+      ['inspect'],
+      ['inspect', 'a', 'b'],
+      ['inspect', 'a', '--format', 'xml'],
+      ['inspect', '--nope', 'a'],
+    ]) {
+      const { code, err } = run(...argv);
+      assert.equal(code, 2, argv.join(' '));
+      assert.match(err, /Run "dropout-lens --help" for usage/);
+    }
+  });
+});

@@ -1,0 +1,97 @@
+// Fuzzes every reader with its seeds: truncations, byte flips, random JSON, hostile values in place of
+// real ones (NaN, strings, huge sizes, 20,000-level nesting). FUZZ_RUNS scales the number of cases.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as fc from 'fast-check';
+import { nnJsonReader } from '../../../src/core/formats/nnjson';
+import {
+  RUNS,
+  checkRead,
+  hostileTokens,
+  loadSeeds,
+  replacedValue,
+  utf8,
+  type FuzzTarget,
+} from './fuzz-support';
+
+const samples = (suffix: string) =>
+  readdirSync('samples')
+    .filter((f) => f.endsWith(suffix))
+    .map((f) => join('samples', f));
+
+/** One line per format. */
+const TARGETS: FuzzTarget[] = [{ reader: nnJsonReader, seeds: samples('.nn.json') }];
+
+for (const target of TARGETS) {
+  describe(`fuzz: ${target.reader.format} reader (${RUNS} runs per property)`, () => {
+    const seeds = loadSeeds(target);
+    const seed = fc.constantFrom(...seeds);
+    const params = { numRuns: RUNS, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined };
+    const firstPath = (seeds[0] as { path: string }).path;
+
+    it('has seeds that open', () => {
+      for (const s of seeds) checkRead(target.reader, s.path, s.bytes);
+    });
+
+    it('survives truncation at any byte', () => {
+      fc.assert(
+        fc.property(seed, fc.nat(), (s, n) =>
+          checkRead(target.reader, s.path, s.bytes.subarray(0, n % (s.bytes.length + 1))),
+        ),
+        params,
+      );
+    });
+
+    it('survives random byte flips', () => {
+      const flips = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+        minLength: 1,
+        maxLength: 8,
+      });
+      fc.assert(
+        fc.property(seed, flips, (s, changes) => {
+          const bytes = s.bytes.slice();
+          for (const [at, value] of changes) bytes[at % bytes.length] = value;
+          checkRead(target.reader, s.path, bytes);
+        }),
+        params,
+      );
+    });
+
+    it('survives random JSON documents', () => {
+      const documents = fc.oneof(
+        fc.json(),
+        fc.anything().map((v) => JSON.stringify(v) ?? 'undefined'),
+      );
+      fc.assert(
+        fc.property(documents, (text) => checkRead(target.reader, firstPath, utf8(text))),
+        params,
+      );
+    });
+
+    if (seeds.some((s) => s.json !== undefined)) {
+      it('survives hostile values in place of real ones (NaN, strings, huge sizes, deep nesting)', () => {
+        fc.assert(
+          fc.property(replacedValue(seeds, hostileTokens), fc.constantFrom(...seeds), (text, s) =>
+            checkRead(target.reader, s.path, utf8(text)),
+          ),
+          params,
+        );
+      });
+
+      it('survives 10,000 levels of nesting anywhere', () => {
+        const deep = (open: string, close: string) => open.repeat(10_000) + close.repeat(10_000);
+        for (const token of [deep('[', ']'), deep('{"a":', '}'), '['.repeat(10_000)]) {
+          checkRead(target.reader, firstPath, utf8(token));
+          for (const s of seeds.filter((x) => x.json !== undefined))
+            checkRead(target.reader, s.path, utf8(withFirstValue(s.json, token)));
+        }
+      });
+    }
+  });
+}
+
+/** The seed with its first property's value replaced by `token`. */
+function withFirstValue(json: unknown, token: string): string {
+  const key = Object.keys(json as object)[0] as string;
+  return JSON.stringify({ ...(json as object), [key]: '\u0001' }).replace('"\\u0001"', () => token);
+}
