@@ -19,7 +19,6 @@ export interface Workbench {
 }
 
 // The launcher is an ES module shared with the integration runner.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const importEsm = new Function('p', 'return import(p)') as (p: string) => Promise<Record<string, unknown>>;
 
 export async function openWorkbench(settings: Record<string, unknown> = {}): Promise<Workbench> {

@@ -19,7 +19,7 @@ cpSync(join(ROOT, 'samples'), workspace, { recursive: true });
 
 const server = await startCodeServer({ workspace });
 const browser = await launchChromium();
-let exitCode = 1;
+let exitCode;
 try {
   const page = await browser.newPage();
   const finished = new Promise((resolve) =>
