@@ -1,7 +1,7 @@
 // keep-prob-confusion: a dropout rate of 0.8 or more is almost always a keep probability written where
 // the drop probability belongs (TF1's keep_prob became TF2's rate = 1 - keep_prob; papers use p for both).
 import type { DropoutSpec, Layer } from '../../model/ir';
-import { setRateFix } from '../fixes';
+import { combineFixes, setPropertyFix, setRateFix } from '../fixes';
 import { formatRate } from '../format-number';
 import { rateRange } from '../predicates';
 import type { Report, Rule, RuleContext } from '../rule';
@@ -27,9 +27,9 @@ export const keepProbConfusion: Rule = {
       const keepNamed = [layer.name, spec.origin.op, ...(spec.origin.subgraphNodes ?? [])].some((n) =>
         KEEP_NAME.test(n),
       );
-      if (highRate) reports.push(report(layer, spec, highRateWhy(rate, converted)));
+      if (highRate) reports.push(report(layer, spec, highRateWhy(rate, converted), false));
       // A keep_prob-named value the reader took as a rate: it is probably the keep probability.
-      else if (keepNamed && !converted) reports.push(report(layer, spec, keepNamedWhy(layer, rate)));
+      else if (keepNamed && !converted) reports.push(report(layer, spec, keepNamedWhy(layer, rate), true));
     }
     return reports;
   },
@@ -46,7 +46,7 @@ function keepNamedWhy(layer: Layer, rate: number): string {
   return `'${layer.name}' is named like a TF1 keep_prob, but its value was read as the drop rate ${formatRate(rate)}`;
 }
 
-function report(layer: Layer, spec: DropoutSpec, why: string): Report {
+function report(layer: Layer, spec: DropoutSpec, why: string, rename: boolean): Report {
   const rate = spec.rate;
   const meant = 1 - rate;
   const message =
@@ -54,6 +54,16 @@ function report(layer: Layer, spec: DropoutSpec, why: string): Report {
     `If you meant to keep ${Math.round(rate * 100)}% of the units, set the rate to ${formatRate(meant)}.`;
   const range = rateRange(layer, spec);
   const title = `Set rate to ${formatRate(meant)} (1 − ${formatRate(rate)})`;
-  const fix = setRateFix(layer, spec, meant, title);
+  let fix = setRateFix(layer, spec, meant, title);
+  // Once the value is a rate, a keep_prob name would mislead the next reader (and this rule): rename it.
+  if (rename && KEEP_NAME.test(layer.name) && layer.source.properties?.name) {
+    const name = layer.name.replace(KEEP_NAME, 'drop_rate');
+    fix = combineFixes(
+      `${title} and rename to '${name}'`,
+      false,
+      fix,
+      setPropertyFix(layer, 'name', name, ''),
+    );
+  }
   return { layer, message, ...(range ? { range } : {}), fixes: fix.edits.length > 0 ? [fix] : [] };
 }
