@@ -57,8 +57,10 @@ function isConvLike(layer: Layer): boolean {
 /** True for attention and residual dropout: next to an attention layer, or feeding a residual Add of a transformer. */
 export function isAttentionDropout(graph: Graph, index: GraphIndex, layer: Layer): boolean {
   if (!graph.layers.some((l) => l.op === 'attention')) return false;
-  const around = [...index.previous(layer), ...index.next(layer)];
-  return around.some((l) => l.op === 'attention' || l.op === 'add');
+  const isAttention = (l: Layer) => l.op === 'attention';
+  return (
+    index.previous(layer).some(isAttention) || index.next(layer).some((l) => isAttention(l) || l.op === 'add')
+  );
 }
 
 /**
