@@ -138,11 +138,9 @@ export function logitsLayerBefore(index: GraphIndex, layer: Layer): Layer | unde
   return undefined;
 }
 
-/** Output units of a dense layer, or channels of a conv layer. */
+/** Output units of a dense layer: its `units`, or the last dimension of its output (ONNX Gemm/MatMul). */
 export function unitCount(layer: Layer): number | undefined {
-  const { units, filters } = layer.attributes;
-  if (typeof units === 'number') return units;
-  if (typeof filters === 'number') return filters;
+  if (typeof layer.attributes.units === 'number') return layer.attributes.units;
   const last = layer.op === 'dense' ? layer.outputShape?.[layer.outputShape.length - 1] : undefined;
   return typeof last === 'number' ? last : undefined;
 }

@@ -13,9 +13,14 @@ describe(RULE, () => {
     assertFix(text, f, /Widen/, nn([small(32), drop(0.5), OUT]));
   });
 
-  it('does not fire after 32 units or with a low rate', () => {
+  it('does not fire after 32 units, with a low rate, or after a conv layer', () => {
     assert.deepEqual(lintText(nn([small(32), drop(0.5), OUT]), RULE), []);
     assert.deepEqual(lintText(nn([small(16), drop(0.3), OUT]), RULE), []);
     assert.deepEqual(lintText(nn([DENSE, drop(0.5), OUT]), RULE), []);
+    const conv = '{ "type": "conv2d", "filters": 8, "kernelSize": 3 }';
+    assert.deepEqual(
+      lintText(nn([conv, drop(0.5, 'spatial-dropout'), '{ "type": "flatten" }', OUT], [1, 8, 8]), RULE),
+      [],
+    );
   });
 });

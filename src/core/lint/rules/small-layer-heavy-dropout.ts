@@ -9,7 +9,7 @@ export const smallLayerHeavyDropout: Rule = {
   meta: {
     id: 'small-layer-heavy-dropout',
     severity: 'info',
-    docs: 'Dropout with a rate of 0.5 or more after a layer of fewer than 32 units.',
+    docs: 'Dropout with a rate of 0.5 or more after a dense layer of fewer than 32 units.',
     fixable: true,
   },
   check({ graph, index }: RuleContext): Report[] {
@@ -19,14 +19,14 @@ export const smallLayerHeavyDropout: Rule = {
       if (rate < 0.5 || rate >= 0.8) continue;
       const small = index
         .previous(layer, { throughActivations: true })
-        .find((l) => (l.op === 'dense' || l.op === 'conv') && (unitCount(l) ?? Infinity) < 32);
+        // A conv map has channels × positions units: only dense layers are small in this sense.
+        .find((l) => l.op === 'dense' && (unitCount(l) ?? Infinity) < 32);
       if (!small) continue;
       const units = unitCount(small) as number;
       const kept = (1 - rate) * units;
       const wider = Math.ceil(units / (1 - rate));
       const fixes: Fix[] = [setRateFix(layer, spec, 0.2, 'Lower the rate to 0.2')];
-      const widthKey = small.attributes.units !== undefined ? 'units' : 'filters';
-      fixes.push(setPropertyFix(small, widthKey, wider, `Widen '${small.name}' to ${wider} ${widthKey}`));
+      fixes.push(setPropertyFix(small, 'units', wider, `Widen '${small.name}' to ${wider} units`));
       const range = rateRange(layer, spec);
       reports.push({
         layer,
