@@ -1,4 +1,4 @@
-// `dropout-lens lint <paths…> [--format text|json] [--config file]`: exit 0 when no finding is a
+// `dropout-lens lint <paths…> [--format text|json|sarif] [--config file]`: exit 0 when no finding is a
 // warning or error, 1 when one is, 2 on a usage error or an unreadable input (other files still reported).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
@@ -10,6 +10,8 @@ import { RULE_IDS } from '../core/lint/engine';
 import { lintSource, type LintResult } from '../core/lint/lint-source';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { UsageError, type CliIo } from './io';
+import { toSarif } from './sarif';
+import { VERSION } from './version';
 
 export interface JsonRange {
   start: LineColumn;
@@ -27,8 +29,8 @@ export interface JsonFileReport {
 
 export function runLint(args: { paths: string[]; format: string; config?: string }, io: CliIo): number {
   if (args.paths.length === 0) throw new UsageError('lint: name at least one file or folder');
-  if (!['text', 'json'].includes(args.format))
-    throw new UsageError(`lint: --format must be text or json, not "${args.format}"`);
+  if (!['text', 'json', 'sarif'].includes(args.format))
+    throw new UsageError(`lint: --format must be text, json or sarif, not "${args.format}"`);
   const config = args.config ? loadConfig(args.config) : undefined;
   const reports: JsonFileReport[] = [];
   let unreadable = false;
@@ -43,6 +45,7 @@ export function runLint(args: { paths: string[]; format: string; config?: string
     reports.push(toJson(result, file));
   }
   if (args.format === 'json') io.out(JSON.stringify(reports, null, 2));
+  else if (args.format === 'sarif') io.out(JSON.stringify(toSarif(reports, VERSION, process.cwd()), null, 2));
   else io.out(formatText(reports));
   if (unreadable) return 2;
   return reports.some((r) => r.findings.some((f) => f.severity === 'error' || f.severity === 'warning'))

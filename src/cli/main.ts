@@ -3,11 +3,12 @@ import { parseArgs } from 'node:util';
 import { runInspect } from './inspect-command';
 import { runLint } from './lint-command';
 import { UsageError, type CliIo } from './io';
+import { VERSION } from './version';
 
 const HELP = `Usage: dropout-lens <command> [options]
 
 Commands:
-  lint <paths…> [--format text|json] [--config file]
+  lint <paths…> [--format text|json|sarif] [--config file]
       Lint the dropout in model files (.onnx, TensorFlow.js model.json, .nn.json); folders are walked.
       Exit 0: no warning or error. 1: at least one. 2: usage error or unreadable input.
   inspect <file> [--format text|json]
@@ -57,9 +58,6 @@ export function main(argv: string[], io: CliIo): number {
     throw e;
   }
 }
-
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 if (require.main === module) {
   process.exitCode = main(process.argv.slice(2), {

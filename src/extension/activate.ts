@@ -1,6 +1,7 @@
 // Extension entry point. activate() only registers listeners and commands: no file is parsed and no
 // engine work starts until a model file is open or a command runs.
 import * as vscode from 'vscode';
+import { ModelCodeActions, TEXT_MODEL_SELECTOR } from './code-actions';
 import { ModelDiagnostics } from './diagnostics';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
@@ -20,6 +21,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => diagnostics.clear(d)),
     config.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true))),
+    vscode.languages.registerCodeActionsProvider(
+      TEXT_MODEL_SELECTOR,
+      new ModelCodeActions(context.extensionUri),
+      ModelCodeActions.metadata,
+    ),
     vscode.commands.registerCommand(
       'dropoutLens.lintWorkspace',
       lintWorkspaceCommand(worker, diagnostics, config),

@@ -5,18 +5,19 @@ import type { LintConfig } from './config';
 import type { Finding } from './rule';
 import { RULES } from './rules';
 
-export function lintGraph(graph: Graph, config: LintConfig = { rules: {} }): Finding[] {
-  const context = { graph, index: new GraphIndex(graph) };
+/** `text` is the file's text for text formats; fixes that move or insert layers need it. */
+export function lintGraph(graph: Graph, config: LintConfig = { rules: {} }, text?: string): Finding[] {
+  const context = { graph, index: new GraphIndex(graph), ...(text !== undefined ? { text } : {}) };
   const findings: Finding[] = [];
   for (const rule of RULES) {
-    const setting = config.rules[rule.meta.id] ?? rule.meta.severity;
+    const setting = config.rules[rule.meta.id];
     if (setting === 'off') continue;
     for (const report of rule.check(context)) {
       findings.push({
         ...report,
         range: report.range ?? report.layer.source.range,
         rule: rule.meta.id,
-        severity: setting,
+        severity: setting ?? report.severity ?? rule.meta.severity,
       });
     }
   }

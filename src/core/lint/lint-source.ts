@@ -1,6 +1,6 @@
 // Reads one model file and lints it: the one pipeline behind the CLI, the worker and the editor.
 import { openModel } from '../formats/detect';
-import { ModelFormatError, type ModelSource } from '../formats/reader';
+import { ModelFormatError, decodeText, type ModelSource } from '../formats/reader';
 import type { Graph, ModelFormat } from '../model/ir';
 import type { LintConfig } from './config';
 import { lintGraph } from './engine';
@@ -24,5 +24,6 @@ export function lintSource(source: ModelSource, config?: LintConfig): LintResult
     const range = e.location && 'offset' in e.location ? e.location : undefined;
     return { path: source.path, findings: [], error: { message: e.message, ...(range ? { range } : {}) } };
   }
-  return { path: source.path, format: graph.format, graph, findings: lintGraph(graph, config) };
+  const text = graph.format === 'onnx' ? undefined : decodeText(source.bytes);
+  return { path: source.path, format: graph.format, graph, findings: lintGraph(graph, config, text) };
 }

@@ -1,6 +1,6 @@
 // The contract between the lint engine and the rules (one rule a file under rules/).
 import type { GraphIndex } from '../model/graph-index';
-import type { Graph, Layer, SourceRange } from '../model/ir';
+import type { DropoutVariant, Graph, Layer, SourceRange } from '../model/ir';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off';
@@ -12,12 +12,25 @@ export interface TextEdit {
   newText: string;
 }
 
+/**
+ * The same fix described on the IR, for writers of formats without text (ONNX "Fix and Save As…").
+ * Layers are named by id; `rate` is always the drop probability, whatever unit the file stores.
+ */
+export type GraphEdit =
+  | { kind: 'set-attribute'; layer: string; name: string; value: unknown }
+  | { kind: 'set-variant'; layer: string; variant: DropoutVariant }
+  | { kind: 'remove-layer'; layer: string }
+  | { kind: 'move-layer'; layer: string; position: 'before' | 'after'; anchor: string }
+  | { kind: 'insert-dropout'; after: string; rate: number };
+
 export interface Fix {
   title: string;
   /** Safe fixes keep the model's meaning apart from the flagged problem; only they are preferred. */
   safe: boolean;
-  /** Edits to the model file's text, for JSON formats. */
+  /** Edits to the model file's text, for JSON formats; empty when the format has no text (ONNX). */
   edits: TextEdit[];
+  /** The fix on the IR, when it can be described there. */
+  graphEdits?: GraphEdit[];
 }
 
 export interface RelatedLocation {
@@ -35,6 +48,8 @@ export interface Report {
   fixes?: Fix[];
   /** The flagged layer does nothing (rendered faded in the editor). */
   unnecessary?: boolean;
+  /** Overrides the rule's default severity for this finding (a user's setting still wins). */
+  severity?: Severity;
 }
 
 export interface Finding extends Report {
@@ -54,6 +69,8 @@ export interface RuleMeta {
 export interface RuleContext {
   graph: Graph;
   index: GraphIndex;
+  /** The file's text for text formats, so fixes that move or insert layers can copy it. */
+  text?: string;
 }
 
 export interface Rule {

@@ -1,7 +1,9 @@
 // keep-prob-confusion: a dropout rate of 0.8 or more is almost always a keep probability written where
 // the drop probability belongs (TF1's keep_prob became TF2's rate = 1 - keep_prob; papers use p for both).
-import type { Layer } from '../../model/ir';
+import type { DropoutSpec, Layer } from '../../model/ir';
+import { combineFixes, setPropertyFix, setRateFix } from '../fixes';
 import { formatRate } from '../format-number';
+import { rateRange } from '../predicates';
 import type { Report, Rule, RuleContext } from '../rule';
 
 const KEEP_NAME = /keep_?prob/i;
@@ -19,31 +21,49 @@ export const keepProbConfusion: Rule = {
       const spec = layer.dropout;
       if (!spec || spec.variant === 'gaussian' || layer.op === 'gaussian-noise') continue;
       const rate = spec.rate;
-      const highRate = rate >= 0.8 && rate < 1;
-      const keepNamed = KEEP_NAME.test(layer.name) || spec.origin.keepProbability === true;
-      if (!highRate && !(keepNamed && rate > 0 && rate < 1)) continue;
-      reports.push(report(layer, rate, highRate));
+      if (!(rate > 0 && rate < 1)) continue;
+      const highRate = rate >= 0.8;
+      const converted = spec.origin.keepProbability === true;
+      const keepNamed = [layer.name, spec.origin.op, ...(spec.origin.subgraphNodes ?? [])].some((n) =>
+        KEEP_NAME.test(n),
+      );
+      if (highRate) reports.push(report(layer, spec, highRateWhy(rate, converted), false));
+      // A keep_prob-named value the reader took as a rate: it is probably the keep probability.
+      else if (keepNamed && !converted) reports.push(report(layer, spec, keepNamedWhy(layer, rate), true));
     }
     return reports;
   },
 };
 
-function report(layer: Layer, rate: number, highRate: boolean): Report {
-  const meant = formatRate(1 - rate);
-  const shown = formatRate(rate);
-  const why = highRate
-    ? `Dropout rate ${shown} drops ${Math.round(rate * 100)}% of the units: this looks like a keep probability given as the drop rate`
-    : `'${layer.name}' stores a keep probability (TF1 keep_prob) that was read as rate ${shown}`;
+function highRateWhy(rate: number, converted: boolean): string {
+  const drops = `drops ${Math.round(rate * 100)}% of the units`;
+  return converted
+    ? `The file stores keep probability ${formatRate(1 - rate)}, so this dropout ${drops}: this looks like a drop rate given as the keep probability`
+    : `Dropout rate ${formatRate(rate)} ${drops}: this looks like a keep probability given as the drop rate`;
+}
+
+function keepNamedWhy(layer: Layer, rate: number): string {
+  return `'${layer.name}' is named like a TF1 keep_prob, but its value was read as the drop rate ${formatRate(rate)}`;
+}
+
+function report(layer: Layer, spec: DropoutSpec, why: string, rename: boolean): Report {
+  const rate = spec.rate;
+  const meant = 1 - rate;
   const message =
     `${why} (TF1's keep_prob became rate = 1 − keep_prob in TF2, and papers use p for both). ` +
-    `If you meant to keep ${Math.round(rate * 100)}% of the units, set the rate to ${meant}.`;
-  const range = layer.source.properties?.rate;
-  return {
-    layer,
-    message,
-    ...(range ? { range } : {}),
-    fixes: range
-      ? [{ title: `Set rate to ${meant} (1 − ${shown})`, safe: false, edits: [{ ...range, newText: meant }] }]
-      : [],
-  };
+    `If you meant to keep ${Math.round(rate * 100)}% of the units, set the rate to ${formatRate(meant)}.`;
+  const range = rateRange(layer, spec);
+  const title = `Set rate to ${formatRate(meant)} (1 − ${formatRate(rate)})`;
+  let fix = setRateFix(layer, spec, meant, title);
+  // Once the value is a rate, a keep_prob name would mislead the next reader (and this rule): rename it.
+  if (rename && KEEP_NAME.test(layer.name) && layer.source.properties?.name) {
+    const name = layer.name.replace(KEEP_NAME, 'drop_rate');
+    fix = combineFixes(
+      `${title} and rename to '${name}'`,
+      false,
+      fix,
+      setPropertyFix(layer, 'name', name, ''),
+    );
+  }
+  return { layer, message, ...(range ? { range } : {}), fixes: fix.edits.length > 0 ? [fix] : [] };
 }
