@@ -20,15 +20,17 @@ function validator(): ValidateFunction {
 }
 
 /**
- * Dropout rates are left to the linter (rate-out-of-range explains the problem and offers a fix), so a
- * rate of 1.5, "0.5" or a missing rate still gives a graph; the schema flags them in the editor too.
+ * Dropout rates and noise levels are left to the linter (rate-out-of-range explains the problem and
+ * offers a fix), so a rate of 1.5, "0.5", a stddev of -1 or a missing rate still gives a graph; the schema flags them in the editor too.
  */
+const NOISE_PROPERTIES: Record<string, true> = { rate: true, stddev: true };
+
 function leftToLinter(e: ErrorObject): boolean {
-  if (/^\/layers\/\d+\/(rate|dropconnect)$/.test(e.instancePath)) return true;
+  if (/^\/layers\/\d+\/(rate|dropconnect|stddev)$/.test(e.instancePath)) return true;
   return (
     e.keyword === 'required' &&
     /^\/layers\/\d+$/.test(e.instancePath) &&
-    (e.params as { missingProperty?: string }).missingProperty === 'rate'
+    ((e.params as { missingProperty?: string }).missingProperty ?? '') in NOISE_PROPERTIES
   );
 }
 

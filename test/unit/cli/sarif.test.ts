@@ -78,7 +78,7 @@ describe('SARIF output', () => {
     assert.equal(invocation?.executionSuccessful, false);
     const [n] = invocation?.toolExecutionNotifications ?? [];
     assert.equal(n?.level, 'error');
-    assert.match(n?.message.text ?? '', /b\.nn\.json: invalid JSON/);
+    assert.match(n?.message.text ?? '', /b\.nn\.json:\d+:\d+: invalid JSON/);
     assert.equal(n?.locations?.[0]?.physicalLocation?.artifactLocation?.uri, 'b.nn.json');
   });
 
