@@ -3,8 +3,9 @@
 import type { Graph } from '../model/ir';
 import { nnJsonReader } from './nnjson';
 import { ModelFormatError, type ModelReader, type ModelSource } from './reader';
+import { tfjsLayersReader } from './tfjs-layers';
 
-export const READERS: readonly ModelReader[] = [nnJsonReader];
+export const READERS: readonly ModelReader[] = [nnJsonReader, tfjsLayersReader];
 
 /** Names of files the product treats as model files when it walks a folder. */
 export function isModelFileName(name: string): boolean {
