@@ -151,8 +151,11 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 function decode(spec: WeightSpec, bytes: Uint8Array, count: number): Float32Array | Int32Array {
-  // Copy into an aligned buffer: shards join at arbitrary byte offsets.
-  const buffer = bytes.slice().buffer;
+  // Copy into a buffer of its own: shards join at arbitrary byte offsets, and a Node Buffer's
+  // `.slice()` would share (and misalign within) its pool.
+  const own = new Uint8Array(bytes.length);
+  own.set(bytes);
+  const buffer = own.buffer;
   const q = spec.quantization;
   const out = spec.dtype === 'float32' ? new Float32Array(count) : new Int32Array(count);
   if (q === undefined) {
