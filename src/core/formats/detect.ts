@@ -3,8 +3,10 @@
 import type { Graph } from '../model/ir';
 import { nnJsonReader } from './nnjson';
 import { ModelFormatError, type ModelReader, type ModelSource } from './reader';
+import { tfjsGraphReader } from './tfjs-graph';
+import { tfjsLayersReader } from './tfjs-layers';
 
-export const READERS: readonly ModelReader[] = [nnJsonReader];
+export const READERS: readonly ModelReader[] = [nnJsonReader, tfjsLayersReader, tfjsGraphReader];
 
 /** Names of files the product treats as model files when it walks a folder. */
 export function isModelFileName(name: string): boolean {
