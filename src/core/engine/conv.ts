@@ -13,6 +13,8 @@ export interface Conv2dConfig {
   stride?: number;
   /** Zero padding on each side, or 'same' (k/2, for odd k and stride 1) / 'valid' (0). */
   padding?: number | 'same' | 'valid';
+  /** False before a batchnorm, whose shift makes a bias redundant (its gradient is zero). */
+  bias?: boolean;
   init?: InitKind;
 }
 
@@ -24,7 +26,7 @@ export class Conv2d implements EngineLayer {
   private readonly ws: Workspace;
   private readonly kernels: Kernels;
   private readonly weight: Param;
-  private readonly bias: Param;
+  private readonly bias?: Param;
   private g?: ConvGeometry;
   private cols?: Tensor;
 
@@ -58,14 +60,17 @@ export class Conv2d implements EngineLayer {
       decay: true,
       units: cfg.filters,
     };
-    this.bias = {
-      name: `${name}.bias`,
-      value: alloc(setup.dtype, cfg.filters),
-      grad: alloc(setup.dtype, cfg.filters),
-      shape: [cfg.filters],
-      decay: false,
-    };
-    this.params = [this.weight, this.bias];
+    this.params = [this.weight];
+    if (cfg.bias !== false) {
+      this.bias = {
+        name: `${name}.bias`,
+        value: alloc(setup.dtype, cfg.filters),
+        grad: alloc(setup.dtype, cfg.filters),
+        shape: [cfg.filters],
+        decay: false,
+      };
+      this.params.push(this.bias);
+    }
   }
 
   init(rng: Rng): void {
@@ -78,7 +83,7 @@ export class Conv2d implements EngineLayer {
       this.cfg.filters * kernel * kernel,
       rng,
     );
-    this.bias.value.fill(0);
+    this.bias?.value.fill(0);
   }
 
   forward(x: Tensor): Tensor {
@@ -95,11 +100,12 @@ export class Conv2d implements EngineLayer {
     // [N·oh·ow, F] → [N, F, oh, ow], adding the bias.
     const y = this.ws.tensor('y', [batch, F, g.outHeight, g.outWidth]);
     const plane = g.outHeight * g.outWidth;
-    const b = this.bias.value;
+    const b = this.bias?.value;
     for (let n = 0; n < batch; n++)
       for (let s = 0; s < plane; s++)
         for (let f = 0; f < F; f++)
-          y.data[(n * F + f) * plane + s] = (yc.data[(n * plane + s) * F + f] as number) + (b[f] as number);
+          y.data[(n * F + f) * plane + s] =
+            (yc.data[(n * plane + s) * F + f] as number) + (b ? (b[f] as number) : 0);
     this.cols = cols;
     return y;
   }
@@ -112,14 +118,14 @@ export class Conv2d implements EngineLayer {
     const rows = batch * plane;
     const patch = g.channels * g.kernel * g.kernel;
     const dyc = this.ws.tensor('dyc', [rows, F]);
-    const gb = this.bias.grad;
-    gb.fill(0);
+    const gb = this.bias?.grad;
+    gb?.fill(0);
     for (let n = 0; n < batch; n++)
       for (let f = 0; f < F; f++)
         for (let s = 0; s < plane; s++) {
           const v = dy.data[(n * F + f) * plane + s] as number;
           dyc.data[(n * plane + s) * F + f] = v;
-          gb[f] = (gb[f] as number) + v;
+          if (gb) gb[f] = (gb[f] as number) + v;
         }
     this.kernels.matmulTN(this.weight.grad, dyc.data, (this.cols as Tensor).data, F, patch, rows);
     if (!needInputGrad) return undefined;
