@@ -1,6 +1,7 @@
 // The `dropout-lens` command line. Subcommands live in their own files; this one parses and dispatches.
 import { parseArgs } from 'node:util';
 import { runLint } from './lint-command';
+import { runTrain } from './train-command';
 import { UsageError, type CliIo } from './io';
 
 const HELP = `Usage: dropout-lens <command> [options]
@@ -9,12 +10,15 @@ Commands:
   lint <paths…> [--format text|json] [--config file]
       Lint the dropout in model files (.onnx, TensorFlow.js model.json, .nn.json); folders are walked.
       Exit 0: no warning or error. 1: at least one. 2: usage error or unreadable input.
+  train <model> [--data builtin:NAME|file.csv] [--epochs N] [--seed S] [--compare] [--out FILE] [--json]
+      Train the model's network (built-in data: digits, iris, wine, breast_cancer, moons, circles, spiral,
+      xor); --compare also trains it without dropout from the same seed. --json: one line per epoch.
 
 Options:
   -h, --help     show this help
   -v, --version  print the version`;
 
-export function main(argv: string[], io: CliIo): number {
+export function main(argv: string[], io: CliIo): number | Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '-h' || command === '--help') {
@@ -36,6 +40,26 @@ export function main(argv: string[], io: CliIo): number {
         io,
       );
     }
+    if (command === 'train') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          data: { type: 'string' },
+          epochs: { type: 'string' },
+          seed: { type: 'string' },
+          compare: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+          out: { type: 'string' },
+        },
+      });
+      if (positionals.length !== 1) throw new UsageError('train: name exactly one model file');
+      return runTrain({ model: positionals[0] as string, ...values }, io).catch((e: unknown) => {
+        if (!(e instanceof UsageError)) throw e;
+        io.err(`dropout-lens: ${e.message}\nRun "dropout-lens --help" for usage.`);
+        return 2;
+      });
+    }
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -50,8 +74,12 @@ declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), {
-    out: (t) => process.stdout.write(t + '\n'),
-    err: (t) => process.stderr.write(t + '\n'),
+  void Promise.resolve(
+    main(process.argv.slice(2), {
+      out: (t) => process.stdout.write(t + '\n'),
+      err: (t) => process.stderr.write(t + '\n'),
+    }),
+  ).then((code) => {
+    process.exitCode = code;
   });
 }

@@ -30,3 +30,14 @@ export function subset(
   }
   return { ...data, x, y, n: count };
 }
+
+/** Gives the samples the model's input shape when the sizes agree (64 features → [1, 8, 8]). */
+export function fitShape(data: Dataset, inputShape: number[]): Dataset {
+  const want = inputShape.reduce((a, b) => a * b, 1);
+  const have = data.x.length / data.n;
+  if (want !== have)
+    throw new DataError(
+      `the data have ${have} features per sample, the model's input [${inputShape}] needs ${want}`,
+    );
+  return { ...data, shape: [...inputShape] };
+}
