@@ -23,6 +23,7 @@ export interface TrainingSpec {
   seed: number;
   loss: LossKind;
   schedule?: DropoutSchedule;
+  progressIntervalMs?: number;
 }
 
 /** Reads the `training` block of a model (graph.meta.training) with defaults; names any bad field. */
