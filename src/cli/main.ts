@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { runInspect } from './inspect-command';
 import { runLint } from './lint-command';
+import { runTrain } from './train-command';
 import { UsageError, type CliIo } from './io';
 import { VERSION } from './version';
 
@@ -14,12 +15,15 @@ Commands:
   inspect <file> [--format text|json]
       Show a model's layers with output shapes, parameter counts and dropout.
       Exit 0, or 2 on a usage error or an unreadable file.
+  train <model> [--data builtin:NAME|file.csv] [--epochs N] [--seed S] [--compare] [--out FILE] [--json]
+      Train the model's network (built-in data: digits, iris, wine, breast_cancer, moons, circles, spiral,
+      xor); --compare also trains it without dropout from the same seed. --json: one line per epoch.
 
 Options:
   -h, --help     show this help
   -v, --version  print the version`;
 
-export function main(argv: string[], io: CliIo): number {
+export function main(argv: string[], io: CliIo): number | Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '-h' || command === '--help') {
@@ -49,6 +53,26 @@ export function main(argv: string[], io: CliIo): number {
       });
       return runInspect({ paths: positionals, format: values.format }, io);
     }
+    if (command === 'train') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          data: { type: 'string' },
+          epochs: { type: 'string' },
+          seed: { type: 'string' },
+          compare: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+          out: { type: 'string' },
+        },
+      });
+      if (positionals.length !== 1) throw new UsageError('train: name exactly one model file');
+      return runTrain({ model: positionals[0] as string, ...values }, io).catch((e: unknown) => {
+        if (!(e instanceof UsageError)) throw e;
+        io.err(`dropout-lens: ${e.message}\nRun "dropout-lens --help" for usage.`);
+        return 2;
+      });
+    }
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -60,8 +84,12 @@ export function main(argv: string[], io: CliIo): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), {
-    out: (t) => process.stdout.write(t + '\n'),
-    err: (t) => process.stderr.write(t + '\n'),
+  void Promise.resolve(
+    main(process.argv.slice(2), {
+      out: (t) => process.stdout.write(t + '\n'),
+      err: (t) => process.stderr.write(t + '\n'),
+    }),
+  ).then((code) => {
+    process.exitCode = code;
   });
 }

@@ -3,6 +3,7 @@
 import type { LintConfig } from '../core/lint/config';
 import type { Fix, Severity } from '../core/lint/rule';
 import type { LineColumn } from '../core/formats/text-position';
+import type { EpochMetrics } from '../core/engine/train';
 
 export interface WireRange {
   offset: number;
@@ -36,6 +37,35 @@ export interface Jobs {
     progress: { done: number; total: number; result: WireLintResult };
     result: { files: number; findings: number; errors: number };
   };
+  /** Trains a model file's network (with `compare`, also without dropout from the same seed). */
+  train: {
+    request: { model: string; data?: string; epochs?: number; seed?: number; compare?: boolean };
+    /** Per epoch with `metrics`, and on a timer inside long epochs with the batch position. */
+    progress: {
+      run: string;
+      epoch: number;
+      epochs: number;
+      batch?: number;
+      batches?: number;
+      metrics?: EpochMetrics;
+    };
+    result: { runs: WireTrainRun[] };
+  };
+  /** Loss and accuracy of trained weights on the validation split the same seed gives in training. */
+  evaluate: {
+    request: { model: string; data?: string; seed?: number; weights: Record<string, number[]> };
+    progress: never;
+    result: { n: number; loss: number; accuracy: number };
+  };
+}
+
+export interface WireTrainRun {
+  run: string;
+  epochs: EpochMetrics[];
+  seconds: number;
+  cancelled: boolean;
+  /** Parameters and buffers by name (PyTorch-style names, row-major). */
+  weights: Record<string, number[]>;
 }
 
 export type JobKind = keyof Jobs;

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { InspectReport } from '../../../src/cli/inspect-command';
 
-function run(...argv: string[]): { code: number; out: string; err: string } {
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = main(argv, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
+  const code = await main(argv, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
   return { code, out, err };
 }
 
@@ -17,8 +17,8 @@ describe('dropout-lens inspect', () => {
   before(() => (dir = mkdtempSync(join(tmpdir(), 'inspect-'))));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reports samples/digits-mlp.nn.json as JSON with Keras parameter counts', () => {
-    const { code, out, err } = run('inspect', 'samples/digits-mlp.nn.json', '--format', 'json');
+  it('reports samples/digits-mlp.nn.json as JSON with Keras parameter counts', async () => {
+    const { code, out, err } = await run('inspect', 'samples/digits-mlp.nn.json', '--format', 'json');
     assert.equal(code, 0);
     assert.equal(err, '');
     const report = JSON.parse(out) as InspectReport;
@@ -48,8 +48,8 @@ describe('dropout-lens inspect', () => {
     });
   });
 
-  it('prints a table with aligned parameter counts and the total', () => {
-    const { code, out } = run('inspect', 'samples/digits-mlp.nn.json');
+  it('prints a table with aligned parameter counts and the total', async () => {
+    const { code, out } = await run('inspect', 'samples/digits-mlp.nn.json');
     assert.equal(code, 0);
     const lines = out.trimEnd().split('\n');
     assert.equal(lines[0], 'digits-mlp (nn-json)');
@@ -60,7 +60,7 @@ describe('dropout-lens inspect', () => {
     assert.equal(lines[lines.length - 1], 'total params: 17,226');
   });
 
-  it('shows schedules, MC dropout, DropConnect and unreadable rates', () => {
+  it('shows schedules, MC dropout, DropConnect and unreadable rates', async () => {
     const file = join(dir, 'noisy.nn.json');
     writeFileSync(
       file,
@@ -75,40 +75,40 @@ describe('dropout-lens inspect', () => {
         ],
       }),
     );
-    const text = run('inspect', file).out;
+    const text = (await run('inspect', file)).out;
     assert.match(text, /dropconnect rate 0\.2$/m);
     assert.match(text, /standard rate 0\.1, always, early @ epoch 5$/m);
     assert.match(text, /alpha rate "high"$/m);
-    const json = JSON.parse(run('inspect', file, '--format=json').out) as InspectReport;
+    const json = JSON.parse((await run('inspect', file, '--format=json')).out) as InspectReport;
     assert.deepEqual(json.layers[0]?.innerDropout, [
       { variant: 'dropconnect', rate: 0.2, scaling: 'inverted', mode: 'train-only', property: 'dropconnect' },
     ]);
     assert.deepEqual([json.layers[2]?.dropout?.rate, json.layers[2]?.dropout?.rawRate], [null, 'high']);
   });
 
-  it('exits 2 with the place of the problem for a file it cannot read', () => {
+  it('exits 2 with the place of the problem for a file it cannot read', async () => {
     const bad = join(dir, 'bad.nn.json');
     writeFileSync(
       bad,
       '{\n  "format": "dropout-lens/nn",\n  "version": 2,\n  "input": { "shape": [2] },\n  "layers": [{ "type": "flatten" }]\n}',
     );
-    const broken = run('inspect', bad);
+    const broken = await run('inspect', bad);
     assert.equal(broken.code, 2);
     assert.equal(broken.out, '');
     assert.match(broken.err, /^dropout-lens: cannot read .*bad\.nn\.json:3:14: version: must be 1, not 2$/m);
-    const missing = run('inspect', join(dir, 'missing.nn.json'));
+    const missing = await run('inspect', join(dir, 'missing.nn.json'));
     assert.equal(missing.code, 2);
     assert.match(missing.err, /cannot read .*missing\.nn\.json: ENOENT/);
   });
 
-  it('exits 2 on usage errors', () => {
+  it('exits 2 on usage errors', async () => {
     for (const argv of [
       ['inspect'],
       ['inspect', 'a', 'b'],
       ['inspect', 'a', '--format', 'xml'],
       ['inspect', '--nope', 'a'],
     ]) {
-      const { code, err } = run(...argv);
+      const { code, err } = await run(...argv);
       assert.equal(code, 2, argv.join(' '));
       assert.match(err, /Run "dropout-lens --help" for usage/);
     }

@@ -1,0 +1,98 @@
+// `dropout-lens train <model> [--data builtin:NAME|file.csv] [--epochs N] [--seed S] [--compare] [--out FILE]
+// [--json]`: trains the model's network, one line per epoch, then a summary. `--compare` also trains the
+// same network without dropout from the same seed, initial weights and data order.
+import { writeFileSync } from 'node:fs';
+import { loadData } from '../core/data/load';
+import { nodeDataSource } from '../core/data/node-data';
+import { openModel } from '../core/formats/detect';
+import { nodeModelSource } from '../core/formats/node-model-source';
+import { trainModel, trainingSpec, type RunReport } from '../core/engine/session';
+import { UsageError, type CliIo } from './io';
+
+export interface TrainArgs {
+  model: string;
+  data?: string;
+  epochs?: string;
+  seed?: string;
+  compare: boolean;
+  json: boolean;
+  out?: string;
+}
+
+function integer(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`train: --${flag} must be an integer ≥ ${min}, not "${value}"`);
+  return n;
+}
+
+const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
+const fixed = (v: number | null) => (v === null ? '—' : v.toFixed(4));
+
+function summary(r: RunReport) {
+  const last = r.epochs[r.epochs.length - 1];
+  const best = r.epochs.reduce((b, e) => Math.max(b, e.valAcc ?? -1), -1);
+  return {
+    run: r.run,
+    epochs: r.epochs.length,
+    trainLoss: last?.trainLoss ?? null,
+    trainAcc: last?.trainAcc ?? null,
+    valLoss: last?.valLoss ?? null,
+    valAcc: last?.valAcc ?? null,
+    bestValAcc: best < 0 ? null : best,
+    seconds: Number(r.seconds.toFixed(3)),
+    cancelled: r.cancelled,
+  };
+}
+
+export async function runTrain(args: TrainArgs, io: CliIo): Promise<number> {
+  const epochs = integer('epochs', args.epochs, 1);
+  const seed = integer('seed', args.seed, 0);
+  let graph;
+  try {
+    graph = openModel(nodeModelSource(args.model));
+  } catch (e) {
+    io.err(`dropout-lens: ${args.model}: ${(e as Error).message}`);
+    return 2;
+  }
+  try {
+    const spec = { ...trainingSpec(graph) };
+    if (epochs !== undefined) spec.epochs = epochs;
+    if (seed !== undefined) spec.seed = seed;
+    const dataSpec = args.data ?? spec.data;
+    if (!dataSpec) throw new UsageError('train: name the data with --data builtin:NAME or a CSV file');
+    const data = loadData(dataSpec, nodeDataSource, spec.seed);
+    const reports = await trainModel(graph, data, spec, { compare: args.compare }, (run) => ({
+      onEpoch: (m) =>
+        io.out(
+          args.json
+            ? JSON.stringify({ run, ...m })
+            : `${run} epoch ${m.epoch}/${spec.epochs}: loss ${fixed(m.trainLoss)} acc ${pct(m.trainAcc)}  ` +
+                `val loss ${fixed(m.valLoss)} val acc ${pct(m.valAcc)}`,
+        ),
+    }));
+    const runs = reports.map(summary);
+    if (args.json)
+      io.out(JSON.stringify({ summary: { model: graph.name, data: dataSpec, seed: spec.seed, runs } }));
+    else
+      for (const r of runs)
+        io.out(
+          `${r.run}: final val acc ${pct(r.valAcc)} (best ${pct(r.bestValAcc)}) in ${r.seconds.toFixed(1)} s`,
+        );
+    if (args.out) {
+      const weights = Object.fromEntries(
+        reports.map((r) => [r.run, { layers: r.network.specs(), weights: r.network.exportWeights() }]),
+      );
+      writeFileSync(
+        args.out,
+        JSON.stringify({ model: graph.name, inputShape: reports[0]?.network.inputShape, runs: weights }),
+      );
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    io.err(`dropout-lens: ${args.model}: ${(e as Error).message}`);
+    return 2;
+  }
+}

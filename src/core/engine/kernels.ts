@@ -1,0 +1,119 @@
+// The hot kernels behind a small interface, so a WebAssembly SIMD implementation can replace the plain
+// JS one without touching the layers. Signatures are (out, a, b, m, n, k) over preallocated row-major
+// buffers; nothing here allocates.
+import type { Vec } from './tensor';
+
+export interface ConvGeometry {
+  batch: number;
+  channels: number;
+  height: number;
+  width: number;
+  kernel: number;
+  stride: number;
+  padding: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+export interface Kernels {
+  /** out[m×n] = a[m×k] · b[n×k]ᵀ — dense forward with PyTorch-layout weights [out, in]. */
+  matmulNT(out: Vec, a: Vec, b: Vec, m: number, n: number, k: number): void;
+  /** out[m×n] = a[m×k] · b[k×n] — input gradient. */
+  matmulNN(out: Vec, a: Vec, b: Vec, m: number, n: number, k: number): void;
+  /** out[m×n] = a[k×m]ᵀ · b[k×n] — weight gradient. */
+  matmulTN(out: Vec, a: Vec, b: Vec, m: number, n: number, k: number): void;
+  /** NCHW input → rows [batch·outH·outW, channels·kernel²] (zero padding). */
+  im2col(cols: Vec, x: Vec, g: ConvGeometry): void;
+  /** The adjoint of im2col: sums column gradients back into dx (which it overwrites). */
+  col2im(dx: Vec, cols: Vec, g: ConvGeometry): void;
+}
+
+export const jsKernels: Kernels = {
+  matmulNT(out, a, b, m, n, k) {
+    for (let i = 0; i < m; i++) {
+      const ai = i * k;
+      for (let j = 0; j < n; j++) {
+        const bj = j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += (a[ai + p] as number) * (b[bj + p] as number);
+        out[i * n + j] = s;
+      }
+    }
+  },
+
+  matmulNN(out, a, b, m, n, k) {
+    out.fill(0, 0, m * n);
+    for (let i = 0; i < m; i++) {
+      const oi = i * n;
+      for (let p = 0; p < k; p++) {
+        const aip = a[i * k + p] as number;
+        if (aip === 0) continue;
+        const bp = p * n;
+        for (let j = 0; j < n; j++) out[oi + j] = (out[oi + j] as number) + aip * (b[bp + j] as number);
+      }
+    }
+  },
+
+  matmulTN(out, a, b, m, n, k) {
+    out.fill(0, 0, m * n);
+    for (let p = 0; p < k; p++) {
+      const bp = p * n;
+      for (let i = 0; i < m; i++) {
+        const api = a[p * m + i] as number;
+        if (api === 0) continue;
+        const oi = i * n;
+        for (let j = 0; j < n; j++) out[oi + j] = (out[oi + j] as number) + api * (b[bp + j] as number);
+      }
+    }
+  },
+
+  im2col(cols, x, g) {
+    const { batch, channels: C, height: H, width: W, kernel: K, stride: S, padding: P } = g;
+    const rowLength = C * K * K;
+    let row = 0;
+    for (let nIdx = 0; nIdx < batch; nIdx++) {
+      for (let oy = 0; oy < g.outHeight; oy++) {
+        for (let ox = 0; ox < g.outWidth; ox++, row++) {
+          let col = row * rowLength;
+          for (let c = 0; c < C; c++) {
+            const plane = (nIdx * C + c) * H * W;
+            for (let ky = 0; ky < K; ky++) {
+              const iy = oy * S + ky - P;
+              for (let kx = 0; kx < K; kx++, col++) {
+                const ix = ox * S + kx - P;
+                cols[col] = iy >= 0 && iy < H && ix >= 0 && ix < W ? (x[plane + iy * W + ix] as number) : 0;
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+
+  col2im(dx, cols, g) {
+    const { batch, channels: C, height: H, width: W, kernel: K, stride: S, padding: P } = g;
+    const rowLength = C * K * K;
+    dx.fill(0, 0, batch * C * H * W);
+    let row = 0;
+    for (let nIdx = 0; nIdx < batch; nIdx++) {
+      for (let oy = 0; oy < g.outHeight; oy++) {
+        for (let ox = 0; ox < g.outWidth; ox++, row++) {
+          let col = row * rowLength;
+          for (let c = 0; c < C; c++) {
+            const plane = (nIdx * C + c) * H * W;
+            for (let ky = 0; ky < K; ky++) {
+              const iy = oy * S + ky - P;
+              for (let kx = 0; kx < K; kx++, col++) {
+                const ix = ox * S + kx - P;
+                if (iy >= 0 && iy < H && ix >= 0 && ix < W) {
+                  const at = plane + iy * W + ix;
+                  dx[at] = (dx[at] as number) + (cols[col] as number);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,48 @@
+// What every engine layer provides: forward and backward over batches, its parameters, and its config as
+// plain JSON. Dropout's switch is the `training` flag passed with each call, never global state.
+import type { Kernels } from './kernels';
+import type { Rng } from './rng';
+import type { DType, Tensor, Vec } from './tensor';
+
+export interface Param {
+  name: string;
+  value: Vec;
+  grad: Vec;
+  shape: number[];
+  /** L2 weight decay applies (weights yes; biases and normalisation scales no, as in Keras' regularizers). */
+  decay: boolean;
+  /** For max-norm: the number of units, each owning one row of incoming weights ([out, in] layout). */
+  units?: number;
+}
+
+export interface ForwardContext {
+  /** Training mode: dropout and noise are active, batchnorm uses and updates batch statistics. */
+  training: boolean;
+  rng: Rng;
+}
+
+export interface LayerSetup {
+  dtype: DType;
+  kernels: Kernels;
+  /** Feature shape of the input (no batch axis). */
+  inputShape: number[];
+}
+
+export interface EngineLayer {
+  readonly kind: string;
+  readonly name: string;
+  /** Feature shape of the output (no batch axis). */
+  readonly outputShape: number[];
+  readonly params: Param[];
+  /** State that is not trained by the optimizer but belongs to the model (batchnorm's running statistics). */
+  readonly buffers?: { name: string; value: Vec }[];
+  /** Draws initial weights. */
+  init(rng: Rng): void;
+  forward(x: Tensor, ctx: ForwardContext): Tensor;
+  /** Accumulates nothing: parameter gradients are overwritten; returns dL/dx unless `needInputGrad` is false. */
+  backward(dy: Tensor, needInputGrad: boolean): Tensor | undefined;
+  /** The layer's configuration as JSON (round-trips through `createLayer`). */
+  config(): Record<string, unknown>;
+}
+
+export class EngineError extends Error {}

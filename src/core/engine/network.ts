@@ -1,0 +1,128 @@
+// A sequential network of engine layers, built from plain-JSON layer specs (what each layer's `config()`
+// returns, so a network round-trips through JSON). Owns the forward/backward pass and the weights.
+import { Activation, type ActivationConfig } from './activations';
+import { Conv2d, type Conv2dConfig } from './conv';
+import { Dense, type DenseConfig } from './dense';
+import { Dropout, type DropoutConfig } from './dropout';
+import { EngineError, type EngineLayer, type ForwardContext, type LayerSetup, type Param } from './layer';
+import { jsKernels, type Kernels } from './kernels';
+import { BatchNorm, LayerNorm, type NormConfig } from './norm';
+import { Pool2d, type PoolConfig } from './pool';
+import { Reshape } from './reshape';
+import type { Rng } from './rng';
+import type { DType, Tensor, Vec } from './tensor';
+
+export type LayerSpec = { name: string } & (
+  | ({ type: 'dense' } & DenseConfig)
+  | ({ type: 'conv2d' } & Conv2dConfig)
+  | ({ type: 'pool' } & PoolConfig)
+  | { type: 'flatten' }
+  | { type: 'reshape'; shape: number[] }
+  | ({ type: 'batchnorm' } & NormConfig)
+  | ({ type: 'layernorm' } & NormConfig)
+  | ({ type: 'activation' } & ActivationConfig)
+  | ({ type: 'dropout' } & DropoutConfig)
+);
+
+export function createLayer(spec: LayerSpec, setup: LayerSetup): EngineLayer {
+  switch (spec.type) {
+    case 'dense':
+      return new Dense(spec.name, spec, setup);
+    case 'conv2d':
+      return new Conv2d(spec.name, spec, setup);
+    case 'pool':
+      return new Pool2d(spec.name, spec, setup);
+    case 'flatten':
+      return new Reshape(spec.name, undefined, setup);
+    case 'reshape':
+      return new Reshape(spec.name, spec.shape, setup);
+    case 'batchnorm':
+      return new BatchNorm(spec.name, spec, setup);
+    case 'layernorm':
+      return new LayerNorm(spec.name, spec, setup);
+    case 'activation':
+      return new Activation(spec.name, spec, setup);
+    case 'dropout':
+      return new Dropout(spec.name, spec, setup);
+  }
+}
+
+export interface NetworkOptions {
+  dtype?: DType;
+  kernels?: Kernels;
+}
+
+export class Network {
+  readonly layers: EngineLayer[];
+  readonly params: Param[];
+  readonly dtype: DType;
+  readonly outputShape: number[];
+  /** Index of the first layer with parameters: layers before it need no input gradient. */
+  private readonly firstTrainable: number;
+
+  constructor(
+    readonly inputShape: number[],
+    specs: LayerSpec[],
+    options: NetworkOptions = {},
+  ) {
+    this.dtype = options.dtype ?? 'float32';
+    const kernels = options.kernels ?? jsKernels;
+    let shape = [...inputShape];
+    this.layers = specs.map((spec) => {
+      const layer = createLayer(spec, { dtype: this.dtype, kernels, inputShape: shape });
+      shape = layer.outputShape;
+      return layer;
+    });
+    this.outputShape = shape;
+    this.params = this.layers.flatMap((l) => l.params);
+    this.firstTrainable = this.layers.findIndex((l) => l.params.length > 0);
+  }
+
+  init(rng: Rng): void {
+    for (const layer of this.layers) layer.init(rng);
+  }
+
+  forward(x: Tensor, ctx: ForwardContext): Tensor {
+    let t = x;
+    for (const layer of this.layers) t = layer.forward(t, ctx);
+    return t;
+  }
+
+  /** Backpropagates dL/d(output) of the last forward, leaving each parameter's gradient in `grad`. */
+  backward(dOut: Tensor): void {
+    let g: Tensor | undefined = dOut;
+    for (let i = this.layers.length - 1; i >= 0 && g; i--) {
+      const needInput = this.firstTrainable >= 0 && this.firstTrainable < i;
+      g = (this.layers[i] as EngineLayer).backward(g, needInput);
+    }
+  }
+
+  dropoutLayers(): Dropout[] {
+    return this.layers.filter((l): l is Dropout => l instanceof Dropout);
+  }
+
+  specs(): LayerSpec[] {
+    return this.layers.map((l) => l.config() as LayerSpec);
+  }
+
+  /** Parameters and buffers by name, as plain numbers (for messages and files). */
+  exportWeights(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const { name, value } of this.state()) out[name] = Array.from(value);
+    return out;
+  }
+
+  importWeights(weights: Record<string, ArrayLike<number>>): void {
+    for (const { name, value } of this.state()) {
+      const w = weights[name];
+      if (!w) throw new EngineError(`weights: "${name}" is missing`);
+      if (w.length !== value.length)
+        throw new EngineError(`weights: "${name}" has ${w.length} values, the layer needs ${value.length}`);
+      value.set(w);
+    }
+  }
+
+  private state(): { name: string; value: Vec }[] {
+    return this.layers.flatMap((l) => [...l.params, ...(l.buffers ?? [])]);
+  }
+}

@@ -1,0 +1,64 @@
+// Seeded pseudo-random numbers. Every stochastic part of the engine (init, shuffling, dropout masks,
+// noise) draws from an Rng passed to it explicitly, so the same seed gives the same run bit for bit.
+
+/**
+ * mulberry32 (Tommy Ettinger's 32-bit generator) in the stream form used by the benchmark data: the k-th
+ * value of stream `seed` is a pure function of (seed, k). `next()` returns a float64 in [0, 1).
+ */
+export class Rng {
+  private state: number;
+  /** A second normal from the last Box-Muller pair, or NaN when none is pending. */
+  private spare = Number.NaN;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** The raw 32-bit output (unsigned). */
+  nextUint32(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    const a = this.state;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Standard normal (Box-Muller; pairs are used in full). */
+  normal(): number {
+    if (!Number.isNaN(this.spare)) {
+      const s = this.spare;
+      this.spare = Number.NaN;
+      return s;
+    }
+    // 1 - u lies in (0, 1], so the log is finite.
+    const r = Math.sqrt(-2 * Math.log(1 - this.next()));
+    const theta = 2 * Math.PI * this.next();
+    this.spare = r * Math.sin(theta);
+    return r * Math.cos(theta);
+  }
+
+  /** Integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** A new independent generator seeded from this one (for sub-streams such as init vs. dropout). */
+  fork(): Rng {
+    return new Rng(this.nextUint32());
+  }
+}
+
+/** Fisher-Yates shuffle of `order` in place. */
+export function shuffle(order: Int32Array | number[], rng: Rng): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+}

@@ -1,0 +1,48 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { readNnJson } from '../../../src/core/formats/nnjson';
+import { buildFromGraph } from '../../../src/core/engine/build';
+import { Network } from '../../../src/core/engine/network';
+import type { Graph } from '../../../src/core/model/ir';
+
+describe('building networks from the IR', () => {
+  it('builds the digits MLP, leaving the final softmax to the loss', () => {
+    const built = buildFromGraph(readNnJson(readFileSync('samples/digits-mlp.nn.json', 'utf8')));
+    assert.deepEqual(built.inputShape, [64]);
+    assert.deepEqual(
+      built.specs.map((s) => s.type),
+      ['dense', 'activation', 'dropout', 'dense', 'activation', 'dropout', 'dense'],
+    );
+    assert.equal(built.softmaxInLoss, true);
+    const net = new Network(built.inputShape, built.specs);
+    // Parameter count as the IR (and Keras) report it.
+    assert.equal(
+      net.params.reduce((n, p) => n + p.value.length, 0),
+      64 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10,
+    );
+  });
+
+  it('builds a conv net with batchnorm and pooling', () => {
+    const g =
+      readNnJson(`{"format": "dropout-lens/nn", "version": 1, "input": {"shape": [1, 8, 8]}, "layers": [
+      {"type": "conv2d", "filters": 4, "kernelSize": 3, "padding": "same", "activation": "relu"},
+      {"type": "batchnorm"}, {"type": "spatial-dropout", "rate": 0.1}, {"type": "maxpool2d"},
+      {"type": "flatten"}, {"type": "dense", "units": 10}]}`);
+    const net = new Network(buildFromGraph(g).inputShape, buildFromGraph(g).specs);
+    assert.deepEqual(net.outputShape, [10]);
+  });
+
+  it('names the op and layer it cannot build', () => {
+    const g = readNnJson(readFileSync('samples/digits-mlp.nn.json', 'utf8'));
+    const bad: Graph = {
+      ...g,
+      layers: g.layers.map((l, i) =>
+        i === 2 ? { ...l, op: 'attention', originalOp: 'MultiHeadAttention' } : l,
+      ),
+    };
+    assert.throws(
+      () => buildFromGraph(bad),
+      /layer "layers\[1\] \(dropout\)": attention \(MultiHeadAttention\) is not supported/,
+    );
+  });
+});

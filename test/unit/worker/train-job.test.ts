@@ -1,0 +1,81 @@
+// Starts the real worker bundle (dist/worker.js, built by `node esbuild.mjs`) and checks the train job's
+// behaviour: progress cadence, cancellation latency and error reporting. Bounds, not speed figures.
+import * as assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from '../../../src/protocol/worker-messages';
+
+function start(): Worker {
+  return new Worker(resolve('dist/worker.js'));
+}
+
+function send(worker: Worker, message: ToWorker) {
+  worker.postMessage(message);
+}
+
+const request = { model: 'samples/digits-mlp.nn.json', data: 'builtin:digits', epochs: 200, seed: 1 };
+
+describe('worker train job (real worker thread)', () => {
+  let worker: Worker;
+  beforeEach(() => (worker = start()));
+  afterEach(() => worker.terminate());
+
+  it('reports progress at least every 100 ms and stops within 100 ms of a cancel', async () => {
+    const times: number[] = [];
+    let epochs = 0;
+    const ended = new Promise<{ message: FromWorker; at: number }>((resolve) =>
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'progress') {
+          times.push(performance.now());
+          if ((m.progress as { metrics?: unknown }).metrics) epochs++;
+        } else resolve({ message: m, at: performance.now() });
+      }),
+    );
+    send(worker, { type: 'start', jobId: 1, kind: 'train', request });
+    while (epochs < 3) await new Promise((r) => setTimeout(r, 20));
+    const cancelAt = performance.now();
+    send(worker, { type: 'cancel', jobId: 1 });
+    const end = await ended;
+    assert.equal(end.message.type, 'cancelled');
+    const latency = end.at - cancelAt;
+    assert.ok(latency < 100, `cancel took ${latency.toFixed(1)} ms`);
+    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    const worst = Math.max(...gaps);
+    assert.ok(worst < 100, `longest gap between progress messages ${worst.toFixed(1)} ms`);
+  });
+
+  it('reports a failure as an error message naming the file', async () => {
+    const end = new Promise<FromWorker>((resolve) => worker.on('message', resolve));
+    send(worker, {
+      type: 'start',
+      jobId: 2,
+      kind: 'train',
+      request: { ...request, model: 'samples/missing.nn.json' },
+    });
+    const m = await end;
+    assert.equal(m.type, 'error');
+    assert.match((m as { message: string }).message, /missing\.nn\.json/);
+  });
+
+  it('evaluates the weights a train job returns, agreeing with its last validation accuracy', async () => {
+    const done = (jobId: number) =>
+      new Promise<FromWorker>((resolve) =>
+        worker.on('message', (m: FromWorker) => m.jobId === jobId && m.type !== 'progress' && resolve(m)),
+      );
+    const trained = done(3);
+    send(worker, { type: 'start', jobId: 3, kind: 'train', request: { ...request, epochs: 2 } });
+    const t = (await trained) as Extract<FromWorker, { type: 'done' }>;
+    const run = (t.result as { runs: { weights: Record<string, number[]>; epochs: { valAcc: number }[] }[] })
+      .runs[0];
+    assert.ok(run);
+    const evaluated = done(4);
+    send(worker, {
+      type: 'start',
+      jobId: 4,
+      kind: 'evaluate',
+      request: { ...request, weights: run.weights },
+    });
+    const e = (await evaluated) as Extract<FromWorker, { type: 'done' }>;
+    assert.equal((e.result as { accuracy: number }).accuracy, run.epochs[1]?.valAcc);
+  });
+});
