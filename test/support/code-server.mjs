@@ -1,7 +1,7 @@
 // Starts a real VS Code (code-server: VS Code's server + web workbench) on 127.0.0.1 and a headless
 // Chromium to drive it. Everything lives in a temp folder; stop() ends both processes it started.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,19 +45,24 @@ export async function startCodeServer({
   settings = {},
   quiet = true,
   port,
+  home,
 } = {}) {
-  const home = mkdtempSync(join(tmpdir(), 'dropout-lens-vscode-'));
+  // A given home keeps the profile between runs (npm start); tests get a fresh one, removed on stop.
+  const keep = home !== undefined;
+  home ??= mkdtempSync(join(tmpdir(), 'dropout-lens-vscode-'));
   const dataDir = join(home, 'data');
   const extDir = join(home, 'ext');
   mkdirSync(join(dataDir, 'User'), { recursive: true });
-  writeFileSync(
-    join(dataDir, 'User', 'settings.json'),
-    JSON.stringify(
-      { 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, ...settings },
-      null,
-      2,
-    ),
-  );
+  const settingsFile = join(dataDir, 'User', 'settings.json');
+  if (!keep || !existsSync(settingsFile))
+    writeFileSync(
+      settingsFile,
+      JSON.stringify(
+        { 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, ...settings },
+        null,
+        2,
+      ),
+    );
   // Keep code-server's config and logs out of the user's home folder.
   const env = {
     ...process.env,
@@ -102,7 +107,7 @@ export async function startCodeServer({
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    rmSync(home, { recursive: true, force: true });
+    if (!keep) rmSync(home, { recursive: true, force: true });
   };
   try {
     await waitForHealth(url, child, 30_000);
