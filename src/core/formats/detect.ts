@@ -2,9 +2,10 @@
 // graph model) are settled inside the readers' match functions, in the order listed here.
 import type { Graph } from '../model/ir';
 import { nnJsonReader } from './nnjson';
+import { onnxReader } from './onnx';
 import { ModelFormatError, type ModelReader, type ModelSource } from './reader';
 
-export const READERS: readonly ModelReader[] = [nnJsonReader];
+export const READERS: readonly ModelReader[] = [nnJsonReader, onnxReader];
 
 /** Names of files the product treats as model files when it walks a folder. */
 export function isModelFileName(name: string): boolean {
