@@ -269,7 +269,8 @@ function fromRaw(raw: Uint8Array, type: number, count: number): TensorData {
     return Float32Array.from({ length: count }, (_, i) => widen(view.getUint16(i * 2, true)));
   }
   const Ctor = CTORS[type] as TypedCtor;
-  const aligned = raw.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? raw : raw.slice();
+  // Uint8Array's slice copies; a Buffer's would not, hence the explicit prototype.
+  const aligned = raw.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? raw : Uint8Array.prototype.slice.call(raw);
   return new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
 }
 
