@@ -16,8 +16,6 @@ export interface DropoutNode {
   attributes: Record<string, unknown>;
   /** The node's input names ('' for an omitted optional input). */
   inputs: string[];
-  /** True when the optional mask output exists and another node or the graph's outputs read it. */
-  maskConsumed: boolean;
   /** A small constant's values and where it comes from, or undefined when the tensor is not constant. */
   constant(name: string): { values: number[] | undefined; from: ConstantOrigin } | undefined;
   isGraphInput(name: string): boolean;
@@ -29,7 +27,8 @@ export function onnxDropoutSpec(node: DropoutNode): DropoutSpec {
   const origin: DropoutOrigin = {
     op: 'Dropout',
     opsetVersion: node.opsetVersion,
-    maskConsumed: node.maskConsumed,
+    // Set by the reader once every node is known: another node or a graph output reads the mask.
+    maskConsumed: false,
   };
   const spec: DropoutSpec = {
     variant: 'standard',

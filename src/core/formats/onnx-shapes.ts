@@ -67,8 +67,12 @@ export function inferShape(opType: string, attrs: Attributes, inputs: ShapeInput
   const x = inputs.shape(0);
   if (SAME_AS_INPUT.has(opType)) return x;
   if (BROADCAST.has(opType)) {
-    const shapes = Array.from({ length: inputs.count }, (_, i) => inputs.shape(i));
-    return shapes.every((s): s is Shape => s !== undefined) ? shapes.reduce(broadcast) : undefined;
+    let out = x;
+    for (let i = 1; out && i < inputs.count; i++) {
+      const s = inputs.shape(i);
+      out = s && broadcast(out, s);
+    }
+    return out;
   }
   switch (opType) {
     case 'Gemm':
@@ -159,6 +163,7 @@ function broadcastDim(a: Dim, b: Dim): Dim {
 
 /** Multidirectional (numpy) broadcasting. */
 export function broadcast(a: Shape, b: Shape): Shape {
+  if (a.length === b.length && a.every((d, i) => d === b[i])) return a;
   const rank = Math.max(a.length, b.length);
   return Array.from({ length: rank }, (_, i) => {
     const da = a[a.length - rank + i];

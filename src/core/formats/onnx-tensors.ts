@@ -150,7 +150,7 @@ function bfloat16ToFloat(bits: number): number {
  * the same float32 gives back the number the author wrote.
  */
 export function shortestFloat32(value: number): number {
-  if (!Number.isFinite(value)) return value;
+  if (!Number.isFinite(value) || Number.isInteger(value)) return value;
   for (let digits = 1; digits <= 9; digits++) {
     const candidate = Number(value.toPrecision(digits));
     if (Math.fround(candidate) === Math.fround(value)) return candidate;
@@ -202,15 +202,14 @@ export class OnnxWeights {
 
   constructor(
     private readonly source: ModelSource,
-    private readonly tensors: ReadonlyMap<string, onnx.ITensorProto>,
+    /** Initializers and Constant node values by tensor name. */
+    private readonly lookup: (name: string) => onnx.ITensorProto | undefined,
+    /** The initializers' names. */
+    readonly names: readonly string[],
   ) {}
 
-  names(): string[] {
-    return [...this.tensors.keys()];
-  }
-
   async load(name: string): Promise<LoadedTensor> {
-    const tensor = this.tensors.get(name);
+    const tensor = this.lookup(name);
     if (!tensor) throw new ModelFormatError('onnx', `${this.source.path}: no tensor named "${name}"`);
     const dims = tensorDims(tensor);
     const type = tensor.dataType ?? 0;
