@@ -218,6 +218,19 @@ describe('ONNX reader on bad input', () => {
     assert.ok(expectFormatError(text) instanceof ModelFormatError);
   });
 
+  it('sorts nodes a writer left out of topological order', () => {
+    const model = onnx.ModelProto.decode(good);
+    model.graph?.node?.reverse();
+    const graph = readOnnx({ path: 'reversed.onnx', bytes: onnx.ModelProto.encode(model).finish() });
+    const position = new Map(graph.layers.map((l, i) => [l.id, i]));
+    for (const layer of graph.layers) {
+      for (const input of layer.inputs)
+        assert.ok((position.get(input) as number) < (position.get(layer.id) as number));
+    }
+    assert.equal(graph.layers.find((l) => l.op === 'dropout')?.dropout?.mode, 'inference-active');
+    assert.equal(graph.outputs[0]?.layerId, '/3/Gemm');
+  });
+
   it('reports a cycle between nodes', () => {
     const model = onnx.ModelProto.decode(good);
     const nodes = model.graph?.node as onnx.NodeProto[];
