@@ -185,14 +185,20 @@ export class GraphBuilder {
     const opType = node.opType ?? '';
     const standard = !node.domain || node.domain === 'ai.onnx';
     const attributes: Attributes = {};
-    for (const a of node.attribute ?? []) attributes[a.name ?? ''] = attributeValue(a);
+    // Indexed loops and push (not for-of, not length =) keep the optimised code from deoptimising on the
+    // first nodes, which the W4 benchmark's five repetitions would notice.
+    const attrs = node.attribute ?? [];
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs[i] as onnx.IAttributeProto;
+      attributes[a.name ?? ''] = attributeValue(a);
+    }
     if (!standard) attributes.domain = node.domain;
     const names = node.input ?? [];
     const inputs = this.inputs;
     const entries = inputs.entries;
-    entries.length = names.length;
+    entries.length = 0;
     for (let i = 0; i < names.length; i++)
-      entries[i] = names[i] ? this.table.get(names[i] as string) : undefined;
+      entries.push(names[i] ? this.table.get(names[i] as string) : undefined);
     const activation = standard ? ACTIVATIONS.get(opType) : undefined;
     const name = node.name || node.output?.[0] || `${opType}_${index}`;
     const id = this.uniqueId(name);
@@ -204,9 +210,8 @@ export class GraphBuilder {
       inputs: this.producerIds(names),
       attributes,
       params: standard ? countParams(opType, inputs) : 0,
-      source: { nodeIndex: index },
+      source: node.name ? { nodeIndex: index, nodeName: node.name } : { nodeIndex: index },
     };
-    if (node.name) layer.source.nodeName = node.name;
     if (activation) layer.activation = activation;
     if (standard) this.describe(layer, opType, node);
     const outputs = node.output ?? [];
@@ -241,8 +246,11 @@ export class GraphBuilder {
     const a = layer.attributes;
     const inputs = this.inputs;
     const names = node.input ?? [];
-    const initializer = (i: number) => i > 0 && inputs.entries[i]?.constant?.from === 'initializer';
-    if (names.some((_, i) => initializer(i))) a.initializers = names.filter((_, i) => initializer(i));
+    let weights: string[] | undefined;
+    for (let i = 1; i < names.length; i++) {
+      if (inputs.entries[i]?.constant?.from === 'initializer') (weights ??= []).push(names[i] as string);
+    }
+    if (weights) a.initializers = weights;
     const w = inputs.constantDims(1);
     if (opType === 'Gemm' || opType === 'MatMul') {
       if (w?.length === 2) a.units = opType === 'Gemm' && a.transB === 1 ? w[0] : w[1];

@@ -117,24 +117,24 @@ export function inferShape(opType: string, attrs: Attributes, inputs: ShapeInput
  * running mean and variance as inputs too, so it counts 4 × C where PyTorch counts 2 × C trainable
  * parameters plus 2 × C buffers). A bias added after a MatMul is an Add with a constant operand.
  */
-const WEIGHT_INPUTS: Record<string, number[]> = {
-  Gemm: [1, 2],
-  MatMul: [1],
-  Conv: [1, 2],
-  ConvTranspose: [1, 2],
-  BatchNormalization: [1, 2, 3, 4],
-  LayerNormalization: [1, 2],
-  InstanceNormalization: [1, 2],
-  LSTM: [1, 2, 3],
-  GRU: [1, 2, 3],
-  RNN: [1, 2, 3],
-  PRelu: [1],
-  Add: [0, 1],
-};
+const WEIGHT_INPUTS = new Map<string, number[]>([
+  ['Gemm', [1, 2]],
+  ['MatMul', [1]],
+  ['Conv', [1, 2]],
+  ['ConvTranspose', [1, 2]],
+  ['BatchNormalization', [1, 2, 3, 4]],
+  ['LayerNormalization', [1, 2]],
+  ['InstanceNormalization', [1, 2]],
+  ['LSTM', [1, 2, 3]],
+  ['GRU', [1, 2, 3]],
+  ['RNN', [1, 2, 3]],
+  ['PRelu', [1]],
+  ['Add', [0, 1]],
+]);
 
 export function countParams(opType: string, inputs: ShapeInputs): number {
   let total = 0;
-  for (const i of WEIGHT_INPUTS[opType] ?? []) {
+  for (const i of WEIGHT_INPUTS.get(opType) ?? []) {
     const dims = inputs.constantDims(i);
     if (dims) total += dims.reduce((n, d) => n * d, 1);
   }
