@@ -2,11 +2,12 @@
 // (file in the page cache; fs.readFileSync and decode timed separately; the first, cold repetition and
 // the median of the next five), with our IR build (bytes → Graph, protobuf decode included) as
 // `decode_ms` and the raw onnx-proto decode alongside as `onnx_proto_decode_ms`.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { onnx } from 'onnx-proto';
+import { UsageError } from '../src/cli/io';
 import { readOnnx } from '../src/core/formats/onnx';
 
 const MODELS = ['w4_resnet50like.onnx', 'w4_many_nodes.onnx'];
@@ -22,6 +23,12 @@ export async function runW4(args: string[]): Promise<Record<string, unknown>> {
   const folder = process.env.PEER_MODELS ?? '/tmp/peer-models';
   const files = values.model ? [values.model] : MODELS.map((m) => join(folder, m));
   const reps = Number(values.reps ?? 5);
+  if (!Number.isInteger(reps) || reps < 1) throw new UsageError(`w4: --reps must be a positive integer`);
+  for (const file of files) {
+    if (!existsSync(file)) {
+      throw new Error(`no model at ${file} (the peer kit's gen_models.py writes the W4 models)`);
+    }
+  }
   const results = files.map((file) => measure(file, reps));
   // Several models: one record each under `models`, printed one line per model.
   return results.length === 1 ? (results[0] as Record<string, unknown>) : { workload: 'w4', models: results };

@@ -15,7 +15,15 @@ export async function runBench(args: string[], io: CliIo): Promise<number> {
       `bench: name a workload (${Object.keys(WORKLOADS).join(', ')}), not "${name ?? ''}"`,
     );
   }
-  const result = await workload(rest);
+  let result: Record<string, unknown>;
+  try {
+    result = await workload(rest);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    // Unreadable input (a model file that is missing or broken): exit 2, as `lint` does.
+    io.err(`dropout-lens: bench ${name}: ${(e as Error).message}`);
+    return 2;
+  }
   // A workload that measured several models returns them under `models`: one line each.
   const records = Array.isArray(result.models) ? (result.models as unknown[]) : [result];
   for (const record of records) io.out(JSON.stringify(record));

@@ -29,6 +29,8 @@ describe('dropout-lens bench', () => {
     assert.equal(await main(['bench', 'w4', '--model', model, '--reps', '1'], io), 0);
     assert.equal(out.length, 1);
     assert.equal(JSON.parse(out[0] as string).model, 'mlp_eval_opset13.onnx');
+    assert.equal(await main(['bench', 'w4', '--model', 'test/fixtures/none.onnx'], io), 2);
+    assert.match(err.join('\n'), /bench w4: no model at test\/fixtures\/none\.onnx/);
     assert.equal(await main(['bench', 'w9'], io), 2);
     assert.match(err.join('\n'), /bench: name a workload \(w4\), not "w9"/);
   });
