@@ -1,6 +1,7 @@
 // The `dropout-lens` command line. Subcommands live in their own files; this one parses and dispatches.
 import { parseArgs } from 'node:util';
 import { runInspect } from './inspect-command';
+import { runBench, WORKLOADS } from './bench-command';
 import { runLint } from './lint-command';
 import { runTrain } from './train-command';
 import { UsageError, type CliIo } from './io';
@@ -18,11 +19,14 @@ Commands:
   train <model> [--data builtin:NAME|file.csv] [--epochs N] [--seed S] [--compare] [--out FILE] [--json]
       Train the model's network (built-in data: digits, iris, wine, breast_cancer, moons, circles, spiral,
       xor); --compare also trains it without dropout from the same seed. --json: one line per epoch.
+  bench <${Object.keys(WORKLOADS).join('|')}> [options]
+      Run one of the peer benchmark kit's workloads; prints JSON lines with the kit's field names.
 
 Options:
   -h, --help     show this help
   -v, --version  print the version`;
 
+/** Returns the exit code; commands that do asynchronous work (bench) return it as a promise. */
 export function main(argv: string[], io: CliIo): number | Promise<number> {
   try {
     const [command, ...rest] = argv;
@@ -67,20 +71,24 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
         },
       });
       if (positionals.length !== 1) throw new UsageError('train: name exactly one model file');
-      return runTrain({ model: positionals[0] as string, ...values }, io).catch((e: unknown) => {
-        if (!(e instanceof UsageError)) throw e;
-        io.err(`dropout-lens: ${e.message}\nRun "dropout-lens --help" for usage.`);
-        return 2;
-      });
+      return runTrain({ model: positionals[0] as string, ...values }, io).catch((e: unknown) =>
+        usageError(e, io),
+      );
     }
+    if (command === 'bench') return runBench(rest, io).catch((e: unknown) => usageError(e, io));
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`dropout-lens: ${(e as Error).message}\nRun "dropout-lens --help" for usage.`);
-      return 2;
-    }
-    throw e;
+    return usageError(e, io);
   }
+}
+
+/** Usage mistakes exit with 2 and a pointer to --help; anything else is a bug and is rethrown. */
+function usageError(e: unknown, io: CliIo): number {
+  if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    io.err(`dropout-lens: ${(e as Error).message}\nRun "dropout-lens --help" for usage.`);
+    return 2;
+  }
+  throw e;
 }
 
 if (require.main === module) {

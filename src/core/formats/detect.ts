@@ -2,11 +2,12 @@
 // graph model) are settled inside the readers' match functions, in the order listed here.
 import type { Graph } from '../model/ir';
 import { nnJsonReader } from './nnjson';
+import { onnxReader } from './onnx';
 import { ModelFormatError, type ModelReader, type ModelSource } from './reader';
 import { tfjsGraphReader } from './tfjs-graph';
 import { tfjsLayersReader } from './tfjs-layers';
 
-export const READERS: readonly ModelReader[] = [nnJsonReader, tfjsLayersReader, tfjsGraphReader];
+export const READERS: readonly ModelReader[] = [nnJsonReader, onnxReader, tfjsLayersReader, tfjsGraphReader];
 
 /** Names of files the product treats as model files when it walks a folder. */
 export function isModelFileName(name: string): boolean {

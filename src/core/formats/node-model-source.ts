@@ -12,11 +12,15 @@ export function nodeModelSource(path: string): ModelSource {
     readSibling: async (relativePath: string) => {
       if (isAbsolute(relativePath))
         throw new Error(`refusing absolute path "${relativePath}" next to the model`);
+      // Checked on the name first (no file system access outside the folder), then through links.
+      const leaves = (path: string) => {
+        const rel = relative(folder, path);
+        return rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..');
+      };
+      const refuse = () => new Error(`refusing "${relativePath}": it leaves the model's folder`);
+      if (leaves(resolve(folder, relativePath))) throw refuse();
       const target = realpathSync(resolve(folder, relativePath));
-      const rel = relative(folder, target);
-      if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
-        throw new Error(`refusing "${relativePath}": it leaves the model's folder`);
-      }
+      if (leaves(target)) throw refuse();
       return readFile(target);
     },
   };

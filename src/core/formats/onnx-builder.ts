@@ -1,0 +1,343 @@
+// Builds the IR from a decoded ONNX graph in one pass over the nodes. Every tensor name has one entry
+// (producer, shape, constant value), so each node input costs one map lookup: the IR build has to stay
+// cheap next to the protobuf decode itself (W4 benchmark: a 5,001-node graph).
+import type { onnx } from 'onnx-proto';
+import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../model/ir';
+import { onnxDropoutSpec, type ConstantOrigin } from './onnx-dropout';
+import { countParams, inferShape, ints, type Attributes, type ShapeInputs } from './onnx-shapes';
+import { int64, smallTensorValues, tensorDims } from './onnx-tensors';
+import { attributeValue, constantTensor, valueDtype, valueShape } from './onnx-values';
+import { ModelFormatError } from './reader';
+
+const OPS = new Map<string, LayerOp>([
+  ['Gemm', 'dense'],
+  ['MatMul', 'dense'],
+  ['Conv', 'conv'],
+  ['ConvTranspose', 'conv'],
+  ['MaxPool', 'pool'],
+  ['AveragePool', 'pool'],
+  ['LpPool', 'pool'],
+  ['GlobalAveragePool', 'pool'],
+  ['GlobalMaxPool', 'pool'],
+  ['Flatten', 'flatten'],
+  ['Reshape', 'reshape'],
+  ['Squeeze', 'reshape'],
+  ['Unsqueeze', 'reshape'],
+  ['Identity', 'identity'],
+  ['BatchNormalization', 'batchnorm'],
+  ['LayerNormalization', 'layernorm'],
+  ['Softmax', 'softmax'],
+  ['Add', 'add'],
+  ['Concat', 'concat'],
+  ['Constant', 'constant'],
+  ['Dropout', 'dropout'],
+  ['LSTM', 'rnn'],
+  ['GRU', 'rnn'],
+  ['RNN', 'rnn'],
+  ['Attention', 'attention'],
+]);
+
+const ACTIVATIONS = new Map<string, ActivationKind>([
+  ['Relu', 'relu'],
+  ['LeakyRelu', 'leaky-relu'],
+  ['Elu', 'elu'],
+  ['Selu', 'selu'],
+  ['Gelu', 'gelu'],
+  ['Tanh', 'tanh'],
+  ['Sigmoid', 'sigmoid'],
+  ['HardSigmoid', 'hard-sigmoid'],
+  ['Softplus', 'softplus'],
+  ['Softsign', 'softsign'],
+  ['Mish', 'mish'],
+  ['LogSoftmax', 'log-softmax'],
+]);
+
+export interface Constant {
+  tensor: onnx.ITensorProto;
+  from: ConstantOrigin;
+  /** Cached: the Long → number conversions add up over thousands of nodes. */
+  dims?: number[];
+}
+
+/** What the builder knows about one tensor name (a class: one hidden class for every entry). */
+class TensorEntry {
+  /** Id of the layer that writes it (a node or an 'input' layer). */
+  producer: string | undefined = undefined;
+  /** Declared in value_info / graph inputs and outputs, or inferred. */
+  shape: Shape | undefined = undefined;
+  constant: Constant | undefined = undefined;
+  graphInput = false;
+}
+
+function constantDims(c: Constant | undefined): number[] | undefined {
+  if (c) c.dims ??= tensorDims(c.tensor);
+  return c?.dims;
+}
+
+/** The current node's inputs, resolved once, as shape inference and parameter counting see them. */
+class NodeInputs implements ShapeInputs {
+  entries: (TensorEntry | undefined)[] = [];
+  get count(): number {
+    return this.entries.length;
+  }
+  shape(i: number): Shape | undefined {
+    const e = this.entries[i];
+    return e?.shape ?? constantDims(e?.constant);
+  }
+  values(i: number): number[] | undefined {
+    const c = this.entries[i]?.constant;
+    return c && smallTensorValues(c.tensor);
+  }
+  constantDims(i: number): number[] | undefined {
+    return constantDims(this.entries[i]?.constant);
+  }
+}
+
+export class GraphBuilder {
+  private readonly table = new Map<string, TensorEntry>();
+  private readonly ids = new Set<string>();
+  private readonly opset: number;
+  /** Dropout layers with a mask output, by mask tensor name. */
+  private readonly masks = new Map<string, Layer>();
+  private readonly inputs = new NodeInputs();
+  /** Set when a node reads a tensor nothing produced before it (the nodes are not sorted). */
+  readsLaterOutputs = false;
+
+  constructor(
+    private readonly model: onnx.IModelProto,
+    private readonly g: onnx.IGraphProto,
+    private readonly path: string,
+  ) {
+    const main = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+    this.opset = main ? int64(main.version) : 1;
+  }
+
+  /** Initializers and Constant node values, by tensor name (the weights accessor reads them). */
+  constant(name: string): Constant | undefined {
+    return this.table.get(name)?.constant;
+  }
+
+  /** `order`: the node indices to visit when the file's own order is not topological. */
+  build(order?: number[]): Graph {
+    const g = this.g;
+    for (const t of g.initializer ?? []) {
+      const name = t.name ?? '';
+      const constant: Constant = { tensor: t, from: 'initializer' };
+      const e = this.table.get(name);
+      if (e) e.constant = constant;
+      else {
+        const entry = new TensorEntry();
+        entry.constant = constant;
+        this.table.set(name, entry);
+      }
+    }
+    for (const list of [g.input, g.valueInfo, g.output]) {
+      for (const v of list ?? []) {
+        const shape = valueShape(v);
+        if (shape && v.name) this.entry(v.name).shape = shape;
+      }
+    }
+    const layers: Layer[] = [];
+    const inputs: TensorInfo[] = [];
+    for (const v of g.input ?? []) {
+      const name = v.name ?? '';
+      const e = this.entry(name);
+      if (e.constant) continue; // an initializer listed as an input (IR version < 4)
+      e.graphInput = true;
+      e.producer = this.uniqueId(name || 'input');
+      inputs.push({ name, shape: e.shape, dtype: valueDtype(v), layerId: e.producer });
+      layers.push({
+        ...{ id: e.producer, name, op: 'input', originalOp: 'input', inputs: [], attributes: {} },
+        ...{ outputShape: e.shape, params: 0, source: {} },
+      });
+    }
+    const nodes = g.node ?? [];
+    for (let k = 0; k < nodes.length; k++) {
+      const index = order ? (order[k] as number) : k;
+      const node = nodes[index] as onnx.INodeProto;
+      try {
+        layers.push(this.layer(node, index));
+      } catch (e) {
+        // Garbage that still decodes as protobuf must end as a located format error, not a crash.
+        const where = node.name || `#${index}`;
+        const why = `${this.path}: node ${where} (${node.opType}): ${(e as Error).message}`;
+        throw new ModelFormatError('onnx', why, { node: where });
+      }
+    }
+    if (this.masks.size > 0) this.markConsumedMasks(nodes);
+    const outputs = (g.output ?? []).map((v) => {
+      const e = this.table.get(v.name ?? '');
+      return { name: v.name ?? '', shape: e?.shape, dtype: valueDtype(v), layerId: e?.producer };
+    });
+    return { format: 'onnx', name: g.name || this.path, inputs, outputs, layers, meta: this.meta() };
+  }
+
+  private entry(name: string): TensorEntry {
+    let e = this.table.get(name);
+    if (!e) {
+      e = new TensorEntry();
+      this.table.set(name, e);
+    }
+    return e;
+  }
+
+  private layer(node: onnx.INodeProto, index: number): Layer {
+    const opType = node.opType ?? '';
+    const standard = !node.domain || node.domain === 'ai.onnx';
+    const attributes: Attributes = {};
+    // Indexed loops and push (not for-of, not length =) keep the optimised code from deoptimising on the
+    // first nodes, which the W4 benchmark's five repetitions would notice.
+    const attrs = node.attribute ?? [];
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs[i] as onnx.IAttributeProto;
+      attributes[a.name ?? ''] = attributeValue(a);
+    }
+    if (!standard) attributes.domain = node.domain;
+    const names = node.input ?? [];
+    const inputs = this.inputs;
+    const entries = inputs.entries;
+    entries.length = 0;
+    for (let i = 0; i < names.length; i++)
+      entries.push(names[i] ? this.table.get(names[i] as string) : undefined);
+    const activation = standard ? ACTIVATIONS.get(opType) : undefined;
+    const name = node.name || node.output?.[0] || `${opType}_${index}`;
+    const id = this.uniqueId(name);
+    const layer: Layer = {
+      id,
+      name,
+      op: (standard && OPS.get(opType)) || (activation ? 'activation' : 'unknown'),
+      originalOp: opType,
+      inputs: this.producerIds(names),
+      attributes,
+      params: standard ? countParams(opType, inputs) : 0,
+      source: node.name ? { nodeIndex: index, nodeName: node.name } : { nodeIndex: index },
+    };
+    if (activation) layer.activation = activation;
+    if (standard) this.describe(layer, opType, node);
+    const outputs = node.output ?? [];
+    const inferred = standard ? inferShape(opType, attributes, inputs) : undefined;
+    for (let i = 0; i < outputs.length; i++) {
+      if (!outputs[i]) continue;
+      const e = this.entry(outputs[i] as string);
+      e.producer = id;
+      // Output 0, and a Dropout's mask, have the inferred shape; declared shapes win.
+      if (inferred && (i === 0 || opType === 'Dropout')) e.shape ??= inferred;
+    }
+    const out = outputs[0] ? this.table.get(outputs[0]) : undefined;
+    if (out && standard) this.trackConstant(opType, node, out);
+    if (out?.shape) layer.outputShape = out.shape;
+    return layer;
+  }
+
+  /** Constant nodes, and Identity of a constant: PyTorch shares equal initializers that way. */
+  private trackConstant(opType: string, node: onnx.INodeProto, out: TensorEntry): void {
+    if (opType === 'Constant') {
+      const tensor = constantTensor(node);
+      if (!tensor) return;
+      out.constant = { tensor, from: 'constant' };
+      out.shape ??= constantDims(out.constant);
+    } else if (opType === 'Identity' && this.inputs.entries[0]?.constant) {
+      out.constant = this.inputs.entries[0].constant;
+    }
+  }
+
+  /** Normalised attributes for the ops rules and views care about. */
+  private describe(layer: Layer, opType: string, node: onnx.INodeProto): void {
+    const a = layer.attributes;
+    const inputs = this.inputs;
+    const names = node.input ?? [];
+    let weights: string[] | undefined;
+    for (let i = 1; i < names.length; i++) {
+      if (inputs.entries[i]?.constant?.from === 'initializer') (weights ??= []).push(names[i] as string);
+    }
+    if (weights) a.initializers = weights;
+    const w = inputs.constantDims(1);
+    if (opType === 'Gemm' || opType === 'MatMul') {
+      if (w?.length === 2) a.units = opType === 'Gemm' && a.transB === 1 ? w[0] : w[1];
+    } else if (opType === 'Conv' || opType === 'ConvTranspose') {
+      if (w) {
+        a.filters = opType === 'Conv' ? w[0] : (w[1] ?? 0) * (typeof a.group === 'number' ? a.group : 1);
+        a.kernelSize = w.slice(2);
+      }
+    } else if (layer.op === 'pool') {
+      a.poolType = opType.includes('Max') ? 'max' : opType.startsWith('Lp') ? 'lp' : 'average';
+      if (opType.startsWith('Global')) a.global = true;
+      if (ints(a.kernel_shape)) a.kernelSize = a.kernel_shape;
+    } else if (layer.op === 'rnn') {
+      a.cell = opType === 'RNN' ? 'simple' : opType.toLowerCase();
+      if (typeof a.hidden_size === 'number') a.units = a.hidden_size;
+    } else if (opType === 'Clip' && this.isRelu6(a)) {
+      layer.op = 'activation';
+      layer.activation = 'relu6';
+    } else if (opType === 'Dropout') {
+      layer.dropout = onnxDropoutSpec({
+        opsetVersion: this.opset,
+        attributes: a,
+        inputs: names,
+        constant: (name) => {
+          const c = this.constant(name);
+          return c && { values: smallTensorValues(c.tensor), from: c.from };
+        },
+        isGraphInput: (name) => this.table.get(name)?.graphInput === true,
+      });
+      if (node.output?.[1]) this.masks.set(node.output[1], layer);
+    }
+  }
+
+  /** Clip(min = 0, max = 6) is how PyTorch exports ReLU6 (attributes before op set 11, inputs after). */
+  private isRelu6(a: Attributes): boolean {
+    const bound = (i: number, attr: unknown) =>
+      typeof attr === 'number' ? attr : this.inputs.values(i)?.[0];
+    return bound(1, a.min) === 0 && bound(2, a.max) === 6;
+  }
+
+  /** A Dropout mask counts as used when another node or the graph's outputs read it. */
+  private markConsumedMasks(nodes: onnx.INodeProto[]): void {
+    const names = [...nodes.flatMap((n) => n.input ?? []), ...(this.g.output ?? []).map((o) => o.name ?? '')];
+    for (const name of names) {
+      const spec = this.masks.get(name)?.dropout;
+      if (spec) spec.origin.maskConsumed = true;
+    }
+  }
+
+  /** The layers producing a node's inputs, once each, in input order; notes reads of unknown tensors. */
+  private producerIds(names: string[]): string[] {
+    const ids: string[] = [];
+    const entries = this.inputs.entries;
+    for (let i = 0; i < names.length; i++) {
+      const e = entries[i];
+      if (!names[i]) continue;
+      if (e?.producer === undefined) {
+        if (!e?.constant) this.readsLaterOutputs = true;
+      } else if (!ids.includes(e.producer)) {
+        ids.push(e.producer);
+      }
+    }
+    return ids;
+  }
+
+  private uniqueId(preferred: string): string {
+    let id = preferred;
+    for (let n = 2; this.ids.has(id); n++) id = `${preferred}#${n}`;
+    this.ids.add(id);
+    return id;
+  }
+
+  private meta(): Record<string, unknown> {
+    const m = this.model;
+    const metadata = (m.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']);
+    return {
+      producer: m.producerName || undefined,
+      producerVersion: m.producerVersion || undefined,
+      irVersion: int64(m.irVersion),
+      opsetImports: (m.opsetImport ?? []).map((o) => ({
+        domain: o.domain || 'ai.onnx',
+        version: int64(o.version),
+      })),
+      modelVersion: int64(m.modelVersion),
+      ...(m.domain ? { domain: m.domain } : {}),
+      ...(m.docString ? { docString: m.docString } : {}),
+      ...(metadata.length > 0 ? { metadata: Object.fromEntries(metadata) } : {}),
+    };
+  }
+}
