@@ -20,7 +20,10 @@ describe('worker train job (real worker thread)', () => {
   beforeEach(() => (worker = start()));
   afterEach(() => worker.terminate());
 
-  it('reports progress at least every 100 ms and stops within 100 ms of a cancel', async () => {
+  it('reports progress at least every 100 ms and stops within 100 ms of a cancel', async function () {
+    // Wall-clock bounds can be missed once on a loaded machine; a worker that does not yield misses
+    // them every time.
+    this.retries(2);
     const times: number[] = [];
     let epochs = 0;
     const ended = new Promise<{ message: FromWorker; at: number }>((resolve) =>
