@@ -8,6 +8,7 @@ export function run(): Promise<void> {
   // The extension host forwards console.log to the browser without applying format strings: format here.
   const log = console.log;
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => log(format(...args));
+  Mocha.reporters.Base.useColors = false;
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
   for (const file of readdirSync(__dirname).sort()) {
     if (file.endsWith('.test.js')) mocha.addFile(join(__dirname, file));
