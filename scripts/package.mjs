@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export function packageVsix(out) {
-  const r = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--out', out], {
+  const r = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
   });

@@ -2,6 +2,7 @@
 // behaviour: progress cadence, cancellation latency and error reporting. Bounds, not speed figures.
 import * as assert from 'node:assert/strict';
 import { resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from '../../../src/protocol/worker-messages';
 
@@ -24,6 +25,9 @@ describe('worker train job (real worker thread)', () => {
     // Wall-clock bounds can be missed once on a loaded machine; a worker that does not yield misses
     // them every time.
     this.retries(2);
+    // What this thread itself was delayed by (a loaded machine) is measurement noise, not the worker's.
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    lag.enable();
     const times: number[] = [];
     let epochs = 0;
     const ended = new Promise<{ message: FromWorker; at: number }>((resolve) =>
@@ -39,12 +43,20 @@ describe('worker train job (real worker thread)', () => {
     const cancelAt = performance.now();
     send(worker, { type: 'cancel', jobId: 1 });
     const end = await ended;
+    lag.disable();
+    const noise = lag.max / 1e6;
     assert.equal(end.message.type, 'cancelled');
     const latency = end.at - cancelAt;
-    assert.ok(latency < 100, `cancel took ${latency.toFixed(1)} ms`);
+    assert.ok(
+      latency < 100 + noise,
+      `cancel took ${latency.toFixed(1)} ms (this thread's own delay ${noise.toFixed(1)} ms)`,
+    );
     const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
     const worst = Math.max(...gaps);
-    assert.ok(worst < 100, `longest gap between progress messages ${worst.toFixed(1)} ms`);
+    assert.ok(
+      worst < 100 + noise,
+      `longest gap between progress messages ${worst.toFixed(1)} ms (this thread's own delay ${noise.toFixed(1)} ms)`,
+    );
   });
 
   it('reports a failure as an error message naming the file', async () => {
