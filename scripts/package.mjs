@@ -5,10 +5,14 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export function packageVsix(out) {
-  const r = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'npx',
+    ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) {
     process.stdout.write(r.stdout ?? '');
     throw new Error(`vsce package failed (exit ${r.status})`);

@@ -1,7 +1,8 @@
-// Helpers for readers of JSON model files: a nesting guard (jsonc-parser recurses once per level and
+// Helpers for readers of JSON model files (jsonc-parser keeps the exact range of every value, so
+// findings and quick fixes land on the text itself): a nesting guard (jsonc-parser recurses once per level and
 // overflows the stack near 10,000 levels), JSON-pointer lookups into a jsonc-parser tree, and errors
 // that carry the file, line and column.
-import type { Node } from 'jsonc-parser';
+import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { ModelFormat, SourceRange } from '../model/ir';
 import { ModelFormatError } from './reader';
 import { LineMap } from './text-position';
@@ -25,6 +26,19 @@ export function tooDeepAt(text: string, limit = MAX_JSON_DEPTH): number {
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return -1;
+}
+
+/** Parses strict JSON into a tree, refusing nesting deeper than MAX_JSON_DEPTH; errors are located. */
+export function parseJsonTree(text: string, errors: JsonErrors): Node {
+  const deep = tooDeepAt(text);
+  if (deep >= 0)
+    throw errors.at({ offset: deep, length: 1 }, `nested more than ${MAX_JSON_DEPTH} levels deep`);
+  const parseErrors: ParseError[] = [];
+  const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: true });
+  const bad = parseErrors[0];
+  if (bad !== undefined) throw errors.at(bad, `invalid JSON (${printParseErrorCode(bad.error)})`);
+  if (root === undefined) throw errors.at(undefined, 'invalid JSON (empty file)');
+  return root;
 }
 
 export function rangeOf(node: Node): SourceRange {
@@ -91,4 +105,33 @@ export class JsonErrors {
     const { line, column } = this.lines.at(r.offset);
     return new ModelFormatError(this.format, `${this.path}:${line}:${column}: ${message}`, r);
   }
+}
+
+/** Every property of an object node: plain values and the ranges of their value nodes. */
+export function properties(object: Node | undefined): {
+  values: Record<string, unknown>;
+  ranges: Record<string, SourceRange>;
+} {
+  const values: Record<string, unknown> = {};
+  const ranges: Record<string, SourceRange> = {};
+  if (object?.type !== 'object') return { values, ranges };
+  for (const p of object.children ?? []) {
+    const [k, v] = p.children ?? [];
+    if (typeof k?.value === 'string' && v) {
+      values[k.value] = getNodeValue(v);
+      ranges[k.value] = rangeOf(v);
+    }
+  }
+  return { values, ranges };
+}
+
+/** True when the bytes start (after whitespace and a byte-order mark) with `{`: a cheap JSON-object sniff. */
+export function looksLikeJsonObject(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i++;
+  return bytes[i] === 0x7b;
 }

@@ -1,9 +1,8 @@
 // Reader for Dropout Lens's own format, `*.nn.json`: a readable network + training spec. The file is
 // checked against media/nn.schema.json (the schema the editor uses), then built layer by layer; every
 // layer and property keeps its exact source range so findings and quick fixes land on the value itself.
-import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { Graph, Layer } from '../model/ir';
-import { JsonErrors, MAX_JSON_DEPTH, propertyNode, tooDeepAt } from './json-text';
+import { JsonErrors, parseJsonTree, propertyNode } from './json-text';
 import { readLayer, type LayerInput } from './nnjson-layers';
 import { schemaError } from './nnjson-validate';
 import { decodeText, type ModelReader, type ModelSource } from './reader';
@@ -44,15 +43,7 @@ export const nnJsonReader: ModelReader = {
  */
 export function readNnJson(text: string, path = 'model.nn.json'): Graph {
   const errors = new JsonErrors('nn-json', text, path);
-  const deep = tooDeepAt(text);
-  if (deep >= 0) {
-    throw errors.at({ offset: deep, length: 1 }, `nested more than ${MAX_JSON_DEPTH} levels deep`);
-  }
-  const parseErrors: ParseError[] = [];
-  const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: true });
-  const bad = parseErrors[0];
-  if (bad !== undefined) throw errors.at(bad, `invalid JSON (${printParseErrorCode(bad.error)})`);
-  if (root === undefined) throw errors.at(undefined, 'invalid JSON (empty file)');
+  const root = parseJsonTree(text, errors);
   const value = plainValue(text, errors);
   const problem = schemaError(value, root, errors);
   if (problem) throw problem;

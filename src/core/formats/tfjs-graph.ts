@@ -5,7 +5,7 @@
 import type { Node } from 'jsonc-parser';
 import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../model/ir';
 import { activationKind } from './keras-layers';
-import { parseJsonTree, properties, property, rangeOf } from './json-tree';
+import { JsonErrors, parseJsonTree, properties, propertyNode, rangeOf } from './json-text';
 import { ModelFormatError, decodeText, type ModelReader, type ModelSource } from './reader';
 import { findDropoutSubgraphs, type TfNode } from './tf-dropout-pattern';
 import { sniffTfjs } from './tfjs-sniff';
@@ -72,10 +72,10 @@ function fail(message: string, node?: Node): never {
 
 /** Parses a graph-model model.json into the IR. `path` is only used in messages. */
 export function readTfjsGraph(text: string, path = 'model.json'): Graph {
-  const root = parseJsonTree(text, 'tfjs-graph', path);
+  const root = parseJsonTree(text, new JsonErrors('tfjs-graph', text, path));
   if (root.type !== 'object') fail(`${path}: a TensorFlow.js model.json is a JSON object`, root);
-  const topology = property(root, 'modelTopology');
-  const list = property(topology, 'node');
+  const topology = propertyNode(root, 'modelTopology');
+  const list = propertyNode(topology, 'node');
   if (list?.type !== 'array')
     fail(`${path}: "modelTopology.node" must be a list of nodes`, list ?? topology ?? root);
   const nodes = (list.children ?? []).map((n, i) => parseNode(n, i, path));
@@ -143,7 +143,7 @@ export function readTfjsGraph(text: string, path = 'model.json'): Graph {
     meta: {
       generatedBy: meta.generatedBy,
       convertedBy: meta.convertedBy,
-      weightsManifest: readWeightsManifest(property(root, 'weightsManifest'), 'tfjs-graph', path),
+      weightsManifest: readWeightsManifest(propertyNode(root, 'weightsManifest'), 'tfjs-graph', path),
     },
   };
 }
@@ -151,11 +151,11 @@ export function readTfjsGraph(text: string, path = 'model.json'): Graph {
 function parseNode(node: Node, index: number, path: string): ParsedNode {
   const where = `${path}: node[${index}]`;
   if (node.type !== 'object') fail(`${where} must be an object with "name" and "op"`, node);
-  const name = property(node, 'name');
-  const op = property(node, 'op');
+  const name = propertyNode(node, 'name');
+  const op = propertyNode(node, 'op');
   if (typeof name?.value !== 'string') fail(`${where} needs a "name" string`, name ?? node);
   if (typeof op?.value !== 'string') fail(`${where} ("${name.value}") needs an "op" string`, op ?? node);
-  const input = property(node, 'input');
+  const input = propertyNode(node, 'input');
   if (
     input !== undefined &&
     (input.type !== 'array' || !(input.children ?? []).every((c) => c.type === 'string'))
@@ -169,7 +169,7 @@ function parseNode(node: Node, index: number, path: string): ParsedNode {
     if (raw.startsWith('^')) controlInputs.push(raw.slice(1));
     else inputs.push(raw.replace(/:\d+$/, ''));
   }
-  const attr = properties(property(node, 'attr')).values;
+  const attr = properties(propertyNode(node, 'attr')).values;
   const parsed: ParsedNode = { name: name.value, op: op.value, inputs, controlInputs, node, index, attr };
   const scalar = scalarNode(node);
   if (scalar && typeof scalar.value === 'number') parsed.scalar = scalar.value;
@@ -178,9 +178,9 @@ function parseNode(node: Node, index: number, path: string): ParsedNode {
 
 /** The JSON node of a Const's inline scalar (`attr.value.tensor.floatVal[0]` and friends). */
 function scalarNode(node: Node): Node | undefined {
-  const tensor = property(property(property(node, 'attr'), 'value'), 'tensor');
+  const tensor = propertyNode(propertyNode(propertyNode(node, 'attr'), 'value'), 'tensor');
   for (const key of ['floatVal', 'doubleVal', 'halfVal', 'intVal']) {
-    const values = property(tensor, key);
+    const values = propertyNode(tensor, key);
     if (values?.type === 'array' && values.children?.length === 1) return values.children[0];
   }
   return undefined;
@@ -189,9 +189,11 @@ function scalarNode(node: Node): Node | undefined {
 function shapeOf(value: unknown): Shape | undefined {
   const dims = (value as { dim?: { size?: string | number }[] } | undefined)?.dim;
   if (!Array.isArray(dims)) return (value as { unknownRank?: boolean })?.unknownRank ? undefined : [];
-  return dims.map((d) => {
-    const n = Number(d.size ?? -1);
-    return n < 0 ? null : n;
+  return dims.map((d: unknown) => {
+    // Sizes are strings in GraphDef JSON ("-1" = unknown); anything else is unknown too.
+    const size = typeof d === 'object' && d !== null ? (d as { size?: unknown }).size : undefined;
+    const n = typeof size === 'string' || typeof size === 'number' ? Number(size) : Number.NaN;
+    return Number.isInteger(n) && n >= 0 ? n : null;
   });
 }
 
@@ -240,11 +242,20 @@ function elementCount(n: ParsedNode): number {
   return shape?.reduce<number>((a, d) => a * (typeof d === 'number' ? d : 0), 1) ?? 0;
 }
 
+/** Decoded base64 text, or '' for text that is not base64 (a damaged file names no op). */
+function fromBase64(text: string): string {
+  try {
+    return atob(text);
+  } catch {
+    return '';
+  }
+}
+
 /** `fused_ops` holds base64 op names, e.g. ["BiasAdd", "Relu"]; the last activation among them wins. */
 function fusedActivation(value: unknown): ActivationKind | undefined {
   const list = (value as { list?: { s?: unknown[] } } | undefined)?.list?.s;
   if (!Array.isArray(list)) return undefined;
-  const names = list.map((s) => (typeof s === 'string' ? atob(s) : ''));
+  const names = list.map((s) => (typeof s === 'string' ? fromBase64(s) : ''));
   const kinds = names.map((name) => TF_ACTIVATIONS[name] ?? activationKind(name.toLowerCase()));
   return kinds.filter((k): k is ActivationKind => k !== undefined).pop();
 }

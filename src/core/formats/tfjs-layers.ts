@@ -5,7 +5,7 @@
 import type { Node } from 'jsonc-parser';
 import type { Graph, Layer, Shape, TensorInfo } from '../model/ir';
 import { kerasLayer } from './keras-layers';
-import { parseJsonTree, properties, property, rangeOf } from './json-tree';
+import { JsonErrors, parseJsonTree, properties, propertyNode, rangeOf } from './json-text';
 import { ModelFormatError, decodeText, type ModelReader, type ModelSource } from './reader';
 import { sniffTfjs } from './tfjs-sniff';
 import { readWeightsManifest } from './tfjs-weights';
@@ -46,13 +46,13 @@ function fail(message: string, node?: Node): never {
 
 /** Parses a layers-model model.json into the IR. `path` is only used in messages. */
 export function readTfjsLayers(text: string, path = 'model.json'): Graph {
-  const root = parseJsonTree(text, 'tfjs-layers', path);
+  const root = parseJsonTree(text, new JsonErrors('tfjs-layers', text, path));
   if (root.type !== 'object') fail(`${path}: a TensorFlow.js model.json is a JSON object`, root);
-  const topology = property(root, 'modelTopology');
+  const topology = propertyNode(root, 'modelTopology');
   if (topology?.type !== 'object') fail(`${path}: "modelTopology" must be an object`, topology ?? root);
-  const model = property(topology, 'model_config') ?? topology;
-  const className = property(model, 'class_name');
-  const config = property(model, 'config');
+  const model = propertyNode(topology, 'model_config') ?? topology;
+  const className = propertyNode(model, 'class_name');
+  const config = propertyNode(model, 'config');
   if (typeof className?.value !== 'string')
     fail(`${path}: the model config needs a "class_name"`, className ?? model);
 
@@ -60,7 +60,7 @@ export function readTfjsLayers(text: string, path = 'model.json'): Graph {
     className.value === 'Sequential' ? sequentialCalls(config, path) : functionalCalls(config, path);
   const { layers, byCall } = buildLayers(calls, path);
   const endpoints = (key: string, fallback: Layer | undefined): TensorInfo[] => {
-    const list = property(config, key);
+    const list = propertyNode(config, key);
     const refs = list?.type === 'array' ? (list.children ?? []).map((n) => tensorRef(n, path)) : [];
     const chosen = refs.length > 0 ? refs.map((r) => byCall.get(callId(r.layer, r.node))) : [fallback];
     return chosen
@@ -68,7 +68,7 @@ export function readTfjsLayers(text: string, path = 'model.json'): Graph {
       .map((l) => ({ name: l.name, shape: l.outputShape, dtype: 'float32', layerId: l.id }));
   };
   const meta = properties(root).values;
-  const name = property(config, 'name')?.value;
+  const name = propertyNode(config, 'name')?.value;
   return {
     format: 'tfjs-layers',
     name: typeof name === 'string' ? name : path,
@@ -82,9 +82,9 @@ export function readTfjsLayers(text: string, path = 'model.json'): Graph {
       modelClass: className.value,
       generatedBy: meta.generatedBy,
       convertedBy: meta.convertedBy,
-      kerasVersion: property(topology, 'keras_version')?.value,
+      kerasVersion: propertyNode(topology, 'keras_version')?.value,
       trainingConfig: meta.trainingConfig ?? properties(topology).values.training_config,
-      weightsManifest: readWeightsManifest(property(root, 'weightsManifest'), 'tfjs-layers', path),
+      weightsManifest: readWeightsManifest(propertyNode(root, 'weightsManifest'), 'tfjs-layers', path),
     },
   };
 }
@@ -95,7 +95,7 @@ function callId(layer: string, node: number): string {
 
 /** Sequential: a chain. Old files hold the layer list as `config` itself; newer ones as `config.layers`. */
 function sequentialCalls(config: Node | undefined, path: string): Call[] {
-  const list = config?.type === 'array' ? config : property(config, 'layers');
+  const list = config?.type === 'array' ? config : propertyNode(config, 'layers');
   if (list?.type !== 'array') fail(`${path}: a Sequential config needs a "layers" list`, list ?? config);
   const calls: Call[] = [];
   (list.children ?? []).forEach((layerNode, index) => {
@@ -130,13 +130,13 @@ function sequentialCalls(config: Node | undefined, path: string): Call[] {
 
 function layerHeader(layerNode: Node, where: string, index: number) {
   if (layerNode.type !== 'object') fail(`${where} must be an object with a "class_name"`, layerNode);
-  const classNode = property(layerNode, 'class_name');
+  const classNode = propertyNode(layerNode, 'class_name');
   if (typeof classNode?.value !== 'string')
     fail(`${where} needs a "class_name" string`, classNode ?? layerNode);
-  const layerConfig = property(layerNode, 'config');
+  const layerConfig = propertyNode(layerNode, 'config');
   if (layerConfig !== undefined && layerConfig.type !== 'object')
     fail(`${where}: "config" must be an object`, layerConfig);
-  const name = property(layerNode, 'name')?.value ?? property(layerConfig, 'name')?.value;
+  const name = propertyNode(layerNode, 'name')?.value ?? propertyNode(layerConfig, 'name')?.value;
   return {
     className: classNode.value as string,
     layerConfig,
@@ -145,13 +145,13 @@ function layerHeader(layerNode: Node, where: string, index: number) {
 }
 
 function functionalCalls(config: Node | undefined, path: string): Call[] {
-  const list = property(config, 'layers');
+  const list = propertyNode(config, 'layers');
   if (list?.type !== 'array') fail(`${path}: a model config needs a "layers" list`, list ?? config);
   const calls: Call[] = [];
   (list.children ?? []).forEach((layerNode, index) => {
     const where = `${path}: layers[${index}]`;
     const { className, layerConfig, name } = layerHeader(layerNode, where, index);
-    const inbound = property(layerNode, 'inbound_nodes');
+    const inbound = propertyNode(layerNode, 'inbound_nodes');
     if (inbound !== undefined && inbound.type !== 'array')
       fail(`${where}: "inbound_nodes" must be a list`, inbound);
     const nodes = inbound?.children ?? [];
@@ -183,19 +183,19 @@ function inboundCall(
   if (callNode.type === 'array') {
     const inputs = (callNode.children ?? []).map((n) => tensorRef(n, path));
     const kwargs = (callNode.children ?? []).map((n) => n.children?.[3]).find((n) => n?.type === 'object');
-    return withTraining(inputs, property(kwargs, 'training')?.value);
+    return withTraining(inputs, propertyNode(kwargs, 'training')?.value);
   }
   if (callNode.type !== 'object')
     fail(`${where} must be a list of inputs or an { args, kwargs } object`, callNode);
   const inputs: TensorRef[] = [];
   const visit = (n: Node): void => {
     if (n.type === 'array') (n.children ?? []).forEach(visit);
-    const history = property(property(n, 'config'), 'keras_history');
-    if (property(n, 'class_name')?.value === '__keras_tensor__' && history)
+    const history = propertyNode(propertyNode(n, 'config'), 'keras_history');
+    if (propertyNode(n, 'class_name')?.value === '__keras_tensor__' && history)
       inputs.push(tensorRef(history, path));
   };
-  visit(property(callNode, 'args') ?? callNode);
-  return withTraining(inputs, property(property(callNode, 'kwargs'), 'training')?.value);
+  visit(propertyNode(callNode, 'args') ?? callNode);
+  return withTraining(inputs, propertyNode(propertyNode(callNode, 'kwargs'), 'training')?.value);
 }
 
 function withTraining(inputs: TensorRef[], training: unknown) {
@@ -248,7 +248,7 @@ function toLayer(call: Call, producers: { layer: Layer; tensor: number }[], path
   const info = kerasLayer(call.className, values, shapes, (message, key) =>
     fail(
       `${path}: layer "${call.name}" (${call.className}): ${message}`,
-      (key && property(call.config, key)) || call.config || call.layerNode,
+      (key && propertyNode(call.config, key)) || call.config || call.layerNode,
     ),
   );
   const layer: Layer = {

@@ -2,7 +2,7 @@
 // overlap between them is settled here: the `format` field first, then the shape of `modelTopology`
 // (older layers models have no `format`; their topology is a Keras config with `class_name`).
 import { decodeText, type ModelSource } from './reader';
-import { looksLikeJsonObject } from './json-tree';
+import { looksLikeJsonObject } from './json-text';
 
 export type TfjsKind = 'layers-model' | 'graph-model';
 

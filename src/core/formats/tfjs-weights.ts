@@ -3,7 +3,7 @@
 // out named tensors, dequantizing uint8/uint16 (value = q * scale + min) and float16 as tfjs does.
 import type { Node } from 'jsonc-parser';
 import type { ModelFormat, SourceRange } from '../model/ir';
-import { properties, property, rangeOf } from './json-tree';
+import { properties, propertyNode, rangeOf } from './json-text';
 import { ModelFormatError, type ModelSource } from './reader';
 
 export type WeightDtype = 'float32' | 'int32' | 'bool';
@@ -45,8 +45,8 @@ export function readWeightsManifest(
   if (node === undefined) return [];
   if (node.type !== 'array') fail('must be a list of { paths, weights } groups', node);
   return (node.children ?? []).map((group, g) => {
-    const paths = property(group, 'paths');
-    const weights = property(group, 'weights');
+    const paths = propertyNode(group, 'paths');
+    const weights = propertyNode(group, 'weights');
     if (paths?.type !== 'array' || !(paths.children ?? []).every((p) => typeof p.value === 'string'))
       fail(`[${g}].paths must be a list of file names`, paths ?? group);
     if (weights?.type !== 'array') fail(`[${g}].weights must be a list of weights`, weights ?? group);
@@ -62,16 +62,16 @@ function weightSpec(node: Node, where: string, fail: (m: string, at: Node) => ne
   const { name, shape, dtype, quantization } = values;
   if (typeof name !== 'string') fail(`${where} needs a "name"`, node);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
-    fail(`${where} ("${name}"): "shape" must be a list of sizes`, property(node, 'shape') ?? node);
+    fail(`${where} ("${name}"): "shape" must be a list of sizes`, propertyNode(node, 'shape') ?? node);
   if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool')
     fail(
       `${where} ("${name}"): dtype ${JSON.stringify(dtype)} is not float32, int32 or bool`,
-      property(node, 'dtype') ?? node,
+      propertyNode(node, 'dtype') ?? node,
     );
   const spec: WeightSpec = { name, shape: shape as number[], dtype, range: rangeOf(node) };
   if (quantization !== undefined) {
     const q = quantization as Record<string, unknown>;
-    const qNode = property(node, 'quantization') ?? node;
+    const qNode = propertyNode(node, 'quantization') ?? node;
     if (q?.dtype !== 'uint8' && q?.dtype !== 'uint16' && q?.dtype !== 'float16')
       fail(`${where} ("${name}"): quantization dtype must be uint8, uint16 or float16`, qNode);
     if (q.dtype !== 'float16' && (typeof q.scale !== 'number' || typeof q.min !== 'number'))

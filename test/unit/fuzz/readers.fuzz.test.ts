@@ -4,6 +4,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { nnJsonReader } from '../../../src/core/formats/nnjson';
+import { onnxReader } from '../../../src/core/formats/onnx';
+import { tfjsGraphReader } from '../../../src/core/formats/tfjs-graph';
+import { tfjsLayersReader } from '../../../src/core/formats/tfjs-layers';
 import {
   RUNS,
   checkRead,
@@ -19,8 +22,27 @@ const samples = (suffix: string) =>
     .filter((f) => f.endsWith(suffix))
     .map((f) => join('samples', f));
 
+const onnxFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.onnx'))
+    .map((f) => join(dir, f));
+const tfjsLayers = ['mlp', 'functional', 'cnn', 'rnn', 'selu', 'quantized'].map(
+  (m) => `test/fixtures/tfjs/${m}/model.json`,
+);
+
 /** One line per format. */
-const TARGETS: FuzzTarget[] = [{ reader: nnJsonReader, seeds: samples('.nn.json') }];
+const TARGETS: FuzzTarget[] = [
+  { reader: nnJsonReader, seeds: samples('.nn.json') },
+  {
+    reader: onnxReader,
+    seeds: [
+      ...onnxFiles('test/fixtures/onnx-torch'),
+      'test/fixtures/onnx-node-tests/test_dropout_default_mask_ratio/model.onnx',
+    ],
+  },
+  { reader: tfjsLayersReader, seeds: tfjsLayers },
+  { reader: tfjsGraphReader, seeds: ['test/fixtures/tfjs-graph-dropout/model.json'] },
+];
 
 for (const target of TARGETS) {
   describe(`fuzz: ${target.reader.format} reader (${RUNS} runs per property)`, () => {
