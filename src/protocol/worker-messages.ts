@@ -3,6 +3,7 @@
 import type { LintConfig } from '../core/lint/config';
 import type { Fix, Severity } from '../core/lint/rule';
 import type { LineColumn } from '../core/formats/text-position';
+import type { WireModel } from './model-view';
 
 export interface WireRange {
   offset: number;
@@ -35,6 +36,12 @@ export interface Jobs {
     request: { files: string[]; config: LintConfig };
     progress: { done: number; total: number; result: WireLintResult };
     result: { files: number; findings: number; errors: number };
+  };
+  /** Reads and lints one model for the model view; the bytes come from the editor (maybe unsaved). */
+  model: {
+    request: { path: string; bytes: Uint8Array; config: LintConfig };
+    progress: never;
+    result: { model: WireModel } | { error: string };
   };
 }
 

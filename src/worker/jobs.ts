@@ -2,6 +2,7 @@
 // so a cancel message is seen promptly.
 import type { JobKind, Jobs } from '../protocol/worker-messages';
 import { lintFiles } from './lint-job';
+import { modelView } from './model-job';
 
 export interface JobContext {
   isCancelled(): boolean;
@@ -15,4 +16,5 @@ type Handler<K extends JobKind> = (
 
 export const JOB_HANDLERS: { [K in JobKind]: Handler<K> } = {
   lint: lintFiles,
+  model: modelView,
 };

@@ -1,7 +1,7 @@
 // The engine worker (worker_threads): runs jobs off the extension host's thread, streams progress,
 // honours cancellation between units of work, and reports every failure as a message.
 import { parentPort } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from '../protocol/worker-messages';
+import type { FromWorker, JobKind, Jobs, ToWorker } from '../protocol/worker-messages';
 import { JOB_HANDLERS, type JobContext } from './jobs';
 
 const port = parentPort;
@@ -20,7 +20,11 @@ port.on('message', (message: ToWorker) => {
     isCancelled: () => cancelled.has(jobId),
     progress: (progress) => post({ type: 'progress', jobId, progress }),
   };
-  const handler = JOB_HANDLERS[message.kind];
+  // TypeScript cannot correlate `kind` with `request` across the union; the protocol guarantees it.
+  const handler = JOB_HANDLERS[message.kind] as (
+    request: Jobs[JobKind]['request'],
+    context: JobContext,
+  ) => Promise<Jobs[JobKind]['result']>;
   Promise.resolve()
     .then(() => handler(message.request, context))
     .then(
