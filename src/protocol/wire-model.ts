@@ -40,9 +40,10 @@ function row(layer: Layer, index: number, findings: Finding[]): LayerRow {
     originalOp: layer.originalOp,
     outputShape: shapeText(layer.outputShape),
     params: layer.params,
-    dropout: [layer.dropout, ...(layer.innerDropout ?? [])]
-      .filter((d): d is DropoutSpec => d !== undefined)
-      .map(dropoutCell),
+    dropout: [
+      ...(layer.dropout ? [dropoutCell(layer.dropout, false)] : []),
+      ...(layer.innerDropout ?? []).map((d) => dropoutCell(d, true)),
+    ],
     findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })),
     inputs: layer.inputs,
     attributes: Object.entries(layer.attributes)
@@ -52,7 +53,8 @@ function row(layer: Layer, index: number, findings: Finding[]): LayerRow {
   };
 }
 
-function dropoutCell(d: DropoutSpec): DropoutCell {
+/** `inner`: the dropout lives in a property of another layer (an RNN's), which the cell names. */
+function dropoutCell(d: DropoutSpec, inner: boolean): DropoutCell {
   const rate = Number.isFinite(d.rate) ? d.rate : null;
   return {
     variant: d.variant,
@@ -63,7 +65,7 @@ function dropoutCell(d: DropoutSpec): DropoutCell {
     scaling: d.scaling,
     mode: d.mode,
     ...(d.noiseShape ? { noiseShape: shapeText(d.noiseShape) } : {}),
-    ...(d.origin.property ? { property: d.origin.property } : {}),
+    ...(inner && d.origin.property ? { property: d.origin.property } : {}),
     ...(d.origin.keepProbability ? { keepProbability: true } : {}),
   };
 }
