@@ -58,7 +58,12 @@ if (webviewEntries.length > 0) {
 }
 if (!production) {
   builds.push({
-    entryPoints: [...tsFiles('src'), ...tsFiles('test'), ...(existsSync('bench') ? tsFiles('bench') : [])],
+    entryPoints: [
+      ...tsFiles('src'),
+      ...tsFiles('test'),
+      ...tsFiles('webview'),
+      ...(existsSync('bench') ? tsFiles('bench') : []),
+    ],
     outdir: 'out',
     outbase: '.',
     platform: 'node',
@@ -70,6 +75,10 @@ if (!production) {
 }
 
 rmSync('dist', { recursive: true, force: true });
+// Webviews may load only from dist/ and media/: the codicon font ships beside the webview bundles.
+for (const file of ['codicon.css', 'codicon.ttf']) {
+  cpSync(join('node_modules/@vscode/codicons/dist', file), join('dist/webview', file));
+}
 if (!production) {
   rmSync('out', { recursive: true, force: true });
   // The out/ transpile does not bundle: JSON that sources import must sit at the same relative place.

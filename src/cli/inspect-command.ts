@@ -3,7 +3,8 @@
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { ModelFormatError } from '../core/formats/reader';
-import type { DropoutSpec, Graph, Layer, Shape, TensorInfo } from '../core/model/ir';
+import type { DropoutSpec, Graph, Shape, TensorInfo } from '../core/model/ir';
+import { opLabel, shapeText } from '../core/model/labels';
 import { UsageError, type CliIo } from './io';
 
 export interface InspectDropout {
@@ -86,13 +87,6 @@ export function inspectGraph(graph: Graph): InspectReport {
   };
 }
 
-/** The normalised op as DESIGN.md writes it: dense, activation(relu), unknown(MyOp) ... */
-function opLabel(layer: Layer): string {
-  if (layer.op === 'activation' && layer.activation) return `activation(${layer.activation})`;
-  if (layer.op === 'unknown') return `unknown(${layer.originalOp})`;
-  return layer.op;
-}
-
 function dropout(d: DropoutSpec): InspectDropout {
   return {
     variant: d.variant,
@@ -106,8 +100,6 @@ function dropout(d: DropoutSpec): InspectDropout {
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
-const shapeText = (s: Shape | null) =>
-  s ? `[${s.map((d) => (d === null ? '?' : String(d))).join(', ')}]` : '?';
 
 function dropoutText(d: InspectDropout): string {
   const rate = d.rate === null ? `rate ${JSON.stringify(d.rawRate) ?? '?'}` : `rate ${d.rate}`;

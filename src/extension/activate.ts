@@ -5,6 +5,7 @@ import { ModelCodeActions, TEXT_MODEL_SELECTOR } from './code-actions';
 import { ModelDiagnostics } from './diagnostics';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
+import { registerModelView } from './model-view/register';
 import { WorkerHost } from './worker-host';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
       'dropoutLens.lintWorkspace',
       lintWorkspaceCommand(worker, diagnostics, config),
     ),
+    ...registerModelView({ extensionUri: context.extensionUri, worker, config, log }),
   );
   // Documents already open when the extension starts are linted once activation has returned.
   setTimeout(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true)), 0);

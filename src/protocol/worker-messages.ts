@@ -4,6 +4,7 @@ import type { LintConfig } from '../core/lint/config';
 import type { Fix, Severity } from '../core/lint/rule';
 import type { LineColumn } from '../core/formats/text-position';
 import type { EpochMetrics } from '../core/engine/train';
+import type { WireModel } from './model-view';
 
 export interface WireRange {
   offset: number;
@@ -56,6 +57,12 @@ export interface Jobs {
     request: { model: string; data?: string; seed?: number; weights: Record<string, number[]> };
     progress: never;
     result: { n: number; loss: number; accuracy: number };
+  };
+  /** Reads and lints one model for the model view; the bytes come from the editor (maybe unsaved). */
+  model: {
+    request: { path: string; bytes: Uint8Array; config: LintConfig };
+    progress: never;
+    result: { model: WireModel } | { error: string };
   };
 }
 

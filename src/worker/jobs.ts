@@ -3,6 +3,7 @@
 import type { JobKind, Jobs } from '../protocol/worker-messages';
 import { lintFiles } from './lint-job';
 import { evaluateModel, trainJob } from './train-job';
+import { modelView } from './model-job';
 
 export interface JobContext {
   isCancelled(): boolean;
@@ -18,4 +19,5 @@ export const JOB_HANDLERS: { [K in JobKind]: Handler<K> } = {
   lint: lintFiles,
   train: trainJob,
   evaluate: evaluateModel,
+  model: modelView,
 };

@@ -1,0 +1,155 @@
+// One model view: a webview (custom editor for ONNX, panel for JSON models) showing one model file.
+// The file is parsed and linted in the engine worker; the view asks for reveals and exports.
+import * as vscode from 'vscode';
+import {
+  isFromModelView,
+  type ExportKind,
+  type FromModelView,
+  type LayerRow,
+  type ToModelView,
+} from '../../protocol/model-view';
+import type { LintConfigSource } from '../lint-config';
+import { onValidMessage, webviewHtml, webviewOptions } from '../webview/scaffold';
+import type { WorkerHost } from '../worker-host';
+
+export interface ModelViewDeps {
+  extensionUri: vscode.Uri;
+  worker: WorkerHost;
+  config: LintConfigSource;
+  log: vscode.LogOutputChannel;
+}
+
+const SAVE_FILTERS: Record<ExportKind, { suffix: string; filters: Record<string, string[]> }> = {
+  csv: { suffix: '.layers.csv', filters: { CSV: ['csv'] } },
+  markdown: { suffix: '.layers.md', filters: { Markdown: ['md'] } },
+  svg: { suffix: '.graph.svg', filters: { SVG: ['svg'] } },
+};
+
+export class ModelView implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private rows = new Map<string, LayerRow>();
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private loading = 0;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly uri: vscode.Uri,
+    private readonly deps: ModelViewDeps,
+  ) {
+    const webview = panel.webview;
+    webview.options = webviewOptions(deps.extensionUri);
+    webview.html = webviewHtml(webview, deps.extensionUri, {
+      title: basename(uri),
+      script: 'model',
+      styles: ['model-view.css'],
+      workers: ['model-layout'],
+    });
+    const key = uri.toString();
+    this.disposables.push(
+      onValidMessage(webview, isFromModelView, (m) => this.onMessage(m), deps.log),
+      // JSON models follow the editor's text, unsaved edits included; binary ones follow the disk.
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === key) this.scheduleReload();
+      }),
+      deps.config.onDidChange(() => this.scheduleReload()),
+    );
+    if (uri.scheme === 'file') {
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), basename(uri)),
+      );
+      watcher.onDidChange(() => this.scheduleReload());
+      this.disposables.push(watcher);
+    }
+    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+  }
+
+  dispose(): void {
+    clearTimeout(this.reloadTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private post(message: ToModelView): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async onMessage(message: FromModelView): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.load();
+      case 'reveal':
+        return this.reveal(message.layerId);
+      case 'export':
+        return this.save(message.kind, message.content);
+    }
+  }
+
+  private scheduleReload(): void {
+    clearTimeout(this.reloadTimer);
+    const delay = vscode.workspace.getConfiguration('dropoutLens').get<number>('lint.debounceMs', 300);
+    this.reloadTimer = setTimeout(() => void this.load(), delay);
+  }
+
+  private async load(): Promise<void> {
+    const ticket = ++this.loading;
+    const fileName = basename(this.uri);
+    const uri = this.uri.toString();
+    try {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      const bytes = open
+        ? new TextEncoder().encode(open.getText())
+        : await vscode.workspace.fs.readFile(this.uri);
+      const path = this.uri.scheme === 'file' ? this.uri.fsPath : this.uri.path;
+      const started = Date.now();
+      const result = await this.deps.worker.run(
+        'model',
+        { path, bytes, config: await this.deps.config.get() },
+        () => undefined,
+      );
+      if (ticket !== this.loading) return;
+      if ('error' in result) {
+        this.post({ type: 'error', uri, fileName, message: result.error });
+        return;
+      }
+      this.deps.log.debug(`model view: ${fileName} read in ${Date.now() - started} ms`);
+      this.rows = new Map(result.model.rows.map((r) => [r.id, r]));
+      this.post({ type: 'model', uri, model: result.model });
+    } catch (e) {
+      if (ticket === this.loading) this.post({ type: 'error', uri, fileName, message: (e as Error).message });
+    }
+  }
+
+  /** Opens the model's text beside the view (or where it is already shown) with the layer selected. */
+  private async reveal(layerId: string): Promise<void> {
+    const range = this.rows.get(layerId)?.range;
+    if (!range) return;
+    const document = await vscode.workspace.openTextDocument(this.uri);
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document === document);
+    const selection = new vscode.Selection(
+      document.positionAt(range.offset),
+      document.positionAt(range.offset + range.length),
+    );
+    const editor = await vscode.window.showTextDocument(document, {
+      viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Beside,
+      selection,
+    });
+    editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  /** Writes an export only where the user says, through the save dialog. */
+  private async save(kind: ExportKind, content: string): Promise<void> {
+    const { suffix, filters } = SAVE_FILTERS[kind];
+    const stem = basename(this.uri).replace(/(\.nn)?\.(json|onnx)$/, '');
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(this.uri, '..', stem + suffix),
+      filters,
+      title: `Export ${kind === 'svg' ? 'graph' : 'layer table'}`,
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(content));
+    this.post({ type: 'saved', path: target.scheme === 'file' ? target.fsPath : target.path });
+  }
+}
+
+export function basename(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}

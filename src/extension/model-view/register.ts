@@ -1,0 +1,72 @@
+// The model view's entry points: the default (read-only) editor for `.onnx`, the Show Model command
+// that opens a panel beside a JSON model, and the serializer that brings such panels back after a reload.
+import * as vscode from 'vscode';
+import { basename, ModelView, type ModelViewDeps } from './model-view';
+
+export const ONNX_EDITOR = 'dropoutLens.onnxModel';
+export const MODEL_PANEL = 'dropoutLens.modelView';
+
+class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
+  constructor(private readonly deps: ModelViewDeps) {}
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
+    new ModelView(panel, document.uri, this.deps);
+  }
+}
+
+export function registerModelView(deps: ModelViewDeps): vscode.Disposable[] {
+  const panels = new Map<string, ModelView>();
+  const track = (view: ModelView) => {
+    const key = view.uri.toString();
+    panels.set(key, view);
+    view.panel.onDidDispose(() => {
+      if (panels.get(key) === view) panels.delete(key);
+    });
+    return view;
+  };
+
+  const showModel = async (target?: vscode.Uri) => {
+    const uri = target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri;
+    if (!uri) {
+      void vscode.window.showInformationMessage('Dropout Lens: open a model file to show it.');
+      return;
+    }
+    if (uri.path.endsWith('.onnx')) {
+      await vscode.commands.executeCommand('vscode.openWith', uri, ONNX_EDITOR);
+      return;
+    }
+    const existing = panels.get(uri.toString());
+    if (existing) {
+      existing.panel.reveal(undefined, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(MODEL_PANEL, `Model: ${basename(uri)}`, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: false,
+    });
+    // No retainContextWhenHidden: the view keeps its sort, filter and zoom in webview state and
+    // rebuilds from the extension's data when shown again, which is cheaper than a hidden live page.
+    track(new ModelView(panel, uri, deps));
+  };
+
+  return [
+    vscode.window.registerCustomEditorProvider(ONNX_EDITOR, new OnnxEditorProvider(deps), {
+      supportsMultipleEditorsPerDocument: true,
+    }),
+    vscode.commands.registerCommand('dropoutLens.showModel', showModel),
+    vscode.window.registerWebviewPanelSerializer(MODEL_PANEL, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        const uri = (state as { uri?: unknown } | undefined)?.uri;
+        if (typeof uri !== 'string') {
+          panel.dispose();
+          return;
+        }
+        track(new ModelView(panel, vscode.Uri.parse(uri), deps));
+      },
+    }),
+  ];
+}

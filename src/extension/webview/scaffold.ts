@@ -1,0 +1,84 @@
+// What every Dropout Lens webview shares: options that confine it to dist/ and media/, the HTML page
+// with a strict nonce-based CSP, and a typed, validated channel for the webview's messages.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
+  };
+}
+
+export interface PageOptions {
+  title: string;
+  /** The bundle `dist/webview/<script>.js` built from `webview/<script>/main.ts`. */
+  script: string;
+  /** Page stylesheets in `media/`, after the shared `media/webview.css`. */
+  styles?: string[];
+  /**
+   * Bundles the page starts as Web Workers (fetched, then run from a blob: URL, because a worker
+   * script must share the page's origin). Their URIs are given to the page in `data-worker-<name>`.
+   */
+  workers?: string[];
+}
+
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageOptions): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts));
+  const source = webview.cspSource;
+  const workers = page.workers ?? [];
+  const csp = [
+    "default-src 'none'",
+    `img-src ${source} data:`,
+    `style-src ${source}`,
+    `font-src ${source}`,
+    `script-src 'nonce-${nonce}'`,
+    ...(workers.length > 0 ? ['worker-src blob:', `connect-src ${source}`] : []),
+  ].join('; ');
+  const workerData = workers
+    .map((w) => ` data-worker-${w}="${asset('dist', 'webview', `${w}.js`).toString()}"`)
+    .join('');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'webview', 'codicon.css').toString()}" id="vscode-codicon-stylesheet">
+${['webview.css', ...(page.styles ?? [])].map((css) => `<link rel="stylesheet" href="${asset('media', css).toString()}">`).join('\n')}
+<title>${escapeHtml(page.title)}</title>
+</head>
+<body${workerData}>
+<main id="root" aria-busy="true"><p class="status">Loading…</p></main>
+<script nonce="${nonce}" src="${asset('dist', 'webview', `${page.script}.js`).toString()}"></script>
+</body>
+</html>`;
+}
+
+/** Calls `handler` with each message that passes `isValid`; anything else is logged and dropped. */
+export function onValidMessage<T>(
+  webview: vscode.Webview,
+  isValid: (v: unknown) => v is T,
+  handler: (message: T) => void | Promise<void>,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable {
+  return webview.onDidReceiveMessage(async (message: unknown) => {
+    if (!isValid(message)) {
+      log.warn(`webview sent an unexpected message: ${JSON.stringify(message)?.slice(0, 200)}`);
+      return;
+    }
+    try {
+      await handler(message);
+    } catch (e) {
+      log.error(`webview message ${JSON.stringify((message as { type?: unknown }).type)}: ${String(e)}`);
+    }
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,56 @@
+// Show Model opens the model view beside a JSON model; `.onnx` files open in the model view by default.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { workspaceFile } from './helpers';
+
+const allTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+
+/** Resolves with the first tab that `accept` takes, polling the tab groups (or rejects after `ms`). */
+async function waitForTab(accept: (t: vscode.Tab) => boolean, ms = 15_000): Promise<vscode.Tab> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const tab = allTabs().find(accept);
+    if (tab) return tab;
+    if (Date.now() > deadline)
+      throw new Error(
+        `no such tab; tabs: ${allTabs()
+          .map((t) => t.label)
+          .join(', ')}`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const isModelPanel = (label: string) => (t: vscode.Tab) =>
+  t.input instanceof vscode.TabInputWebview &&
+  t.input.viewType.endsWith('dropoutLens.modelView') &&
+  t.label === label;
+
+describe('model view', () => {
+  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  it('Show Model opens a panel beside the .nn.json editor', async () => {
+    const editor = await vscode.window.showTextDocument(workspaceFile('digits-mlp.nn.json'));
+    await vscode.commands.executeCommand('dropoutLens.showModel');
+    const tab = await waitForTab(isModelPanel('Model: digits-mlp.nn.json'));
+    assert.notEqual(tab.group.viewColumn, editor.viewColumn, 'the panel opens beside the text');
+  });
+
+  it('Show Model takes a file from the explorer (a TensorFlow.js model.json) and reuses its panel', async () => {
+    const uri = workspaceFile('tfjs-rnn/model.json');
+    await vscode.commands.executeCommand('dropoutLens.showModel', uri);
+    await waitForTab(isModelPanel('Model: model.json'));
+    await vscode.commands.executeCommand('dropoutLens.showModel', uri);
+    assert.equal(allTabs().filter(isModelPanel('Model: model.json')).length, 1);
+  });
+
+  it('opens .onnx files in the read-only model view by default', async () => {
+    const uri = workspaceFile('not-really.onnx');
+    await vscode.workspace.fs.writeFile(uri, new Uint8Array([1, 2, 3, 4]));
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const tab = await waitForTab((t) => t.input instanceof vscode.TabInputCustom);
+    assert.ok(tab.input instanceof vscode.TabInputCustom);
+    assert.equal(tab.input.viewType, 'dropoutLens.onnxModel');
+    assert.equal(tab.input.uri.toString(), uri.toString());
+  });
+});

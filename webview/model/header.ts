@@ -1,0 +1,47 @@
+// The model's header: format, producer / opset / version facts, inputs and outputs, size.
+import type { WireModel, WireTensor } from '../../src/protocol/model-view';
+import { h } from '../shared/dom';
+
+const FORMAT_NAMES: Record<WireModel['format'], string> = {
+  onnx: 'ONNX',
+  'tfjs-layers': 'TensorFlow.js layers model',
+  'tfjs-graph': 'TensorFlow.js graph model',
+  'nn-json': 'Dropout Lens .nn.json',
+};
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = n;
+  let unit = -1;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+const tensors = (list: WireTensor[]) =>
+  list.map((t) => `${t.name} ${t.shape}${t.dtype ? ` ${t.dtype}` : ''}`).join(', ') || '—';
+
+export function renderHeader(model: WireModel): HTMLElement {
+  const facts: [string, string][] = [
+    ['format', FORMAT_NAMES[model.format]],
+    ...model.meta,
+    ['inputs', tensors(model.inputs)],
+    ['outputs', tensors(model.outputs)],
+    ['parameters', model.params.toLocaleString('en-US')],
+    ['file size', formatBytes(model.fileSize)],
+  ];
+  return h(
+    'header',
+    { class: 'model-header' },
+    h('h1', {}, model.name),
+    h('div', { class: 'muted' }, model.fileName),
+    h(
+      'dl',
+      { class: 'facts' },
+      ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { class: 'mono' }, v)]),
+    ),
+  );
+}

@@ -1,0 +1,208 @@
+// The model view page: header, layer table and graph tabs, exports. Sort, filter, tab, selection and
+// zoom live in webview state, so the page comes back as it was after being hidden or reloaded.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import {
+  isToModelView,
+  type ExportKind,
+  type FromModelView,
+  type LayerRow,
+  type ToModelView,
+  type WireModel,
+} from '../../src/protocol/model-view';
+import { connect } from '../shared/host';
+import { h, icon } from '../shared/dom';
+import { renderDetails } from './details';
+import { toCsv, toMarkdown } from './export';
+import { GraphCanvas, type View } from './graph';
+import { renderHeader } from './header';
+import { LayerTable } from './table';
+import { SORT_KEYS, visibleRows, type SortKey, type SortState } from './table-model';
+
+interface State {
+  uri: string;
+  filter: string;
+  search: string;
+  sort: SortState;
+  tab: number;
+  selected: string;
+  view: View;
+}
+
+const host = connect<ToModelView, FromModelView, State>(isToModelView);
+const root = document.getElementById('root') as HTMLElement;
+let model: WireModel | undefined;
+let built = false;
+
+const table = new LayerTable({
+  activate: (row) => select(row, true),
+  sort: (key: SortKey) => {
+    const sort = host.getState().sort;
+    host.setState({ sort: { key, descending: sort?.key === key ? !sort.descending : false } });
+    renderTable();
+  },
+});
+const canvas = new GraphCanvas(
+  (id) => {
+    const row = model?.rows.find((r) => r.id === id);
+    if (row) select(row, false);
+  },
+  (view) => host.setState({ view }),
+);
+const tableStatus = h('span', { class: 'muted', role: 'status' });
+const details = h('aside', { class: 'details', 'aria-label': 'Layer details' });
+const tabs = h('vscode-tabs' as 'div', {});
+
+function sortState(): SortState {
+  const s = host.getState().sort;
+  return s && SORT_KEYS.includes(s.key) ? s : { key: 'index', descending: false };
+}
+
+function renderTable(): LayerRow[] {
+  if (!model) return [];
+  const rows = visibleRows(model.rows, host.getState().filter ?? '', sortState());
+  table.render(rows, sortState());
+  tableStatus.textContent = `${rows.length} of ${model.rows.length} layers`;
+  return rows;
+}
+
+function searchMatches(): Set<string> {
+  const needle = (host.getState().search ?? '').trim().toLowerCase();
+  if (!model || !needle) return new Set();
+  return new Set(
+    model.rows
+      .filter((r) => `${r.name} ${r.op} ${r.originalOp}`.toLowerCase().includes(needle))
+      .map((r) => r.id),
+  );
+}
+
+/** From the table: JSON formats reveal the layer's text; ONNX (no text) shows the node in the graph. */
+function select(row: LayerRow, fromTable: boolean): void {
+  host.setState({ selected: row.id });
+  details.replaceChildren(renderDetails(row));
+  const showGraph = fromTable && !row.range;
+  if (showGraph) setTab(1);
+  canvas.highlight(row.id, searchMatches(), showGraph || !fromTable);
+  if (fromTable && row.range) host.post({ type: 'reveal', layerId: row.id });
+}
+
+function setTab(index: number): void {
+  tabs.setAttribute('selected-index', String(index));
+  host.setState({ tab: index });
+  // A hidden graph has no size: fit it when it is first shown.
+  if (index === 1 && !host.getState().view) requestAnimationFrame(() => canvas.fit());
+}
+
+function textfield(placeholder: string, value: string, onInput: (v: string) => void): HTMLElement {
+  const field = h('vscode-textfield' as 'input', { placeholder, 'aria-label': placeholder, value });
+  field.addEventListener('input', () => onInput((field as HTMLInputElement).value));
+  return field;
+}
+
+function button(label: string, codicon: string, onClick: () => void, secondary = true): HTMLElement {
+  const b = h('vscode-button' as 'button', { secondary, title: label }, icon(codicon), ` ${label}`);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function exportAs(kind: ExportKind): void {
+  if (!model) return;
+  const rows = visibleRows(model.rows, host.getState().filter ?? '', sortState());
+  const content =
+    kind === 'csv' ? toCsv(rows) : kind === 'markdown' ? toMarkdown(model, rows) : canvas.exportSvg();
+  host.post({ type: 'export', kind, content });
+}
+
+function renderModel(m: WireModel): void {
+  model = m;
+  const state = host.getState();
+  if (!built) {
+    built = true;
+    const search = textfield('Search nodes by name or op', state.search ?? '', (search) => {
+      host.setState({ search });
+      canvas.highlight(host.getState().selected, searchMatches(), false);
+    });
+    search.addEventListener('keydown', (e) => {
+      const matches = [...searchMatches()];
+      if ((e as KeyboardEvent).key !== 'Enter' || matches.length === 0) return;
+      const at = matches.indexOf(host.getState().selected ?? '');
+      const next = model?.rows.find((r) => r.id === matches[(at + 1) % matches.length]);
+      if (next) select(next, false);
+    });
+    tabs.replaceChildren(
+      h('vscode-tab-header' as 'div', { slot: 'header' }, 'Layers'),
+      h('vscode-tab-panel' as 'div', {}, h('div', { class: 'table-wrap' }, table.element)),
+      h('vscode-tab-header' as 'div', { slot: 'header' }, 'Graph'),
+      h(
+        'vscode-tab-panel' as 'div',
+        {},
+        h(
+          'div',
+          { class: 'toolbar' },
+          search,
+          button('Zoom out', 'zoom-out', () => canvas.zoom(1 / 1.25)),
+          button('Zoom in', 'zoom-in', () => canvas.zoom(1.25)),
+          button('Fit', 'screen-full', () => canvas.fit()),
+        ),
+        h('div', { class: 'graph-area' }, canvas.svg, details),
+      ),
+    );
+    tabs.setAttribute('selected-index', String(state.tab ?? 0));
+    tabs.addEventListener('vsc-tabs-select', (e) =>
+      setTab((e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex),
+    );
+  }
+  const filter = textfield('Filter layers', state.filter ?? '', (filter) => {
+    host.setState({ filter });
+    renderTable();
+  });
+  root.replaceChildren(
+    renderHeader(m),
+    h(
+      'div',
+      { class: 'toolbar' },
+      filter,
+      tableStatus,
+      button('Export CSV', 'table', () => exportAs('csv')),
+      button('Export Markdown', 'markdown', () => exportAs('markdown')),
+      button('Export SVG', 'file-media', () => exportAs('svg')),
+    ),
+    tabs,
+  );
+  root.removeAttribute('aria-busy');
+  renderTable();
+  const selected = m.rows.find((r) => r.id === state.selected);
+  details.replaceChildren(renderDetails(selected));
+  void canvas
+    .draw(m.rows, state.view)
+    .then(() => canvas.highlight(selected?.id, searchMatches(), false))
+    .catch((e: Error) =>
+      details.replaceChildren(h('p', { class: 'error-box' }, `Graph layout failed: ${e.message}`)),
+    );
+}
+
+host.onMessage((message) => {
+  switch (message.type) {
+    case 'model':
+      host.setState({ uri: message.uri });
+      renderModel(message.model);
+      return;
+    case 'error':
+      host.setState({ uri: message.uri });
+      model = undefined;
+      root.removeAttribute('aria-busy');
+      root.replaceChildren(
+        h('h1', {}, message.fileName),
+        h('div', { class: 'error-box', role: 'alert' }, icon('error', 'sev-error'), ' ', message.message),
+        h('p', { class: 'muted' }, 'The view updates when the file changes.'),
+      );
+      return;
+    case 'saved':
+      tableStatus.textContent = `Saved ${message.path}`;
+      return;
+  }
+});
+host.post({ type: 'ready' });
