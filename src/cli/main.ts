@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { runInspect } from './inspect-command';
 import { runLint } from './lint-command';
+import { runMcCommand } from './mc-command';
 import { runTrain } from './train-command';
 import { UsageError, type CliIo } from './io';
 import { VERSION } from './version';
@@ -18,6 +19,11 @@ Commands:
   train <model> [--data builtin:NAME|file.csv] [--epochs N] [--seed S] [--compare] [--out FILE] [--json]
       Train the model's network (built-in data: digits, iris, wine, breast_cancer, moons, circles, spiral,
       xor); --compare also trains it without dropout from the same seed. --json: one line per epoch.
+  mc <model> [--data …] [--passes T] [--seed S] [--masks fresh|consistent] [--weights FILE] [--train] [--json]
+      MC-dropout uncertainty (T passes, default 30) on the validation split: accuracy, NLL, ECE, entropy,
+      mutual information per sample. Weights: --weights FILE (JSON from train --out, or a float32 sidecar),
+      else the model's "weights" sidecar; --train trains the model first with its training spec.
+      Exit 0; 1 when the model has no stochastic layer (mc-no-stochastic-layer); 2 on usage or input errors.
 
 Options:
   -h, --help     show this help
@@ -68,6 +74,27 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
       });
       if (positionals.length !== 1) throw new UsageError('train: name exactly one model file');
       return runTrain({ model: positionals[0] as string, ...values }, io).catch((e: unknown) => {
+        if (!(e instanceof UsageError)) throw e;
+        io.err(`dropout-lens: ${e.message}\nRun "dropout-lens --help" for usage.`);
+        return 2;
+      });
+    }
+    if (command === 'mc') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          data: { type: 'string' },
+          passes: { type: 'string' },
+          seed: { type: 'string' },
+          masks: { type: 'string' },
+          weights: { type: 'string' },
+          train: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+        },
+      });
+      if (positionals.length !== 1) throw new UsageError('mc: name exactly one model file');
+      return runMcCommand({ model: positionals[0] as string, ...values }, io).catch((e: unknown) => {
         if (!(e instanceof UsageError)) throw e;
         io.err(`dropout-lens: ${e.message}\nRun "dropout-lens --help" for usage.`);
         return 2;
