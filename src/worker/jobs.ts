@@ -2,6 +2,7 @@
 // so a cancel message is seen promptly.
 import type { JobKind, Jobs } from '../protocol/worker-messages';
 import { lintFiles } from './lint-job';
+import { mcJob } from './mc-job';
 import { evaluateModel, trainJob } from './train-job';
 
 export interface JobContext {
@@ -18,4 +19,5 @@ export const JOB_HANDLERS: { [K in JobKind]: Handler<K> } = {
   lint: lintFiles,
   train: trainJob,
   evaluate: evaluateModel,
+  mc: mcJob,
 };

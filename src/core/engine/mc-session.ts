@@ -64,6 +64,8 @@ export async function prepareNetwork(
 export async function runMcSession(
   input: McSessionInput,
   hooks: McHooks & { train?: TrainHooks } = {},
+  /** Called once the rows and the deterministic pass are known, before the MC passes start. */
+  onReady?: (ready: Omit<McSessionResult, keyof McResult> & { prefixLayers: number }) => void,
 ): Promise<McSessionResult> {
   const { net, trained, cancelled } = await prepareNetwork(input, hooks.train);
   const prepared = splitAndStandardize(
@@ -77,6 +79,7 @@ export async function runMcSession(
   const d = rows.x.length / rows.n;
   const raw = rows.x.map((v, i) => v * (prepared.std?.[i % d] ?? 1) + (prepared.mean?.[i % d] ?? 0));
   const base = { labels: rows.y, raw, featureShape: [...input.data.shape], deterministic, trained };
+  onReady?.({ ...base, prefixLayers: firstStochastic(net) });
   if (cancelled) {
     const stats = new McAccumulator(rows.n, deterministic.length / Math.max(1, rows.n)).stats();
     return { ...base, stats, cancelled: true, prefixLayers: firstStochastic(net) };
