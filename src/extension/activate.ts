@@ -5,6 +5,7 @@ import { ModelCodeActions, TEXT_MODEL_SELECTOR } from './code-actions';
 import { ModelDiagnostics } from './diagnostics';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
+import { showUncertaintyCommand } from './mc-panel';
 import { WorkerHost } from './worker-host';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -29,6 +30,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(
       'dropoutLens.lintWorkspace',
       lintWorkspaceCommand(worker, diagnostics, config),
+    ),
+    vscode.commands.registerCommand(
+      'dropoutLens.showUncertainty',
+      showUncertaintyCommand(context, worker, log),
     ),
   );
   // Documents already open when the extension starts are linted once activation has returned.
