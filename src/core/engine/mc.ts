@@ -180,9 +180,12 @@ export async function runMc(
   const dropConnect = suffix.some((l) => l instanceof Dense && isStochastic(l));
   const chunkPasses = dropConnect ? 1 : Math.max(1, Math.min(every, Math.floor(rowBudget / Math.max(1, n))));
 
+  // Each stochastic layer draws from its own stream, so the masks do not depend on the chunk size.
   const rng = new Rng(options.seed);
   const inference: ForwardContext = { training: false, rng };
-  const stochastic: ForwardContext = { training: true, rng, maskRows: consistent ? n : 1 };
+  const contexts = suffix.map<ForwardContext>((layer) =>
+    isStochastic(layer) ? { training: true, rng: rng.fork(), maskRows: consistent ? n : 1 } : inference,
+  );
   const base = runBlocks(prefix, x, inference, rowBudget);
   const width = sizeOf(base.shape.slice(1));
   const ws = new Workspace('float32');
@@ -194,7 +197,7 @@ export async function runMc(
     const k = Math.min(chunkPasses, options.passes - done, every - (done % every));
     let t = ws.tensor('tiled', [k * n, ...base.shape.slice(1)]);
     for (let p = 0; p < k; p++) t.data.set(base.data, p * n * width);
-    for (const layer of suffix) t = layer.forward(t, isStochastic(layer) ? stochastic : inference);
+    suffix.forEach((layer, i) => (t = layer.forward(t, contexts[i] as ForwardContext)));
     const probs = ws.tensor('probs', [k * n, classes]).data as Float32Array;
     if (softmax) softmaxRows(probs, t.data, classes);
     else probs.set(t.data);

@@ -14,6 +14,12 @@ const mlp: LayerSpec[] = [
   { type: 'dropout', name: 'drop1', variant: 'standard', rate: 0.4 },
   { type: 'dense', name: 'fc2', units: 3 },
 ];
+const twoDropouts: LayerSpec[] = [
+  ...mlp.slice(0, 3),
+  { type: 'dense', name: 'fc3', units: 8 },
+  { type: 'dropout', name: 'drop2', variant: 'gaussian', rate: 0.3 },
+  { type: 'dense', name: 'fc4', units: 3 },
+];
 
 function setup(specs = mlp, n = 7) {
   const net = new Network([5], specs);
@@ -47,7 +53,7 @@ describe('MC dropout runner', () => {
   });
 
   it('gives the same passes whatever the chunk size, and the same run for the same seed', async () => {
-    const { net, x } = setup();
+    const { net, x } = setup(twoDropouts);
     const small = await runMc(net, x, { passes: 12, seed: 9, maxElements: 1 });
     const big = await runMc(net, x, { passes: 12, seed: 9 });
     assert.deepEqual(Array.from(small.stats.mean), Array.from(big.stats.mean));
