@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { runInspect } from './inspect-command';
 import { runBench, WORKLOADS } from './bench-command';
 import { runLint } from './lint-command';
+import { runMcCommand } from './mc-command';
 import { runTrain } from './train-command';
 import { UsageError, type CliIo } from './io';
 import { VERSION } from './version';
@@ -21,6 +22,11 @@ Commands:
       xor); --compare also trains it without dropout from the same seed. --json: one line per epoch.
   bench <${Object.keys(WORKLOADS).join('|')}> [options]
       Run one of the peer benchmark kit's workloads; prints JSON lines with the kit's field names.
+  mc <model> [--data …] [--passes T] [--seed S] [--masks fresh|consistent] [--weights FILE] [--train] [--json]
+      MC-dropout uncertainty (T passes, default 30) on the validation split: accuracy, NLL, ECE, entropy,
+      mutual information per sample. Weights: --weights FILE (JSON from train --out, or a float32 sidecar),
+      else the model's "weights" sidecar; --train trains the model first with its training spec.
+      Exit 0; 1 when the model has no stochastic layer (mc-no-stochastic-layer); 2 on usage or input errors.
 
 Options:
   -h, --help     show this help
@@ -76,6 +82,25 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
       );
     }
     if (command === 'bench') return runBench(rest, io).catch((e: unknown) => usageError(e, io));
+    if (command === 'mc') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          data: { type: 'string' },
+          passes: { type: 'string' },
+          seed: { type: 'string' },
+          masks: { type: 'string' },
+          weights: { type: 'string' },
+          train: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+        },
+      });
+      if (positionals.length !== 1) throw new UsageError('mc: name exactly one model file');
+      return runMcCommand({ model: positionals[0] as string, ...values }, io).catch((e: unknown) =>
+        usageError(e, io),
+      );
+    }
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     return usageError(e, io);

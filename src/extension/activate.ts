@@ -6,6 +6,7 @@ import { ModelDiagnostics } from './diagnostics';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
 import { registerModelView } from './model-view/register';
+import { showUncertaintyCommand } from './mc-panel';
 import { WorkerHost } from './worker-host';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -32,6 +33,10 @@ export function activate(context: vscode.ExtensionContext): void {
       lintWorkspaceCommand(worker, diagnostics, config),
     ),
     ...registerModelView({ extensionUri: context.extensionUri, worker, config, log }),
+    vscode.commands.registerCommand(
+      'dropoutLens.showUncertainty',
+      showUncertaintyCommand(context, worker, log),
+    ),
   );
   // Documents already open when the extension starts are linted once activation has returned.
   setTimeout(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true)), 0);

@@ -5,6 +5,7 @@ import type { Fix, Severity } from '../core/lint/rule';
 import type { LineColumn } from '../core/formats/text-position';
 import type { EpochMetrics } from '../core/engine/train';
 import type { WireModel } from './model-view';
+import type { McSample, McScores, McSummary } from '../core/engine/mc-report';
 
 export interface WireRange {
   offset: number;
@@ -64,6 +65,44 @@ export interface Jobs {
     progress: never;
     result: { model: WireModel } | { error: string };
   };
+  /**
+   * MC-dropout uncertainty of a model file on its validation split (or `data`). Weights from `weights`
+   * (a file), else the model's sidecar; with neither, `train` trains it first with its training spec.
+   */
+  mc: {
+    request: {
+      model: string;
+      data?: string;
+      passes: number;
+      seed: number;
+      masks: 'fresh' | 'consistent';
+      weights?: string;
+      train?: boolean;
+    };
+    /** While training first (`epoch`), then partial MC statistics at least every 100 ms. */
+    progress: { phase: 'train'; epoch: number; epochs: number } | { phase: 'mc'; mc: WireMcView };
+    result: WireMcView;
+  };
+}
+
+/** What the uncertainty panel draws: a summary, the most uncertain samples, the deterministic pass. */
+export interface WireMcView {
+  passesRequested: number;
+  summary: McSummary;
+  uncertain: WireMcSample[];
+  deterministic: McScores;
+  /** The weights were trained just now (the model had none). */
+  trained: boolean;
+  featureShape: number[];
+  /** Layers before the first stochastic one, computed once. */
+  prefixLayers: number;
+}
+
+export interface WireMcSample extends McSample {
+  /** The sample's features before standardisation. */
+  features: number[];
+  /** Each pass's class probabilities (passes × classes); only in the final result. */
+  passes?: number[][];
 }
 
 export interface WireTrainRun {

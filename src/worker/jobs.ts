@@ -2,6 +2,7 @@
 // so a cancel message is seen promptly.
 import type { JobKind, Jobs } from '../protocol/worker-messages';
 import { lintFiles } from './lint-job';
+import { mcJob } from './mc-job';
 import { evaluateModel, trainJob } from './train-job';
 import { modelView } from './model-job';
 
@@ -20,4 +21,5 @@ export const JOB_HANDLERS: { [K in JobKind]: Handler<K> } = {
   train: trainJob,
   evaluate: evaluateModel,
   model: modelView,
+  mc: mcJob,
 };

@@ -69,54 +69,63 @@ export class Dropout implements EngineLayer {
     const m = f.data;
     const n = a.length;
     const rng = ctx.rng;
+    // Rows that start a group draw; the others reuse the row above (consistent MC masks). group 1 = fresh.
+    const group = Math.max(1, ctx.maskRows ?? 1);
+    const batch = x.shape[0] as number;
+    const row = n / batch;
+    const fresh = (r: number) => r % group === 0;
     switch (this.cfg.variant) {
-      case 'standard': {
-        const keepScale = classic ? 1 : 1 / (1 - p);
-        for (let i = 0; i < n; i++) {
-          m[i] = rng.next() >= p ? keepScale : 0;
-          o[i] = (m[i] as number) * (a[i] as number);
-        }
+      case 'standard':
+      case 'alpha': {
+        const alpha = this.cfg.variant === 'alpha';
+        const q = 1 - p;
+        const scale = alpha ? 1 / Math.sqrt(q + ALPHA_PRIME * ALPHA_PRIME * q * p) : classic ? 1 : 1 / q;
+        const shift = -scale * p * ALPHA_PRIME;
+        for (let r = 0; r < batch; r++)
+          for (let i = r * row; i < (r + 1) * row; i++) {
+            m[i] = fresh(r) ? (rng.next() >= p ? scale : 0) : (m[i - row] as number);
+            if (!alpha) o[i] = (m[i] as number) * (a[i] as number);
+            else o[i] = m[i] !== 0 ? scale * (a[i] as number) + shift : scale * ALPHA_PRIME + shift;
+          }
         break;
       }
       case 'spatial': {
-        const batch = x.shape[0] as number;
         const channels = x.shape[1] ?? 1;
-        const plane = n / (batch * channels);
+        const plane = row / channels;
         const keepScale = 1 / (1 - p);
-        for (let c = 0; c < batch * channels; c++) {
-          const factor = rng.next() >= p ? keepScale : 0;
-          for (let i = c * plane; i < (c + 1) * plane; i++) {
-            m[i] = factor;
-            o[i] = factor * (a[i] as number);
+        for (let r = 0; r < batch; r++)
+          for (let c = r * channels; c < (r + 1) * channels; c++) {
+            const factor = fresh(r)
+              ? rng.next() >= p
+                ? keepScale
+                : 0
+              : (m[(c - channels) * plane] as number);
+            for (let i = c * plane; i < (c + 1) * plane; i++) {
+              m[i] = factor;
+              o[i] = factor * (a[i] as number);
+            }
           }
-        }
-        break;
-      }
-      case 'alpha': {
-        const q = 1 - p;
-        const scale = 1 / Math.sqrt(q + ALPHA_PRIME * ALPHA_PRIME * q * p);
-        const shift = -scale * p * ALPHA_PRIME;
-        for (let i = 0; i < n; i++) {
-          const keep = rng.next() >= p;
-          m[i] = keep ? scale : 0;
-          o[i] = keep ? scale * (a[i] as number) + shift : scale * ALPHA_PRIME + shift;
-        }
         break;
       }
       case 'gaussian': {
         const std = Math.sqrt(p / (1 - p));
-        for (let i = 0; i < n; i++) {
-          m[i] = 1 + std * rng.normal();
-          o[i] = (m[i] as number) * (a[i] as number);
-        }
+        for (let r = 0; r < batch; r++)
+          for (let i = r * row; i < (r + 1) * row; i++) {
+            m[i] = fresh(r) ? 1 + std * rng.normal() : (m[i - row] as number);
+            o[i] = (m[i] as number) * (a[i] as number);
+          }
         break;
       }
-      case 'gaussian-noise':
-        for (let i = 0; i < n; i++) {
-          m[i] = 1;
-          o[i] = (a[i] as number) + p * rng.normal();
-        }
+      case 'gaussian-noise': {
+        // The noise itself is what a consistent mask shares; it is kept in the output's offset from x.
+        for (let r = 0; r < batch; r++)
+          for (let i = r * row; i < (r + 1) * row; i++) {
+            m[i] = 1;
+            const e = fresh(r) ? p * rng.normal() : (o[i - row] as number) - (a[i - row] as number);
+            o[i] = (a[i] as number) + e;
+          }
         break;
+      }
     }
     this.factor = f;
     return y;

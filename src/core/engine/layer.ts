@@ -19,6 +19,11 @@ export interface ForwardContext {
   /** Training mode: dropout and noise are active, batchnorm uses and updates batch statistics. */
   training: boolean;
   rng: Rng;
+  /**
+   * Consecutive groups of this many rows share one dropout mask (MC dropout's consistent masks, where a
+   * pass of n tiled rows is one sampled network). Default 1: every row draws its own.
+   */
+  maskRows?: number;
 }
 
 export interface LayerSetup {

@@ -122,6 +122,16 @@ export class Network {
     }
   }
 
+  /** Every parameter and buffer in layer order from one flat array (a `.nn.json` weights sidecar). */
+  importFlat(values: ArrayLike<number>): void {
+    const state = this.state();
+    const need = state.reduce((n, s) => n + s.value.length, 0);
+    if (values.length !== need)
+      throw new EngineError(`weights: the file holds ${values.length} values, the network needs ${need}`);
+    let at = 0;
+    for (const { value } of state) for (let i = 0; i < value.length; i++) value[i] = values[at++] as number;
+  }
+
   private state(): { name: string; value: Vec }[] {
     return this.layers.flatMap((l) => [...l.params, ...(l.buffers ?? [])]);
   }

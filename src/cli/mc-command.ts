@@ -1,0 +1,98 @@
+// `dropout-lens mc <model> [--data …] [--passes T] [--seed S] [--masks fresh|consistent]
+// [--weights FILE] [--train] [--json]`: MC-dropout uncertainty of a trained model on its validation split
+// (or the named data). Weights come from --weights, else the model's "weights" sidecar; a model without
+// either is trained first with its own training spec only when --train is given.
+import { readFileSync } from 'node:fs';
+import { loadData } from '../core/data/load';
+import { nodeDataSource } from '../core/data/node-data';
+import { openModel } from '../core/formats/detect';
+import { nodeModelSource } from '../core/formats/node-model-source';
+import { McNoStochasticLayerError } from '../core/engine/mc';
+import { samples, summarize } from '../core/engine/mc-report';
+import { runMcSession } from '../core/engine/mc-session';
+import { trainingSpec } from '../core/engine/session';
+import { parseWeights, type WeightsData } from '../core/engine/weights-file';
+import { UsageError, type CliIo } from './io';
+
+export interface McArgs {
+  model: string;
+  data?: string;
+  passes?: string;
+  seed?: string;
+  masks?: string;
+  weights?: string;
+  train: boolean;
+  json: boolean;
+}
+
+function integer(flag: string, value: string | undefined, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`mc: --${flag} must be an integer ≥ ${min}, not "${value}"`);
+  return n;
+}
+
+export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
+  const passes = integer('passes', args.passes, 1, 30);
+  const seed = integer('seed', args.seed, 0, 0);
+  const masks = args.masks ?? 'fresh';
+  if (masks !== 'fresh' && masks !== 'consistent')
+    throw new UsageError(`mc: --masks must be "fresh" or "consistent", not "${masks}"`);
+  try {
+    const source = nodeModelSource(args.model);
+    const graph = openModel(source);
+    const spec = trainingSpec(graph);
+    const dataSpec = args.data ?? spec.data;
+    if (!dataSpec) throw new UsageError('mc: name the data with --data builtin:NAME or a CSV file');
+    const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
+    let weights: WeightsData | undefined;
+    if (args.weights) weights = parseWeights(readFileSync(args.weights), args.weights);
+    else if (sidecar && source.readSibling)
+      weights = parseWeights(await source.readSibling(sidecar), sidecar);
+    else if (!args.train)
+      throw new UsageError(
+        `mc: ${args.model} has no "weights" sidecar; pass --weights FILE (e.g. from "train --out") or --train to train it first`,
+      );
+    const data = loadData(dataSpec, nodeDataSource, spec.seed);
+    const run = await runMcSession({
+      graph,
+      data,
+      spec,
+      weights,
+      train: args.train,
+      mc: { passes, seed, masks },
+    });
+    const s = summarize(run.stats, run.labels);
+    const report = {
+      passes: s.passes,
+      n: s.n,
+      accuracy: s.accuracy,
+      nll: s.nll,
+      ece: s.ece,
+      meanEntropy: s.meanEntropy,
+      meanMutualInfo: s.meanMutualInfo,
+      samples: samples(run.stats, run.labels),
+    };
+    if (args.json) io.out(JSON.stringify(report));
+    else {
+      io.out(
+        `${graph.name}: ${passes} MC-dropout passes on ${s.n} samples of ${dataSpec}` +
+          `${run.trained ? ` (trained first, ${spec.epochs} epochs)` : ''}\n` +
+          `accuracy ${(100 * s.accuracy).toFixed(1)}%  NLL ${s.nll.toFixed(4)}  ECE ${s.ece.toFixed(4)}  ` +
+          `mean entropy ${s.meanEntropy.toFixed(4)}  mean mutual information ${s.meanMutualInfo.toFixed(4)}\n` +
+          'most uncertain samples:',
+      );
+      for (const m of samples(run.stats, run.labels, 5))
+        io.out(
+          `  #${m.index}: label ${m.label}, predicted ${m.pred} (p ${(m.mean[m.pred] ?? 0).toFixed(3)}), ` +
+            `entropy ${m.entropy.toFixed(3)}, mutual information ${m.mutualInfo.toFixed(3)}`,
+        );
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    io.err(`dropout-lens: ${args.model}: ${(e as Error).message}`);
+    return e instanceof McNoStochasticLayerError ? 1 : 2;
+  }
+}

@@ -1,0 +1,31 @@
+// Trained weights as files hold them: the `.nn.json` sidecar (float32 little-endian, every parameter and
+// buffer layer by layer, as the schema describes) or JSON (a name → values map, or what
+// `dropout-lens train --out` writes, whose "dropout" run is taken).
+import { EngineError } from './layer';
+import type { Network } from './network';
+
+export type WeightsData =
+  { kind: 'named'; weights: Record<string, number[]> } | { kind: 'flat'; values: Float32Array };
+
+export function parseWeights(bytes: Uint8Array, name: string): WeightsData {
+  const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  if (name.endsWith('.json') || first === 0x7b) {
+    const value = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+    const runs = value.runs as Record<string, { weights?: Record<string, number[]> }> | undefined;
+    const weights = runs ? (runs.dropout ?? Object.values(runs)[0])?.weights : value;
+    if (!weights || typeof weights !== 'object')
+      throw new EngineError(`${name}: no weights in this JSON file`);
+    return { kind: 'named', weights: weights as Record<string, number[]> };
+  }
+  if (bytes.byteLength % 4 !== 0)
+    throw new EngineError(`${name}: ${bytes.byteLength} bytes is not a whole number of float32 values`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const values = new Float32Array(bytes.byteLength / 4);
+  for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(4 * i, true);
+  return { kind: 'flat', values };
+}
+
+export function applyWeights(net: Network, data: WeightsData): void {
+  if (data.kind === 'named') net.importWeights(data.weights);
+  else net.importFlat(data.values);
+}

@@ -1,0 +1,81 @@
+// The mc job in the real worker bundle (dist/worker.js): partial Welford statistics stream in with a
+// growing pass count, the result has the requested passes and per-pass probabilities of the most
+// uncertain samples, and a cancel stops it.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { main } from '../../../src/cli/main';
+import type { FromWorker, Jobs, WireMcView } from '../../../src/protocol/worker-messages';
+
+describe('worker mc job (real worker thread)', () => {
+  let dir: string;
+  let worker: Worker;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mc-job-'));
+    const code = await main(
+      ['train', 'samples/digits-mlp.nn.json', '--epochs', '3', '--out', join(dir, 'w.json')],
+      {
+        out: () => {},
+        err: () => {},
+      },
+    );
+    assert.equal(code, 0);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => (worker = new Worker(resolve('dist/worker.js'))));
+  afterEach(() => worker.terminate());
+
+  const start = (request: Jobs['mc']['request']) => {
+    const partial: number[] = [];
+    const end = new Promise<FromWorker>((done) =>
+      worker.on('message', (m: FromWorker) => {
+        if (m.type !== 'progress') return done(m);
+        const p = m.progress as Jobs['mc']['progress'];
+        if (p.phase === 'mc') partial.push(p.mc.summary.passes);
+      }),
+    );
+    worker.postMessage({ type: 'start', jobId: 1, kind: 'mc', request });
+    return { partial, end };
+  };
+
+  it('streams partial statistics and ends with the requested passes', async () => {
+    const request = {
+      model: 'samples/digits-mlp.nn.json',
+      passes: 200,
+      seed: 1,
+      masks: 'fresh' as const,
+      weights: join(dir, 'w.json'),
+    };
+    const { partial, end } = start(request);
+    const m = await end;
+    assert.equal(m.type, 'done', JSON.stringify(m));
+    const view = (m as { result: WireMcView }).result;
+    assert.equal(view.summary.passes, 200);
+    assert.equal(view.summary.n, 359);
+    assert.ok(partial.length >= 2, `partials: ${partial}`);
+    assert.ok(
+      partial.every((p, i) => i === 0 || p > partial[i - 1]!),
+      'pass counts grow',
+    );
+    assert.equal(view.prefixLayers, 2, 'dense and its relu run once');
+    assert.equal(view.uncertain.length, 8);
+    assert.equal(view.uncertain[0]!.passes!.length, 200);
+    assert.equal(view.uncertain[0]!.features.length, 64);
+    assert.ok(view.uncertain[0]!.entropy >= view.uncertain[7]!.entropy);
+  });
+
+  it('stops on cancel', async () => {
+    const { end } = start({
+      model: 'samples/digits-mlp.nn.json',
+      passes: 100000,
+      seed: 1,
+      masks: 'fresh',
+      weights: join(dir, 'w.json'),
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    worker.postMessage({ type: 'cancel', jobId: 1 });
+    assert.equal((await end).type, 'cancelled');
+  });
+});
