@@ -59,8 +59,13 @@ export function runMlpWorkload(w: MlpWorkload): Record<string, unknown> {
     samples_per_s: (w.epochs * w.n) / seconds,
     cpu_per_wall: (cpu.user + cpu.system) / 1e6 / seconds,
     final_loss: loss,
-    train_acc: evaluate(trainer, { x: w.x, y: w.y, n: w.n, shape: [w.d], classes: w.sizes.at(-1) as number })
-      .acc,
+    train_acc: evaluate(trainer, {
+      x: w.x.subarray(0, w.n * w.d),
+      y: w.y.subarray(0, w.n),
+      n: w.n,
+      shape: [w.d],
+      classes: w.sizes.at(-1) as number,
+    }).acc,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
   };
 }

@@ -46,7 +46,7 @@ export class Dropout implements EngineLayer {
       throw new EngineError(`${name}: dropout rate ${cfg.rate} is outside [0, 1)`);
     this.rate = cfg.rate;
     this.outputShape = [...setup.inputShape];
-    this.ws = new Workspace(setup.dtype);
+    this.ws = new Workspace(setup.dtype, setup.kernels);
   }
 
   init(): void {}

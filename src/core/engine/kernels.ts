@@ -1,7 +1,8 @@
-// The hot kernels behind a small interface, so a WebAssembly SIMD implementation can replace the plain
-// JS one without touching the layers. Signatures are (out, a, b, m, n, k) over preallocated row-major
-// buffers; nothing here allocates.
-import type { Vec } from './tensor';
+// The hot kernels behind a small interface, so a WebAssembly SIMD implementation (kernels/) can replace
+// the plain JS one without touching the layers. Signatures are (out, a, b, m, n, k) over preallocated
+// row-major buffers; nothing here allocates. Layers allocate their buffers through `alloc`, so buffers
+// live where the kernels work on them without copies (WebAssembly memory for the WASM kernels).
+import { alloc, type DType, type Vec } from './tensor';
 
 export interface ConvGeometry {
   batch: number;
@@ -16,6 +17,8 @@ export interface ConvGeometry {
 }
 
 export interface Kernels {
+  /** A zero-filled buffer of `length` elements. */
+  alloc(dtype: DType, length: number): Vec;
   /** out[m×n] = a[m×k] · b[n×k]ᵀ — dense forward with PyTorch-layout weights [out, in]. */
   matmulNT(out: Vec, a: Vec, b: Vec, m: number, n: number, k: number): void;
   /** out[m×n] = a[m×k] · b[k×n] — input gradient. */
@@ -29,6 +32,8 @@ export interface Kernels {
 }
 
 export const jsKernels: Kernels = {
+  alloc,
+
   matmulNT(out, a, b, m, n, k) {
     for (let i = 0; i < m; i++) {
       const ai = i * k;

@@ -3,6 +3,7 @@
 // (dropout off); progress on a timer inside long epochs; cancellation checked between batches.
 import type { Dataset } from '../data/dataset';
 import { scheduledRate, type DropoutSchedule } from './dropout';
+import type { Kernels } from './kernels';
 import { EngineError, type ForwardContext } from './layer';
 import { countCorrect, meanSquaredError, softmaxCrossEntropy, type LossKind } from './losses';
 import type { Network } from './network';
@@ -79,7 +80,7 @@ export class Trainer {
     readonly net: Network,
     private readonly options: Pick<TrainOptions, 'optimizer' | 'l2' | 'maxNorm' | 'loss'>,
   ) {
-    this.ws = new Workspace(net.dtype);
+    this.ws = new Workspace(net.dtype, net.kernels);
     this.optimizer = createOptimizer(options.optimizer, options.l2 ?? 0);
   }
 
@@ -111,12 +112,15 @@ export class Trainer {
 
 /** Iterates batches of `data` in `order`, copying rows into reused buffers. */
 class Batches {
-  private readonly ws = new Workspace('float32');
+  private readonly ws: Workspace;
   private readonly labels = new Map<number, Int32Array>();
   constructor(
     private readonly data: Dataset,
     private readonly batchSize: number,
-  ) {}
+    kernels: Kernels,
+  ) {
+    this.ws = new Workspace('float32', kernels);
+  }
 
   get count(): number {
     return Math.ceil(this.data.n / this.batchSize);
@@ -148,7 +152,7 @@ export function evaluate(
   batchSize = 256,
 ): { loss: number; acc: number } {
   const ctx = { training: false, rng };
-  const batches = new Batches(data, batchSize);
+  const batches = new Batches(data, batchSize, trainer.net.kernels);
   const order = identity(data.n);
   let loss = 0;
   let correct = 0;
@@ -175,7 +179,7 @@ export async function train(
   const trainer = new Trainer(net, options);
   const shuffleRng = rng.fork();
   const dropoutRng = rng.fork();
-  const batches = new Batches(data.train, options.batchSize);
+  const batches = new Batches(data.train, options.batchSize, net.kernels);
   const order = identity(data.train.n);
   const dropouts = net.dropoutLayers().map((layer) => ({ layer, rate: layer.rate }));
   const interval = options.progressIntervalMs ?? 50;

@@ -1,0 +1,2 @@
+// AssemblyScript entry of the WebAssembly kernels module: everything it exports.
+export { matmulNT, matmulNN, matmulTN } from './matmul';
