@@ -29,6 +29,23 @@ export interface Kernels {
   im2col(cols: Vec, x: Vec, g: ConvGeometry): void;
   /** The adjoint of im2col: sums column gradients back into dx (which it overwrites). */
   col2im(dx: Vec, cols: Vec, g: ConvGeometry): void;
+  /**
+   * One Adam update of n parameters in place (PyTorch's rule, optimizers.ts): g ← g + decay·w;
+   * m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; w ← w − step · m / (√v / sqrtBc2 + ε).
+   */
+  adam(
+    w: Vec,
+    g: Vec,
+    m: Vec,
+    v: Vec,
+    n: number,
+    step: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    sqrtBc2: number,
+    decay: number,
+  ): void;
 }
 
 export const jsKernels: Kernels = {
@@ -119,6 +136,15 @@ export const jsKernels: Kernels = {
           }
         }
       }
+    }
+  },
+
+  adam(w, g, m, v, n, step, beta1, beta2, eps, sqrtBc2, decay) {
+    for (let i = 0; i < n; i++) {
+      const gi = (g[i] as number) + decay * (w[i] as number);
+      m[i] = beta1 * (m[i] as number) + (1 - beta1) * gi;
+      v[i] = beta2 * (v[i] as number) + (1 - beta2) * gi * gi;
+      w[i] = (w[i] as number) - (step * (m[i] as number)) / (Math.sqrt(v[i] as number) / sqrtBc2 + eps);
     }
   },
 };

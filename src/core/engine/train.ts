@@ -52,7 +52,7 @@ export interface TrainResult {
   cancelled: boolean;
 }
 
-export function createOptimizer(spec: OptimizerSpec, l2 = 0): Optimizer {
+export function createOptimizer(spec: OptimizerSpec, l2 = 0, kernels?: Kernels): Optimizer {
   if (spec.type === 'sgd')
     return new Sgd({
       lr: spec.learningRate,
@@ -61,13 +61,16 @@ export function createOptimizer(spec: OptimizerSpec, l2 = 0): Optimizer {
       weightDecay: l2,
     });
   if (spec.type === 'adam')
-    return new Adam({
-      lr: spec.learningRate,
-      beta1: spec.beta1,
-      beta2: spec.beta2,
-      eps: spec.epsilon,
-      weightDecay: l2,
-    });
+    return new Adam(
+      {
+        lr: spec.learningRate,
+        beta1: spec.beta1,
+        beta2: spec.beta2,
+        eps: spec.epsilon,
+        weightDecay: l2,
+      },
+      kernels,
+    );
   throw new EngineError(`optimizer "${(spec as { type: string }).type}" is not supported (sgd, adam)`);
 }
 
@@ -81,7 +84,7 @@ export class Trainer {
     private readonly options: Pick<TrainOptions, 'optimizer' | 'l2' | 'maxNorm' | 'loss'>,
   ) {
     this.ws = new Workspace(net.dtype, net.kernels);
-    this.optimizer = createOptimizer(options.optimizer, options.l2 ?? 0);
+    this.optimizer = createOptimizer(options.optimizer, options.l2 ?? 0, net.kernels);
   }
 
   /** Loss and correct count of a batch; in training mode also a gradient step. */

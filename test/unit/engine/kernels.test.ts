@@ -67,6 +67,19 @@ describe('WebAssembly kernels match the JS kernels (1e-5)', () => {
     }
   });
 
+  it('adam on every size, with and without weight decay', () => {
+    for (const n of SIZES)
+      for (const decay of [0, 0.01]) {
+        const [w, g, m] = [uniform(wasm, n, rng), uniform(wasm, n, rng), uniform(wasm, n, rng, 0.1)];
+        const v = uniform(wasm, n, rng, 0.01).map(Math.abs);
+        const js = [w, g, m, v].map((x) => Float32Array.from(x));
+        const args = [n, 1e-3 / (1 - 0.9 ** 3), 0.9, 0.999, 1e-8, Math.sqrt(1 - 0.999 ** 3), decay] as const;
+        wasm.adam(w, g, m, v, ...args);
+        jsKernels.adam(js[0]!, js[1]!, js[2]!, js[3]!, ...args);
+        [w, m, v].forEach((x, i) => assertClose(x, js[[0, 2, 3][i]!]!, 1e-5, `adam n = ${n} [${i}]`));
+      }
+  });
+
   it('float64 operands run on the JS kernels, bit for bit', () => {
     const a = Float64Array.from({ length: 15 }, () => rng.normal());
     const b = Float64Array.from({ length: 20 }, () => rng.normal());

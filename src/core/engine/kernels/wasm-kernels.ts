@@ -11,6 +11,7 @@ interface Exports {
   matmulNT(out: number, a: number, b: number, m: number, n: number, k: number): void;
   matmulNN(out: number, a: number, b: number, m: number, n: number, k: number): void;
   matmulTN(out: number, a: number, b: number, m: number, n: number, k: number): void;
+  adam(w: number, g: number, m: number, v: number, n: number, ...hyper: number[]): void;
 }
 
 type Matmul = 'matmulNT' | 'matmulNN' | 'matmulTN';
@@ -71,6 +72,24 @@ export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>): Kernels {
       (m, _n, k) => k * m,
       (_m, n, k) => k * n,
     ),
+    adam(w, g, m, v, n, step, beta1, beta2, eps, sqrtBc2, decay) {
+      // Parameters always come from `alloc`; anything else (float64, foreign arrays) takes the JS path.
+      if (!(mem.owns(w) && mem.owns(g) && mem.owns(m) && mem.owns(v)) || w instanceof Float64Array)
+        return jsKernels.adam(w, g, m, v, n, step, beta1, beta2, eps, sqrtBc2, decay);
+      exports.adam(
+        w.byteOffset,
+        g.byteOffset,
+        m.byteOffset,
+        v.byteOffset,
+        n,
+        step,
+        beta1,
+        beta2,
+        eps,
+        sqrtBc2,
+        decay,
+      );
+    },
     im2col: jsKernels.im2col,
     col2im: jsKernels.col2im,
   };
