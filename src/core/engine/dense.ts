@@ -79,9 +79,9 @@ export class Dense implements EngineLayer {
     if (this.bias) {
       const b = this.bias.value;
       const units = this.cfg.units;
-      for (let i = 0; i < batch; i++)
-        for (let j = 0; j < units; j++)
-          y.data[i * units + j] = (y.data[i * units + j] as number) + (b[j] as number);
+      const yd = y.data;
+      for (let i = 0, r = 0; i < batch; i++, r += units)
+        for (let j = 0; j < units; j++) yd[r + j] = (yd[r + j] as number) + (b[j] as number);
     }
     this.x = x;
     return y;
@@ -101,9 +101,10 @@ export class Dense implements EngineLayer {
     }
     if (this.bias) {
       const gb = this.bias.grad;
+      const g = dy.data;
       gb.fill(0);
-      for (let i = 0; i < batch; i++)
-        for (let j = 0; j < units; j++) gb[j] = (gb[j] as number) + (dy.data[i * units + j] as number);
+      for (let i = 0, r = 0; i < batch; i++, r += units)
+        for (let j = 0; j < units; j++) gb[j] = (gb[j] as number) + (g[r + j] as number);
     }
     if (!needInputGrad) return undefined;
     const dx = this.ws.tensor('dx', x.shape);

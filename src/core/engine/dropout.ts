@@ -72,9 +72,12 @@ export class Dropout implements EngineLayer {
     switch (this.cfg.variant) {
       case 'standard': {
         const keepScale = classic ? 1 : 1 / (1 - p);
+        // next() ≥ p  ⇔  nextUint32() ≥ p·2³² (exact): the same masks without a division per element.
+        const threshold = p * 4294967296;
         for (let i = 0; i < n; i++) {
-          m[i] = rng.next() >= p ? keepScale : 0;
-          o[i] = (m[i] as number) * (a[i] as number);
+          const f = rng.nextUint32() >= threshold ? keepScale : 0;
+          m[i] = f;
+          o[i] = f * (a[i] as number);
         }
         break;
       }
