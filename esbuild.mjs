@@ -5,8 +5,12 @@ import * as esbuild from 'esbuild';
 import { readdirSync, existsSync, rmSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { buildWasm } from './scripts/build-wasm.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+// The WebAssembly kernels, compiled from AssemblyScript and inlined (base64) into every bundle and test.
+const kernelsWasm = await buildWasm();
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -21,7 +25,7 @@ const node = {
   external: ['vscode'],
   // jsonc-parser's UMD main cannot be bundled; its ESM build can.
   mainFields: ['module', 'main'],
-  define: { __VERSION__: JSON.stringify(version) },
+  define: { __VERSION__: JSON.stringify(version), __KERNELS_WASM__: JSON.stringify(kernelsWasm) },
   logLevel: 'warning',
 };
 
@@ -33,9 +37,13 @@ const webviewEntries = existsSync('webview')
 
 /** Every .ts file below `dir`, for the one-file-each transpile of tests. */
 function tsFiles(dir) {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
-    .map((e) => join(e.parentPath, e.name));
+  return (
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
+      // AssemblyScript sources compile to WebAssembly (scripts/build-wasm.mjs), not to JS.
+      .filter((e) => !e.parentPath.endsWith(join('kernels', 'wasm')))
+      .map((e) => join(e.parentPath, e.name))
+  );
 }
 
 const builds = [
@@ -70,6 +78,7 @@ if (!production) {
     format: 'cjs',
     target: 'node20',
     sourcemap: 'inline',
+    define: { __KERNELS_WASM__: JSON.stringify(kernelsWasm) },
     logLevel: 'warning',
   });
 }

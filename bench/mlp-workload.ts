@@ -1,5 +1,6 @@
 // Shared timing harness of W1/W2: Adam (lr 1e-3), batches in order without shuffling (last partial batch
 // included), 10 warm-up steps on the first 10 batches, then the timed epochs. Field names as the peer kit.
+import { jsKernels } from '../src/core/engine/kernels';
 import { Network, type LayerSpec } from '../src/core/engine/network';
 import { Rng } from '../src/core/engine/rng';
 import { Trainer, evaluate } from '../src/core/engine/train';
@@ -54,13 +55,19 @@ export function runMlpWorkload(w: MlpWorkload): Record<string, unknown> {
     node: process.version,
     workload: w.workload,
     threads: 1,
+    kernels: net.kernels === jsKernels ? 'js' : 'wasm',
     samples: w.epochs * w.n,
     seconds,
     samples_per_s: (w.epochs * w.n) / seconds,
     cpu_per_wall: (cpu.user + cpu.system) / 1e6 / seconds,
     final_loss: loss,
-    train_acc: evaluate(trainer, { x: w.x, y: w.y, n: w.n, shape: [w.d], classes: w.sizes.at(-1) as number })
-      .acc,
+    train_acc: evaluate(trainer, {
+      x: w.x.subarray(0, w.n * w.d),
+      y: w.y.subarray(0, w.n),
+      n: w.n,
+      shape: [w.d],
+      classes: w.sizes.at(-1) as number,
+    }).acc,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
   };
 }

@@ -10,7 +10,15 @@ const STAGES = {
     ['npx', ['eslint', '--max-warnings', '0', '.']],
     ['npx', ['prettier', '--check', '.']],
   ],
-  unit: [['npx', ['c8', 'mocha']]],
+  unit: [
+    ['npx', ['c8', 'mocha']],
+    // The engine tests again on the plain JS kernels (the run above uses the WebAssembly ones).
+    [
+      'npx',
+      ['mocha', '--no-config', '--timeout', '20000', 'out/test/unit/engine/**/*.test.js'],
+      { DROPOUT_LENS_KERNELS: 'js' },
+    ],
+  ],
   integration: [['node', ['test/support/integration.mjs']]],
   e2e: [['node', ['test/support/e2e.mjs']]],
 };
@@ -28,11 +36,11 @@ const stages = requested.length > 0 ? ['build', ...requested] : Object.keys(STAG
 let passed = 0;
 let failed = 0;
 
-function run(cmd, args) {
+function run(cmd, args, env = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', ...env },
     });
     let output = '';
     const forward = (stream) => (chunk) => {
@@ -46,9 +54,9 @@ function run(cmd, args) {
 }
 
 for (const stage of stages) {
-  for (const [cmd, args] of STAGES[stage]) {
+  for (const [cmd, args, env] of STAGES[stage]) {
     console.log(`\n=== ${stage}: ${cmd} ${args.join(' ')}`);
-    const { code, output } = await run(cmd, args);
+    const { code, output } = await run(cmd, args, env);
     // Mocha's summary lines; every stage that runs mocha (also inside VS Code) prints them.
     const p = [...output.matchAll(/^\s*(\d+) passing/gm)].reduce((n, m) => n + Number(m[1]), 0);
     const f = [...output.matchAll(/^\s*(\d+) failing/gm)].reduce((n, m) => n + Number(m[1]), 0);

@@ -65,7 +65,7 @@ export class Activation implements EngineLayer {
     if (!ACTIVATION_NAMES.includes(cfg.activation))
       throw new EngineError(`${name}: activation "${cfg.activation}" is not supported`);
     this.outputShape = [...setup.inputShape];
-    this.ws = new Workspace(setup.dtype);
+    this.ws = new Workspace(setup.dtype, setup.kernels);
     this.alpha = cfg.alpha ?? (cfg.activation === 'leaky-relu' ? 0.01 : 1);
   }
 

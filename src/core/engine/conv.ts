@@ -5,7 +5,7 @@ import type { EngineLayer, LayerSetup, Param } from './layer';
 import { EngineError } from './layer';
 import type { ConvGeometry, Kernels } from './kernels';
 import type { Rng } from './rng';
-import { Workspace, alloc, type Tensor } from './tensor';
+import { Workspace, type Tensor } from './tensor';
 
 export interface Conv2dConfig {
   filters: number;
@@ -50,12 +50,12 @@ export class Conv2d implements EngineLayer {
     this.geometry = { channels, height, width, kernel: k, stride, padding, outHeight, outWidth };
     this.outputShape = [cfg.filters, outHeight, outWidth];
     this.kernels = setup.kernels;
-    this.ws = new Workspace(setup.dtype);
+    this.ws = new Workspace(setup.dtype, setup.kernels);
     const n = cfg.filters * channels * k * k;
     this.weight = {
       name: `${name}.weight`,
-      value: alloc(setup.dtype, n),
-      grad: alloc(setup.dtype, n),
+      value: setup.kernels.alloc(setup.dtype, n),
+      grad: setup.kernels.alloc(setup.dtype, n),
       shape: [cfg.filters, channels, k, k],
       decay: true,
       units: cfg.filters,
@@ -64,8 +64,8 @@ export class Conv2d implements EngineLayer {
     if (cfg.bias !== false) {
       this.bias = {
         name: `${name}.bias`,
-        value: alloc(setup.dtype, cfg.filters),
-        grad: alloc(setup.dtype, cfg.filters),
+        value: setup.kernels.alloc(setup.dtype, cfg.filters),
+        grad: setup.kernels.alloc(setup.dtype, cfg.filters),
         shape: [cfg.filters],
         decay: false,
       };

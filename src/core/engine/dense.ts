@@ -5,7 +5,7 @@ import { initWeights, type InitKind } from './init';
 import type { EngineLayer, ForwardContext, LayerSetup, Param } from './layer';
 import type { Kernels } from './kernels';
 import type { Rng } from './rng';
-import { Workspace, alloc, type Tensor, type Vec } from './tensor';
+import { Workspace, type Tensor, type Vec } from './tensor';
 
 export interface DenseConfig {
   units: number;
@@ -38,12 +38,12 @@ export class Dense implements EngineLayer {
     this.inFeatures = setup.inputShape.reduce((a, b) => a * b, 1);
     this.outputShape = [cfg.units];
     this.kernels = setup.kernels;
-    this.ws = new Workspace(setup.dtype);
+    this.ws = new Workspace(setup.dtype, setup.kernels);
     const n = cfg.units * this.inFeatures;
     this.weight = {
       name: `${name}.weight`,
-      value: alloc(setup.dtype, n),
-      grad: alloc(setup.dtype, n),
+      value: setup.kernels.alloc(setup.dtype, n),
+      grad: setup.kernels.alloc(setup.dtype, n),
       shape: [cfg.units, this.inFeatures],
       decay: true,
       units: cfg.units,
@@ -52,16 +52,16 @@ export class Dense implements EngineLayer {
     if (cfg.bias !== false) {
       this.bias = {
         name: `${name}.bias`,
-        value: alloc(setup.dtype, cfg.units),
-        grad: alloc(setup.dtype, cfg.units),
+        value: setup.kernels.alloc(setup.dtype, cfg.units),
+        grad: setup.kernels.alloc(setup.dtype, cfg.units),
         shape: [cfg.units],
         decay: false,
       };
       this.params.push(this.bias);
     }
     if ((cfg.dropConnect ?? 0) > 0) {
-      this.mask = alloc(setup.dtype, n);
-      this.masked = alloc(setup.dtype, n);
+      this.mask = setup.kernels.alloc(setup.dtype, n);
+      this.masked = setup.kernels.alloc(setup.dtype, n);
     }
   }
 
@@ -79,9 +79,9 @@ export class Dense implements EngineLayer {
     if (this.bias) {
       const b = this.bias.value;
       const units = this.cfg.units;
-      for (let i = 0; i < batch; i++)
-        for (let j = 0; j < units; j++)
-          y.data[i * units + j] = (y.data[i * units + j] as number) + (b[j] as number);
+      const yd = y.data;
+      for (let i = 0, r = 0; i < batch; i++, r += units)
+        for (let j = 0; j < units; j++) yd[r + j] = (yd[r + j] as number) + (b[j] as number);
     }
     this.x = x;
     return y;
@@ -101,9 +101,10 @@ export class Dense implements EngineLayer {
     }
     if (this.bias) {
       const gb = this.bias.grad;
+      const g = dy.data;
       gb.fill(0);
-      for (let i = 0; i < batch; i++)
-        for (let j = 0; j < units; j++) gb[j] = (gb[j] as number) + (dy.data[i * units + j] as number);
+      for (let i = 0, r = 0; i < batch; i++, r += units)
+        for (let j = 0; j < units; j++) gb[j] = (gb[j] as number) + (g[r + j] as number);
     }
     if (!needInputGrad) return undefined;
     const dx = this.ws.tensor('dx', x.shape);

@@ -46,7 +46,7 @@ export class Dropout implements EngineLayer {
       throw new EngineError(`${name}: dropout rate ${cfg.rate} is outside [0, 1)`);
     this.rate = cfg.rate;
     this.outputShape = [...setup.inputShape];
-    this.ws = new Workspace(setup.dtype);
+    this.ws = new Workspace(setup.dtype, setup.kernels);
   }
 
   init(): void {}
@@ -81,12 +81,16 @@ export class Dropout implements EngineLayer {
         const q = 1 - p;
         const scale = alpha ? 1 / Math.sqrt(q + ALPHA_PRIME * ALPHA_PRIME * q * p) : classic ? 1 : 1 / q;
         const shift = -scale * p * ALPHA_PRIME;
-        for (let r = 0; r < batch; r++)
+        // next() ≥ p  ⇔  nextUint32() ≥ p·2³² (exact): the same masks without a division per element.
+        const threshold = p * 4294967296;
+        for (let r = 0; r < batch; r++) {
+          const draw = fresh(r);
           for (let i = r * row; i < (r + 1) * row; i++) {
-            m[i] = fresh(r) ? (rng.next() >= p ? scale : 0) : (m[i - row] as number);
+            m[i] = draw ? (rng.nextUint32() >= threshold ? scale : 0) : (m[i - row] as number);
             if (!alpha) o[i] = (m[i] as number) * (a[i] as number);
             else o[i] = m[i] !== 0 ? scale * (a[i] as number) + shift : scale * ALPHA_PRIME + shift;
           }
+        }
         break;
       }
       case 'spatial': {

@@ -1,7 +1,8 @@
-// The hot kernels behind a small interface, so a WebAssembly SIMD implementation can replace the plain
-// JS one without touching the layers. Signatures are (out, a, b, m, n, k) over preallocated row-major
-// buffers; nothing here allocates.
-import type { Vec } from './tensor';
+// The hot kernels behind a small interface, so a WebAssembly SIMD implementation (kernels/) can replace
+// the plain JS one without touching the layers. Signatures are (out, a, b, m, n, k) over preallocated
+// row-major buffers; nothing here allocates. Layers allocate their buffers through `alloc`, so buffers
+// live where the kernels work on them without copies (WebAssembly memory for the WASM kernels).
+import { alloc, type DType, type Vec } from './tensor';
 
 export interface ConvGeometry {
   batch: number;
@@ -16,6 +17,8 @@ export interface ConvGeometry {
 }
 
 export interface Kernels {
+  /** A zero-filled buffer of `length` elements. */
+  alloc(dtype: DType, length: number): Vec;
   /** out[m×n] = a[m×k] · b[n×k]ᵀ — dense forward with PyTorch-layout weights [out, in]. */
   matmulNT(out: Vec, a: Vec, b: Vec, m: number, n: number, k: number): void;
   /** out[m×n] = a[m×k] · b[k×n] — input gradient. */
@@ -26,9 +29,28 @@ export interface Kernels {
   im2col(cols: Vec, x: Vec, g: ConvGeometry): void;
   /** The adjoint of im2col: sums column gradients back into dx (which it overwrites). */
   col2im(dx: Vec, cols: Vec, g: ConvGeometry): void;
+  /**
+   * One Adam update of n parameters in place (PyTorch's rule, optimizers.ts): g ← g + decay·w;
+   * m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; w ← w − step · m / (√v / sqrtBc2 + ε).
+   */
+  adam(
+    w: Vec,
+    g: Vec,
+    m: Vec,
+    v: Vec,
+    n: number,
+    step: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    sqrtBc2: number,
+    decay: number,
+  ): void;
 }
 
 export const jsKernels: Kernels = {
+  alloc,
+
   matmulNT(out, a, b, m, n, k) {
     for (let i = 0; i < m; i++) {
       const ai = i * k;
@@ -114,6 +136,15 @@ export const jsKernels: Kernels = {
           }
         }
       }
+    }
+  },
+
+  adam(w, g, m, v, n, step, beta1, beta2, eps, sqrtBc2, decay) {
+    for (let i = 0; i < n; i++) {
+      const gi = (g[i] as number) + decay * (w[i] as number);
+      m[i] = beta1 * (m[i] as number) + (1 - beta1) * gi;
+      v[i] = beta2 * (v[i] as number) + (1 - beta2) * gi * gi;
+      w[i] = (w[i] as number) - (step * (m[i] as number)) / (Math.sqrt(v[i] as number) / sqrtBc2 + eps);
     }
   },
 };

@@ -5,7 +5,8 @@ import { Conv2d, type Conv2dConfig } from './conv';
 import { Dense, type DenseConfig } from './dense';
 import { Dropout, type DropoutConfig } from './dropout';
 import { EngineError, type EngineLayer, type ForwardContext, type LayerSetup, type Param } from './layer';
-import { jsKernels, type Kernels } from './kernels';
+import type { Kernels } from './kernels';
+import { kernelsFor } from './kernels/select';
 import { BatchNorm, LayerNorm, type NormConfig } from './norm';
 import { Pool2d, type PoolConfig } from './pool';
 import { Reshape } from './reshape';
@@ -49,6 +50,7 @@ export function createLayer(spec: LayerSpec, setup: LayerSetup): EngineLayer {
 
 export interface NetworkOptions {
   dtype?: DType;
+  /** Default: the WebAssembly kernels where available (see kernels/select.ts). */
   kernels?: Kernels;
 }
 
@@ -56,6 +58,8 @@ export class Network {
   readonly layers: EngineLayer[];
   readonly params: Param[];
   readonly dtype: DType;
+  /** The kernels every layer uses; buffers that feed them come from `kernels.alloc`. */
+  readonly kernels: Kernels;
   readonly outputShape: number[];
   /** Index of the first layer with parameters: layers before it need no input gradient. */
   private readonly firstTrainable: number;
@@ -66,7 +70,8 @@ export class Network {
     options: NetworkOptions = {},
   ) {
     this.dtype = options.dtype ?? 'float32';
-    const kernels = options.kernels ?? jsKernels;
+    const kernels = options.kernels ?? kernelsFor();
+    this.kernels = kernels;
     let shape = [...inputShape];
     this.layers = specs.map((spec) => {
       const layer = createLayer(spec, { dtype: this.dtype, kernels, inputShape: shape });

@@ -65,7 +65,7 @@ export class BatchNorm implements EngineLayer {
       { name: `${name}.running_var`, value: this.runningVar },
     ];
     this.invStd = alloc(setup.dtype, this.C);
-    this.ws = new Workspace(setup.dtype);
+    this.ws = new Workspace(setup.dtype, setup.kernels);
   }
 
   init(): void {
@@ -175,7 +175,7 @@ export class LayerNorm implements EngineLayer {
     this.D = setup.inputShape[setup.inputShape.length - 1] as number;
     this.eps = cfg.eps ?? 1e-5;
     this.params = scaleAndShift(name, setup, this.D);
-    this.ws = new Workspace(setup.dtype);
+    this.ws = new Workspace(setup.dtype, setup.kernels);
   }
 
   init(): void {

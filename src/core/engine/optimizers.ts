@@ -1,5 +1,6 @@
 // Optimizers with PyTorch's update rules (torch.optim.SGD / Adam, non-foreach path), coupled L2 weight
 // decay (g ← g + λ·w, applied to parameters marked `decay`), and Keras-style max-norm.
+import { jsKernels, type Kernels } from './kernels';
 import type { Param } from './layer';
 import { alloc, type Vec } from './tensor';
 
@@ -23,10 +24,10 @@ export interface AdamConfig {
   weightDecay?: number;
 }
 
-function state(map: Map<Param, Vec>, p: Param): Vec {
+function state(map: Map<Param, Vec>, p: Param, kernels: Pick<Kernels, 'alloc'> = { alloc }): Vec {
   let v = map.get(p);
   if (!v) {
-    v = alloc(p.value instanceof Float64Array ? 'float64' : 'float32', p.value.length);
+    v = kernels.alloc(p.value instanceof Float64Array ? 'float64' : 'float32', p.value.length);
     map.set(p, v);
   }
   return v;
@@ -65,7 +66,11 @@ export class Adam implements Optimizer {
   private readonly v = new Map<Param, Vec>();
   private t = 0;
 
-  constructor(private readonly cfg: AdamConfig = {}) {}
+  /** `kernels` runs the update and allocates m and v (next to the weights, for the WASM kernels). */
+  constructor(
+    private readonly cfg: AdamConfig = {},
+    private readonly kernels: Kernels = jsKernels,
+  ) {}
 
   step(params: Param[]): void {
     const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0 } = this.cfg;
@@ -73,16 +78,10 @@ export class Adam implements Optimizer {
     const stepSize = lr / (1 - beta1 ** this.t);
     const sqrtBc2 = Math.sqrt(1 - beta2 ** this.t);
     for (const p of params) {
-      const w = p.value;
-      const m = state(this.m, p);
-      const v = state(this.v, p);
+      const m = state(this.m, p, this.kernels);
+      const v = state(this.v, p, this.kernels);
       const decay = p.decay ? weightDecay : 0;
-      for (let i = 0; i < w.length; i++) {
-        const g = (p.grad[i] as number) + decay * (w[i] as number);
-        m[i] = beta1 * (m[i] as number) + (1 - beta1) * g;
-        v[i] = beta2 * (v[i] as number) + (1 - beta2) * g * g;
-        w[i] = (w[i] as number) - (stepSize * (m[i] as number)) / (Math.sqrt(v[i] as number) / sqrtBc2 + eps);
-      }
+      this.kernels.adam(p.value, p.grad, m, v, p.value.length, stepSize, beta1, beta2, eps, sqrtBc2, decay);
     }
   }
 }

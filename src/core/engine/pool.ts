@@ -39,7 +39,7 @@ export class Pool2d implements EngineLayer {
     this.W = W;
     this.k = cfg.pool === 'global-avg' ? 0 : (cfg.poolSize ?? 2);
     this.s = cfg.stride ?? this.k;
-    this.ws = new Workspace(setup.dtype);
+    this.ws = new Workspace(setup.dtype, setup.kernels);
     if (cfg.pool === 'global-avg') this.outputShape = [C];
     else {
       const oh = Math.floor((H - this.k) / this.s) + 1;

@@ -2,6 +2,8 @@
 // differences in float32 are too noisy). A layer owns its output buffers and reuses them while the batch
 // size stays the same, so a training step allocates nothing in steady state.
 
+import type { Kernels } from './kernels';
+
 export type DType = 'float32' | 'float64';
 export type Vec = Float32Array | Float64Array;
 
@@ -29,13 +31,17 @@ export function sizeOf(shape: readonly number[]): number {
 export class Workspace {
   private readonly tensors = new Map<string, Tensor>();
 
-  constructor(readonly dtype: DType) {}
+  /** `kernels` allocates the storage (so it lives where those kernels want it); plain arrays by default. */
+  constructor(
+    readonly dtype: DType,
+    private readonly kernels: Pick<Kernels, 'alloc'> = { alloc },
+  ) {}
 
   tensor(key: string, shape: readonly number[]): Tensor {
     const id = `${key}:${shape.join('x')}`;
     let t = this.tensors.get(id);
     if (!t) {
-      t = { data: alloc(this.dtype, sizeOf(shape)), shape: [...shape] };
+      t = { data: this.kernels.alloc(this.dtype, sizeOf(shape)), shape: [...shape] };
       this.tensors.set(id, t);
     }
     return t;

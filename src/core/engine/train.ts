@@ -3,6 +3,7 @@
 // (dropout off); progress on a timer inside long epochs; cancellation checked between batches.
 import type { Dataset } from '../data/dataset';
 import { scheduledRate, type DropoutSchedule } from './dropout';
+import type { Kernels } from './kernels';
 import { EngineError, type ForwardContext } from './layer';
 import { countCorrect, meanSquaredError, softmaxCrossEntropy, type LossKind } from './losses';
 import type { Network } from './network';
@@ -51,7 +52,7 @@ export interface TrainResult {
   cancelled: boolean;
 }
 
-export function createOptimizer(spec: OptimizerSpec, l2 = 0): Optimizer {
+export function createOptimizer(spec: OptimizerSpec, l2 = 0, kernels?: Kernels): Optimizer {
   if (spec.type === 'sgd')
     return new Sgd({
       lr: spec.learningRate,
@@ -60,13 +61,16 @@ export function createOptimizer(spec: OptimizerSpec, l2 = 0): Optimizer {
       weightDecay: l2,
     });
   if (spec.type === 'adam')
-    return new Adam({
-      lr: spec.learningRate,
-      beta1: spec.beta1,
-      beta2: spec.beta2,
-      eps: spec.epsilon,
-      weightDecay: l2,
-    });
+    return new Adam(
+      {
+        lr: spec.learningRate,
+        beta1: spec.beta1,
+        beta2: spec.beta2,
+        eps: spec.epsilon,
+        weightDecay: l2,
+      },
+      kernels,
+    );
   throw new EngineError(`optimizer "${(spec as { type: string }).type}" is not supported (sgd, adam)`);
 }
 
@@ -79,8 +83,8 @@ export class Trainer {
     readonly net: Network,
     private readonly options: Pick<TrainOptions, 'optimizer' | 'l2' | 'maxNorm' | 'loss'>,
   ) {
-    this.ws = new Workspace(net.dtype);
-    this.optimizer = createOptimizer(options.optimizer, options.l2 ?? 0);
+    this.ws = new Workspace(net.dtype, net.kernels);
+    this.optimizer = createOptimizer(options.optimizer, options.l2 ?? 0, net.kernels);
   }
 
   /** Loss and correct count of a batch; in training mode also a gradient step. */
@@ -111,12 +115,15 @@ export class Trainer {
 
 /** Iterates batches of `data` in `order`, copying rows into reused buffers. */
 class Batches {
-  private readonly ws = new Workspace('float32');
+  private readonly ws: Workspace;
   private readonly labels = new Map<number, Int32Array>();
   constructor(
     private readonly data: Dataset,
     private readonly batchSize: number,
-  ) {}
+    kernels: Kernels,
+  ) {
+    this.ws = new Workspace('float32', kernels);
+  }
 
   get count(): number {
     return Math.ceil(this.data.n / this.batchSize);
@@ -148,7 +155,7 @@ export function evaluate(
   batchSize = 256,
 ): { loss: number; acc: number } {
   const ctx = { training: false, rng };
-  const batches = new Batches(data, batchSize);
+  const batches = new Batches(data, batchSize, trainer.net.kernels);
   const order = identity(data.n);
   let loss = 0;
   let correct = 0;
@@ -175,7 +182,7 @@ export async function train(
   const trainer = new Trainer(net, options);
   const shuffleRng = rng.fork();
   const dropoutRng = rng.fork();
-  const batches = new Batches(data.train, options.batchSize);
+  const batches = new Batches(data.train, options.batchSize, net.kernels);
   const order = identity(data.train.n);
   const dropouts = net.dropoutLayers().map((layer) => ({ layer, rate: layer.rate }));
   const interval = options.progressIntervalMs ?? 50;

@@ -1,0 +1,96 @@
+// The Kernels interface over the WebAssembly SIMD build of ./wasm/*.ts. Float32 operands that live in
+// the kernels' memory (allocated through `alloc`, as the network does when these kernels are active)
+// are passed by address; any other float32 array is copied into a reused scratch block first (and an
+// output copied back), so callers may pass plain arrays too. Float64 work (gradient checks) and the
+// im2col reshuffles run on the JS kernels.
+import { jsKernels, type Kernels } from '../kernels';
+import { alloc, type DType, type Vec } from '../tensor';
+import { WasmMemory } from './wasm-memory';
+
+interface Exports {
+  matmulNT(out: number, a: number, b: number, m: number, n: number, k: number): void;
+  matmulNN(out: number, a: number, b: number, m: number, n: number, k: number): void;
+  matmulTN(out: number, a: number, b: number, m: number, n: number, k: number): void;
+  adam(w: number, g: number, m: number, v: number, n: number, ...hyper: number[]): void;
+}
+
+type Matmul = 'matmulNT' | 'matmulNN' | 'matmulTN';
+
+/** Instantiates the module (synchronously: it is a few kilobytes) over a fresh memory. */
+export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>): Kernels {
+  const mem = new WasmMemory();
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: mem.memory } });
+  const exports = instance.exports as unknown as Exports;
+  let scratch = mem.allocF32(0);
+  let used = 0;
+
+  /** Room for `floats` staged floats; called before any address into scratch is handed out. */
+  const reserve = (floats: number): void => {
+    if (floats > scratch.length) scratch = mem.allocF32(Math.max(floats, 2 * scratch.length));
+    used = 0;
+  };
+  /** The address of the first `length` floats of `v`, staging them in scratch when they live elsewhere. */
+  const place = (v: Float32Array, length: number, copy: boolean): number => {
+    if (mem.owns(v)) return v.byteOffset;
+    const at = used;
+    used += length;
+    if (copy) scratch.set(length === v.length ? v : v.subarray(0, length), at);
+    return scratch.byteOffset + at * 4;
+  };
+  const foreign = (v: Float32Array, length: number): number => (mem.owns(v) ? 0 : length);
+
+  const matmul =
+    (name: Matmul, aLength: (m: number, n: number, k: number) => number, bLength: typeof aLength) =>
+    (out: Vec, a: Vec, b: Vec, m: number, n: number, k: number): void => {
+      if (!(out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array))
+        return jsKernels[name](out, a, b, m, n, k);
+      const la = aLength(m, n, k);
+      const lb = bLength(m, n, k);
+      reserve(foreign(a, la) + foreign(b, lb) + foreign(out, m * n));
+      const pa = place(a, la, true);
+      const pb = place(b, lb, true);
+      const po = place(out, m * n, false);
+      exports[name](po, pa, pb, m, n, k);
+      if (!mem.owns(out)) out.set(scratch.subarray(used - m * n, used));
+    };
+
+  return {
+    alloc: (dtype: DType, length: number): Vec =>
+      dtype === 'float32' ? mem.allocF32(length) : alloc(dtype, length),
+    matmulNT: matmul(
+      'matmulNT',
+      (m, _n, k) => m * k,
+      (_m, n, k) => n * k,
+    ),
+    matmulNN: matmul(
+      'matmulNN',
+      (m, _n, k) => m * k,
+      (_m, n, k) => k * n,
+    ),
+    matmulTN: matmul(
+      'matmulTN',
+      (m, _n, k) => k * m,
+      (_m, n, k) => k * n,
+    ),
+    adam(w, g, m, v, n, step, beta1, beta2, eps, sqrtBc2, decay) {
+      // Parameters always come from `alloc`; anything else (float64, foreign arrays) takes the JS path.
+      if (!(mem.owns(w) && mem.owns(g) && mem.owns(m) && mem.owns(v)) || w instanceof Float64Array)
+        return jsKernels.adam(w, g, m, v, n, step, beta1, beta2, eps, sqrtBc2, decay);
+      exports.adam(
+        w.byteOffset,
+        g.byteOffset,
+        m.byteOffset,
+        v.byteOffset,
+        n,
+        step,
+        beta1,
+        beta2,
+        eps,
+        sqrtBc2,
+        decay,
+      );
+    },
+    im2col: jsKernels.im2col,
+    col2im: jsKernels.col2im,
+  };
+}

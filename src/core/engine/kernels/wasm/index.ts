@@ -1,0 +1,3 @@
+// AssemblyScript entry of the WebAssembly kernels module: everything it exports.
+export { matmulNT, matmulNN, matmulTN } from './matmul';
+export { adam } from './adam';
