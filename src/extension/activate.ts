@@ -5,6 +5,8 @@ import { ModelCodeActions, TEXT_MODEL_SELECTOR } from './code-actions';
 import { ModelDiagnostics } from './diagnostics';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
+import { trainWithDropoutCommand } from './train-command';
+import { registerTrainPanelSerializer } from './train-panel';
 import { WorkerHost } from './worker-host';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -30,6 +32,11 @@ export function activate(context: vscode.ExtensionContext): void {
       'dropoutLens.lintWorkspace',
       lintWorkspaceCommand(worker, diagnostics, config),
     ),
+    vscode.commands.registerCommand(
+      'dropoutLens.trainWithDropout',
+      trainWithDropoutCommand(context.extensionUri, worker, log),
+    ),
+    registerTrainPanelSerializer(context.extensionUri, worker, log),
   );
   // Documents already open when the extension starts are linted once activation has returned.
   setTimeout(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true)), 0);
