@@ -63,7 +63,7 @@ export class Chart {
           height: 220,
           series: series(runs),
           axes: [
-            { ...axis, label: 'epoch' },
+            { ...axis, label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] },
             {
               ...axis,
               values: (_u, v) =>

@@ -48,7 +48,7 @@ function option(value: string, label: string, selected: boolean): HTMLElement {
 export function renderControls(
   host: HTMLElement,
   state: ViewState,
-  onChange: (form: ViewState['form']) => void,
+  onChange: (form: ViewState['form'], dataChanged: boolean) => void,
   onRun: (request: RunRequest) => void,
   onCancel: () => void,
 ): void {
@@ -100,9 +100,9 @@ export function renderControls(
     seed: Number(seed.value),
     rates: rates.value,
   });
-  dataSelect.addEventListener('change', () => onChange({ ...read(), labelColumn: undefined }));
+  dataSelect.addEventListener('change', () => onChange({ ...read(), labelColumn: undefined }, true));
   for (const f of [labelSelect, noise, epochs, seed, rates])
-    f?.addEventListener('change', () => onChange(read()));
+    f?.addEventListener('change', () => onChange(read(), false));
 
   const buttons = document.createElement('div');
   buttons.className = 'row buttons';

@@ -53,10 +53,11 @@ const table = section('results');
 const lossChart = new Chart(lossHost, 'loss');
 const accChart = new Chart(accHost, 'acc');
 
-function setForm(form: ViewState['form']) {
+/** Saves the form; rebuilds it only when the data set changes (the label and noise fields depend on it). */
+function setForm(form: ViewState['form'], dataChanged: boolean) {
   state = { ...state, form };
   vscode.setState(state);
-  renderForm();
+  if (dataChanged) renderForm();
 }
 
 function renderForm() {

@@ -32,7 +32,7 @@ export interface ViewState {
 
 export const initialState = (): ViewState => ({
   choices: [],
-  form: { noise: 0.2, rates: '0, 0.1, 0.3, 0.5' },
+  form: { noise: 0.1, rates: '0, 0.1, 0.3, 0.5' },
   running: false,
   runs: [],
 });
