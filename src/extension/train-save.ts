@@ -40,7 +40,6 @@ export async function saveRun(
     await vscode.workspace.fs.writeFile(target, bytes);
     return `Exported "${run.run}" to ${vscode.workspace.asRelativePath(target)} (ONNX opset 13, raw features in).`;
   }
-  if (kind === 'pytorch') throw new Error('Export as PyTorch is not available yet');
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(folder, `${stem(model)}.weights.bin`),
     filters: { 'Dropout Lens weights': ['bin'] },
