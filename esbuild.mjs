@@ -27,6 +27,9 @@ const node = {
   mainFields: ['module', 'main'],
   define: { __VERSION__: JSON.stringify(version), __KERNELS_WASM__: JSON.stringify(kernelsWasm) },
   logLevel: 'warning',
+  // node_modules may be a symlink into another checkout: resolve packages where they appear, so nothing
+  // outside this checkout (such as its package.json) is read.
+  preserveSymlinks: true,
 };
 
 const webviewEntries = existsSync('webview')
@@ -62,6 +65,7 @@ if (webviewEntries.length > 0) {
     entryPoints: webviewEntries,
     outdir: 'dist/webview',
     logLevel: 'warning',
+    preserveSymlinks: true,
   });
 }
 if (!production) {

@@ -7,6 +7,8 @@ import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
 import { registerModelView } from './model-view/register';
 import { showUncertaintyCommand } from './mc-panel';
+import { trainWithDropoutCommand } from './train-command';
+import { registerTrainPanelSerializer } from './train-panel';
 import { WorkerHost } from './worker-host';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -37,6 +39,11 @@ export function activate(context: vscode.ExtensionContext): void {
       'dropoutLens.showUncertainty',
       showUncertaintyCommand(context, worker, log),
     ),
+    vscode.commands.registerCommand(
+      'dropoutLens.trainWithDropout',
+      trainWithDropoutCommand(context.extensionUri, worker, log),
+    ),
+    registerTrainPanelSerializer(context.extensionUri, worker, log),
   );
   // Documents already open when the extension starts are linted once activation has returned.
   setTimeout(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true)), 0);

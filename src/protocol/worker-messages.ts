@@ -3,9 +3,12 @@
 import type { LintConfig } from '../core/lint/config';
 import type { Fix, Severity } from '../core/lint/rule';
 import type { LineColumn } from '../core/formats/text-position';
-import type { EpochMetrics } from '../core/engine/train';
 import type { WireModel } from './model-view';
 import type { McSample, McScores, McSummary } from '../core/engine/mc-report';
+import type { EpochMetrics, OptimizerSpec } from '../core/engine/train';
+import type { BoundaryGrid } from '../core/engine/boundary';
+import type { RunPlan } from '../core/engine/run-plan';
+import type { LayerSpec } from '../core/engine/network';
 
 export interface WireRange {
   offset: number;
@@ -39,10 +42,27 @@ export interface Jobs {
     progress: { done: number; total: number; result: WireLintResult };
     result: { files: number; findings: number; errors: number };
   };
-  /** Trains a model file's network (with `compare`, also without dropout from the same seed). */
+  /**
+   * Trains a model file's network (with `compare`, also without dropout from the same seed). With `plan`,
+   * trains that one run of an experiment instead (the panel starts one job per run).
+   */
   train: {
-    request: { model: string; data?: string; epochs?: number; seed?: number; compare?: boolean };
-    /** Per epoch with `metrics`, and on a timer inside long epochs with the batch position. */
+    request: {
+      model: string;
+      data?: string;
+      /** CSV data: the header name of the class column (default "label"). */
+      labelColumn?: string;
+      epochs?: number;
+      seed?: number;
+      compare?: boolean;
+      plan?: RunPlan;
+      /** 2-D data: send a decision grid of `size`² cells every `every` epochs (and after the last). */
+      boundary?: { size: number; every: number };
+    };
+    /**
+     * First `setup` (epoch 0), then per epoch with `metrics` (and `boundary` when asked), and on a timer
+     * inside long epochs with the batch position.
+     */
     progress: {
       run: string;
       epoch: number;
@@ -50,6 +70,8 @@ export interface Jobs {
       batch?: number;
       batches?: number;
       metrics?: EpochMetrics;
+      setup?: RunSetup;
+      boundary?: BoundaryGrid;
     };
     result: { runs: WireTrainRun[] };
   };
@@ -105,6 +127,21 @@ export interface WireMcSample extends McSample {
   passes?: number[][];
 }
 
+/** What a run trains: enough for the panel's table and hints. */
+export interface RunSetup {
+  data: string;
+  trainRows: number;
+  valRows: number;
+  classes: number;
+  /** Features per sample; 2 means the decision boundary can be drawn. */
+  features: number;
+  /** Highest dropout rate in the run's network (0 = none). */
+  maxRate: number;
+  optimizer: OptimizerSpec;
+  maxNorm?: number;
+  seed: number;
+}
+
 export interface WireTrainRun {
   run: string;
   epochs: EpochMetrics[];
@@ -112,6 +149,11 @@ export interface WireTrainRun {
   cancelled: boolean;
   /** Parameters and buffers by name (PyTorch-style names, row-major). */
   weights: Record<string, number[]>;
+  /** The trained network's layers and input shape (rebuilds it to save or export the weights). */
+  layers: LayerSpec[];
+  inputShape: number[];
+  softmaxInLoss: boolean;
+  standardization?: { mean: number[]; std: number[] };
 }
 
 export type JobKind = keyof Jobs;

@@ -1,50 +1,99 @@
 // Training and evaluation jobs. Training yields to the event loop every few milliseconds so a cancel
 // message is seen within the 100 ms the UI promises, and reports progress on a timer inside epochs.
+import { isAbsolute, dirname, resolve } from 'node:path';
 import { splitAndStandardize } from '../core/data/split';
 import { fitShape } from '../core/data/dataset';
 import { loadData } from '../core/data/load';
 import { nodeDataSource } from '../core/data/node-data';
+import { decisionGrid } from '../core/engine/boundary';
 import { buildFromGraph } from '../core/engine/build';
 import { Network } from '../core/engine/network';
-import { trainModel, trainingSpec } from '../core/engine/session';
-import { Trainer, evaluate } from '../core/engine/train';
+import { trainModel, trainPlan, trainingSpec, type RunContext, type RunReport } from '../core/engine/session';
+import { Trainer, evaluate, type TrainHooks } from '../core/engine/train';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
-import type { Jobs } from '../protocol/worker-messages';
+import type { Jobs, RunSetup } from '../protocol/worker-messages';
 import type { JobContext } from './jobs';
 
 /** Longest stretch of computation between two turns of the event loop. */
 const YIELD_MS = 10;
 const PROGRESS_MS = 50;
 
-function load(request: { model: string; data?: string; seed?: number }) {
+function load(request: { model: string; data?: string; labelColumn?: string; seed?: number }) {
   const graph = openModel(nodeModelSource(request.model));
   const spec = trainingSpec(graph);
   if (request.seed !== undefined) spec.seed = request.seed;
   const dataSpec = request.data ?? spec.data;
   if (!dataSpec) throw new Error(`${request.model}: no data set; the model's training block names none`);
-  return { graph, spec, data: loadData(dataSpec, nodeDataSource, spec.seed) };
+  // A CSV named in the model file is relative to the model.
+  const path =
+    dataSpec.startsWith('builtin:') || isAbsolute(dataSpec)
+      ? dataSpec
+      : resolve(dirname(request.model), dataSpec);
+  const data = loadData(path, nodeDataSource, spec.seed, { labelColumn: request.labelColumn });
+  return { graph, spec, dataSpec, data };
+}
+
+function setupOf(
+  context: RunContext,
+  dataSpec: string,
+  spec: ReturnType<typeof trainingSpec>,
+  classes: number,
+): RunSetup {
+  const { train, val } = context.prepared;
+  return {
+    data: dataSpec,
+    trainRows: train.n,
+    valRows: val.n,
+    classes,
+    features: train.x.length / Math.max(1, train.n),
+    maxRate: Math.max(
+      0,
+      ...context.network.dropoutLayers().map((d) => (d.cfg.variant === 'gaussian-noise' ? 0 : d.rate)),
+    ),
+    optimizer: spec.optimizer,
+    maxNorm: spec.maxNorm,
+    seed: spec.seed,
+  };
 }
 
 export async function trainJob(
   request: Jobs['train']['request'],
   context: JobContext,
 ): Promise<Jobs['train']['result']> {
-  const { graph, spec, data } = load(request);
+  const { graph, spec, dataSpec, data } = load(request);
   if (request.epochs !== undefined) spec.epochs = request.epochs;
   spec.progressIntervalMs = PROGRESS_MS;
   let lastYield = performance.now();
-  const reports = await trainModel(graph, data, spec, { compare: request.compare }, (run) => ({
-    isCancelled: () => context.isCancelled(),
-    onProgress: (p) =>
-      context.progress({ run, epoch: p.epoch, epochs: spec.epochs, batch: p.batch, batches: p.batches }),
-    onEpoch: (metrics) => context.progress({ run, epoch: metrics.epoch, epochs: spec.epochs, metrics }),
-    pause: async () => {
-      if (performance.now() - lastYield < YIELD_MS) return;
-      await new Promise((r) => setImmediate(r));
-      lastYield = performance.now();
-    },
-  }));
+  const hooks = (run: string, ctx: RunContext): TrainHooks => {
+    const grid = request.boundary;
+    const drawable = grid && ctx.prepared.train.x.length === 2 * ctx.prepared.train.n;
+    context.progress({
+      run,
+      epoch: 0,
+      epochs: spec.epochs,
+      setup: setupOf(ctx, dataSpec, spec, data.classes),
+    });
+    return {
+      isCancelled: () => context.isCancelled(),
+      onProgress: (p) =>
+        context.progress({ run, epoch: p.epoch, epochs: spec.epochs, batch: p.batch, batches: p.batches }),
+      onEpoch: (metrics) => {
+        const due = drawable && (metrics.epoch % grid.every === 0 || metrics.epoch === spec.epochs);
+        const boundary = due ? decisionGrid(ctx.network, ctx.prepared.train, grid.size) : undefined;
+        context.progress({ run, epoch: metrics.epoch, epochs: spec.epochs, metrics, boundary });
+      },
+      pause: async () => {
+        if (performance.now() - lastYield < YIELD_MS) return;
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      },
+    };
+  };
+  const plan = request.plan;
+  const reports: RunReport[] = plan
+    ? [await trainPlan(graph, data, spec, plan, (ctx) => hooks(plan.name, ctx))]
+    : await trainModel(graph, data, spec, { compare: request.compare }, hooks);
   return {
     runs: reports.map((r) => ({
       run: r.run,
@@ -52,6 +101,10 @@ export async function trainJob(
       seconds: r.seconds,
       cancelled: r.cancelled,
       weights: r.network.exportWeights(),
+      layers: r.network.specs(),
+      inputShape: r.network.inputShape,
+      softmaxInLoss: r.softmaxInLoss,
+      standardization: r.standardization,
     })),
   };
 }

@@ -13,8 +13,14 @@ export interface DataSource {
   readBuiltin(name: string): string;
 }
 
-export function loadData(spec: string, source: DataSource, seed = 0): Dataset {
-  if (!spec.startsWith('builtin:')) return parseCsv(source.readFile(spec), { name: spec });
+export function loadData(
+  spec: string,
+  source: DataSource,
+  seed = 0,
+  options: { labelColumn?: string } = {},
+): Dataset {
+  if (!spec.startsWith('builtin:'))
+    return parseCsv(source.readFile(spec), { name: spec, labelColumn: options.labelColumn });
   const [name = '', query = ''] = spec.slice('builtin:'.length).split('?');
   if ((BUILTIN_CSV as readonly string[]).includes(name))
     return parseCsv(source.readBuiltin(name), { name: `data/${name}.csv` });

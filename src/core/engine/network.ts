@@ -117,6 +117,14 @@ export class Network {
     return out;
   }
 
+  /** Parameters with their shapes and buffers (flat), in layer order: what a weights file stores. */
+  tensors(): { name: string; shape: number[]; value: Vec }[] {
+    return this.layers.flatMap((l) => [
+      ...l.params.map((p) => ({ name: p.name, shape: p.shape, value: p.value })),
+      ...(l.buffers ?? []).map((b) => ({ name: b.name, shape: [b.value.length], value: b.value })),
+    ]);
+  }
+
   importWeights(weights: Record<string, ArrayLike<number>>): void {
     for (const { name, value } of this.state()) {
       const w = weights[name];

@@ -1,14 +1,15 @@
 // Trains a model from the IR on a data set, the way the CLI and the worker both need it: the training
 // spec from the model file (with overrides), a seeded split, and optionally a twin run without dropout
-// from the same initial weights, data order and seed.
-import { splitAndStandardize } from '../data/split';
+// from the same initial weights, data order and seed. The panel trains the same plans one job at a time.
+import { splitAndStandardize, type PreparedData } from '../data/split';
 import { fitShape, type Dataset } from '../data/dataset';
 import type { Graph } from '../model/ir';
 import { buildFromGraph } from './build';
 import { EngineError } from './layer';
 import type { LossKind } from './losses';
-import { Network, type LayerSpec } from './network';
+import { Network } from './network';
 import { Rng } from './rng';
+import { applyPlan, experimentPlans, type RunPlan } from './run-plan';
 import { train, type EpochMetrics, type OptimizerSpec, type TrainHooks, type TrainOptions } from './train';
 import type { DropoutSchedule } from './dropout';
 
@@ -68,18 +69,56 @@ export function trainingSpec(graph: Graph): TrainingSpec {
 export type RunName = 'dropout' | 'no-dropout';
 
 export interface RunReport {
-  run: RunName;
+  run: string;
   epochs: EpochMetrics[];
   cancelled: boolean;
   seconds: number;
   network: Network;
+  /** The final softmax was left to the loss: the network outputs logits. */
+  softmaxInLoss: boolean;
+  /** Feature standardisation fitted on the training rows; inputs must get the same to predict. */
+  standardization?: { mean: number[]; std: number[] };
 }
 
-/** The same network with every dropout-family layer and DropConnect removed. */
-export function withoutDropout(specs: LayerSpec[]): LayerSpec[] {
-  return specs
-    .filter((s) => s.type !== 'dropout')
-    .map((s) => (s.type === 'dense' && s.dropConnect !== undefined ? { ...s, dropConnect: undefined } : s));
+/** What a run's hooks may look at besides the metrics: the network and the prepared (standardised) data. */
+export interface RunContext {
+  network: Network;
+  prepared: PreparedData;
+}
+
+/**
+ * Trains one run of `plan`. Every run starts from Rng(spec.seed), so the runs of an experiment share
+ * initial weights (where their layers agree), data order and split, whether trained together or one by one.
+ */
+export async function trainPlan(
+  graph: Graph,
+  data: Dataset,
+  spec: TrainingSpec,
+  plan: RunPlan,
+  hooks: (context: RunContext) => TrainHooks = () => ({}),
+): Promise<RunReport> {
+  const built = buildFromGraph(graph, spec.loss);
+  const prepared = splitAndStandardize(fitShape(data, built.inputShape), spec.validationSplit, spec.seed);
+  const network = new Network(built.inputShape, applyPlan(built.specs, plan));
+  const outputs = network.outputShape.reduce((a, b) => a * b, 1);
+  if (outputs < data.classes)
+    throw new EngineError(
+      `${graph.name}: the model has ${outputs} outputs, the data have ${data.classes} classes`,
+    );
+  const rng = new Rng(spec.seed);
+  network.init(rng.fork());
+  const options: TrainOptions = { ...spec, schedule: plan.schedule ?? spec.schedule };
+  const start = performance.now();
+  const result = await train(network, prepared, options, rng, hooks({ network, prepared }));
+  const { mean, std } = prepared;
+  return {
+    run: plan.name,
+    ...result,
+    seconds: (performance.now() - start) / 1000,
+    network,
+    softmaxInLoss: built.softmaxInLoss,
+    standardization: mean && std ? { mean: Array.from(mean), std: Array.from(std) } : undefined,
+  };
 }
 
 export async function trainModel(
@@ -87,28 +126,14 @@ export async function trainModel(
   data: Dataset,
   spec: TrainingSpec,
   options: { compare?: boolean },
-  hooks: (run: RunName) => TrainHooks = () => ({}),
+  hooks: (run: RunName, context: RunContext) => TrainHooks = () => ({}),
 ): Promise<RunReport[]> {
-  const built = buildFromGraph(graph, spec.loss);
-  const prepared = splitAndStandardize(fitShape(data, built.inputShape), spec.validationSplit, spec.seed);
-  const runs: [RunName, LayerSpec[]][] = [['dropout', built.specs]];
-  if (options.compare) runs.push(['no-dropout', withoutDropout(built.specs)]);
-  const trainOptions: TrainOptions = { ...spec };
+  const plans = experimentPlans(options.compare ? 'compare' : 'as-is', spec.epochs);
   const reports: RunReport[] = [];
-  for (const [run, specs] of runs) {
-    const network = new Network(built.inputShape, specs);
-    const outputs = network.outputShape.reduce((a, b) => a * b, 1);
-    if (outputs < data.classes)
-      throw new EngineError(
-        `${graph.name}: the model has ${outputs} outputs, the data have ${data.classes} classes`,
-      );
-    // Same seed → same initial weights, data order and dropout masks for both runs.
-    const rng = new Rng(spec.seed);
-    network.init(rng.fork());
-    const start = performance.now();
-    const result = await train(network, prepared, trainOptions, rng, hooks(run));
-    reports.push({ run, ...result, seconds: (performance.now() - start) / 1000, network });
-    if (result.cancelled) break;
+  for (const plan of plans) {
+    const report = await trainPlan(graph, data, spec, plan, (ctx) => hooks(plan.name as RunName, ctx));
+    reports.push(report);
+    if (report.cancelled) break;
   }
   return reports;
 }

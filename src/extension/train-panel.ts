@@ -1,0 +1,253 @@
+// The Train with Dropout panel on the extension side: one panel per model file, restored after a reload
+// by a serializer. It validates the panel's requests, runs each experiment's runs one after another as
+// worker jobs (one job id per run) under a cancellable progress notification, relays progress to the
+// webview, and keeps the last trained weights of each run for Save / Export.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { BUILTIN_CSV } from '../core/data/load';
+import { SYNTHETIC_NAMES } from '../core/data/synthetic';
+import { experimentPlans } from '../core/engine/run-plan';
+import {
+  parseFromTrainPanel,
+  type DataChoice,
+  type ModelInfo,
+  type RunRequest,
+  type ToTrainPanel,
+} from '../protocol/train-panel-messages';
+import type { WireTrainRun } from '../protocol/worker-messages';
+import { trainPanelHtml, webviewOptions } from './train-html';
+import { saveRun } from './train-save';
+import { JobCancelledError, type WorkerHost } from './worker-host';
+
+export const TRAIN_VIEW_TYPE = 'dropoutLens.train';
+
+/** What the webview keeps in its state so the serializer can reopen the panel on the same model. */
+export interface TrainPanelState {
+  modelPath?: string;
+}
+
+/** What `start` resolves with: per run, the epochs trained and the final validation accuracy. */
+export interface RunSummary {
+  run: string;
+  epochs: number;
+  valAcc: number | null;
+  cancelled: boolean;
+}
+
+export class TrainPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, TrainPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly trained = new Map<string, WireTrainRun>();
+  private choices: DataChoice[] = [];
+  private cancel?: vscode.CancellationTokenSource;
+
+  private markReady!: () => void;
+  /** Resolves once the webview has asked for its data (the form exists). */
+  private readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
+
+  static show(
+    extensionUri: vscode.Uri,
+    worker: WorkerHost,
+    log: vscode.LogOutputChannel,
+    model: vscode.Uri,
+  ): TrainPanel {
+    const existing = TrainPanel.open.get(model.fsPath);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      TRAIN_VIEW_TYPE,
+      `Train: ${basename(model.fsPath)}`,
+      vscode.ViewColumn.Beside,
+      webviewOptions(extensionUri),
+    );
+    return new TrainPanel(panel, extensionUri, worker, log, model);
+  }
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly worker: WorkerHost,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly model: vscode.Uri,
+  ) {
+    TrainPanel.open.set(model.fsPath, this);
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = trainPanelHtml(panel.webview, extensionUri, panel.title);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+    );
+  }
+
+  dispose(): void {
+    this.cancel?.cancel();
+    TrainPanel.open.delete(this.model.fsPath);
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  private post(message: ToTrainPanel): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const m = parseFromTrainPanel(raw);
+    if (!m)
+      return this.log.warn(`Train panel: ignored a malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
+    try {
+      switch (m.type) {
+        case 'ready':
+          this.choices = await dataChoices();
+          this.post({ type: 'init', model: modelInfo(this.model), choices: this.choices });
+          return this.markReady();
+        case 'cancel':
+          return this.cancel?.cancel();
+        case 'run':
+          return void (await this.runExperiment(m));
+        case 'save': {
+          const run = this.trained.get(m.run);
+          if (!run) throw new Error(`run "${m.run}" has no trained weights in this session: train it again`);
+          const message = await saveRun(m.kind, run, this.model);
+          if (message) this.post({ type: 'notice', level: 'info', message });
+          return;
+        }
+      }
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.log.error(`Train panel: ${message}`);
+      this.post({ type: 'notice', level: 'error', message });
+    }
+  }
+
+  /** Starts an experiment as if its button was pressed (the command's programmatic form). */
+  async start(request: RunRequest): Promise<RunSummary[]> {
+    await this.ready;
+    return this.runExperiment(request);
+  }
+
+  private async runExperiment(request: RunRequest): Promise<RunSummary[]> {
+    // Only offered data: a built-in set or a CSV found in the workspace.
+    const base = request.data.split('?')[0];
+    if (!this.choices.some((c) => c.spec === base)) throw new Error(`unknown data "${request.data}"`);
+    if (this.cancel) throw new Error('an experiment is already running; cancel it first');
+    const plans = experimentPlans(request.experiment, request.epochs, request.rates);
+    const source = (this.cancel = new vscode.CancellationTokenSource());
+    this.post({ type: 'experiment', experiment: request.experiment, runs: plans.map((p) => p.name) });
+    let cancelled = false;
+    const summaries: RunSummary[] = [];
+    try {
+      await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Training ${basename(this.model.fsPath)}`,
+          cancellable: true,
+        },
+        async (progress, token) => {
+          token.onCancellationRequested(() => source.cancel());
+          const total = plans.length * request.epochs;
+          for (const [i, plan] of plans.entries()) {
+            let lastEpoch = 0;
+            try {
+              const result = await this.worker.run(
+                'train',
+                {
+                  model: this.model.fsPath,
+                  data: request.data,
+                  labelColumn: request.labelColumn,
+                  epochs: request.epochs,
+                  seed: request.seed,
+                  plan,
+                  boundary: { size: 40, every: Math.max(1, Math.floor(request.epochs / 30)) },
+                },
+                (p) => {
+                  this.post({ type: 'progress', ...p });
+                  if (p.metrics && p.epoch > lastEpoch) {
+                    progress.report({
+                      message: `${plan.name} (${i + 1}/${plans.length}): epoch ${p.epoch}/${p.epochs}`,
+                      increment: (100 * (p.epoch - lastEpoch)) / total,
+                    });
+                    lastEpoch = p.epoch;
+                  }
+                },
+                source.token,
+              );
+              for (const r of result.runs) {
+                this.trained.set(r.run, r);
+                const last = r.epochs[r.epochs.length - 1];
+                summaries.push({
+                  run: r.run,
+                  epochs: r.epochs.length,
+                  valAcc: last?.valAcc ?? null,
+                  cancelled: r.cancelled,
+                });
+                this.post({ type: 'runDone', run: r.run, seconds: r.seconds, cancelled: r.cancelled });
+              }
+            } catch (e) {
+              if (!(e instanceof JobCancelledError)) throw e;
+              cancelled = true;
+              this.post({ type: 'runDone', run: plan.name, seconds: 0, cancelled: true });
+              return;
+            }
+          }
+        },
+      );
+    } finally {
+      this.cancel = undefined;
+      source.dispose();
+      this.post({ type: 'experimentDone', cancelled });
+    }
+    return summaries;
+  }
+}
+
+function modelInfo(model: vscode.Uri): ModelInfo {
+  // Only the panel's defaults are read here (a JSON parse, no model reader): training runs in the worker.
+  let training: Record<string, unknown> = {};
+  try {
+    const json = JSON.parse(readFileSync(model.fsPath, 'utf8')) as { training?: Record<string, unknown> };
+    training = json.training ?? {};
+  } catch {
+    // Not JSON or unreadable: the worker reports the real error when training starts.
+  }
+  const int = (v: unknown, fallback: number) => (Number.isInteger(v) ? (v as number) : fallback);
+  return {
+    name: basename(model.fsPath),
+    path: model.fsPath,
+    data: typeof training.data === 'string' ? training.data.split('?')[0] : undefined,
+    epochs: int(training.epochs, 20),
+    seed: int(training.seed, 0),
+  };
+}
+
+async function dataChoices(): Promise<DataChoice[]> {
+  const label = (n: string) => n.replace('_', ' ');
+  const choices: DataChoice[] = [
+    ...BUILTIN_CSV.map((n) => ({ spec: `builtin:${n}`, label: `${label(n)} (built-in)` })),
+    ...SYNTHETIC_NAMES.map((n) => ({ spec: `builtin:${n}`, label: `${n} (synthetic 2-D)`, noise: true })),
+  ];
+  const csvs = await vscode.workspace.findFiles('**/*.csv', '**/node_modules/**', 100);
+  for (const uri of csvs.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
+    const header = readFileSync(uri.fsPath, 'utf8').split(/\r?\n/, 1)[0] ?? '';
+    choices.push({
+      spec: uri.fsPath,
+      label: vscode.workspace.asRelativePath(uri),
+      columns: header.split(',').map((c) => c.trim()),
+    });
+  }
+  return choices;
+}
+
+export function registerTrainPanelSerializer(
+  extensionUri: vscode.Uri,
+  worker: WorkerHost,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(TRAIN_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel, state: TrainPanelState | undefined) {
+      if (!state?.modelPath) return panel.dispose();
+      new TrainPanel(panel, extensionUri, worker, log, vscode.Uri.file(state.modelPath));
+    },
+  });
+}

@@ -1,0 +1,146 @@
+// Train with Dropout as a user runs it: open a model, start the command from the palette, watch the
+// curves advance epoch by epoch, cancel, then compare with and without dropout to the end and read both
+// runs' final accuracy from the panel. The webview is two iframes deep; its frame is found by content.
+import * as assert from 'node:assert/strict';
+import type { Frame, Page } from 'playwright-core';
+import { openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
+
+async function trainFrame(page: Page): Promise<Frame> {
+  for (let i = 0; i < 150; i++) {
+    for (const frame of page.frames())
+      if (
+        await frame
+          .locator('#status')
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
+    await page.waitForTimeout(200);
+  }
+  throw new Error('the Train with Dropout panel never appeared');
+}
+
+const epochOf = async (frame: Frame) => Number(await frame.locator('#status').getAttribute('data-epoch'));
+
+async function waitForEpoch(frame: Frame, atLeast: number): Promise<number> {
+  for (let i = 0; i < 600; i++) {
+    const e = await epochOf(frame);
+    if (e >= atLeast) return e;
+    await frame.waitForTimeout(100);
+  }
+  const said = await frame.locator('#app').innerText();
+  throw new Error(`training never reached epoch ${atLeast}; the panel says: ${said.slice(0, 400)}`);
+}
+
+const idle = (frame: Frame) =>
+  frame
+    .locator('#status[data-running="false"]', { hasText: /Finished|Cancelled/ })
+    .waitFor({ timeout: 170_000 });
+
+describe('e2e: Train with Dropout', () => {
+  let wb: Workbench;
+  before(async () => {
+    wb = await openWorkbench();
+  });
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('trains digits-mlp live, cancels, and compares with vs without dropout', async () => {
+    const { page } = wb;
+    await quickOpen(page, 'digits-mlp.nn.json');
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>Dropout Lens: Train with Dropout');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Train with Dropout' })
+      .first()
+      .waitFor();
+    await page.keyboard.press('Enter');
+    const frame = await trainFrame(page);
+    await frame.locator('vscode-button[data-experiment="as-is"]').waitFor();
+    await screenshot(page, 'train-opened');
+
+    // The model's own 30 epochs: watch three epochs arrive one after another, then cancel.
+    await frame.locator('vscode-button[data-experiment="as-is"]').click();
+    const seen = new Set<number>();
+    for (let e = 1; e <= 3; e++) seen.add(await waitForEpoch(frame, e));
+    assert.ok(seen.size >= 2, `the epoch count advanced: ${[...seen]}`);
+    await frame.locator('#charts .uplot').first().waitFor();
+    assert.equal(await frame.locator('#charts .uplot').count(), 2, 'loss and accuracy charts');
+    await screenshot(page, 'train-live');
+    await frame.locator('#cancel').click();
+    await idle(frame);
+    assert.match((await frame.locator('#status').innerText()) ?? '', /Cancelled/);
+    const cancelledAt = await epochOf(frame);
+    assert.ok(cancelledAt < 30, `cancelled before the end (epoch ${cancelledAt})`);
+    await screenshot(page, 'train-cancelled');
+
+    // With vs without dropout, 15 epochs, to the end.
+    await frame.locator('#epochs input').fill('15');
+    await frame.locator('vscode-button[data-experiment="compare"]').click();
+    await frame
+      .locator('#status[data-running="true"]')
+      .waitFor({ timeout: 20_000 })
+      .catch(async (e: Error) => {
+        throw new Error(
+          `${e.message}; the panel says: ${(await frame.locator('#app').innerText()).slice(0, 300)}`,
+        );
+      });
+    await idle(frame);
+    const acc = async (run: string) =>
+      (await frame.locator(`tr[data-run="${run}"] td[data-metric="valAcc"]`).innerText()).trim();
+    const withDropout = await acc('dropout');
+    const without = await acc('no-dropout');
+    for (const run of ['dropout', 'no-dropout'])
+      assert.equal(
+        (await frame.locator(`tr[data-run="${run}"] td[data-metric="epochs"]`).innerText()).trim(),
+        '15/15',
+      );
+    assert.match(withDropout, /^\d+\.\d%$/);
+    assert.match(without, /^\d+\.\d%$/);
+    console.log(`digits-mlp, 15 epochs, seed 1: val acc with dropout ${withDropout}, without ${without}`);
+    await screenshot(page, 'train-compare');
+  });
+
+  it('draws the decision boundary on moons', async () => {
+    const { page } = wb;
+    await quickOpen(page, 'moons-early-dropout.nn.json');
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>Dropout Lens: Train with Dropout');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Train with Dropout' })
+      .first()
+      .waitFor();
+    await page.keyboard.press('Enter');
+    let frame: Frame | undefined;
+    for (let i = 0; i < 100 && !frame; i++) {
+      for (const f of page.frames())
+        if (
+          await f
+            .locator('header', { hasText: 'moons-early-dropout' })
+            .count()
+            .catch(() => 0)
+        )
+          frame = f;
+      if (!frame) await page.waitForTimeout(200);
+    }
+    assert.ok(frame, 'a second panel for the moons model');
+    await frame.locator('#epochs input').fill('20');
+    await frame.locator('vscode-button[data-experiment="compare"]').click();
+    await frame.locator('#status[data-running="true"]').waitFor();
+    await idle(frame);
+    const figure = frame.locator('#boundary');
+    assert.equal(await figure.isHidden(), false);
+    assert.equal(await figure.getAttribute('data-epoch'), '20');
+    // The canvas holds more than one colour: two classes painted.
+    const colours = await frame.locator('#boundary canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<string>();
+      for (let i = 0; i < d.length; i += 4 * 97) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+      return seen.size;
+    });
+    assert.ok(colours > 2, `${colours} distinct colours on the boundary canvas`);
+    await frame.locator('#boundary canvas').scrollIntoViewIfNeeded();
+    await screenshot(page, 'train-moons-boundary');
+  });
+});

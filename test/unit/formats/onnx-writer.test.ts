@@ -1,0 +1,108 @@
+// Exported ONNX models run in onnxruntime-node (an independent implementation) and predict what the
+// engine predicts, within 1e-5, on raw (unstandardised) inputs.
+import * as assert from 'node:assert/strict';
+import * as ort from 'onnxruntime-node';
+import { loadData } from '../../../src/core/data/load';
+import { nodeDataSource } from '../../../src/core/data/node-data';
+import { trainPlan, trainingSpec, type RunReport } from '../../../src/core/engine/session';
+import { Rng } from '../../../src/core/engine/rng';
+import { Network, type LayerSpec } from '../../../src/core/engine/network';
+import { openModel } from '../../../src/core/formats/detect';
+import { nodeModelSource } from '../../../src/core/formats/node-model-source';
+import { writeOnnx } from '../../../src/core/formats/onnx-writer';
+
+/** The engine's probabilities for raw rows: standardise, forward in inference mode, softmax. */
+function enginePredict(net: Network, x: Float32Array, rows: number, std?: { mean: number[]; std: number[] }) {
+  const d = x.length / rows;
+  const input = Float32Array.from(x, (v, i) =>
+    std ? (v - (std.mean[i % d] as number)) / (std.std[i % d] as number) : v,
+  );
+  const out = net.forward(
+    { data: input, shape: [rows, ...net.inputShape] },
+    { training: false, rng: new Rng(0) },
+  );
+  const k = out.data.length / rows;
+  const p = new Float64Array(out.data.length);
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from(out.data.subarray(r * k, (r + 1) * k));
+    const m = Math.max(...row);
+    const e = row.map((v) => Math.exp(v - m));
+    const s = e.reduce((a, b) => a + b, 0);
+    e.forEach((v, j) => (p[r * k + j] = v / s));
+  }
+  return p;
+}
+
+async function ortPredict(bytes: Uint8Array, x: Float32Array, dims: number[]): Promise<Float32Array> {
+  // One thread, released at once: onnxruntime's spinning pool would slow the timing-sensitive worker tests.
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  try {
+    const out = await session.run({ input: new ort.Tensor('float32', x, dims) });
+    return (out.output as ort.Tensor).data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+}
+
+async function trainSample(file: string, epochs: number): Promise<RunReport> {
+  const graph = openModel(nodeModelSource(file));
+  const spec = { ...trainingSpec(graph), epochs };
+  return trainPlan(graph, loadData(spec.data as string, nodeDataSource, spec.seed), spec, {
+    name: 'dropout',
+  });
+}
+
+describe('ONNX export (onnxruntime-node as the reference)', () => {
+  const digits = loadData('builtin:digits', nodeDataSource);
+  const rows = 64;
+  const x = digits.x.slice(0, rows * 64);
+
+  for (const [file, shape] of [
+    ['samples/digits-mlp.nn.json', [64]],
+    ['samples/digits-cnn.nn.json', [1, 8, 8]],
+  ] as const) {
+    it(`${file}: trained for 2 epochs, same probabilities as the engine`, async () => {
+      const report = await trainSample(file, 2);
+      const bytes = writeOnnx(report.network, {
+        name: file,
+        softmax: report.softmaxInLoss,
+        standardization: report.standardization,
+      });
+      const got = await ortPredict(bytes, x, [rows, ...shape]);
+      const want = enginePredict(report.network, x, rows, report.standardization);
+      const diff = maxDiff(got, want);
+      assert.ok(diff < 1e-5, `max |onnxruntime − engine| = ${diff}`);
+    });
+  }
+
+  it('GELU, SELU, ELU, leaky ReLU, tanh and classic-scaled dropout agree too', async () => {
+    const specs: LayerSpec[] = [
+      { type: 'dense', name: 'a', units: 16 },
+      { type: 'activation', name: 'a/gelu', activation: 'gelu' },
+      { type: 'dropout', name: 'd1', variant: 'standard', rate: 0.3, scaling: 'classic' },
+      { type: 'dense', name: 'b', units: 16 },
+      { type: 'activation', name: 'b/selu', activation: 'selu' },
+      { type: 'dropout', name: 'd2', variant: 'alpha', rate: 0.1 },
+      { type: 'dense', name: 'c', units: 12 },
+      { type: 'activation', name: 'c/elu', activation: 'elu' },
+      { type: 'dense', name: 'e', units: 8 },
+      { type: 'activation', name: 'e/lrelu', activation: 'leaky-relu', alpha: 0.2 },
+      { type: 'dense', name: 'f', units: 8 },
+      { type: 'activation', name: 'f/tanh', activation: 'tanh' },
+      { type: 'dense', name: 'out', units: 10 },
+    ];
+    const net = new Network([64], specs);
+    net.init(new Rng(3));
+    const scaled = Float32Array.from(x, (v) => v / 16);
+    const got = await ortPredict(writeOnnx(net, { name: 'mixed', softmax: true }), scaled, [rows, 64]);
+    const diff = maxDiff(got, enginePredict(net, scaled, rows));
+    assert.ok(diff < 1e-5, `max |onnxruntime − engine| = ${diff}`);
+  });
+});

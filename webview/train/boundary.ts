@@ -1,0 +1,46 @@
+// The decision boundary on 2-D data as a canvas heatmap: each grid cell in its predicted class's colour,
+// paler where the network is less sure, with the training points on top.
+import type { BoundaryGrid } from '../../src/core/engine/boundary';
+import { runColour } from './charts';
+
+const CLASS_COLOURS = [0, 1, 2, 3, 4, 5];
+
+function rgb(colour: string): [number, number, number] {
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (!ctx) return [128, 128, 128];
+  ctx.fillStyle = colour;
+  ctx.fillRect(0, 0, 1, 1);
+  const [r = 128, g = 128, b = 128] = ctx.getImageData(0, 0, 1, 1).data;
+  return [r, g, b];
+}
+
+export function drawBoundary(canvas: HTMLCanvasElement, grid: BoundaryGrid): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const size = canvas.width;
+  const colours = CLASS_COLOURS.map((i) => rgb(runColour(i)));
+  const image = ctx.createImageData(size, size);
+  const [x0, x1, y0, y1] = grid.extent;
+  for (let py = 0; py < size; py++)
+    for (let px = 0; px < size; px++) {
+      const r = Math.min(grid.size - 1, Math.floor(((size - 1 - py) / size) * grid.size));
+      const c = Math.min(grid.size - 1, Math.floor((px / size) * grid.size));
+      const cell = r * grid.size + c;
+      const [cr, cg, cb] = colours[(grid.cls[cell] ?? 0) % colours.length] as [number, number, number];
+      // Probability 1/k (unsure) → faint, 1 → strong.
+      const alpha = 40 + 150 * Math.max(0, ((grid.prob[cell] ?? 0) - 0.5) / 0.5);
+      const o = 4 * (py * size + px);
+      image.data.set([cr, cg, cb, alpha], o);
+    }
+  ctx.putImageData(image, 0, 0);
+  for (const [x, y, label] of grid.points) {
+    const [cr, cg, cb] = colours[label % colours.length] as [number, number, number];
+    ctx.beginPath();
+    ctx.arc(((x - x0) / (x1 - x0)) * size, size - ((y - y0) / (y1 - y0)) * size, 3, 0, 2 * Math.PI);
+    ctx.fillStyle = `rgb(${cr},${cg},${cb})`;
+    ctx.fill();
+    ctx.strokeStyle = getComputedStyle(document.body).color;
+    ctx.lineWidth = 0.8;
+    ctx.stroke();
+  }
+}

@@ -1,0 +1,131 @@
+// Train with Dropout panel: the form, live curves, results table, hints and (2-D data) the decision
+// boundary. All state lives in one JSON object, saved with setState so a hidden or reloaded panel
+// comes back as it was; the extension does the training and sends messages.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import 'uplot/dist/uPlot.min.css';
+import './train.css';
+import { parseToTrainPanel, type FromTrainPanel } from '../../src/protocol/train-panel-messages';
+import { drawBoundary } from './boundary';
+import { Chart } from './charts';
+import { renderControls } from './controls';
+import { renderHints, renderTable } from './results';
+import { apply, initialState, type ViewState } from './view-state';
+
+interface VsCodeApi {
+  postMessage(message: FromTrainPanel): void;
+  getState(): ViewState | undefined;
+  setState(state: ViewState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+let state: ViewState = { ...initialState(), ...vscode.getState(), running: false };
+
+const app = document.getElementById('app') as HTMLElement;
+const section = (id: string, tag = 'section') => {
+  const e = document.createElement(tag);
+  e.id = id;
+  app.append(e);
+  return e;
+};
+const header = section('header', 'header');
+const controls = section('controls');
+const status = section('status', 'p');
+status.setAttribute('role', 'status');
+const notice = section('notice', 'p');
+const charts = section('charts');
+const lossHost = document.createElement('div');
+const accHost = document.createElement('div');
+charts.append(lossHost, accHost);
+const boundaryFigure = section('boundary', 'figure');
+const canvas = document.createElement('canvas');
+canvas.width = canvas.height = 280;
+canvas.setAttribute('role', 'img');
+const caption = document.createElement('figcaption');
+boundaryFigure.append(canvas, caption);
+const hints = section('hints');
+hints.setAttribute('aria-label', 'Hints');
+const table = section('results');
+const lossChart = new Chart(lossHost, 'loss');
+const accChart = new Chart(accHost, 'acc');
+
+/** Saves the form; rebuilds it only when the data set changes (the label and noise fields depend on it). */
+function setForm(form: ViewState['form'], dataChanged: boolean) {
+  state = { ...state, form };
+  vscode.setState(state);
+  if (dataChanged) renderForm();
+}
+
+function renderForm() {
+  renderControls(
+    controls,
+    state,
+    setForm,
+    (r) => vscode.postMessage({ type: 'run', ...r }),
+    () => vscode.postMessage({ type: 'cancel' }),
+  );
+}
+
+function renderStatus() {
+  const current =
+    state.runs.find((r) => r.status === 'running') ?? state.runs.filter((r) => r.epochs.length > 0).at(-1);
+  status.dataset.run = current?.name ?? '';
+  status.dataset.epoch = String(current?.epochs.length ?? 0);
+  status.dataset.running = String(state.running);
+  if (!current) status.textContent = state.model ? 'Pick data and an experiment.' : 'Loading…';
+  else if (state.running)
+    status.textContent = `${current.name}: epoch ${current.epochs.length}/${current.total}`;
+  else {
+    const cancelled = state.runs.some((r) => r.status === 'cancelled');
+    status.textContent = `${cancelled ? 'Cancelled' : 'Finished'}: ${state.runs.filter((r) => r.status === 'done').length} of ${state.runs.length} runs`;
+  }
+}
+
+let frame = 0;
+function render() {
+  frame = 0;
+  header.textContent = state.model ? `Train with Dropout — ${state.model.name}` : 'Train with Dropout';
+  renderStatus();
+  notice.textContent = state.notice?.message ?? '';
+  notice.className = state.notice?.level ?? '';
+  notice.hidden = !state.notice;
+  const runs = state.runs.filter((r) => r.epochs.length > 0);
+  charts.hidden = runs.length === 0;
+  if (runs.length > 0) {
+    lossChart.update(state.runs);
+    accChart.update(state.runs);
+  }
+  boundaryFigure.hidden = !state.boundary;
+  if (state.boundary) {
+    drawBoundary(canvas, state.boundary.grid);
+    const text = `Decision boundary of "${state.boundary.run}" after epoch ${state.boundary.epoch} (training points, standardised axes)`;
+    caption.textContent = text;
+    canvas.setAttribute('aria-label', text);
+    boundaryFigure.dataset.epoch = String(state.boundary.epoch);
+  }
+  renderHints(hints, state.runs);
+  renderTable(table, state.runs, state.running, (kind, run) =>
+    vscode.postMessage({ type: 'save', kind, run }),
+  );
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const m = parseToTrainPanel(event.data);
+  if (!m) return;
+  const wasRunning = state.running;
+  state = apply(state, m);
+  vscode.setState(state);
+  if (m.type === 'init' || state.running !== wasRunning) renderForm();
+  if (!frame) frame = requestAnimationFrame(render);
+});
+window.addEventListener('resize', () => {
+  if (!frame) frame = requestAnimationFrame(render);
+});
+
+renderForm();
+render();
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,88 @@
+// The results table (final and best metrics, generalisation gap, time) and the training-time hints.
+// A plain table: screen readers announce its headers, and the e2e tests read its cells by data-* names.
+import { deriveHints } from '../../src/core/engine/train-hints';
+import type { SaveKind } from '../../src/protocol/train-panel-messages';
+import type { RunView } from './view-state';
+
+const pct = (v: number | null | undefined) =>
+  v === null || v === undefined ? '—' : `${(100 * v).toFixed(1)}%`;
+const num = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(4));
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', attrs: Record<string, string> = {}) {
+  const e = document.createElement(tag);
+  e.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+export function renderTable(
+  host: HTMLElement,
+  runs: RunView[],
+  running: boolean,
+  onSave: (kind: SaveKind, run: string) => void,
+): void {
+  const table = el('table', '', { class: 'results', 'aria-label': 'Results per run' });
+  const head = el('tr');
+  for (const h of [
+    'Run',
+    'Epochs',
+    'Train loss',
+    'Val loss',
+    'Train acc',
+    'Val acc',
+    'Best val acc',
+    'Gap',
+    'Time',
+    '',
+  ])
+    head.append(el('th', h, { scope: 'col' }));
+  table.append(el('thead'), el('tbody'));
+  table.tHead?.append(head);
+  for (const r of runs) {
+    const last = r.epochs[r.epochs.length - 1];
+    const best = r.epochs.reduce((b, e) => Math.max(b, e.valAcc ?? -1), -1);
+    const gap = last && last.valAcc !== null ? last.trainAcc - last.valAcc : null;
+    const row = el('tr', '', { 'data-run': r.name });
+    const cell = (metric: string, text: string) => row.append(el('td', text, { 'data-metric': metric }));
+    row.append(el('th', r.name, { scope: 'row' }));
+    cell(
+      'epochs',
+      `${r.epochs.length}${r.total ? `/${r.total}` : ''}${r.status === 'cancelled' ? ' (cancelled)' : ''}`,
+    );
+    cell('trainLoss', num(last?.trainLoss));
+    cell('valLoss', num(last?.valLoss));
+    cell('trainAcc', pct(last?.trainAcc));
+    cell('valAcc', pct(last?.valAcc));
+    cell('bestValAcc', best < 0 ? '—' : pct(best));
+    cell('gap', gap === null ? '—' : `${(100 * gap).toFixed(1)} pt`);
+    cell('seconds', r.seconds === undefined ? '—' : `${r.seconds.toFixed(1)} s`);
+    const actions = el('td');
+    if (r.status === 'done' && !running)
+      for (const [kind, label] of [
+        ['weights', 'Save weights'],
+        ['onnx', 'Export ONNX'],
+      ] as const) {
+        const b = el('vscode-button', label, { secondary: '', 'aria-label': `${label} of ${r.name}` });
+        b.addEventListener('click', () => onSave(kind, r.name));
+        actions.append(b);
+      }
+    row.append(actions);
+    table.tBodies[0]?.append(row);
+  }
+  host.replaceChildren(table);
+}
+
+export function renderHints(host: HTMLElement, runs: RunView[]): void {
+  const finished = runs.filter((r) => r.status === 'done' && r.setup && r.epochs.length > 0);
+  const hints = deriveHints(
+    finished.map((r) => ({
+      name: r.name,
+      epochs: r.epochs,
+      maxRate: r.setup?.maxRate ?? 0,
+      optimizer: r.setup?.optimizer ?? { type: 'adam' },
+      maxNorm: r.setup?.maxNorm,
+    })),
+  );
+  host.replaceChildren(...hints.map((h) => el('p', h.message, { class: 'hint', 'data-hint': h.kind })));
+  host.hidden = hints.length === 0;
+}
