@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { onnx } from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
 import { GraphRunner, fromLoaded, unsupportedLayer } from '../../../src/core/engine/run-graph';
 import { Rng } from '../../../src/core/engine/rng';
 import type { Tensor } from '../../../src/core/engine/tensor';
@@ -119,3 +120,31 @@ async function check(name: string, graph: Graph, inputs: Tensor[], outputs: Tens
     got.forEach((t, i) => assertClose(t, outputs[i] as Tensor, `${name} output ${i}`, 1e-4, abs));
   }
 }
+
+describe('graph executor on the PyTorch exports', () => {
+  // mlp_train_opset13 exports Dropout with training_mode true: random in both runtimes, so not compared.
+  const files = readdirSync('test/fixtures/onnx-torch').filter((f) => f.endsWith('.onnx'));
+  for (const file of files.filter((f) => f !== 'mlp_train_opset13.onnx')) {
+    it(`${file}: agrees with onnxruntime-node on a random input`, async () => {
+      const bytes = readFileSync(`test/fixtures/onnx-torch/${file}`);
+      const graph = readOnnx({ path: file, bytes });
+      const input = graph.inputs[0] as { name: string; shape?: unknown[] };
+      const shape = (input.shape ?? []).map((d) => (typeof d === 'number' ? d : 2));
+      const rng = new Rng(3);
+      const x: Tensor = {
+        shape,
+        data: Float32Array.from({ length: shape.reduce((n, d) => n * d, 1) }, () => rng.normal()),
+      };
+      const session = await ort.InferenceSession.create(bytes);
+      const want = await session.run({
+        [input.name]: new ort.Tensor('float32', x.data as Float32Array, shape),
+      });
+      const got = (await GraphRunner.load(graph)).run({ [input.name]: x });
+      for (const out of graph.outputs) {
+        const w = want[out.name] as ort.Tensor;
+        const expected = { shape: [...w.dims], data: w.data as Float32Array };
+        assertClose(got[out.name] as Tensor, expected, `${file} ${out.name}`, 1e-5, 1e-5);
+      }
+    });
+  }
+});
