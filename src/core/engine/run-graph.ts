@@ -9,6 +9,7 @@ import type { Graph, Layer } from '../model/ir';
 import { ONNX_OPS, onnxNodeLimit } from './graph/onnx-ops';
 import type { Op, OpContext } from './graph/ops';
 import { tensor } from './graph/tensor-ops';
+import { loadTfjsLayerWeights, tfjsLayerLimit, tfjsOp } from './graph/tfjs-ops';
 import type { Kernels } from './kernels';
 import { kernelsFor } from './kernels/select';
 import { EngineError } from './layer';
@@ -35,6 +36,7 @@ function opsetOf(graph: Graph): number {
 
 function opFor(graph: Graph, layer: Layer): Op | string {
   if (graph.format === 'onnx') return onnxNodeLimit(layer) ?? ONNX_OPS.get(layer.originalOp) ?? 'unsupported';
+  if (graph.format === 'tfjs-layers') return tfjsLayerLimit(layer) ?? tfjsOp(layer) ?? 'unsupported';
   return 'unsupported';
 }
 
@@ -71,7 +73,7 @@ export class GraphRunner {
   ) {}
 
   /** Checks every op and loads the weights; `source` is the model file (tfjs: for the weight shards). */
-  static async load(graph: Graph, _source?: ModelSource, kernels = kernelsFor()): Promise<GraphRunner> {
+  static async load(graph: Graph, source?: ModelSource, kernels = kernelsFor()): Promise<GraphRunner> {
     const why = unsupportedLayer(graph);
     if (why) throw new EngineError(why);
     const ops = new Map<Layer, Op>();
@@ -89,7 +91,7 @@ export class GraphRunner {
       outputs.forEach((o) => produced.add(o));
       if (layer.op !== 'input') ops.set(layer, opFor(graph, layer) as Op);
     }
-    const weights = new Map<string, Tensor>();
+    const weights = graph.format === 'tfjs-layers' ? await loadTfjsLayerWeights(graph, source) : new Map();
     return new GraphRunner(graph, ops, constants, weights, kernels);
   }
 

@@ -8,6 +8,7 @@ import { GraphRunner, fromLoaded, unsupportedLayer } from '../../../src/core/eng
 import { Rng } from '../../../src/core/engine/rng';
 import type { Tensor } from '../../../src/core/engine/tensor';
 import { readOnnx } from '../../../src/core/formats/onnx';
+import { assertClose } from './close';
 import { OnnxWeights } from '../../../src/core/formats/onnx-tensors';
 import type { Graph } from '../../../src/core/model/ir';
 
@@ -26,21 +27,6 @@ async function loadPb(path: string): Promise<{ dtype: string; tensor: Tensor }> 
   const proto = onnx.TensorProto.decode(readFileSync(path));
   const t = await new OnnxWeights({ path, bytes: new Uint8Array() }, () => proto, []).load(proto.name);
   return { dtype: t.dtype, tensor: fromLoaded(t) };
-}
-
-export function assertClose(actual: Tensor, expected: Tensor, what: string, rel = 1e-4, abs = 1e-5): number {
-  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
-  let worst = 0;
-  expected.data.forEach((e, i) => {
-    const a = actual.data[i] as number;
-    const diff = Math.abs(a - e);
-    worst = Math.max(worst, diff);
-    assert.ok(
-      diff <= abs + rel * Math.abs(e) || (Number.isNaN(a) && Number.isNaN(e)),
-      `${what}[${i}]: ${a} vs ${e}`,
-    );
-  });
-  return worst;
 }
 
 describe('graph executor on the ONNX backend node tests', () => {
