@@ -148,7 +148,7 @@ export class GraphBuilder {
       inputs.push({ name, shape: e.shape, dtype: valueDtype(v), layerId: e.producer });
       layers.push({
         ...{ id: e.producer, name, op: 'input', originalOp: 'input', inputs: [], attributes: {} },
-        ...{ outputShape: e.shape, params: 0, source: {} },
+        ...{ outputShape: e.shape, params: 0, tensors: { inputs: [], outputs: [name] }, source: {} },
       });
     }
     const nodes = g.node ?? [];
@@ -210,6 +210,7 @@ export class GraphBuilder {
       inputs: this.producerIds(names),
       attributes,
       params: standard ? countParams(opType, inputs) : 0,
+      tensors: { inputs: names, outputs: node.output ?? [] },
       source: node.name ? { nodeIndex: index, nodeName: node.name } : { nodeIndex: index },
     };
     if (activation) layer.activation = activation;

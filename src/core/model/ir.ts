@@ -143,6 +143,11 @@ export interface Layer {
    * `recurrent_dropout`): the layer's own op stays e.g. 'rnn'.
    */
   innerDropout?: DropoutSpec[];
+  /**
+   * ONNX: the node's input and output tensor names in order ("" for an omitted optional input), which
+   * `inputs` (producer layers, once each, constants left out) cannot give back; the executor needs them.
+   */
+  tensors?: { inputs: string[]; outputs: string[] };
   source: SourceLocation;
 }
 
