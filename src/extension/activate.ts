@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { ModelCodeActions, TEXT_MODEL_SELECTOR } from './code-actions';
 import { ModelDiagnostics } from './diagnostics';
+import { fixAndSaveAsCommand } from './fix-and-save';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
 import { registerModelView } from './model-view/register';
@@ -34,7 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
       'dropoutLens.lintWorkspace',
       lintWorkspaceCommand(worker, diagnostics, config),
     ),
-    ...registerModelView({ extensionUri: context.extensionUri, worker, config, log }),
+    ...registerModelView({ extensionUri: context.extensionUri, worker, config, log, diagnostics }),
+    vscode.commands.registerCommand('dropoutLens.fixAndSaveAs', fixAndSaveAsCommand(config, log)),
     vscode.commands.registerCommand(
       'dropoutLens.showUncertainty',
       showUncertaintyCommand(context, worker, log),

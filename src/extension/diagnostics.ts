@@ -107,7 +107,9 @@ function toDiagnostics(
     return [d];
   }
   return result.findings.map((f) => {
-    const d = new vscode.Diagnostic(toRange(f.range), f.message, SEVERITY[f.severity]);
+    // Without a range (ONNX) the diagnostic sits at line 0, so the message names the node.
+    const message = f.range ? f.message : `${f.layer}: ${f.message}`;
+    const d = new vscode.Diagnostic(toRange(f.range), message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = { value: f.rule, target: ruleDocsUri(extensionUri, f.rule) };
     if (f.unnecessary) d.tags = [vscode.DiagnosticTag.Unnecessary];

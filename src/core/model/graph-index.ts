@@ -77,6 +77,9 @@ export class GraphIndex {
       const current = stack.pop() as Layer;
       if (seen.has(current.id)) continue;
       seen.add(current.id);
+      // Constants (ONNX Constant nodes holding a Dropout ratio or a Reshape shape) are parameters of the
+      // layer that reads them, not a step on the activation path.
+      if (current.op === 'constant') continue;
       if (skippable(current, options)) stack.push(...step(current));
       else found.push(current);
     }

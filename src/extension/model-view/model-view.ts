@@ -8,6 +8,7 @@ import {
   type LayerRow,
   type ToModelView,
 } from '../../protocol/model-view';
+import type { ModelDiagnostics } from '../diagnostics';
 import type { LintConfigSource } from '../lint-config';
 import { onValidMessage, webviewHtml, webviewOptions } from '../webview/scaffold';
 import type { WorkerHost } from '../worker-host';
@@ -17,6 +18,7 @@ export interface ModelViewDeps {
   worker: WorkerHost;
   config: LintConfigSource;
   log: vscode.LogOutputChannel;
+  diagnostics: ModelDiagnostics;
 }
 
 const SAVE_FILTERS: Record<ExportKind, { suffix: string; filters: Record<string, string[]> }> = {

@@ -9,8 +9,28 @@ export const MODEL_PANEL = 'dropoutLens.modelView';
 class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
   constructor(private readonly deps: ModelViewDeps) {}
 
+  /** The file's findings go to the Problems panel while it is open (ONNX has no text document). */
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
-    return { uri, dispose: () => undefined };
+    let open = true;
+    void this.lint(uri, () => open);
+    return {
+      uri,
+      dispose: () => {
+        open = false;
+        this.deps.diagnostics.collection.delete(uri);
+      },
+    };
+  }
+
+  private async lint(uri: vscode.Uri, isOpen: () => boolean): Promise<void> {
+    const path = uri.scheme === 'file' ? uri.fsPath : uri.path;
+    try {
+      await this.deps.worker.run('lint', { files: [path], config: await this.deps.config.get() }, (p) => {
+        if (isOpen()) this.deps.diagnostics.set(uri, p.result);
+      });
+    } catch (e) {
+      this.deps.log.warn(`lint of ${path} failed: ${(e as Error).message}`);
+    }
   }
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {

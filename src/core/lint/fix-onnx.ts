@@ -1,0 +1,39 @@
+// "Fix and Save As…" for ONNX: lint, apply every finding's safe fix that ONNX can express, and lint again
+// (removing a Dropout only becomes the fix once its training flag is off), then hand back new bytes.
+import { fixOnnxBytes } from '../formats/onnx-fix';
+import type { ModelSource } from '../formats/reader';
+import type { LintConfig } from './config';
+import { lintSource } from './lint-source';
+import type { Finding, Fix } from './rule';
+
+export interface OnnxFixResult {
+  bytes: Uint8Array;
+  /** The fixes applied, each with the finding it answers, in the order they were applied. */
+  fixed: { finding: Finding; fix: Fix }[];
+  /** What the fixed model still reports. */
+  remaining: Finding[];
+}
+
+/** Rounds of lint → fix; each round can only remove problems, so a few are enough. */
+const MAX_ROUNDS = 4;
+
+export function fixOnnx(source: ModelSource, config?: LintConfig): OnnxFixResult {
+  let bytes = source.bytes;
+  const fixed: OnnxFixResult['fixed'] = [];
+  for (let round = 0; ; round++) {
+    const result = lintSource({ path: source.path, bytes }, config);
+    if (result.error) throw new Error(result.error.message);
+    const chosen = result.findings
+      .map((finding) => ({ finding, fix: finding.fixes?.find((f) => f.safe && f.graphEdits?.length) }))
+      .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined);
+    if (chosen.length === 0 || round === MAX_ROUNDS) return { bytes, fixed, remaining: result.findings };
+    const editsOf = (cs: typeof chosen) => cs.flatMap((c) => c.fix.graphEdits ?? []);
+    let out = fixOnnxBytes(bytes, source.path, editsOf(chosen));
+    const applied = chosen.filter((c) => (c.fix.graphEdits ?? []).every((e) => out.applied.includes(e)));
+    if (applied.length === 0) return { bytes, fixed, remaining: result.findings };
+    // A fix is all or nothing: without the ones ONNX could take only in part, apply again.
+    if (applied.length < chosen.length) out = fixOnnxBytes(bytes, source.path, editsOf(applied));
+    fixed.push(...applied);
+    bytes = out.bytes;
+  }
+}
