@@ -1,5 +1,5 @@
-// No copy of the SARIF 2.1.0 JSON schema ships with the dependencies, so this checks the properties the
-// schema requires (and code-scanning services read) one by one.
+// Structural checks of the SARIF log (what code-scanning services read); sarif-schema.test.ts validates
+// the same output against the official schema.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
