@@ -52,7 +52,7 @@ export type ToTrainPanel =
   | { type: 'experimentDone'; cancelled: boolean }
   | { type: 'notice'; level: 'info' | 'error'; message: string };
 
-export type SaveKind = 'weights' | 'onnx';
+export type SaveKind = 'weights' | 'onnx' | 'pytorch';
 
 export type FromTrainPanel =
   | { type: 'ready' }
@@ -61,7 +61,7 @@ export type FromTrainPanel =
   | { type: 'save'; kind: SaveKind; run: string };
 
 const TO_PANEL_TYPES = ['init', 'experiment', 'progress', 'runDone', 'experimentDone', 'notice'];
-const SAVE_KINDS: readonly SaveKind[] = ['weights', 'onnx'];
+const SAVE_KINDS: readonly SaveKind[] = ['weights', 'onnx', 'pytorch'];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -61,6 +61,7 @@ export function renderTable(
       for (const [kind, label] of [
         ['weights', 'Save weights'],
         ['onnx', 'Export ONNX'],
+        ['pytorch', 'Export PyTorch'],
       ] as const) {
         const b = el('vscode-button', label, { secondary: '', 'aria-label': `${label} of ${r.name}` });
         b.addEventListener('click', () => onSave(kind, r.name));

@@ -23,6 +23,11 @@ describe('Train panel messages', () => {
       kind: 'onnx',
       run: 'dropout',
     });
+    assert.deepEqual(parseFromTrainPanel({ type: 'save', kind: 'pytorch', run: 'dropout' }), {
+      type: 'save',
+      kind: 'pytorch',
+      run: 'dropout',
+    });
   });
 
   it('drops unknown fields and rejects bad values', () => {

@@ -1,0 +1,310 @@
+// Writes a trained engine network as a self-contained PyTorch script: an nn.Sequential with the same
+// layers and the same dropout placement (nn.Dropout, nn.Dropout1d/2d for spatial, nn.AlphaDropout, small
+// modules for classic-scaled and Gaussian dropout and Gaussian noise; MC-dropout layers stay random in
+// eval mode), the feature standardisation in front, a softmax the loss absorbed put back at the end, and
+// the trained weights embedded as one base64 little-endian float32 blob with a name/shape/offset table.
+// `python3 script.py --predict rows.json` prints the eval-mode predictions as JSON.
+import type { LayerSpec, Network } from '../engine/network';
+
+export interface PytorchExportOptions {
+  name: string;
+  /** Append a Softmax (the network outputs logits because the loss applied it). */
+  softmax: boolean;
+  standardization?: { mean: number[]; std: number[] };
+}
+
+export class PytorchExportError extends Error {}
+
+const num = (v: number): string => (Number.isInteger(v) ? `${v}.0` : String(v));
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function activation(spec: Extract<LayerSpec, { type: 'activation' }>): string {
+  switch (spec.activation) {
+    case 'relu':
+      return 'nn.ReLU()';
+    case 'leaky-relu':
+      return `nn.LeakyReLU(${num(spec.alpha ?? 0.01)})`;
+    case 'elu':
+      return `nn.ELU(${num(spec.alpha ?? 1)})`;
+    case 'selu':
+      return 'nn.SELU()';
+    case 'gelu':
+      return 'nn.GELU()';
+    case 'tanh':
+      return 'nn.Tanh()';
+    case 'sigmoid':
+      return 'nn.Sigmoid()';
+    case 'softmax':
+      return 'nn.Softmax(dim=-1)';
+  }
+}
+
+function dropout(spec: Extract<LayerSpec, { type: 'dropout' }>, inputShape: number[]): string {
+  const p = num(spec.rate);
+  let module: string;
+  switch (spec.variant) {
+    case 'standard':
+      module = spec.scaling === 'classic' ? `ClassicDropout(${p})` : `nn.Dropout(${p})`;
+      break;
+    case 'spatial':
+      // One mask per sample and channel: [C, L] → Dropout1d, [C, H, W] → Dropout2d.
+      module =
+        inputShape.length === 3
+          ? `nn.Dropout2d(${p})`
+          : inputShape.length === 2
+            ? `nn.Dropout1d(${p})`
+            : `nn.Dropout(${p})`;
+      break;
+    case 'alpha':
+      module = `nn.AlphaDropout(${p})`;
+      break;
+    case 'gaussian':
+      module = `GaussianDropout(${p})`;
+      break;
+    case 'gaussian-noise':
+      module = `GaussianNoise(${p})`;
+      break;
+  }
+  return spec.mode === 'always' ? `AlwaysOn(${module})` : module;
+}
+
+/** The modules of one layer and which of them holds each engine tensor ("<tensor>": [offset, attribute]). */
+function layerModules(
+  spec: LayerSpec,
+  inputShape: number[],
+  outputShape: number[],
+): { modules: string[]; params: Record<string, [number, string]> } {
+  const n = spec.name;
+  const size = inputShape.reduce((a, b) => a * b, 1);
+  const bias = 'bias' in spec && spec.bias === false ? 'False' : 'True';
+  const own = (offset: number, ...names: string[]) =>
+    Object.fromEntries(names.map((s) => [`${n}.${s}`, [offset, s] as [number, string]]));
+  switch (spec.type) {
+    case 'dense': {
+      // The engine's dense layer flattens whatever it gets.
+      const flat = inputShape.length > 1 ? ['nn.Flatten()'] : [];
+      const params = spec.bias !== false ? ['weight', 'bias'] : ['weight'];
+      return {
+        modules: [...flat, `nn.Linear(${size}, ${spec.units}, bias=${bias})`],
+        params: own(flat.length, ...params),
+      };
+    }
+    case 'conv2d': {
+      const k = spec.kernelSize;
+      const pad =
+        spec.padding === 'same' ? Math.floor(k / 2) : spec.padding === 'valid' ? 0 : (spec.padding ?? 0);
+      const params = spec.bias !== false ? ['weight', 'bias'] : ['weight'];
+      return {
+        modules: [
+          `nn.Conv2d(${inputShape[0]}, ${spec.filters}, ${k}, stride=${spec.stride ?? 1}, padding=${pad}, bias=${bias})`,
+        ],
+        params: own(0, ...params),
+      };
+    }
+    case 'pool': {
+      if (spec.pool === 'global-avg')
+        return { modules: ['nn.AdaptiveAvgPool2d(1)', 'nn.Flatten()'], params: {} };
+      const k = spec.poolSize ?? 2;
+      const op = spec.pool === 'max' ? 'nn.MaxPool2d' : 'nn.AvgPool2d';
+      return { modules: [`${op}(${k}, stride=${spec.stride ?? k})`], params: {} };
+    }
+    case 'flatten':
+      return { modules: ['nn.Flatten()'], params: {} };
+    case 'reshape':
+      return { modules: [`Reshape(${JSON.stringify(outputShape)})`], params: {} };
+    case 'batchnorm': {
+      const op = inputShape.length === 3 ? 'nn.BatchNorm2d' : 'nn.BatchNorm1d';
+      if (inputShape.length !== 1 && inputShape.length !== 3)
+        throw new PytorchExportError(`layer "${n}": BatchNorm of a rank-${inputShape.length} feature`);
+      return {
+        modules: [`${op}(${inputShape[0]}, eps=${num(spec.eps ?? 1e-5)})`],
+        params: own(0, 'weight', 'bias', 'running_mean', 'running_var'),
+      };
+    }
+    case 'layernorm':
+      return {
+        modules: [`nn.LayerNorm(${inputShape[inputShape.length - 1]}, eps=${num(spec.eps ?? 1e-5)})`],
+        params: own(0, 'weight', 'bias'),
+      };
+    case 'activation':
+      return { modules: [activation(spec)], params: {} };
+    case 'dropout':
+      return { modules: [dropout(spec, inputShape)], params: {} };
+  }
+}
+
+const PRELUDE = `import argparse
+import base64
+import json
+import math
+
+import torch
+from torch import nn
+
+
+class ClassicDropout(nn.Module):
+    """Dropout as first published: training keeps units unscaled, inference multiplies by 1 - p."""
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        if self.training:
+            return x * torch.bernoulli(torch.full_like(x, 1 - self.p))
+        return x * (1 - self.p)
+
+
+class GaussianDropout(nn.Module):
+    """Multiplicative Gaussian noise N(1, p / (1 - p)) in training; identity in eval mode."""
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        if not self.training or self.p == 0:
+            return x
+        return x * (1 + math.sqrt(self.p / (1 - self.p)) * torch.randn_like(x))
+
+
+class GaussianNoise(nn.Module):
+    """Additive Gaussian noise of standard deviation sigma in training; identity in eval mode."""
+
+    def __init__(self, sigma):
+        super().__init__()
+        self.sigma = sigma
+
+    def forward(self, x):
+        return x + self.sigma * torch.randn_like(x) if self.training else x
+
+
+class AlwaysOn(nn.Module):
+    """Keeps a dropout layer random in eval mode too (MC dropout)."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x):
+        self.inner.train(True)
+        return self.inner(x)
+
+
+class Reshape(nn.Module):
+    def __init__(self, shape):
+        super().__init__()
+        self.shape = shape
+
+    def forward(self, x):
+        return x.reshape(x.shape[0], *self.shape)
+
+
+class Standardize(nn.Module):
+    """(x - mean) / std with the training set's per-feature statistics; raw features go in."""
+
+    def __init__(self, mean, std, shape):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).reshape(shape))
+        self.register_buffer("std", torch.tensor(std, dtype=torch.float32).reshape(shape))
+
+    def forward(self, x):
+        return (x - self.mean) / self.std
+`;
+
+const MAIN = `
+
+def load_weights(model):
+    """Copies the embedded float32 blob into the parameters and buffers, checking every shape."""
+    blob = torch.frombuffer(bytearray(base64.b64decode(WEIGHTS)), dtype=torch.float32)
+    for name, (index, attribute, shape, offset) in WEIGHT_TABLE.items():
+        count = math.prod(shape)
+        target = getattr(model[index], attribute)
+        if list(target.shape) != shape:
+            raise ValueError(f"{name}: shape {list(target.shape)} != {shape}")
+        with torch.no_grad():
+            target.copy_(blob[offset : offset + count].reshape(shape))
+
+
+def build():
+    model = make_model()
+    load_weights(model)
+    return model.eval()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--predict", metavar="ROWS_JSON", help="JSON list of raw input rows; prints the predictions as JSON")
+    args = parser.parse_args()
+    model = build()
+    if args.predict:
+        with open(args.predict) as f:
+            rows = torch.tensor(json.load(f), dtype=torch.float32).reshape(-1, *INPUT_SHAPE)
+        with torch.no_grad():
+            print(json.dumps(model(rows).tolist()))
+    else:
+        print(model)
+`;
+
+/** The Python source; `net` carries the trained weights. */
+export function writePytorch(net: Network, options: PytorchExportOptions): string {
+  const modules: string[] = [];
+  const table: string[] = [];
+  const tensors = new Map(net.tensors().map((t) => [t.name, t]));
+  const chunks: Float32Array[] = [];
+  let offset = 0;
+  if (options.standardization) {
+    const { mean, std } = options.standardization;
+    modules.push(
+      `Standardize(${JSON.stringify(mean)}, ${JSON.stringify(std)}, ${JSON.stringify(net.inputShape)})`,
+    );
+  }
+  let shape = net.inputShape;
+  net.specs().forEach((spec, i) => {
+    const out = (net.layers[i] as { outputShape: number[] }).outputShape;
+    const layer = layerModules(spec, shape, out);
+    for (const [tensorName, [at, attribute]] of Object.entries(layer.params)) {
+      const t = tensors.get(tensorName);
+      if (!t) throw new PytorchExportError(`weights: "${tensorName}" is missing`);
+      const index = modules.length + at;
+      table.push(
+        `    ${JSON.stringify(tensorName)}: (${index}, "${attribute}", ${JSON.stringify(t.shape)}, ${offset}),`,
+      );
+      chunks.push(Float32Array.from(t.value));
+      offset += t.value.length;
+    }
+    modules.push(...layer.modules);
+    shape = out;
+  });
+  if (options.softmax) modules.push('nn.Softmax(dim=-1)');
+  const blob = new Float32Array(offset);
+  let at = 0;
+  for (const c of chunks) {
+    blob.set(c, at);
+    at += c.length;
+  }
+  // Float32Array is little-endian on every platform VS Code runs on; the script reads it the same way.
+  const weights = base64(new Uint8Array(blob.buffer));
+  const doc = `"""${options.name.replace(/["\\]/g, '_')}: a network trained in Dropout Lens, as PyTorch.
+
+Weights are embedded below (WEIGHTS: base64 of little-endian float32 values; WEIGHT_TABLE: tensor name ->
+(module index, attribute, shape, offset in floats)). Raw features go in: the model standardises them.
+Run with --predict rows.json to print eval-mode predictions as JSON, or import build() from this file.
+"""
+`;
+  return [
+    doc,
+    PRELUDE,
+    `\nINPUT_SHAPE = ${JSON.stringify(net.inputShape)}\n`,
+    `\n\ndef make_model():\n    return nn.Sequential(\n${modules.map((m) => `        ${m},\n`).join('')}    )\n`,
+    `\n\nWEIGHT_TABLE = {\n${table.join('\n')}\n}\n`,
+    `\nWEIGHTS = (\n    ""\n${(weights.match(/.{1,100}/g) ?? []).map((l) => `    "${l}"\n`).join('')})\n`,
+    MAIN,
+  ].join('');
+}
