@@ -26,6 +26,7 @@ Commands:
       MC-dropout uncertainty (T passes, default 30) on the validation split: accuracy, NLL, ECE, entropy,
       mutual information per sample. Weights: --weights FILE (JSON from train --out, or a float32 sidecar),
       else the model's "weights" sidecar; --train trains the model first with its training spec.
+      An .onnx file or TensorFlow.js model.json runs with its own weights on every row of --data.
       Exit 0; 1 when the model has no stochastic layer (mc-no-stochastic-layer); 2 on usage or input errors.
 
 Options:

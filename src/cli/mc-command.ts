@@ -1,7 +1,8 @@
 // `dropout-lens mc <model> [--data …] [--passes T] [--seed S] [--masks fresh|consistent]
 // [--weights FILE] [--train] [--json]`: MC-dropout uncertainty of a trained model on its validation split
 // (or the named data). Weights come from --weights, else the model's "weights" sidecar; a model without
-// either is trained first with its own training spec only when --train is given.
+// either is trained first with its own training spec only when --train is given. An ONNX or tfjs layers
+// file brings its own weights and is evaluated on every row of --data.
 import { readFileSync } from 'node:fs';
 import { loadData } from '../core/data/load';
 import { nodeDataSource } from '../core/data/node-data';
@@ -9,6 +10,7 @@ import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { McNoStochasticLayerError } from '../core/engine/mc';
 import { samples, summarize } from '../core/engine/mc-report';
+import { runsAsGraph } from '../core/engine/mc-graph';
 import { runMcSession } from '../core/engine/mc-session';
 import { trainingSpec } from '../core/engine/session';
 import { parseWeights, type WeightsData } from '../core/engine/weights-file';
@@ -50,7 +52,7 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
     if (args.weights) weights = parseWeights(readFileSync(args.weights), args.weights);
     else if (sidecar && source.readSibling)
       weights = parseWeights(await source.readSibling(sidecar), sidecar);
-    else if (!args.train)
+    else if (!args.train && !runsAsGraph(graph))
       throw new UsageError(
         `mc: ${args.model} has no "weights" sidecar; pass --weights FILE (e.g. from "train --out") or --train to train it first`,
       );
@@ -62,6 +64,7 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
       weights,
       train: args.train,
       mc: { passes, seed, masks },
+      source,
     });
     const s = summarize(run.stats, run.labels);
     const report = {

@@ -8,6 +8,8 @@ import { validFromPanel, type McSettings, type ToMcPanel } from '../protocol/mc-
 import { JobCancelledError, type WorkerHost } from './worker-host';
 
 const VIEW_TYPE = 'dropoutLens.mc';
+/** The files MC dropout runs on: .nn.json networks, ONNX files and tfjs layers models. */
+const MC_MODEL = /(\.nn\.json|^model\.json|\.model\.json|\.onnx)$/;
 
 export function showUncertaintyCommand(
   context: vscode.ExtensionContext,
@@ -17,8 +19,10 @@ export function showUncertaintyCommand(
   const panels = new Map<string, McPanel>();
   return (target?: vscode.Uri) => {
     const uri = target ?? vscode.window.activeTextEditor?.document.uri;
-    if (!uri || uri.scheme !== 'file' || !uri.fsPath.endsWith('.nn.json')) {
-      void vscode.window.showErrorMessage('Dropout Lens: open a .nn.json model to show its MC uncertainty.');
+    if (!uri || uri.scheme !== 'file' || !MC_MODEL.test(uri.path.split('/').pop() ?? '')) {
+      void vscode.window.showErrorMessage(
+        'Dropout Lens: open a .nn.json, .onnx or TensorFlow.js model.json to show its MC uncertainty.',
+      );
       return;
     }
     const open = panels.get(uri.fsPath);
@@ -126,7 +130,9 @@ class McPanel {
           this.post({
             type: 'error',
             message,
-            noStochasticLayer: message.startsWith('mc-no-stochastic-layer'),
+            // Adding a dropout layer is an edit of a .nn.json; other files keep the explanation only.
+            noStochasticLayer:
+              message.startsWith('mc-no-stochastic-layer') && this.model.fsPath.endsWith('.nn.json'),
           });
         }
       },

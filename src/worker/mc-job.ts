@@ -79,6 +79,7 @@ export async function mcJob(
       weights,
       train: request.train,
       mc: { passes: request.passes, seed: request.seed, masks: request.masks, every: 2 },
+      source,
     },
     {
       isCancelled: () => context.isCancelled(),

@@ -1,9 +1,12 @@
 // An MC-dropout run of a model file, as the CLI and the worker both need it: the network from the IR,
 // trained weights (given, or trained first with the model's training spec), the evaluation rows (the
 // validation split the training seed gives, standardised with the training rows' statistics, exactly as
-// training saw it), the MC passes, and one deterministic pass to compare with.
+// training saw it), the MC passes, and one deterministic pass to compare with. An ONNX or tfjs layers file
+// runs through the graph executor with its own weights on every row of the data as given (it was trained
+// elsewhere, so there is no split or standardisation to reproduce).
 import { fitShape, type Dataset } from '../data/dataset';
 import { splitAndStandardize } from '../data/split';
+import type { ModelSource } from '../formats/reader';
 import type { Graph } from '../model/ir';
 import { buildFromGraph } from './build';
 import { EngineError } from './layer';
@@ -12,11 +15,14 @@ import {
   deterministicProbs,
   firstStochastic,
   runMc,
+  runMcPasses,
   type McHooks,
   type McOptions,
   type McResult,
 } from './mc';
+import { graphDeterministicProbs, graphInputShape, graphMcPasses, runsAsGraph } from './mc-graph';
 import { Network } from './network';
+import { GraphRunner } from './run-graph';
 import { trainModel, type TrainingSpec } from './session';
 import type { TrainHooks } from './train';
 import { applyWeights, type WeightsData } from './weights-file';
@@ -30,6 +36,8 @@ export interface McSessionInput {
   /** Train with the model's training spec first (when there are no weights). */
   train?: boolean;
   mc: McOptions;
+  /** The model file (tfjs layers: for its weight shards). */
+  source?: ModelSource;
 }
 
 export interface McSessionResult extends McResult {
@@ -67,6 +75,7 @@ export async function runMcSession(
   /** Called once the rows and the deterministic pass are known, before the MC passes start. */
   onReady?: (ready: Omit<McSessionResult, keyof McResult> & { prefixLayers: number }) => void,
 ): Promise<McSessionResult> {
+  if (runsAsGraph(input.graph)) return runGraphMcSession(input, hooks, onReady);
   const { net, trained, cancelled } = await prepareNetwork(input, hooks.train);
   const prepared = splitAndStandardize(
     fitShape(input.data, net.inputShape),
@@ -85,4 +94,19 @@ export async function runMcSession(
     return { ...base, stats, cancelled: true, prefixLayers: firstStochastic(net) };
   }
   return { ...base, ...(await runMc(net, x, input.mc, hooks)) };
+}
+
+async function runGraphMcSession(
+  input: McSessionInput,
+  hooks: McHooks,
+  onReady?: (ready: Omit<McSessionResult, keyof McResult> & { prefixLayers: number }) => void,
+): Promise<McSessionResult> {
+  const runner = await GraphRunner.load(input.graph, input.source);
+  const rows = fitShape(input.data, graphInputShape(input.graph));
+  const x = { data: rows.x, shape: [rows.n, ...rows.shape] };
+  const passes = graphMcPasses(runner, x, input.mc);
+  const deterministic = graphDeterministicProbs(runner, x);
+  const base = { labels: rows.y, raw: rows.x, featureShape: [...input.data.shape], deterministic };
+  onReady?.({ ...base, trained: false, prefixLayers: 0 });
+  return { ...base, trained: false, ...(await runMcPasses(passes, input.mc, hooks)) };
 }

@@ -156,6 +156,60 @@ export function deterministicProbs(net: Network, x: Tensor, maxElements = 1 << 2
   return probs;
 }
 
+/**
+ * What the pass loop needs of a model: the output of its deterministic prefix for the n rows (run once)
+ * and its stochastic rest, run on that output tiled k passes deep. Networks and file graphs both give one.
+ */
+export interface McPasses {
+  /** The prefix output, n × …. */
+  base: Tensor;
+  classes: number;
+  /** The outputs are probabilities already (the model ends in softmax). */
+  probabilities: boolean;
+  /** Most rows one chunk may hold. */
+  rowBudget: number;
+  /** Each pass must be its own batch (DropConnect draws one weight mask per batch). */
+  passPerChunk?: boolean;
+  prefixLayers: number;
+  /** The stochastic rest over k·n tiled rows; returns k·n × classes. */
+  forward(tiled: Tensor): Tensor;
+}
+
+/** T MC-dropout passes of `model` (see McPasses), with partial results, chunked and cancellable. */
+export async function runMcPasses(
+  model: McPasses,
+  options: McOptions,
+  hooks: McHooks = {},
+): Promise<McResult> {
+  if (!(Number.isInteger(options.passes) && options.passes > 0))
+    throw new EngineError(`MC dropout needs a whole number of passes ≥ 1, not ${options.passes}`);
+  const { base, classes, prefixLayers } = model;
+  const n = base.shape[0] as number;
+  const every = Math.max(1, options.every ?? 10);
+  const chunkPasses = model.passPerChunk
+    ? 1
+    : Math.max(1, Math.min(every, Math.floor(model.rowBudget / Math.max(1, n))));
+  const width = sizeOf(base.shape.slice(1));
+  const ws = new Workspace('float32');
+  const acc = new McAccumulator(n, classes);
+  for (let done = 0; done < options.passes;) {
+    if (hooks.isCancelled?.()) return { stats: acc.stats(), cancelled: true, prefixLayers };
+    const k = Math.min(chunkPasses, options.passes - done, every - (done % every));
+    const tiled = ws.tensor('tiled', [k * n, ...base.shape.slice(1)]);
+    for (let p = 0; p < k; p++) tiled.data.set(base.data, p * n * width);
+    const t = model.forward(tiled);
+    const probs = ws.tensor('probs', [k * n, classes]).data as Float32Array;
+    if (model.probabilities) probs.set(t.data);
+    else softmaxRows(probs, t.data, classes);
+    hooks.onChunk?.(probs, done, k);
+    acc.add(probs, k);
+    done += k;
+    if (done % every === 0 || done === options.passes) hooks.onPartial?.(acc.stats());
+    await hooks.pause?.();
+  }
+  return { stats: acc.stats(), cancelled: false, prefixLayers };
+}
+
 /** T MC-dropout passes over the n rows of `x`. Throws McNoStochasticLayerError when there is nothing random. */
 export async function runMc(
   net: Network,
@@ -165,47 +219,27 @@ export async function runMc(
 ): Promise<McResult> {
   const start = firstStochastic(net);
   if (start < 0) throw new McNoStochasticLayerError();
-  if (!(Number.isInteger(options.passes) && options.passes > 0))
-    throw new EngineError(`MC dropout needs a whole number of passes ≥ 1, not ${options.passes}`);
   const n = x.shape[0] as number;
-  const classes = sizeOf(net.outputShape);
-  const maxElements = options.maxElements ?? 1 << 22;
-  const every = Math.max(1, options.every ?? 10);
   const consistent = options.masks === 'consistent';
   const prefix = net.layers.slice(0, start);
   const suffix = net.layers.slice(start);
   const widest = Math.max(...net.layers.map((l) => sizeOf(l.outputShape)), sizeOf(net.inputShape));
-  const rowBudget = Math.max(1, Math.floor(maxElements / widest));
-  // DropConnect draws one weight mask per batch, so each pass must be its own batch.
-  const dropConnect = suffix.some((l) => l instanceof Dense && isStochastic(l));
-  const chunkPasses = dropConnect ? 1 : Math.max(1, Math.min(every, Math.floor(rowBudget / Math.max(1, n))));
-
+  const rowBudget = Math.max(1, Math.floor((options.maxElements ?? 1 << 22) / widest));
   // Each stochastic layer draws from its own stream, so the masks do not depend on the chunk size.
   const rng = new Rng(options.seed);
   const inference: ForwardContext = { training: false, rng };
   const contexts = suffix.map<ForwardContext>((layer) =>
     isStochastic(layer) ? { training: true, rng: rng.fork(), maskRows: consistent ? n : 1 } : inference,
   );
-  const base = runBlocks(prefix, x, inference, rowBudget);
-  const width = sizeOf(base.shape.slice(1));
-  const ws = new Workspace('float32');
-  const acc = new McAccumulator(n, classes);
-  const softmax = !endsInSoftmax(net);
-
-  for (let done = 0; done < options.passes;) {
-    if (hooks.isCancelled?.()) return { stats: acc.stats(), cancelled: true, prefixLayers: start };
-    const k = Math.min(chunkPasses, options.passes - done, every - (done % every));
-    let t = ws.tensor('tiled', [k * n, ...base.shape.slice(1)]);
-    for (let p = 0; p < k; p++) t.data.set(base.data, p * n * width);
-    suffix.forEach((layer, i) => (t = layer.forward(t, contexts[i] as ForwardContext)));
-    const probs = ws.tensor('probs', [k * n, classes]).data as Float32Array;
-    if (softmax) softmaxRows(probs, t.data, classes);
-    else probs.set(t.data);
-    hooks.onChunk?.(probs, done, k);
-    acc.add(probs, k);
-    done += k;
-    if (done % every === 0 || done === options.passes) hooks.onPartial?.(acc.stats());
-    await hooks.pause?.();
-  }
-  return { stats: acc.stats(), cancelled: false, prefixLayers: start };
+  const model: McPasses = {
+    base: runBlocks(prefix, x, inference, rowBudget),
+    classes: sizeOf(net.outputShape),
+    probabilities: endsInSoftmax(net),
+    rowBudget,
+    passPerChunk: suffix.some((l) => l instanceof Dense && isStochastic(l)),
+    prefixLayers: start,
+    forward: (tiled) =>
+      suffix.reduce((t, layer, i) => layer.forward(t, contexts[i] as ForwardContext), tiled),
+  };
+  return runMcPasses(model, options, hooks);
 }

@@ -14,3 +14,40 @@ export function assertAllClose(
     assert.ok(Math.abs(g - w) <= tol, `${what}[${i}]: ${g} vs ${w} (tolerance ${tol})`);
   }
 }
+
+/**
+ * Two independent MC estimates of the same per-entry mean and (population) variance, from T draws each:
+ * their difference has standard error √(2σ²/T) for the mean and √(2(μ4 − σ⁴)/T) for the variance, with
+ * σ² and the fourth central moment μ4 taken from the reference's passes (T × size, pass-major). Asserts
+ * every entry within 5 standard errors (a false alarm over 48 entries is below 3e-5; a wrong rate or
+ * scaling moves the mean by ≫ 5 SE) and returns the worst z.
+ */
+export function assertWithinStandardErrors(
+  got: { mean: ArrayLike<number>; variance: ArrayLike<number> },
+  reference: { mean: ArrayLike<number>; variance: ArrayLike<number> },
+  passes: ArrayLike<number>,
+  T: number,
+  what: string,
+): number {
+  const size = reference.mean.length;
+  assert.equal(got.mean.length, size, `${what}: mean length`);
+  const m4 = new Float64Array(size);
+  for (let t = 0; t < T; t++)
+    for (let i = 0; i < size; i++)
+      m4[i]! += ((passes[t * size + i] as number) - (reference.mean[i] as number)) ** 4 / T;
+  let worst = 0;
+  for (let i = 0; i < size; i++) {
+    const s2 = reference.variance[i] as number;
+    const seMean = Math.sqrt((2 * s2) / T) + 1e-6;
+    const seVar = Math.sqrt((2 * Math.max(m4[i]! - s2 * s2, 0)) / T) + 1e-6;
+    const zMean = Math.abs((got.mean[i] as number) - (reference.mean[i] as number)) / seMean;
+    const zVar = Math.abs((got.variance[i] as number) - s2) / seVar;
+    worst = Math.max(worst, zMean, zVar);
+    assert.ok(
+      zMean < 5,
+      `${what} mean[${i}]: ${got.mean[i]} vs ${reference.mean[i]} (${zMean.toFixed(1)} SE)`,
+    );
+    assert.ok(zVar < 5, `${what} variance[${i}]: ${got.variance[i]} vs ${s2} (${zVar.toFixed(1)} SE)`);
+  }
+  return worst;
+}

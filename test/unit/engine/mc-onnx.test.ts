@@ -1,16 +1,20 @@
 // MC dropout agrees with onnxruntime. test/fixtures/mc-onnx/generate.py exports a PyTorch MLP with
-// Dropout in training mode (mlp-dropout.onnx, opset 13, training_mode = true: for the ONNX reader once it
-// lands) and its twin with the dropout masks as inputs (mlp-masks.onnx), because onnxruntime's own CPU
-// Dropout masks are not independent draws (see generate.py). The test draws T Bernoulli mask sets, has
-// onnxruntime compute each pass exactly, and compares the statistics with the engine's MC run. Until the
-// ONNX reader builds this network from the IR, the engine's network is declared here with the weights.
+// Dropout in training mode (mlp-dropout.onnx, opset 13, training_mode = true) and its twin with the
+// dropout masks as inputs (mlp-masks.onnx), because onnxruntime's own CPU Dropout masks are not
+// independent draws (see generate.py). The test draws T Bernoulli mask sets, has onnxruntime compute each
+// pass exactly, and compares the statistics with the engine's MC runs: a network declared here with the
+// weights, and `dropout-lens mc` on mlp-dropout.onnx itself (the graph executor, the file's own weights).
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { main } from '../../../src/cli/main';
 import { runMc } from '../../../src/core/engine/mc';
 import { Rng } from '../../../src/core/engine/rng';
 import { Network, type LayerSpec } from '../../../src/core/engine/network';
-import { statsFromPasses } from '../../../src/core/engine/uncertainty';
+import { statsFromPasses, type McStats } from '../../../src/core/engine/uncertainty';
+import { assertWithinStandardErrors } from './mc-helpers';
 
 const dir = 'test/fixtures/mc-onnx';
 const fixture = JSON.parse(readFileSync(`${dir}/weights.json`, 'utf8')) as {
@@ -32,9 +36,12 @@ const specs: LayerSpec[] = [
 ];
 
 describe('MC dropout agrees with onnxruntime (same network, independent masks, T = 2000)', () => {
-  it('per-sample mean and variance of the class probabilities agree within 5 standard errors', async () => {
-    const T = 2000;
-    const { rows, features } = fixture;
+  const T = 2000;
+  const { rows, features } = fixture;
+  let passes: Float64Array;
+  let reference: McStats;
+
+  before(async () => {
     const session = await ort.InferenceSession.create(`${dir}/mlp-masks.onnx`);
     const input = new ort.Tensor('float32', Float32Array.from(fixture.x), [rows, features]);
     const maskRng = new Rng(20110101);
@@ -44,7 +51,7 @@ describe('MC dropout agrees with onnxruntime (same network, independent masks, T
         Float32Array.from({ length }, () => (maskRng.next() >= p ? 1 : 0)),
         [rows, cols],
       );
-    const passes = new Float64Array(T * rows * 3);
+    passes = new Float64Array(T * rows * 3);
     for (let t = 0; t < T; t++) {
       const out = await session.run({
         x: input,
@@ -53,41 +60,52 @@ describe('MC dropout agrees with onnxruntime (same network, independent masks, T
       });
       passes.set(out.probs!.data as Float32Array, t * rows * 3);
     }
-    const reference = statsFromPasses(passes, T, rows, 3);
-
-    const net = new Network([features], specs);
-    net.importWeights(fixture.weights);
-    const x = { data: Float32Array.from(fixture.x), shape: [rows, features] };
-    const { stats } = await runMc(net, x, { passes: T, seed: 7 });
-
-    // Two independent estimates of the same quantity from T draws each: their difference has standard
-    // error √(2σ²/T) for the mean and √(2(μ4 − σ⁴)/T) for the (population) variance, with σ² and the
-    // fourth central moment μ4 taken from onnxruntime's passes. 5 standard errors keep the chance of a
-    // false alarm over all 48 entries below 3e-5; a wrong rate or scaling moves the mean by ≫ 5 SE.
-    const m4 = new Float64Array(rows * 3);
-    for (let t = 0; t < T; t++)
-      for (let i = 0; i < rows * 3; i++) m4[i]! += (passes[t * rows * 3 + i]! - reference.mean[i]!) ** 4 / T;
-    let worst = 0;
-    for (let i = 0; i < rows * 3; i++) {
-      const s2 = reference.variance[i]!;
-      const seMean = Math.sqrt((2 * s2) / T) + 1e-6;
-      const seVar = Math.sqrt((2 * Math.max(m4[i]! - s2 * s2, 0)) / T) + 1e-6;
-      const zMean = Math.abs(stats.mean[i]! - reference.mean[i]!) / seMean;
-      const zVar = Math.abs(stats.variance[i]! - s2) / seVar;
-      worst = Math.max(worst, zMean, zVar);
-      assert.ok(
-        zMean < 5,
-        `mean[${i}]: ${stats.mean[i]} vs onnxruntime ${reference.mean[i]} (${zMean.toFixed(1)} SE)`,
-      );
-      assert.ok(
-        zVar < 5,
-        `variance[${i}]: ${stats.variance[i]} vs onnxruntime ${s2} (${zVar.toFixed(1)} SE)`,
-      );
-    }
+    reference = statsFromPasses(passes, T, rows, 3);
     assert.ok(
       reference.variance.some((v) => v > 1e-3),
       'onnxruntime ran its dropout',
     );
-    assert.ok(worst > 0);
+  });
+
+  it('the engine network: per-sample mean and variance agree within 5 standard errors', async () => {
+    const net = new Network([features], specs);
+    net.importWeights(fixture.weights);
+    const x = { data: Float32Array.from(fixture.x), shape: [rows, features] };
+    const { stats } = await runMc(net, x, { passes: T, seed: 7 });
+    assert.ok(assertWithinStandardErrors(stats, reference, passes, T, 'engine') > 0);
+  });
+
+  it('`dropout-lens mc` on the ONNX file: mean and variance agree within 5 standard errors', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mc-onnx-'));
+    try {
+      const csv = join(tmp, 'rows.csv');
+      const header = [...Array.from({ length: features }, (_, i) => `f${i}`), 'label'].join(',');
+      const lines = Array.from({ length: rows }, (_, r) =>
+        [...fixture.x.slice(r * features, (r + 1) * features), r % 3].join(','),
+      );
+      writeFileSync(csv, [header, ...lines].join('\n'));
+      let out = '';
+      const code = await main(
+        ['mc', `${dir}/mlp-dropout.onnx`, '--data', csv, '--passes', String(T), '--seed', '3', '--json'],
+        { out: (t) => (out += t), err: (t) => assert.fail(t) },
+      );
+      assert.equal(code, 0);
+      const report = JSON.parse(out) as {
+        passes: number;
+        n: number;
+        samples: { index: number; mean: number[]; variance: number[] }[];
+      };
+      assert.equal(report.passes, T);
+      assert.equal(report.n, rows);
+      const mean = new Float64Array(rows * 3);
+      const variance = new Float64Array(rows * 3);
+      for (const s of report.samples) {
+        mean.set(s.mean, s.index * 3);
+        variance.set(s.variance, s.index * 3);
+      }
+      assert.ok(assertWithinStandardErrors({ mean, variance }, reference, passes, T, 'cli') > 0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@
 // growing pass count, the result has the requested passes and per-pass probabilities of the most
 // uncertain samples, and a cancel stops it.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -64,6 +64,35 @@ describe('worker mc job (real worker thread)', () => {
     assert.equal(view.uncertain[0]!.passes!.length, 200);
     assert.equal(view.uncertain[0]!.features.length, 64);
     assert.ok(view.uncertain[0]!.entropy >= view.uncertain[7]!.entropy);
+  });
+
+  it('runs an ONNX file with its own weights (the panel on a .onnx)', async () => {
+    const d = 6;
+    const rows = Array.from({ length: 10 }, (_, r) =>
+      [...Array.from({ length: d }, (_, c) => Math.sin(r + c)), r % 3].join(','),
+    );
+    const csv = join(dir, 'rows.csv');
+    writeFileSync(
+      csv,
+      [[...Array.from({ length: d }, (_, i) => `f${i}`), 'label'].join(','), ...rows].join('\n'),
+    );
+    const { end } = start({
+      model: 'test/fixtures/mc-onnx/mlp-dropout.onnx',
+      data: csv,
+      passes: 40,
+      seed: 2,
+      masks: 'fresh',
+      train: true,
+    });
+    const m = await end;
+    assert.equal(m.type, 'done', JSON.stringify(m));
+    const view = (m as { result: WireMcView }).result;
+    assert.equal(view.summary.passes, 40);
+    assert.equal(view.summary.n, 10);
+    assert.equal(view.trained, false);
+    assert.equal(view.uncertain[0]!.passes!.length, 40);
+    assert.equal(view.uncertain[0]!.features.length, d);
+    assert.ok(view.summary.meanMutualInfo > 0, 'the passes differ');
   });
 
   it('stops on cancel', async () => {
