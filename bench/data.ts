@@ -34,3 +34,8 @@ export function w2Data(n = 1000) {
   }
   return { x, y, n, d: 2 };
 }
+
+/** W3: the 256 × 784 MC-dropout input (stream 3). */
+export function w3Input(n = 256, d = 784) {
+  return { x: fillUniform(3, new Float32Array(n * d)), n, d };
+}

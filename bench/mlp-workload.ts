@@ -17,16 +17,21 @@ export interface MlpWorkload {
   epochs: number;
 }
 
-export function runMlpWorkload(w: MlpWorkload): Record<string, unknown> {
-  const specs = w.sizes.slice(1).flatMap<LayerSpec>((units, i, rest) =>
+/** Dense→ReLU→Dropout(rate) per hidden layer, a plain dense output layer (the kit's MLPs). */
+export function mlpSpecs(sizes: number[], rate: number): LayerSpec[] {
+  return sizes.slice(1).flatMap<LayerSpec>((units, i, rest) =>
     i === rest.length - 1
       ? [{ type: 'dense' as const, name: `fc${i + 1}`, units }]
       : [
           { type: 'dense' as const, name: `fc${i + 1}`, units, init: 'he-normal' as const },
           { type: 'activation' as const, name: `relu${i + 1}`, activation: 'relu' as const },
-          { type: 'dropout' as const, name: `drop${i + 1}`, variant: 'standard' as const, rate: w.rate },
+          { type: 'dropout' as const, name: `drop${i + 1}`, variant: 'standard' as const, rate },
         ],
   );
+}
+
+export function runMlpWorkload(w: MlpWorkload): Record<string, unknown> {
+  const specs = mlpSpecs(w.sizes, w.rate);
   const net = new Network([w.d], specs);
   const rng = new Rng(1);
   net.init(rng.fork());

@@ -1,16 +1,17 @@
 // The product's job for the peer benchmark kit: runs one workload and prints one JSON line with the
 // kit's field names. Needs the build (`npm run build`); DROPOUT_LENS_KERNELS=js|wasm picks the kernels.
-// Usage: node bench/product.mjs w1|w2
+// Usage: node bench/product.mjs w1|w2|w3 [w3 options: --passes T --rows N --reps N]
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const workloads = {
   w1: () => require('../out/bench/w1.js').runW1(),
   w2: () => require('../out/bench/w2.js').runW2(),
+  w3: () => require('../out/bench/w3.js').runW3(process.argv.slice(3)),
 };
 const run = workloads[process.argv[2]];
 if (!run) {
   console.error(`usage: node bench/product.mjs ${Object.keys(workloads).join('|')}`);
   process.exit(2);
 }
-console.log(JSON.stringify(run()));
+console.log(JSON.stringify(await run()));

@@ -2,6 +2,7 @@
 // printing JSON lines with the kit's field names so results sit beside the peers' in its tables.
 import { runW1 } from '../../bench/w1';
 import { runW2 } from '../../bench/w2';
+import { runW3 } from '../../bench/w3';
 import { runW4 } from '../../bench/w4';
 import { UsageError, type CliIo } from './io';
 
@@ -11,6 +12,7 @@ type Workload = (args: string[]) => Promise<Record<string, unknown>>;
 export const WORKLOADS: Record<string, Workload> = {
   w1: async () => runW1(),
   w2: async () => runW2(),
+  w3: runW3,
   w4: runW4,
 };
 

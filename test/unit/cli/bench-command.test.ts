@@ -32,6 +32,6 @@ describe('dropout-lens bench', () => {
     assert.equal(await main(['bench', 'w4', '--model', 'test/fixtures/none.onnx'], io), 2);
     assert.match(err.join('\n'), /bench w4: no model at test\/fixtures\/none\.onnx/);
     assert.equal(await main(['bench', 'w9'], io), 2);
-    assert.match(err.join('\n'), /bench: name a workload \(w1, w2, w4\), not "w9"/);
+    assert.match(err.join('\n'), /bench: name a workload \(w1, w2, w3, w4\), not "w9"/);
   });
 });

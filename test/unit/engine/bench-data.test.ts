@@ -1,6 +1,6 @@
 // The benchmark data streams against the checksums the peer kit publishes (bench README).
 import * as assert from 'node:assert/strict';
-import { w1Data, w2Data } from '../../../bench/data';
+import { w1Data, w2Data, w3Input } from '../../../bench/data';
 
 const sum = (a: ArrayLike<number>) => {
   let s = 0;
@@ -21,5 +21,11 @@ describe('benchmark data streams (mulberry32)', () => {
 
   it('W2: x sum', () => {
     assert.equal(sum(w2Data().x).toFixed(6), '752.060358');
+  });
+
+  it('W3: x sum', () => {
+    const w3 = w3Input();
+    assert.equal(w3.x.length, 256 * 784);
+    assert.equal(sum(w3.x).toFixed(6), '100516.258319');
   });
 });

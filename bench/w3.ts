@@ -1,0 +1,115 @@
+// W3 of the peer benchmark kit: MC dropout on the untrained W1 network (784-256-256-10, Dropout 0.5),
+// 256 rows of stream 3, T = 100 passes, softmax, per-row predictive mean and variance. (a) loop: T calls
+// on the 256-row batch; (b) batched: the T passes as one tiled batch. Both go through the product's MC
+// runner, which computes the layers before the first dropout once and runs only the rest T times, so the
+// work done is less than the kit's nominal FLOP count; both figures are reported.
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../src/cli/io';
+import { jsKernels } from '../src/core/engine/kernels';
+import { firstStochastic, runMc } from '../src/core/engine/mc';
+import { Network } from '../src/core/engine/network';
+import { Rng } from '../src/core/engine/rng';
+import type { McStats } from '../src/core/engine/uncertainty';
+import { w3Input } from './data';
+import { mlpSpecs } from './mlp-workload';
+
+export const W3_SIZES = [784, 256, 256, 10];
+
+/** The W1 network, untrained (default init), as W3 uses it. */
+export function w3Network(seed = 1): Network {
+  const net = new Network([W3_SIZES[0] as number], mlpSpecs(W3_SIZES, 0.5));
+  net.init(new Rng(seed));
+  return net;
+}
+
+/**
+ * T MC passes over `x` (rows × 784). loop: one suffix call per pass on `rows` rows; batched: one call on
+ * the prefix output tiled T deep (T × rows rows).
+ */
+export async function mcW3(
+  net: Network,
+  x: Float32Array,
+  rows: number,
+  passes: number,
+  mode: 'loop' | 'batched',
+  seed: number,
+): Promise<McStats> {
+  const widest = Math.max(...W3_SIZES);
+  const options =
+    mode === 'loop'
+      ? { passes, seed, every: 1 }
+      : { passes, seed, every: passes, maxElements: passes * rows * widest };
+  const result = await runMc(net, { data: x, shape: [rows, W3_SIZES[0] as number] }, options);
+  return result.stats;
+}
+
+/** FLOP of the dense layers (2 × multiply-adds) per row: all of them, and those before the first dropout. */
+function flopPerRow(): { total: number; prefix: number } {
+  const layer = (i: number) => 2 * (W3_SIZES[i] as number) * (W3_SIZES[i + 1] as number);
+  let total = 0;
+  for (let i = 0; i + 1 < W3_SIZES.length; i++) total += layer(i);
+  return { total, prefix: layer(0) };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+const positive = (name: string, value: string | undefined, fallback: number): number => {
+  const v = Number(value ?? fallback);
+  if (!Number.isInteger(v) || v < 1) throw new UsageError(`w3: --${name} must be a positive integer`);
+  return v;
+};
+
+/** `--passes T` (default 100), `--rows N` (default 256), `--reps N` timed repetitions (default 5). */
+export async function runW3(args: string[] = []): Promise<Record<string, unknown>> {
+  const { values } = parseArgs({
+    args,
+    options: { passes: { type: 'string' }, rows: { type: 'string' }, reps: { type: 'string' } },
+  });
+  const passes = positive('passes', values.passes, 100);
+  const rows = positive('rows', values.rows, 256);
+  const reps = positive('reps', values.reps, 5);
+  const { x } = w3Input(rows);
+  const net = w3Network();
+  const flop = flopPerRow();
+  const nominalGflop = (passes * rows * flop.total) / 1e9;
+  const doneGflop = (rows * flop.prefix + passes * rows * (flop.total - flop.prefix)) / 1e9;
+  const out: Record<string, unknown> = {
+    peer: 'dropout-lens',
+    node: process.version,
+    workload: 'w3',
+    threads: 1,
+    kernels: net.kernels === jsKernels ? 'js' : 'wasm',
+    passes,
+    rows,
+    reps,
+    prefix_layers: firstStochastic(net),
+    gflop_nominal: nominalGflop,
+    gflop_done: doneGflop,
+  };
+  let seed = 1;
+  for (const mode of ['loop', 'batched'] as const) {
+    await mcW3(net, x, rows, passes, mode, seed++); // warm-up repetition
+    const times: number[] = [];
+    let stats: McStats | undefined;
+    for (let r = 0; r < reps; r++) {
+      const t0 = performance.now();
+      stats = await mcW3(net, x, rows, passes, mode, seed++);
+      times.push(performance.now() - t0);
+    }
+    const ms = median(times);
+    const variance = (stats as McStats).variance;
+    const varMean = variance.reduce((s, v) => s + v, 0) / variance.length;
+    if (!(varMean > 0)) throw new Error(`w3 ${mode}: variance 0, the dropout was not stochastic`);
+    out[`${mode}_ms`] = ms;
+    out[`${mode}_passes_per_s`] = passes / (ms / 1000);
+    out[`${mode}_var_mean`] = varMean;
+    out[`${mode}_gflop_per_s`] = doneGflop / (ms / 1000);
+    out[`${mode}_nominal_gflop_per_s`] = nominalGflop / (ms / 1000);
+  }
+  out.peak_rss_mb = process.resourceUsage().maxRSS / 1024;
+  return out;
+}
