@@ -1,9 +1,7 @@
 // Messages between the Train with Dropout panel (webview) and the extension. Both sides check what
 // they receive: a webview is another process, and its state may come back from an older version.
-import type { BoundaryGrid } from '../core/engine/boundary';
 import { EXPERIMENT_KINDS, type ExperimentKind } from '../core/engine/run-plan';
-import type { EpochMetrics } from '../core/engine/train';
-import type { RunSetup } from './worker-messages';
+import type { TrainProgress } from './worker-messages';
 
 export interface DataChoice {
   /** A data spec as `loadData` reads it (`builtin:NAME` or an absolute CSV path). */
@@ -37,17 +35,7 @@ export interface RunRequest {
 export type ToTrainPanel =
   | { type: 'init'; model: ModelInfo; choices: DataChoice[] }
   | { type: 'experiment'; experiment: ExperimentKind; runs: string[] }
-  | {
-      type: 'progress';
-      run: string;
-      epoch: number;
-      epochs: number;
-      batch?: number;
-      batches?: number;
-      metrics?: EpochMetrics;
-      setup?: RunSetup;
-      boundary?: BoundaryGrid;
-    }
+  | ({ type: 'progress' } & TrainProgress)
   | { type: 'runDone'; run: string; seconds: number; cancelled: boolean }
   | { type: 'experimentDone'; cancelled: boolean }
   | { type: 'notice'; level: 'info' | 'error'; message: string };

@@ -63,16 +63,7 @@ export interface Jobs {
      * First `setup` (epoch 0), then per epoch with `metrics` (and `boundary` when asked), and on a timer
      * inside long epochs with the batch position.
      */
-    progress: {
-      run: string;
-      epoch: number;
-      epochs: number;
-      batch?: number;
-      batches?: number;
-      metrics?: EpochMetrics;
-      setup?: RunSetup;
-      boundary?: BoundaryGrid;
-    };
+    progress: TrainProgress;
     result: { runs: WireTrainRun[] };
   };
   /** Loss and accuracy of trained weights on the validation split the same seed gives in training. */
@@ -125,6 +116,18 @@ export interface WireMcSample extends McSample {
   features: number[];
   /** Each pass's class probabilities (passes × classes); only in the final result. */
   passes?: number[][];
+}
+
+/** One train job's progress event; the Train panel forwards it to its webview unchanged. */
+export interface TrainProgress {
+  run: string;
+  epoch: number;
+  epochs: number;
+  batch?: number;
+  batches?: number;
+  metrics?: EpochMetrics;
+  setup?: RunSetup;
+  boundary?: BoundaryGrid;
 }
 
 /** What a run trains: enough for the panel's table and hints. */

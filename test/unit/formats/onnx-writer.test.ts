@@ -10,28 +10,7 @@ import { Network, type LayerSpec } from '../../../src/core/engine/network';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { writeOnnx } from '../../../src/core/formats/onnx-writer';
-
-/** The engine's probabilities for raw rows: standardise, forward in inference mode, softmax. */
-function enginePredict(net: Network, x: Float32Array, rows: number, std?: { mean: number[]; std: number[] }) {
-  const d = x.length / rows;
-  const input = Float32Array.from(x, (v, i) =>
-    std ? (v - (std.mean[i % d] as number)) / (std.std[i % d] as number) : v,
-  );
-  const out = net.forward(
-    { data: input, shape: [rows, ...net.inputShape] },
-    { training: false, rng: new Rng(0) },
-  );
-  const k = out.data.length / rows;
-  const p = new Float64Array(out.data.length);
-  for (let r = 0; r < rows; r++) {
-    const row = Array.from(out.data.subarray(r * k, (r + 1) * k));
-    const m = Math.max(...row);
-    const e = row.map((v) => Math.exp(v - m));
-    const s = e.reduce((a, b) => a + b, 0);
-    e.forEach((v, j) => (p[r * k + j] = v / s));
-  }
-  return p;
-}
+import { enginePredict, maxDiff } from './engine-predict';
 
 async function ortPredict(bytes: Uint8Array, x: Float32Array, dims: number[]): Promise<Float32Array> {
   // One thread, released at once: onnxruntime's spinning pool would slow the timing-sensitive worker tests.
@@ -42,13 +21,6 @@ async function ortPredict(bytes: Uint8Array, x: Float32Array, dims: number[]): P
   } finally {
     await session.release();
   }
-}
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
-  return m;
 }
 
 async function trainSample(file: string, epochs: number): Promise<RunReport> {
@@ -76,7 +48,7 @@ describe('ONNX export (onnxruntime-node as the reference)', () => {
         standardization: report.standardization,
       });
       const got = await ortPredict(bytes, x, [rows, ...shape]);
-      const want = enginePredict(report.network, x, rows, report.standardization);
+      const want = enginePredict(report.network, x, rows, { standardization: report.standardization });
       const diff = maxDiff(got, want);
       assert.ok(diff < 1e-5, `max |onnxruntime − engine| = ${diff}`);
     });

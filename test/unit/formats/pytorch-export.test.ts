@@ -12,36 +12,11 @@ import { Rng } from '../../../src/core/engine/rng';
 import { Network, type LayerSpec } from '../../../src/core/engine/network';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { writePytorch, type PytorchExportOptions } from '../../../src/core/formats/pytorch-export';
+import { writePytorch } from '../../../src/core/formats/pytorch-export';
+import { enginePredict, maxDiff } from './engine-predict';
 
 const PYTHON = '/usr/bin/python3';
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-
-/** The engine's eval-mode outputs for raw rows: standardise, forward, softmax if asked. */
-function enginePredict(net: Network, x: Float32Array, rows: number, options: PytorchExportOptions) {
-  const d = x.length / rows;
-  const std = options.standardization;
-  const input = Float32Array.from(x, (v, i) =>
-    std ? (v - (std.mean[i % d] as number)) / (std.std[i % d] as number) : v,
-  );
-  const out = net.forward(
-    { data: input, shape: [rows, ...net.inputShape] },
-    { training: false, rng: new Rng(0) },
-  );
-  const k = out.data.length / rows;
-  const result: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const row = Array.from(out.data.subarray(r * k, (r + 1) * k));
-    if (!options.softmax) result.push(...row);
-    else {
-      const m = Math.max(...row);
-      const e = row.map((v) => Math.exp(v - m));
-      const s = e.reduce((a, b) => a + b, 0);
-      result.push(...e.map((v) => v / s));
-    }
-  }
-  return result;
-}
 
 function torchPredict(script: string, x: Float32Array, rows: number): number[] {
   const dir = mkdtempSync(join(tmpdir(), 'dl-pytorch-'));
@@ -56,11 +31,6 @@ function torchPredict(script: string, x: Float32Array, rows: number): number[] {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function maxDiff(a: number[], b: number[]): number {
-  assert.equal(a.length, b.length);
-  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] as number))), 0);
 }
 
 describe('PyTorch export (PyTorch as the reference)', function () {
