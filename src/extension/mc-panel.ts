@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { modify, applyEdits, parseTree, findNodeAtLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
+import { webviewOptions } from './webview/scaffold';
 import { validFromPanel, type McSettings, type ToMcPanel } from '../protocol/mc-panel-messages';
 import { JobCancelledError, type WorkerHost } from './worker-host';
 
@@ -48,13 +49,7 @@ class McPanel {
       VIEW_TYPE,
       `MC Uncertainty: ${name}`,
       vscode.ViewColumn.Beside,
-      {
-        enableScripts: true,
-        localResourceRoots: [
-          vscode.Uri.joinPath(extensionUri, 'dist'),
-          vscode.Uri.joinPath(extensionUri, 'media'),
-        ],
-      },
+      webviewOptions(extensionUri),
     );
     this.panel.webview.html = this.html();
     this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m, name));

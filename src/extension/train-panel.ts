@@ -16,7 +16,8 @@ import {
   type ToTrainPanel,
 } from '../protocol/train-panel-messages';
 import type { WireTrainRun } from '../protocol/worker-messages';
-import { trainPanelHtml, webviewOptions } from './train-html';
+import { trainPanelHtml } from './train-html';
+import { webviewOptions } from './webview/scaffold';
 import { saveRun } from './train-save';
 import { JobCancelledError, type WorkerHost } from './worker-host';
 
