@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
+import { runCommand } from './webview';
 
 const CLI = resolve(__dirname, '../../../dist/cli.js');
 
@@ -63,13 +64,7 @@ describe('e2e: MC uncertainty panel', () => {
   it('runs 30 passes from the palette and shows the CLI figures', async () => {
     const { page } = wb;
     await quickOpen(page, 'digits-trained.nn.json');
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input').fill('>Dropout Lens: Show MC Uncertainty');
-    await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'Show MC Uncertainty' })
-      .first()
-      .waitFor();
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Dropout Lens: Show MC Uncertainty');
     const frame = await panelFrame(page);
     await frame.locator('#run').waitFor();
     await frame.locator('#run').focus();

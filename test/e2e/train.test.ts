@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
+import { runCommand } from './webview';
 
 async function trainFrame(page: Page): Promise<Frame> {
   for (let i = 0; i < 150; i++) {
@@ -49,13 +50,7 @@ describe('e2e: Train with Dropout', () => {
   it('trains digits-mlp live, cancels, and compares with vs without dropout', async () => {
     const { page } = wb;
     await quickOpen(page, 'digits-mlp.nn.json');
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input').fill('>Dropout Lens: Train with Dropout');
-    await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'Train with Dropout' })
-      .first()
-      .waitFor();
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Dropout Lens: Train with Dropout');
     const frame = await trainFrame(page);
     await frame.locator('vscode-button[data-experiment="as-is"]').waitFor();
     await screenshot(page, 'train-opened');
@@ -111,13 +106,7 @@ describe('e2e: Train with Dropout', () => {
   it('draws the decision boundary on moons', async () => {
     const { page } = wb;
     await quickOpen(page, 'moons-early-dropout.nn.json');
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input').fill('>Dropout Lens: Train with Dropout');
-    await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'Train with Dropout' })
-      .first()
-      .waitFor();
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Dropout Lens: Train with Dropout');
     let frame: Frame | undefined;
     for (let i = 0; i < 100 && !frame; i++) {
       for (const f of page.frames())

@@ -20,12 +20,27 @@ export async function webviewFrame(page: Page, selector: string, timeout = 30_00
   }
 }
 
-/** Runs a command from the palette (F1) by its title. */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+/**
+ * Runs a command from the palette (F1) by its title. Right after the workbench opens, or an editor
+ * changes, the palette can still list commands from before the extension's contributions and `when`
+ * context arrived; such a palette is closed and opened again rather than waited on.
+ */
+export async function runCommand(page: Page, title: string, timeout = 60_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const shown = await row
+      .waitFor({ timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) break;
+    if (Date.now() > deadline) throw new Error(`the command palette never offered "${title}"`);
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
+  }
   await page.keyboard.press('Enter');
 }
