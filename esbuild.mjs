@@ -49,8 +49,23 @@ function tsFiles(dir) {
   );
 }
 
+// Activation loads dist/extension.js only; it requires dist/features.js (the rest of the extension) on
+// first use, so the activation bundle must not inline it.
+const featuresExternal = {
+  name: 'features-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/features$/ }, () => ({ path: './features.js', external: true }));
+  },
+};
+
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension/activate.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { extension: 'src/extension/activate.ts' },
+    outdir: 'dist',
+    plugins: [featuresExternal],
+  },
+  { ...node, entryPoints: { features: 'src/extension/features.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];

@@ -2,7 +2,7 @@
 // warning or error, 1 when one is, 2 on a usage error or an unreadable input (other files still reported).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
-import { isModelFileName } from '../core/formats/detect';
+import { isModelFileName } from '../core/formats/model-file-name';
 import { decodeText } from '../core/formats/reader';
 import { LineMap, type LineColumn } from '../core/formats/text-position';
 import { parseLintConfig, type LintConfig } from '../core/lint/config';

@@ -1,54 +1,88 @@
-// Extension entry point. activate() only registers listeners and commands: no file is parsed and no
-// engine work starts until a model file is open or a command runs.
+// Extension entry point, small on purpose: activate() registers the commands, document listeners, the
+// ONNX editor and the panel serializers, and each of them loads the rest of the extension (features.ts,
+// a bundle of its own) on first use. No file is parsed and no worker starts at activation.
 import * as vscode from 'vscode';
-import { ModelCodeActions, TEXT_MODEL_SELECTOR } from './code-actions';
-import { ModelDiagnostics } from './diagnostics';
-import { fixAndSaveAsCommand } from './fix-and-save';
-import { LintConfigSource } from './lint-config';
-import { lintWorkspaceCommand } from './lint-workspace';
-import { registerModelView } from './model-view/register';
-import { showUncertaintyCommand } from './mc-panel';
-import { trainWithDropoutCommand } from './train-command';
-import { registerTrainPanelSerializer } from './train-panel';
-import { WorkerHost } from './worker-host';
+import type * as FeaturesModule from './features';
+import { isModelDocument, TEXT_MODEL_SELECTOR } from './model-files';
+import type { TrainPanelState } from './train-panel';
+import { requireTrust } from './trust';
+import { MODEL_PANEL, ONNX_EDITOR, TRAIN_VIEW_TYPE } from './view-types';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Dropout Lens', { log: true });
-  const config = new LintConfigSource(log);
-  const diagnostics = new ModelDiagnostics(context.extensionUri, config, log);
-  const worker = new WorkerHost(context.extensionPath, log);
+// Taken when this bundle starts to run, so the reported activation time includes running it.
+const loadStarted = performance.now();
+
+/** What activate() returns: the extension's own measurement of its activation (read by the tests). */
+export interface DropoutLensExports {
+  /**
+   * Time spent in the extension's own code: running this bundle's top level plus the activate() call.
+   * VS Code builds the ExtensionContext (storage, secrets) between the two; that wait is not ours.
+   */
+  activationMs: number;
+}
+
+type Features = FeaturesModule.Features;
+type CommandId = keyof Features['commands'];
+
+/** Every command, with the action a message names when an untrusted workspace refuses it (else null). */
+const COMMANDS: Record<CommandId, string | null> = {
+  'dropoutLens.lintWorkspace': null,
+  'dropoutLens.showModel': null,
+  'dropoutLens.fixAndSaveAs': 'Fix and Save As',
+  'dropoutLens.showUncertainty': 'Show MC Uncertainty',
+  'dropoutLens.trainWithDropout': 'Train with Dropout',
+};
+
+export function activate(context: vscode.ExtensionContext): DropoutLensExports {
+  const started = performance.now();
+  let loaded: Features | undefined;
+  const features = (): Features =>
+    // A plain require of the second bundle, which esbuild.mjs leaves external: it compiles only now.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (loaded ??= (require('./features') as typeof FeaturesModule).createFeatures(context));
+  const lint = (document: vscode.TextDocument, now = false) => {
+    if (isModelDocument(document)) features().diagnostics.schedule(document, now);
+  };
+  const commands = (Object.keys(COMMANDS) as CommandId[]).map((id) =>
+    vscode.commands.registerCommand(id, (...args: unknown[]) => {
+      const action = COMMANDS[id];
+      if (action && !requireTrust(vscode, action)) return undefined;
+      return (features().commands[id] as (...a: unknown[]) => unknown)(...args);
+    }),
+  );
   context.subscriptions.push(
-    log,
-    config,
-    diagnostics,
-    worker,
-    vscode.workspace.onDidOpenTextDocument((d) => diagnostics.schedule(d, true)),
-    vscode.workspace.onDidChangeTextDocument((e) => diagnostics.schedule(e.document)),
-    vscode.workspace.onDidCloseTextDocument((d) => diagnostics.clear(d)),
-    config.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true))),
+    ...commands,
+    vscode.workspace.onDidOpenTextDocument((d) => lint(d, true)),
+    vscode.workspace.onDidChangeTextDocument((e) => lint(e.document)),
+    vscode.workspace.onDidCloseTextDocument((d) => loaded?.diagnostics.clear(d)),
     vscode.languages.registerCodeActionsProvider(
       TEXT_MODEL_SELECTOR,
-      new ModelCodeActions(context.extensionUri),
-      ModelCodeActions.metadata,
+      { provideCodeActions: (d, r, c) => features().codeActions.provideCodeActions(d, r, c) },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
     ),
-    vscode.commands.registerCommand(
-      'dropoutLens.lintWorkspace',
-      lintWorkspaceCommand(worker, diagnostics, config),
+    vscode.window.registerCustomEditorProvider(
+      ONNX_EDITOR,
+      {
+        openCustomDocument: (...args) => features().modelView.editorProvider.openCustomDocument(...args),
+        resolveCustomEditor: (...args) => features().modelView.editorProvider.resolveCustomEditor(...args),
+      },
+      { supportsMultipleEditorsPerDocument: true },
     ),
-    ...registerModelView({ extensionUri: context.extensionUri, worker, config, log, diagnostics }),
-    vscode.commands.registerCommand('dropoutLens.fixAndSaveAs', fixAndSaveAsCommand(config, log)),
-    vscode.commands.registerCommand(
-      'dropoutLens.showUncertainty',
-      showUncertaintyCommand(context, worker, log),
-    ),
-    vscode.commands.registerCommand(
-      'dropoutLens.trainWithDropout',
-      trainWithDropoutCommand(context.extensionUri, worker, log),
-    ),
-    registerTrainPanelSerializer(context.extensionUri, worker, log),
+    vscode.window.registerWebviewPanelSerializer(MODEL_PANEL, {
+      deserializeWebviewPanel: (...args) =>
+        features().modelView.panelSerializer.deserializeWebviewPanel(...args),
+    }),
+    vscode.window.registerWebviewPanelSerializer(TRAIN_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => {
+        if (!requireTrust(vscode, 'Train with Dropout')) return panel.dispose();
+        return features().trainSerializer.deserializeWebviewPanel(panel, state as TrainPanelState);
+      },
+    }),
   );
   // Documents already open when the extension starts are linted once activation has returned.
-  setTimeout(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true)), 0);
+  setTimeout(() => vscode.workspace.textDocuments.forEach((d) => lint(d, true)), 0);
+  return { activationMs: loadMs + performance.now() - started };
 }
 
 export function deactivate(): void {}
+
+const loadMs = performance.now() - loadStarted;

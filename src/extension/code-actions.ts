@@ -5,18 +5,7 @@ import { lintSource } from '../core/lint/lint-source';
 import type { Finding } from '../core/lint/rule';
 import { DIAGNOSTIC_SOURCE, ruleDocsUri } from './diagnostics';
 
-/** Text model files (ONNX has no text to edit; it is fixed by Fix and Save As…). */
-export const TEXT_MODEL_SELECTOR: vscode.DocumentSelector = [
-  { pattern: '**/*.nn.json' },
-  { pattern: '**/model.json' },
-  { pattern: '**/*.model.json' },
-];
-
 export class ModelCodeActions implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = {
-    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
-  };
-
   constructor(private readonly extensionUri: vscode.Uri) {}
 
   provideCodeActions(

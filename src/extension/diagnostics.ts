@@ -1,12 +1,11 @@
 // Diagnostics for model files: linted when opened, again after edits (debounced), cleared when closed.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isModelFileName } from '../core/formats/detect';
 import { lintSource } from '../core/lint/lint-source';
 import type { Severity } from '../core/lint/rule';
 import { toWireLintResult } from '../protocol/wire-lint';
 import type { WireLintResult, WireRange } from '../protocol/worker-messages';
 import type { LintConfigSource } from './lint-config';
+import { isModelDocument } from './model-files';
 
 export const DIAGNOSTIC_SOURCE = 'Dropout Lens';
 
@@ -16,10 +15,6 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
   hint: vscode.DiagnosticSeverity.Hint,
 };
-
-export function isModelDocument(document: vscode.TextDocument): boolean {
-  return isModelFileName(path.posix.basename(document.uri.path));
-}
 
 export class ModelDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('dropout-lens');

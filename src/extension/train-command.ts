@@ -1,6 +1,6 @@
 // "Dropout Lens: Train with Dropout": from the palette (the active model file), an editor title button
-// or the explorer's context menu (the clicked file). Needs a trusted workspace: training reads and runs
-// the workspace's files.
+// or the explorer's context menu (the clicked file). Needs a trusted workspace, checked where the
+// command is registered (activate.ts): training reads and runs the workspace's files.
 import * as vscode from 'vscode';
 import { parseFromTrainPanel, type RunRequest } from '../protocol/train-panel-messages';
 import { TrainPanel, type RunSummary } from './train-panel';
@@ -16,10 +16,6 @@ export function trainWithDropoutCommand(
   // With `run` (a programmatic call), the experiment starts at once and the command resolves with its
   // results once it ends.
   return async (clicked?: vscode.Uri, run?: RunRequest): Promise<RunSummary[] | undefined> => {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Dropout Lens trains models only in a trusted workspace.');
-      return undefined;
-    }
     let model = clicked instanceof vscode.Uri ? clicked : vscode.window.activeTextEditor?.document.uri;
     if (!model || model.scheme !== 'file' || !isModel(model)) {
       const picked = await vscode.window.showOpenDialog({

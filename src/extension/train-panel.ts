@@ -19,9 +19,8 @@ import type { WireTrainRun } from '../protocol/worker-messages';
 import { trainPanelHtml } from './train-html';
 import { webviewOptions } from './webview/scaffold';
 import { saveRun } from './train-save';
+import { TRAIN_VIEW_TYPE } from './view-types';
 import { JobCancelledError, type WorkerHost } from './worker-host';
-
-export const TRAIN_VIEW_TYPE = 'dropoutLens.train';
 
 /** What the webview keeps in its state so the serializer can reopen the panel on the same model. */
 export interface TrainPanelState {
@@ -240,15 +239,16 @@ async function dataChoices(): Promise<DataChoice[]> {
   return choices;
 }
 
-export function registerTrainPanelSerializer(
+/** Reopens Train panels after a reload (registered under TRAIN_VIEW_TYPE at activation). */
+export function trainPanelSerializer(
   extensionUri: vscode.Uri,
   worker: WorkerHost,
   log: vscode.LogOutputChannel,
-): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(TRAIN_VIEW_TYPE, {
-    async deserializeWebviewPanel(panel, state: TrainPanelState | undefined) {
+): vscode.WebviewPanelSerializer<TrainPanelState> {
+  return {
+    async deserializeWebviewPanel(panel, state) {
       if (!state?.modelPath) return panel.dispose();
       new TrainPanel(panel, extensionUri, worker, log, vscode.Uri.file(state.modelPath));
     },
-  });
+  };
 }

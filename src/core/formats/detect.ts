@@ -9,16 +9,6 @@ import { tfjsLayersReader } from './tfjs-layers';
 
 export const READERS: readonly ModelReader[] = [nnJsonReader, onnxReader, tfjsLayersReader, tfjsGraphReader];
 
-/** Names of files the product treats as model files when it walks a folder. */
-export function isModelFileName(name: string): boolean {
-  return (
-    name.endsWith('.nn.json') ||
-    name.endsWith('.onnx') ||
-    name === 'model.json' ||
-    name.endsWith('.model.json')
-  );
-}
-
 export function findReader(source: ModelSource): ModelReader | undefined {
   return READERS.find((r) => r.match(source));
 }

@@ -1,10 +1,8 @@
 // The model view's entry points: the default (read-only) editor for `.onnx`, the Show Model command
 // that opens a panel beside a JSON model, and the serializer that brings such panels back after a reload.
 import * as vscode from 'vscode';
+import { MODEL_PANEL, ONNX_EDITOR } from '../view-types';
 import { basename, ModelView, type ModelViewDeps } from './model-view';
-
-export const ONNX_EDITOR = 'dropoutLens.onnxModel';
-export const MODEL_PANEL = 'dropoutLens.modelView';
 
 class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
   constructor(private readonly deps: ModelViewDeps) {}
@@ -38,7 +36,14 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
   }
 }
 
-export function registerModelView(deps: ModelViewDeps): vscode.Disposable[] {
+export interface ModelViewParts {
+  editorProvider: vscode.CustomReadonlyEditorProvider;
+  showModel: (target?: vscode.Uri) => Promise<void>;
+  panelSerializer: vscode.WebviewPanelSerializer;
+}
+
+/** What activation registers for the model view (under the ids in view-types.ts). */
+export function modelViewParts(deps: ModelViewDeps): ModelViewParts {
   const panels = new Map<string, ModelView>();
   const track = (view: ModelView) => {
     const key = view.uri.toString();
@@ -73,12 +78,10 @@ export function registerModelView(deps: ModelViewDeps): vscode.Disposable[] {
     track(new ModelView(panel, uri, deps));
   };
 
-  return [
-    vscode.window.registerCustomEditorProvider(ONNX_EDITOR, new OnnxEditorProvider(deps), {
-      supportsMultipleEditorsPerDocument: true,
-    }),
-    vscode.commands.registerCommand('dropoutLens.showModel', showModel),
-    vscode.window.registerWebviewPanelSerializer(MODEL_PANEL, {
+  return {
+    editorProvider: new OnnxEditorProvider(deps),
+    showModel,
+    panelSerializer: {
       deserializeWebviewPanel: async (panel, state: unknown) => {
         const uri = (state as { uri?: unknown } | undefined)?.uri;
         if (typeof uri !== 'string') {
@@ -87,6 +90,6 @@ export function registerModelView(deps: ModelViewDeps): vscode.Disposable[] {
         }
         track(new ModelView(panel, vscode.Uri.parse(uri), deps));
       },
-    }),
-  ];
+    },
+  };
 }

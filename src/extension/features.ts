@@ -1,0 +1,44 @@
+// Everything the extension does, built once on first use. activate.ts stays small and loads this bundle
+// (dist/features.js) only when a model file is opened or a command runs, so activation parses no model,
+// starts no worker and compiles none of the readers, the linter or the engine.
+import * as vscode from 'vscode';
+import { ModelCodeActions } from './code-actions';
+import { ModelDiagnostics } from './diagnostics';
+import { fixAndSaveAsCommand } from './fix-and-save';
+import { LintConfigSource } from './lint-config';
+import { lintWorkspaceCommand } from './lint-workspace';
+import { modelViewParts } from './model-view/register';
+import { showUncertaintyCommand } from './mc-panel';
+import { trainWithDropoutCommand } from './train-command';
+import { trainPanelSerializer } from './train-panel';
+import { WorkerHost } from './worker-host';
+
+export function createFeatures(context: vscode.ExtensionContext) {
+  const log = vscode.window.createOutputChannel('Dropout Lens', { log: true });
+  const config = new LintConfigSource(log);
+  const diagnostics = new ModelDiagnostics(context.extensionUri, config, log);
+  const worker = new WorkerHost(context.extensionPath, log);
+  context.subscriptions.push(
+    log,
+    config,
+    diagnostics,
+    worker,
+    config.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true))),
+  );
+  const modelView = modelViewParts({ extensionUri: context.extensionUri, worker, config, log, diagnostics });
+  return {
+    diagnostics,
+    codeActions: new ModelCodeActions(context.extensionUri),
+    modelView,
+    trainSerializer: trainPanelSerializer(context.extensionUri, worker, log),
+    commands: {
+      'dropoutLens.lintWorkspace': lintWorkspaceCommand(worker, diagnostics, config),
+      'dropoutLens.showModel': modelView.showModel,
+      'dropoutLens.fixAndSaveAs': fixAndSaveAsCommand(config, log),
+      'dropoutLens.showUncertainty': showUncertaintyCommand(context, worker, log),
+      'dropoutLens.trainWithDropout': trainWithDropoutCommand(context.extensionUri, worker, log),
+    },
+  };
+}
+
+export type Features = ReturnType<typeof createFeatures>;

@@ -1,0 +1,15 @@
+// Which documents are model files, decided from the name alone: the activation path uses this before
+// any reader is loaded.
+import * as vscode from 'vscode';
+import { isModelFileName } from '../core/formats/model-file-name';
+
+/** Text model files (ONNX has no text to edit; it is fixed by Fix and Save As…). */
+export const TEXT_MODEL_SELECTOR: vscode.DocumentSelector = [
+  { pattern: '**/*.nn.json' },
+  { pattern: '**/model.json' },
+  { pattern: '**/*.model.json' },
+];
+
+export function isModelDocument(document: vscode.TextDocument): boolean {
+  return isModelFileName(document.uri.path.slice(document.uri.path.lastIndexOf('/') + 1));
+}
