@@ -1,9 +1,9 @@
 // Dropout Lens: Show MC Uncertainty — a webview panel per model file that runs the worker's mc job with
 // progress (and Cancel) in a notification, streaming partial statistics to the charts. The webview keeps
 // its own state (setState), so no retainContextWhenHidden: hiding the panel costs nothing.
-import { randomBytes } from 'node:crypto';
 import { modify, applyEdits, parseTree, findNodeAtLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
+import { mcPanelHtml } from './mc-html';
 import { webviewOptions } from './webview/scaffold';
 import { validFromPanel, type McSettings, type ToMcPanel } from '../protocol/mc-panel-messages';
 import { JobCancelledError, type WorkerHost } from './worker-host';
@@ -38,7 +38,7 @@ class McPanel {
   private cancel?: vscode.CancellationTokenSource;
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly model: vscode.Uri,
     private readonly worker: WorkerHost,
     private readonly log: vscode.LogOutputChannel,
@@ -51,7 +51,7 @@ class McPanel {
       vscode.ViewColumn.Beside,
       webviewOptions(extensionUri),
     );
-    this.panel.webview.html = this.html();
+    this.panel.webview.html = mcPanelHtml(this.panel.webview, extensionUri);
     this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m, name));
     this.panel.onDidDispose(() => {
       this.cancel?.cancel();
@@ -160,18 +160,5 @@ class McPanel {
     );
     await vscode.workspace.applyEdit(edit);
     await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'mc.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'mc.css'));
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource}; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}"><title>MC Uncertainty</title></head>
-<body><main id="app" aria-live="polite"></main><script nonce="${nonce}" src="${script}"></script></body></html>`;
   }
 }

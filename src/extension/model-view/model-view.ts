@@ -10,7 +10,8 @@ import {
 } from '../../protocol/model-view';
 import type { ModelDiagnostics } from '../diagnostics';
 import type { LintConfigSource } from '../lint-config';
-import { onValidMessage, webviewHtml, webviewOptions } from '../webview/scaffold';
+import { requireTrust } from '../trust';
+import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
 import type { WorkerHost } from '../worker-host';
 
 export interface ModelViewDeps {
@@ -27,6 +28,11 @@ const SAVE_FILTERS: Record<ExportKind, { suffix: string; filters: Record<string,
   svg: { suffix: '.graph.svg', filters: { SVG: ['svg'] } },
 };
 
+/** The model view's page: its bundle, stylesheet and the graph-layout worker. */
+export function modelViewPage(title: string): PageOptions {
+  return { title, script: 'model', styles: ['model-view.css'], workers: ['model-layout'] };
+}
+
 export class ModelView implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private rows = new Map<string, LayerRow>();
@@ -40,12 +46,7 @@ export class ModelView implements vscode.Disposable {
   ) {
     const webview = panel.webview;
     webview.options = webviewOptions(deps.extensionUri);
-    webview.html = webviewHtml(webview, deps.extensionUri, {
-      title: basename(uri),
-      script: 'model',
-      styles: ['model-view.css'],
-      workers: ['model-layout'],
-    });
+    webview.html = webviewHtml(webview, deps.extensionUri, modelViewPage(basename(uri)));
     const key = uri.toString();
     this.disposables.push(
       onValidMessage(webview, isFromModelView, (m) => this.onMessage(m), deps.log),
@@ -139,6 +140,7 @@ export class ModelView implements vscode.Disposable {
 
   /** Writes an export only where the user says, through the save dialog. */
   private async save(kind: ExportKind, content: string): Promise<void> {
+    if (!requireTrust(vscode, 'Export')) return;
     const { suffix, filters } = SAVE_FILTERS[kind];
     const stem = basename(this.uri).replace(/(\.nn)?\.(json|onnx)$/, '');
     const target = await vscode.window.showSaveDialog({

@@ -26,19 +26,33 @@ export interface PageOptions {
   workers?: string[];
 }
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageOptions): string {
-  const nonce = randomBytes(16).toString('base64');
-  const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts));
+/** A fresh nonce for each page: scripts run only when they carry it. */
+export function scriptNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/**
+ * The policy of every Dropout Lens page: nothing by default; scripts only with the page's nonce; styles,
+ * fonts and images only from the extension's own files (`cspSource`, confined by `localResourceRoots`)
+ * and inline data: images; with `workers`, Web Workers from blob: URLs and fetches of their bundles.
+ */
+export function contentSecurityPolicy(webview: vscode.Webview, nonce: string, workers = false): string {
   const source = webview.cspSource;
-  const workers = page.workers ?? [];
-  const csp = [
+  return [
     "default-src 'none'",
     `img-src ${source} data:`,
     `style-src ${source}`,
     `font-src ${source}`,
     `script-src 'nonce-${nonce}'`,
-    ...(workers.length > 0 ? ['worker-src blob:', `connect-src ${source}`] : []),
+    ...(workers ? ['worker-src blob:', `connect-src ${source}`] : []),
   ].join('; ');
+}
+
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageOptions): string {
+  const nonce = scriptNonce();
+  const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts));
+  const workers = page.workers ?? [];
+  const csp = contentSecurityPolicy(webview, nonce, workers.length > 0);
   const workerData = workers
     .map((w) => ` data-worker-${w}="${asset('dist', 'webview', `${w}.js`).toString()}"`)
     .join('');
@@ -79,6 +93,6 @@ export function onValidMessage<T>(
   });
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
