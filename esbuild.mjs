@@ -6,6 +6,7 @@ import { readdirSync, existsSync, rmSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { buildWasm } from './scripts/build-wasm.mjs';
+import { writeNotices } from './scripts/third-party-notices.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -17,6 +18,7 @@ const watch = process.argv.includes('--watch');
 
 const node = {
   bundle: true,
+  metafile: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
@@ -79,6 +81,7 @@ if (webviewEntries.length > 0) {
     minify: production,
     entryPoints: webviewEntries,
     outdir: 'dist/webview',
+    metafile: true,
     logLevel: 'warning',
     preserveSymlinks: true,
   });
@@ -116,5 +119,9 @@ if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('esbuild: watching for changes');
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  const results = await Promise.all(builds.map((options) => esbuild.build(options)));
+  writeNotices(
+    results.flatMap((r) => (r.metafile ? [r.metafile] : [])),
+    [{ folder: 'node_modules/@vscode/codicons', what: 'dist/webview/codicon.css and codicon.ttf' }],
+  );
 }

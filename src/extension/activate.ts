@@ -30,6 +30,7 @@ const COMMANDS: Record<CommandId, string | null> = {
   'dropoutLens.fixAndSaveAs': 'Fix and Save As',
   'dropoutLens.showUncertainty': 'Show MC Uncertainty',
   'dropoutLens.trainWithDropout': 'Train with Dropout',
+  'dropoutLens.openSample': null,
 };
 
 export function activate(context: vscode.ExtensionContext): DropoutLensExports {

@@ -9,6 +9,7 @@ import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
 import { modelViewParts } from './model-view/register';
 import { showUncertaintyCommand } from './mc-panel';
+import { openSampleCommand } from './open-sample';
 import { trainWithDropoutCommand } from './train-command';
 import { trainPanelSerializer } from './train-panel';
 import { WorkerHost } from './worker-host';
@@ -37,6 +38,7 @@ export function createFeatures(context: vscode.ExtensionContext) {
       'dropoutLens.fixAndSaveAs': fixAndSaveAsCommand(config, log),
       'dropoutLens.showUncertainty': showUncertaintyCommand(context, worker, log),
       'dropoutLens.trainWithDropout': trainWithDropoutCommand(context.extensionUri, worker, log),
+      'dropoutLens.openSample': openSampleCommand(context.extensionUri),
     },
   };
 }

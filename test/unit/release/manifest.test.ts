@@ -1,0 +1,90 @@
+// The manifest's promises: a walkthrough whose steps show shipped media and complete on real commands,
+// and the trust rules (commands that run or write workspace files are hidden in untrusted workspaces,
+// and refused there when run by id).
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { requireTrust, untrustedMessage } from '../../../src/extension/trust';
+
+interface MenuItem {
+  command: string;
+  when?: string;
+}
+interface Step {
+  id: string;
+  description: string;
+  media: { image?: string; markdown?: string };
+  completionEvents: string[];
+}
+
+const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+const commands = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
+const NEEDS_TRUST = [
+  'dropoutLens.trainWithDropout',
+  'dropoutLens.showUncertainty',
+  'dropoutLens.fixAndSaveAs',
+];
+
+describe('manifest', () => {
+  it('has a walkthrough: lint, Train with Dropout, Show MC Uncertainty, each with media and a completion event', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    const steps: Step[] = walkthrough.steps;
+    assert.deepEqual(
+      steps.map((s) => s.id),
+      ['lint', 'train', 'uncertainty'],
+    );
+    for (const step of steps) {
+      const media = step.media.image ?? step.media.markdown;
+      assert.ok(media && existsSync(media), `${step.id}: media ${media} exists`);
+      assert.ok(step.completionEvents.length > 0, `${step.id} completes on an event`);
+      for (const event of step.completionEvents) {
+        const command = /^onCommand:(.+)$/.exec(event)?.[1];
+        assert.ok(command && commands.has(command), `${step.id}: ${event} names a contributed command`);
+      }
+      for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g)) {
+        assert.ok(commands.has(command!), `${step.id} links to ${command}`);
+      }
+    }
+    assert.ok(
+      steps[0]!.description.includes('command:dropoutLens.openSample'),
+      'the first step opens a sample',
+    );
+    assert.ok(existsSync('samples/keep-prob-mistake.nn.json'));
+  });
+
+  it('declares limited support for untrusted and virtual workspaces', () => {
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
+  });
+
+  it('shows Train, MC Uncertainty and Fix and Save As only in trusted workspaces', () => {
+    const items: MenuItem[] = Object.values(manifest.contributes.menus as Record<string, MenuItem[]>).flat();
+    for (const command of NEEDS_TRUST) {
+      const entries = items.filter((i) => i.command === command);
+      assert.ok(entries.length > 0, `${command} is in menus`);
+      for (const entry of entries) {
+        assert.match(entry.when ?? '', /^isWorkspaceTrusted( && |$)/, `${command}: ${entry.when}`);
+      }
+    }
+  });
+});
+
+describe('workspace trust check', () => {
+  const api = (isTrusted: boolean, shown: string[]) => ({
+    workspace: { isTrusted },
+    window: { showWarningMessage: (m: string) => shown.push(m) },
+  });
+
+  it('lets the action run in a trusted workspace and says nothing', () => {
+    const shown: string[] = [];
+    assert.equal(requireTrust(api(true, shown), 'Train with Dropout'), true);
+    assert.deepEqual(shown, []);
+  });
+
+  it('refuses in an untrusted workspace and names the action and the way to trust', () => {
+    const shown: string[] = [];
+    assert.equal(requireTrust(api(false, shown), 'Show MC Uncertainty'), false);
+    assert.deepEqual(shown, [untrustedMessage('Show MC Uncertainty')]);
+    assert.match(shown[0]!, /Show MC Uncertainty needs a trusted workspace/);
+    assert.match(shown[0]!, /Manage Workspace Trust/);
+  });
+});
