@@ -6,6 +6,7 @@ import { toWireLintResult } from '../protocol/wire-lint';
 import type { WireLintResult, WireRange } from '../protocol/worker-messages';
 import type { LintConfigSource } from './lint-config';
 import { isModelDocument } from './model-files';
+import { workspaceModelSource } from './workspace-model-source';
 
 export const DIAGNOSTIC_SOURCE = 'Dropout Lens';
 
@@ -54,6 +55,22 @@ export class ModelDiagnostics implements vscode.Disposable {
       `linted ${document.uri.fsPath} in ${Date.now() - started} ms: ${result.findings.length} findings`,
     );
     this.set(document.uri, result);
+  }
+
+  /**
+   * Lints a file that is not open as text and that the worker cannot read by path (a virtual
+   * workspace's file), reading it through the editor's file system.
+   */
+  async lintUri(uri: vscode.Uri): Promise<WireLintResult> {
+    let result: WireLintResult;
+    try {
+      const source = await workspaceModelSource(uri);
+      result = toWireLintResult(lintSource(source, await this.config.get()), source.bytes);
+    } catch (e) {
+      result = { path: uri.path, findings: [], error: { message: `${uri.path}: ${(e as Error).message}` } };
+    }
+    this.set(uri, result);
+    return result;
   }
 
   /** Shows a result computed elsewhere (the worker, for Lint Workspace). */

@@ -20,9 +20,17 @@ export function lintWorkspaceCommand(
         cancellable: true,
       },
       async (progress, token) => {
-        const uris = (
-          await vscode.workspace.findFiles(MODEL_GLOB, '**/node_modules/**', undefined, token)
-        ).filter((u) => u.scheme === 'file');
+        const found = await vscode.workspace.findFiles(MODEL_GLOB, '**/node_modules/**', undefined, token);
+        // The worker reads local files; those of a virtual workspace are read through the editor here.
+        const uris = found.filter((u) => u.scheme === 'file');
+        const virtual = { files: 0, findings: 0, errors: 0 };
+        for (const uri of found.filter((u) => u.scheme !== 'file')) {
+          if (token.isCancellationRequested) return;
+          const result = await diagnostics.lintUri(uri);
+          virtual.files++;
+          virtual.findings += result.findings.length;
+          if (result.error) virtual.errors++;
+        }
         if (token.isCancellationRequested) return;
         const byPath = new Map(uris.map((u) => [u.fsPath, u]));
         try {
@@ -36,9 +44,11 @@ export function lintWorkspaceCommand(
             },
             token,
           );
+          const findings = summary.findings + virtual.findings;
+          const errors = summary.errors + virtual.errors;
           void vscode.window.showInformationMessage(
-            `Dropout Lens: ${summary.findings} finding(s) in ${summary.files} model file(s)` +
-              (summary.errors > 0 ? `, ${summary.errors} file(s) could not be read` : ''),
+            `Dropout Lens: ${findings} finding(s) in ${summary.files + virtual.files} model file(s)` +
+              (errors > 0 ? `, ${errors} file(s) could not be read` : ''),
           );
         } catch (e) {
           if (e instanceof JobCancelledError) return;

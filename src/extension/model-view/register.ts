@@ -21,7 +21,14 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
   }
 
   private async lint(uri: vscode.Uri, isOpen: () => boolean): Promise<void> {
-    const path = uri.scheme === 'file' ? uri.fsPath : uri.path;
+    if (uri.scheme !== 'file') {
+      // The worker reads by path; a virtual workspace's file is read through the editor instead.
+      const result = await this.deps.diagnostics.lintUri(uri);
+      if (!isOpen()) this.deps.diagnostics.collection.delete(uri);
+      if (result.error) this.deps.log.warn(result.error.message);
+      return;
+    }
+    const path = uri.fsPath;
     try {
       await this.deps.worker.run('lint', { files: [path], config: await this.deps.config.get() }, (p) => {
         if (isOpen()) this.deps.diagnostics.set(uri, p.result);
