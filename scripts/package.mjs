@@ -1,7 +1,7 @@
 // Builds the VSIX with vsce (its vscode:prepublish step makes the production bundles). Prints the
-// path and size. `node scripts/package.mjs [out.vsix]`.
+// path and size, and the biggest files it packs. `node scripts/package.mjs [out.vsix]`.
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export function packageVsix(out) {
@@ -25,7 +25,33 @@ export function packageVsix(out) {
   return out;
 }
 
+/** The entries of a VSIX (a zip), from its central directory: name, packed and unpacked size. */
+export function vsixEntries(path) {
+  const zip = readFileSync(path);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error(`${path} is not a zip file`);
+  const entries = [];
+  let at = zip.readUInt32LE(end + 16);
+  for (let n = zip.readUInt16LE(end + 10); n > 0; n--) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    entries.push({
+      name: zip.toString('utf8', at + 46, at + 46 + nameLength),
+      packed: zip.readUInt32LE(at + 20),
+      size: zip.readUInt32LE(at + 24),
+    });
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries.sort((a, b) => b.packed - a.packed);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { version, name } = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8'));
-  packageVsix(resolve(process.argv[2] ?? `${name}-${version}.vsix`));
+  const { version, name } = JSON.parse(readFileSync('package.json', 'utf8'));
+  const out = packageVsix(resolve(process.argv[2] ?? `${name}-${version}.vsix`));
+  const entries = vsixEntries(out);
+  console.log(`${entries.length} files; the biggest (packed / unpacked):`);
+  for (const e of entries.slice(0, 10)) {
+    console.log(
+      `  ${(e.packed / 1024).toFixed(1).padStart(7)} / ${(e.size / 1024).toFixed(1).padStart(7)} KiB  ${e.name}`,
+    );
+  }
 }
