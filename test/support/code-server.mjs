@@ -37,7 +37,8 @@ async function waitForHealth(url, child, timeoutMs) {
 
 /**
  * Starts code-server. `extensions` are VSIX paths to install first; `settings` go into the user's
- * settings.json. Returns { url, port, dataDir, stop }.
+ * settings.json. With `restricted`, workspace trust is on and the workspace is not trusted (Restricted
+ * Mode); otherwise trust is off and every folder is trusted. Returns { url, port, dataDir, stop }.
  */
 export async function startCodeServer({
   workspace,
@@ -46,6 +47,7 @@ export async function startCodeServer({
   quiet = true,
   port,
   home,
+  restricted = false,
 } = {}) {
   // A given home keeps the profile between runs (npm start); tests get a fresh one, removed on stop.
   const keep = home !== undefined;
@@ -58,7 +60,13 @@ export async function startCodeServer({
     writeFileSync(
       settingsFile,
       JSON.stringify(
-        { 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, ...settings },
+        {
+          'workbench.startupEditor': 'none',
+          'security.workspace.trust.enabled': restricted,
+          // Restricted Mode without the modal that asks whether to trust the folder.
+          ...(restricted ? { 'security.workspace.trust.startupPrompt': 'never' } : {}),
+          ...settings,
+        },
         null,
         2,
       ),
@@ -95,7 +103,7 @@ export async function startCodeServer({
       `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(restricted ? [] : ['--disable-workspace-trust']),
       ...common,
       workspace,
     ],

@@ -13,48 +13,55 @@ const TIMEOUT_MS = 10 * 60_000;
 ensureChromium();
 ensureCodeServer();
 
-// Tests get a scratch copy of samples/, so nothing they do can change the repository.
-const workspace = mkdtempSync(join(tmpdir(), 'dropout-lens-it-'));
-cpSync(join(ROOT, 'samples'), workspace, { recursive: true });
-
-const server = await startCodeServer({ workspace });
-const browser = await launchChromium();
-let exitCode;
-try {
-  const page = await browser.newPage();
-  const finished = new Promise((resolve) =>
-    page.exposeFunction('codeAutomationExit', (code) => resolve(code)),
-  );
-  page.on('console', (message) => {
-    // The extension host's console arrives as "%c INFO color: #33f <text>"; show the text of the test
-    // run's own output (mocha's reporter, the tests' logs), not the workbench's chatter.
-    const text = message.text().replace(/^%c \w+ color: \S+ /, '');
-    if (
-      message.text().startsWith('%c') &&
-      !/^(Resolv|Creating|Updating|\[Service Worker\]|ChatSession)|ENOTFOUND open-vsx\.org/.test(text)
-    ) {
-      console.log(text);
-    }
-  });
-  const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
-  const payload = [
-    ['extensionDevelopmentPath', remote(ROOT)],
-    ['extensionTestsPath', remote(join(ROOT, 'out/test/integration/index.js'))],
-  ];
-  await page.goto(
-    `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
-  );
-  exitCode = await Promise.race([
-    finished,
-    new Promise((resolve) => setTimeout(() => resolve('timeout'), TIMEOUT_MS).unref()),
-  ]);
-  if (exitCode === 'timeout') {
+/**
+ * One run of the mocha suite at `tests` (compiled, under out/test/integration) in a fresh code-server on
+ * a scratch copy of samples/, so nothing the tests do can change the repository. Resolves with the
+ * run's exit code.
+ */
+async function runSuite(tests, { restricted = false } = {}) {
+  const workspace = mkdtempSync(join(tmpdir(), 'dropout-lens-it-'));
+  cpSync(join(ROOT, 'samples'), workspace, { recursive: true });
+  const server = await startCodeServer({ workspace, restricted });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const finished = new Promise((resolve) =>
+      page.exposeFunction('codeAutomationExit', (code) => resolve(code)),
+    );
+    page.on('console', (message) => {
+      // The extension host's console arrives as "%c INFO color: #33f <text>"; show the text of the test
+      // run's own output (mocha's reporter, the tests' logs), not the workbench's chatter.
+      const text = message.text().replace(/^%c \w+ color: \S+ /, '');
+      if (
+        message.text().startsWith('%c') &&
+        !/^(Resolv|Creating|Updating|\[Service Worker\]|ChatSession)|ENOTFOUND open-vsx\.org/.test(text)
+      ) {
+        console.log(text);
+      }
+    });
+    const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionTestsPath', remote(join(ROOT, tests))],
+    ];
+    await page.goto(
+      `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
+    const exitCode = await Promise.race([
+      finished,
+      new Promise((resolve) => setTimeout(() => resolve('timeout'), TIMEOUT_MS).unref()),
+    ]);
+    if (exitCode !== 'timeout') return exitCode;
     console.error(`integration tests did not finish within ${TIMEOUT_MS / 1000} s`);
-    exitCode = 1;
+    return 1;
+  } finally {
+    await browser.close();
+    await server.stop();
+    rmSync(workspace, { recursive: true, force: true });
   }
-} finally {
-  await browser.close();
-  await server.stop();
-  rmSync(workspace, { recursive: true, force: true });
 }
-process.exitCode = exitCode;
+
+const trusted = await runSuite('out/test/integration/index.js');
+// The same extension in Restricted Mode (an untrusted workspace): what it still does, what it refuses.
+const restricted = await runSuite('out/test/integration/restricted/index.js', { restricted: true });
+process.exitCode = trusted || restricted;
