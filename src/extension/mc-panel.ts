@@ -20,9 +20,16 @@ export function showUncertaintyCommand(
   const panels = new Map<string, McPanel>();
   return (target?: vscode.Uri) => {
     const uri = target ?? vscode.window.activeTextEditor?.document.uri;
-    if (!uri || uri.scheme !== 'file' || !MC_MODEL.test(uri.path.split('/').pop() ?? '')) {
+    if (!uri || !MC_MODEL.test(uri.path.split('/').pop() ?? '')) {
       void vscode.window.showErrorMessage(
         'Dropout Lens: open a .nn.json, .onnx or TensorFlow.js model.json to show its MC uncertainty.',
+      );
+      return;
+    }
+    if (uri.scheme !== 'file') {
+      // Unsaved or in a virtual workspace: the engine reads the model, weights and data from the disk.
+      void vscode.window.showErrorMessage(
+        'Dropout Lens: MC uncertainty runs on model files on the local disk: save this one first, or open a local copy.',
       );
       return;
     }
