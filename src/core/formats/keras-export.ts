@@ -28,11 +28,14 @@ export interface KerasExportOptions {
   standardization?: { mean: number[]; std: number[] };
 }
 
+/** A Python literal: str, int or float, bool, or a (nested) list. */
+export type PyValue = string | number | boolean | PyValue[];
+
 export interface KerasLayer {
   /** `keras.layers.<className>`, or a class the script defines (ClassicDropout). */
   className: string;
   /** Keras 3 constructor arguments (snake_case), `name` included. */
-  config: Record<string, string | number | boolean | number[]>;
+  config: Record<string, PyValue>;
   /** In the order of the layer's get_weights(), already in Keras's layout. */
   weights: { shape: number[]; values: Float32Array }[];
   /** MC dropout: random at inference too (the script wraps it in AlwaysOn). */
@@ -263,21 +266,33 @@ export function kerasLayers(net: Network, options: KerasExportOptions): KerasLay
   const b = new Builder();
   if (options.standardization) {
     const { mean, std } = options.standardization;
-    // One mean and variance per input feature, whatever the input's rank.
+    // One mean and variance per input feature, shaped like the input, whatever its rank.
     const axis = net.inputShape.length === 1 ? -1 : net.inputShape.map((_, i) => i + 1);
-    b.add('Normalization', 'standardize', { axis, mean, variance: std.map((s) => s * s) });
+    const variance = std.map((s) => s * s);
+    b.add('Normalization', 'standardize', {
+      axis,
+      mean: nest(mean, net.inputShape),
+      variance: nest(variance, net.inputShape),
+    });
   }
   for (const step of walkNetwork(net, 'Keras')) layer(b, step);
   if (options.softmax) b.add('Activation', 'probabilities', { activation: 'softmax' });
   return b.layers;
 }
 
-function pyValue(key: string, v: string | number | boolean | number[]): string {
-  const number = (n: number) => (FLOAT_ARGS.has(key) ? pyFloat(n) : String(n));
+function pyValue(key: string, v: PyValue): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return number(v);
-  return `[${v.map(number).join(', ')}]`;
+  if (typeof v === 'number') return FLOAT_ARGS.has(key) ? pyFloat(v) : String(v);
+  return `[${v.map((e) => pyValue(key, e)).join(', ')}]`;
+}
+
+/** Row-major `values` as nested lists of `shape`. */
+function nest(values: number[], shape: number[]): PyValue[] {
+  const [n = 1, ...rest] = shape;
+  if (rest.length === 0) return values;
+  const size = values.length / n;
+  return Array.from({ length: n }, (_, i) => nest(values.slice(i * size, (i + 1) * size), rest));
 }
 
 function pyLayer(l: KerasLayer): string {

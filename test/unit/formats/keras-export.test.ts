@@ -32,8 +32,9 @@ class Normalization extends tf.layers.Layer {
   private readonly variance: number[];
   constructor(config: Config) {
     super(config);
-    this.mean = config.mean as number[];
-    this.variance = config.variance as number[];
+    // Nested like the input shape when the input has more than one axis.
+    this.mean = (config.mean as number[]).flat(3);
+    this.variance = (config.variance as number[]).flat(3);
   }
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
@@ -202,6 +203,28 @@ describe('Keras export (TensorFlow.js layers as the reference)', function () {
       ],
     );
     assert.equal(layers[6]?.config.momentum, 0.8);
+    const diff = maxDiff(await tfjsPredict(net, options, x, rows), enginePredict(net, x, rows, options));
+    assert.ok(diff < 1e-5, `max |tfjs − engine| = ${diff}`);
+    checkScript(net, options);
+  });
+
+  it('standardises a [channels, height, width] input per feature', async () => {
+    const net = new Network(
+      [1, 8, 8],
+      [
+        { type: 'conv2d', name: 'c', filters: 2, kernelSize: 3 },
+        { type: 'flatten', name: 'f' },
+        { type: 'dense', name: 'out', units: 3 },
+      ],
+    );
+    net.init(new Rng(2));
+    const options = { name: 'image', softmax: true, standardization: MIXED_STANDARDIZATION };
+    const [normalization] = kerasLayers(net, options);
+    assert.deepEqual(normalization?.config.axis, [1, 2, 3]);
+    assert.deepEqual(
+      (normalization?.config.mean as number[][][])[0]?.[1],
+      MIXED_STANDARDIZATION.mean.slice(8, 16),
+    );
     const diff = maxDiff(await tfjsPredict(net, options, x, rows), enginePredict(net, x, rows, options));
     assert.ok(diff < 1e-5, `max |tfjs − engine| = ${diff}`);
     checkScript(net, options);
