@@ -64,7 +64,8 @@ describe('e2e: Train with Dropout', () => {
     await quickOpen(page, 'digits-mlp.nn.json');
     await runCommand(page, 'Dropout Lens: Train with Dropout');
     const frame = await trainFrame(page);
-    await frame.locator('vscode-button[data-experiment="as-is"]').waitFor();
+    // Enabled once the extension has sent the data choices (the form is then rebuilt).
+    await frame.locator('vscode-button[data-experiment="as-is"]:not([disabled])').waitFor();
     await screenshot(page, 'train-opened');
 
     // A long run (the engine does an epoch of digits in a few tens of ms): watch the epoch count take
