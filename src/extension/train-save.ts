@@ -6,7 +6,7 @@ import { modify, applyEdits } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { Network } from '../core/engine/network';
 import { encodeWeights } from '../core/formats/nnjson-weights';
-import { writeKeras } from '../core/formats/keras-export';
+import { writeKeras } from '../core/formats/keras-script';
 import { writeOnnx } from '../core/formats/onnx-writer';
 import { writePytorch } from '../core/formats/pytorch-export';
 import type { SaveKind } from '../protocol/train-panel-messages';

@@ -1,8 +1,7 @@
-// Writes a trained engine network as a self-contained Keras 3 script (`import keras`). The network is
-// first described as data, a list of Keras layers (class name, constructor arguments, weights in
-// get_weights() order), and the script is rendered from that list; the tests build the same list in
-// TensorFlow.js layers (which implements Keras's layer semantics) because Keras itself is not installed
-// where they run.
+// Describes a trained engine network for Keras 3 (`import keras`) as data: a list of Keras layers (class
+// name, constructor arguments, weights in get_weights() order). keras-script.ts renders the list as a
+// Python script; the tests build the same list in TensorFlow.js layers (which implements Keras's layer
+// semantics) because Keras itself is not installed where they run.
 //
 // The engine is channels-first ([C, H, W]); Keras's convolutions and pooling run channels-last on every
 // backend, so the model permutes to [H, W, C] before them and back before anything that depends on the
@@ -12,14 +11,7 @@
 // AlphaDropout, GaussianDropout, GaussianNoise, a small ClassicDropout layer for unscaled training, and
 // an AlwaysOn wrapper for MC-dropout layers that stay random at inference.
 import type { LayerSpec, Network } from '../engine/network';
-import {
-  ScriptExportError,
-  WeightBlob,
-  docTitle,
-  pyFloat,
-  walkNetwork,
-  type WalkStep,
-} from './script-export';
+import { ScriptExportError, walkNetwork, type WalkStep } from './script-export';
 
 export interface KerasExportOptions {
   name: string;
@@ -38,23 +30,11 @@ export interface KerasLayer {
   config: Record<string, PyValue>;
   /** In the order of the layer's get_weights(), already in Keras's layout. */
   weights: { shape: number[]; values: Float32Array }[];
-  /** MC dropout: random at inference too (the script wraps it in AlwaysOn). */
-  alwaysOn?: boolean;
+  /** MC dropout, random at inference too: the name of the wrapped layer (the script wraps it in AlwaysOn). */
+  alwaysOn?: string;
   /** A note for the reader of the script, written above the layer. */
   note?: string;
 }
-
-/** Arguments Keras expects as floats even when the value is whole. */
-const FLOAT_ARGS = new Set([
-  'rate',
-  'stddev',
-  'epsilon',
-  'momentum',
-  'negative_slope',
-  'alpha',
-  'mean',
-  'variance',
-]);
 
 const fail = (message: string) => new ScriptExportError('Keras', message);
 
@@ -143,7 +123,7 @@ function activation(b: Builder, step: WalkStep, spec: Extract<LayerSpec, { type:
 }
 
 function dropout(b: Builder, step: WalkStep, spec: Extract<LayerSpec, { type: 'dropout' }>): void {
-  const extra = spec.mode === 'always' ? { alwaysOn: true } : {};
+  const extra = spec.mode === 'always' ? { alwaysOn: b.name(`${spec.name}_inner`) } : {};
   const rate = { rate: spec.rate };
   switch (spec.variant) {
     case 'standard':
@@ -261,6 +241,14 @@ function layer(b: Builder, step: WalkStep): void {
   }
 }
 
+/** Row-major `values` as nested lists of `shape`. */
+function nest(values: number[], shape: number[]): PyValue[] {
+  const [n = 1, ...rest] = shape;
+  if (rest.length === 0) return values;
+  const size = values.length / n;
+  return Array.from({ length: n }, (_, i) => nest(values.slice(i * size, (i + 1) * size), rest));
+}
+
 /** The Keras layers of `net` (with its trained weights), after the standardisation, before a final softmax. */
 export function kerasLayers(net: Network, options: KerasExportOptions): KerasLayer[] {
   const b = new Builder();
@@ -278,124 +266,4 @@ export function kerasLayers(net: Network, options: KerasExportOptions): KerasLay
   for (const step of walkNetwork(net, 'Keras')) layer(b, step);
   if (options.softmax) b.add('Activation', 'probabilities', { activation: 'softmax' });
   return b.layers;
-}
-
-function pyValue(key: string, v: PyValue): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return FLOAT_ARGS.has(key) ? pyFloat(v) : String(v);
-  return `[${v.map((e) => pyValue(key, e)).join(', ')}]`;
-}
-
-/** Row-major `values` as nested lists of `shape`. */
-function nest(values: number[], shape: number[]): PyValue[] {
-  const [n = 1, ...rest] = shape;
-  if (rest.length === 0) return values;
-  const size = values.length / n;
-  return Array.from({ length: n }, (_, i) => nest(values.slice(i * size, (i + 1) * size), rest));
-}
-
-function pyLayer(l: KerasLayer): string {
-  const args = Object.entries(l.config).map(([k, v]) => `${k}=${pyValue(k, v)}`);
-  const module = l.className === 'ClassicDropout' ? 'ClassicDropout' : `keras.layers.${l.className}`;
-  if (!l.alwaysOn) return `${module}(${args.join(', ')})`;
-  const inner = args.map((a) => (a.startsWith('name=') ? a.replace(/"$/, '_inner"') : a));
-  return `AlwaysOn(${module}(${inner.join(', ')}), name=${pyValue('name', l.config.name as string)})`;
-}
-
-const PRELUDE = `import argparse
-import base64
-import json
-
-import keras
-import numpy as np
-
-
-@keras.saving.register_keras_serializable(package="dropout_lens")
-class ClassicDropout(keras.layers.Layer):
-    """Dropout as first published: training keeps units unscaled, inference multiplies by 1 - rate."""
-
-    def __init__(self, rate, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.rate = rate
-        self.seed_generator = keras.random.SeedGenerator(seed)
-
-    def call(self, inputs, training=False):
-        if training and self.rate > 0:
-            # keras.random.dropout scales kept units by 1 / (1 - rate); undo that.
-            return keras.random.dropout(inputs, self.rate, seed=self.seed_generator) * (1 - self.rate)
-        return inputs * (1 - self.rate)
-
-    def get_config(self):
-        return {**super().get_config(), "rate": self.rate}
-
-
-@keras.saving.register_keras_serializable(package="dropout_lens")
-class AlwaysOn(keras.layers.Wrapper):
-    """Keeps a dropout layer random at inference too (MC dropout)."""
-
-    def call(self, inputs, training=None):
-        return self.layer(inputs, training=True)
-`;
-
-const MAIN = `
-
-def load_weights(model):
-    """Sets every layer's weights from the embedded float32 blob; Keras checks each shape."""
-    blob = np.frombuffer(base64.b64decode(WEIGHTS), dtype="<f4")
-    for name, arrays in WEIGHT_TABLE.items():
-        values = [blob[offset : offset + int(np.prod(shape))].reshape(shape) for shape, offset in arrays]
-        model.get_layer(name).set_weights(values)
-
-
-def build():
-    model = make_model()
-    load_weights(model)
-    return model
-
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--predict", metavar="ROWS_JSON", help="JSON list of raw input rows; prints the predictions as JSON")
-    args = parser.parse_args()
-    model = build()
-    if args.predict:
-        with open(args.predict) as f:
-            rows = np.asarray(json.load(f), dtype="float32").reshape(-1, *INPUT_SHAPE)
-        print(json.dumps(keras.ops.convert_to_numpy(model(rows, training=False)).tolist()))
-    else:
-        model.summary()
-`;
-
-/** The Python source; `net` carries the trained weights. */
-export function writeKeras(net: Network, options: KerasExportOptions): string {
-  const layers = kerasLayers(net, options);
-  const blob = new WeightBlob();
-  const table = layers
-    .filter((l) => l.weights.length > 0)
-    .map((l) => {
-      const arrays = l.weights.map((w) => `(${JSON.stringify(w.shape)}, ${blob.add(w.values)})`);
-      return `    ${JSON.stringify(l.config.name)}: [${arrays.join(', ')}],`;
-    });
-  const body = layers.map((l) => `${l.note ? `            # ${l.note}\n` : ''}            ${pyLayer(l)},\n`);
-  const doc = `"""${docTitle(options.name)}: a network trained in Dropout Lens, as Keras 3 (any backend).
-
-Weights are embedded below (WEIGHTS: base64 of little-endian float32 values; WEIGHT_TABLE: layer name ->
-[(shape, offset in floats)] in get_weights() order). Raw features go in: the model standardises them.
-Run with --predict rows.json to print inference-mode predictions as JSON, or import build() from this file.
-Dropout Lens checks this script by compiling it and by running the same layers and weights in
-TensorFlow.js, not by running Keras.
-"""
-`;
-  return [
-    doc,
-    PRELUDE,
-    `\nINPUT_SHAPE = ${JSON.stringify(net.inputShape)}\n`,
-    `\n\ndef make_model():\n    return keras.Sequential(\n        [\n            keras.Input(shape=INPUT_SHAPE),\n`,
-    body.join(''),
-    `        ],\n        name="dropout_lens",\n    )\n`,
-    `\n\nWEIGHT_TABLE = {\n${table.join('\n')}\n}\n`,
-    `\n${blob.python()}`,
-    MAIN,
-  ].join('');
 }
