@@ -84,9 +84,12 @@ export class WorkerHost implements vscode.Disposable {
     });
   }
 
-  /** The kinds of the jobs in the worker now (queued ones excluded). */
-  runningKinds(): JobKind[] {
-    return [...this.jobs.values()].filter((j) => j.sent).map((j) => j.kind);
+  /** The kinds of the jobs in the worker now and of those waiting for a slot, in order. */
+  jobKinds(): { running: JobKind[]; queued: JobKind[] } {
+    return {
+      running: [...this.jobs.values()].filter((j) => j.sent).map((j) => j.kind),
+      queued: this.queue.map((j) => j.kind),
+    };
   }
 
   dispose(): void {

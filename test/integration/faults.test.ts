@@ -11,28 +11,34 @@ interface RunSummary {
   cancelled: boolean;
 }
 
-const train = (epochs: number) =>
-  vscode.commands.executeCommand<RunSummary[]>(
-    'dropoutLens.trainWithDropout',
-    workspaceFile('digits-mlp.nn.json'),
-    {
-      experiment: 'as-is',
-      data: 'builtin:digits',
-      epochs,
-      seed: 1,
-    },
-  );
+const train = (epochs: number, model = 'digits-mlp.nn.json') =>
+  vscode.commands.executeCommand<RunSummary[]>('dropoutLens.trainWithDropout', workspaceFile(model), {
+    experiment: 'as-is',
+    data: 'builtin:digits',
+    epochs,
+    seed: 1,
+  });
 
-const running = () => vscode.commands.executeCommand<string[]>('dropoutLens.test.engine', 'running');
+interface JobKinds {
+  running: string[];
+  queued: string[];
+}
 
-/** Polls the worker host until `accept` holds for the kinds of the jobs in the worker. */
-async function waitForJobs(accept: (kinds: string[]) => boolean, ms = 30_000): Promise<void> {
+const jobs = () => vscode.commands.executeCommand<JobKinds>('dropoutLens.test.engine', 'jobs');
+
+/** Polls the worker host until `accept` holds for its jobs (running in the worker, and queued). */
+async function waitForJobs(accept: (jobs: JobKinds) => boolean, ms = 30_000): Promise<JobKinds> {
   const deadline = Date.now() + ms;
-  while (!accept(await running())) {
-    if (Date.now() > deadline) throw new Error(`jobs in the worker never matched; last: ${await running()}`);
+  for (;;) {
+    const now = await jobs();
+    if (accept(now)) return now;
+    if (Date.now() > deadline)
+      throw new Error(`the engine's jobs never matched; last: ${JSON.stringify(now)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+const trains = (kinds: string[]) => kinds.filter((k) => k === 'train').length;
 
 describe('engine faults in the extension host', () => {
   after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
@@ -44,11 +50,11 @@ describe('engine faults in the extension host', () => {
       () => 'resolved',
       (e: Error) => e.message,
     );
-    await waitForJobs((kinds) => kinds.includes('train'));
+    await waitForJobs((j) => trains(j.running) === 1);
     const crash = await vscode.commands.executeCommand<string>('dropoutLens.test.engine', 'exit');
     assert.equal(crash, 'the engine stopped: its thread exited with code 3');
     assert.equal(await settled, 'the engine stopped: its thread exited with code 3');
-    assert.deepEqual(await running(), [], 'no job left waiting on the dead worker');
+    assert.deepEqual(await jobs(), { running: [], queued: [] }, 'no job left waiting on the dead worker');
     const next = await train(2);
     assert.deepEqual(
       next.map((r) => [r.run, r.epochs, r.cancelled]),
@@ -62,10 +68,24 @@ describe('engine faults in the extension host', () => {
 
   it('closing the Train panel stops its job in the worker', async () => {
     const training = train(500);
-    await waitForJobs((kinds) => kinds.includes('train'));
+    await waitForJobs((j) => trains(j.running) === 1);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The job leaves the host's list only when the worker answers that it has stopped.
-    await waitForJobs((kinds) => kinds.length === 0, 5_000);
+    await waitForJobs((j) => j.running.length === 0, 5_000);
     assert.deepEqual(await training, [], 'the cancelled run has no summary');
+  });
+
+  it('three Train panels at once: two train, the third waits, and closing them all stops all three', async () => {
+    const models = ['digits-mlp.nn.json', 'digits-cnn.nn.json', 'keep-prob-mistake.nn.json'];
+    const experiments: Thenable<RunSummary[]>[] = [];
+    for (const [i, model] of models.entries()) {
+      // One panel at a time: each must have loaded its form before the next one hides it.
+      experiments.push(train(500, model));
+      await waitForJobs((j) => trains(j.running) + trains(j.queued) === i + 1);
+    }
+    assert.deepEqual(await jobs(), { running: ['train', 'train'], queued: ['train'] });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitForJobs((j) => j.running.length + j.queued.length === 0, 5_000);
+    assert.deepEqual(await Promise.all(experiments), [[], [], []], 'every experiment ended cancelled');
   });
 });

@@ -163,7 +163,7 @@ describe('engine faults (real worker thread)', function () {
           .finally(() => began && running--),
       );
     });
-    assert.deepEqual(host.runningKinds(), ['train', 'train']);
+    assert.deepEqual(host.jobKinds(), { running: ['train', 'train'], queued: Array(8).fill('train') });
     tokens[9]?.cancel();
     assert.equal(await jobs[9], 'cancelled', 'a queued job cancels without waiting for a slot');
     const outcomes = await Promise.all(jobs.slice(0, 9));
