@@ -17,7 +17,7 @@ const QUEUED_KINDS: ReadonlySet<JobKind> = new Set(['train', 'mc']);
  * The worker's JS heap limit. Tensors live in ArrayBuffers outside this heap, so the limit bounds
  * runaway object garbage, not model size; a job that reaches it ends the worker, never the editor.
  */
-const DEFAULT_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 2048 };
+export const HEAP_LIMIT_MB = 2048;
 
 interface Job {
   id: number;
@@ -47,7 +47,7 @@ export class WorkerHost implements vscode.Disposable {
   constructor(
     private readonly extensionPath: string,
     private readonly log: vscode.LogOutputChannel,
-    private readonly limits: ResourceLimits = DEFAULT_LIMITS,
+    private readonly limits: ResourceLimits = { maxOldGenerationSizeMb: HEAP_LIMIT_MB },
   ) {}
 
   /**

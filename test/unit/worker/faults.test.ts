@@ -8,7 +8,13 @@ import {
   type Jobs,
   type TrainProgress,
 } from '../../../src/protocol/worker-messages';
-import { JobCancelledError, MAX_RUNNING, type WorkerHost } from '../../../src/extension/worker-host';
+import { readFileSync } from 'node:fs';
+import {
+  HEAP_LIMIT_MB,
+  JobCancelledError,
+  MAX_RUNNING,
+  type WorkerHost,
+} from '../../../src/extension/worker-host';
 import { hostWithHooks, TestToken, workerBusy } from './host-support';
 
 type TrainRequest = Jobs['train']['request'];
@@ -176,6 +182,19 @@ describe('engine faults (real worker thread)', function () {
       'queued (2 ahead) … (9 ahead); #10 cancelled while queued',
       '9 done',
     ]);
+  });
+
+  it('real jobs fit in an eighth of the heap limit: the largest model read, a CNN trained', async () => {
+    ({ host } = hostWithHooks(HEAP_LIMIT_MB / 8));
+    const path = 'test/fixtures/tfjs-graph-nsfwjs-mobilenet_v2_mid/model.json';
+    const read = await host.run(
+      'model',
+      { path, bytes: readFileSync(path), config: { rules: {} } },
+      () => undefined,
+    );
+    assert.ok('model' in read && read.model.rows.length > 100, 'the 4 MB MobileNet graph model reads');
+    const cnn = { model: 'samples/digits-cnn.nn.json', data: 'builtin:digits', epochs: 1, seed: 1 };
+    assert.equal(await outcome(host.run('train', cnn, () => undefined)), 'done');
   });
 
   it('refuses the test hooks when they are not enabled, and keeps running', async () => {
