@@ -52,7 +52,7 @@ export class WorkerHost implements vscode.Disposable {
 
   /**
    * Runs a job. Training and MC jobs may wait for a free slot first: `onQueued` then hears how many jobs
-   * are ahead (running ones included) each time that changes.
+   * are ahead (running ones included) each time the queue moves.
    */
   run<K extends JobKind>(
     kind: K,
