@@ -1,6 +1,6 @@
 // Owns the engine worker: starts it on first use, runs typed jobs with progress and cancellation,
-// queues the long ones, restarts the worker after a crash, and fails the jobs that were running when it
-// died.
+// queues the long ones, restarts the worker after a crash (or when a cancelled job will not stop), and
+// fails the jobs that were running when it died.
 import * as path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type * as vscode from 'vscode';
@@ -19,6 +19,17 @@ const QUEUED_KINDS: ReadonlySet<JobKind> = new Set(['train', 'mc']);
  */
 export const HEAP_LIMIT_MB = 2048;
 
+/**
+ * Jobs stop within 100 ms of a cancel; one that has not stopped after this long is stuck in a loop that
+ * never yields, and the worker is restarted to end it (the other running jobs fail with it).
+ */
+export const CANCEL_GRACE_MS = 10_000;
+
+export interface WorkerHostOptions {
+  heapLimitMb?: number;
+  cancelGraceMs?: number;
+}
+
 interface Job {
   id: number;
   kind: JobKind;
@@ -30,6 +41,9 @@ interface Job {
   resolve: (r: unknown) => void;
   reject: (e: Error) => void;
   cancelListener?: vscode.Disposable;
+  /** Cancel was asked: a worker restart ends this job as cancelled, not failed. */
+  cancelled?: boolean;
+  watchdog?: ReturnType<typeof setTimeout>;
 }
 
 export class JobCancelledError extends Error {
@@ -43,12 +57,17 @@ export class WorkerHost implements vscode.Disposable {
   private nextId = 1;
   private readonly jobs = new Map<number, Job>();
   private readonly queue: Job[] = [];
+  private readonly limits: ResourceLimits;
+  private readonly cancelGraceMs: number;
 
   constructor(
     private readonly extensionPath: string,
     private readonly log: vscode.LogOutputChannel,
-    private readonly limits: ResourceLimits = { maxOldGenerationSizeMb: HEAP_LIMIT_MB },
-  ) {}
+    options: WorkerHostOptions = {},
+  ) {
+    this.limits = { maxOldGenerationSizeMb: options.heapLimitMb ?? HEAP_LIMIT_MB };
+    this.cancelGraceMs = options.cancelGraceMs ?? CANCEL_GRACE_MS;
+  }
 
   /**
    * Runs a job. Training and MC jobs may wait for a free slot first: `onQueued` then hears how many jobs
@@ -121,10 +140,16 @@ export class WorkerHost implements vscode.Disposable {
 
   private cancel(job: Job): void {
     if (!this.jobs.has(job.id)) return;
-    if (job.sent) {
+    const worker = this.worker;
+    if (job.sent && worker) {
       // The worker answers 'cancelled' once the job has really stopped computing.
       const message: ToWorker = { type: 'cancel', jobId: job.id };
-      this.worker?.postMessage(message);
+      worker.postMessage(message);
+      job.cancelled = true;
+      job.watchdog ??= setTimeout(() => {
+        this.stopped(worker, `a cancelled job did not stop within ${this.cancelGraceMs / 1000} s`);
+        void worker.terminate();
+      }, this.cancelGraceMs);
       return;
     }
     this.queue.splice(this.queue.indexOf(job), 1);
@@ -136,6 +161,7 @@ export class WorkerHost implements vscode.Disposable {
   private settle(job: Job, outcome: Error | { result: unknown }): void {
     if (!this.jobs.delete(job.id)) return;
     job.cancelListener?.dispose();
+    clearTimeout(job.watchdog);
     if (outcome instanceof Error) job.reject(outcome);
     else job.resolve(outcome.result);
   }
@@ -154,22 +180,25 @@ export class WorkerHost implements vscode.Disposable {
           : e.message;
       this.log.error(`engine worker failed: ${e.stack ?? e.message}`);
     });
-    worker.on('exit', (code) => {
-      // A worker this host terminated itself (dispose) is not a crash.
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      const reason = failure ?? `its thread exited with code ${code}`;
-      const running = [...this.jobs.values()].filter((j) => j.sent);
-      if (running.length === 0) return;
-      this.log.error(
-        `the engine stopped (${reason}) with ${running.length} job(s) running; it restarts for the next job`,
-      );
-      for (const job of running) this.settle(job, new Error(`the engine stopped: ${reason}`));
-      // Jobs still waiting never reached the dead worker: they start on a fresh one.
-      this.startQueued();
-    });
+    worker.on('exit', (code) => this.stopped(worker, failure ?? `its thread exited with code ${code}`));
     this.worker = worker;
     return worker;
+  }
+
+  /** The worker died or must be ended: its jobs end with it, the next job starts a fresh one. */
+  private stopped(worker: Worker, reason: string): void {
+    // A worker this host already let go of (dispose, a restart) is not news.
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    const running = [...this.jobs.values()].filter((j) => j.sent);
+    if (running.length === 0) return;
+    this.log.error(
+      `the engine stopped (${reason}) with ${running.length} job(s) running; it restarts for the next job`,
+    );
+    for (const job of running)
+      this.settle(job, job.cancelled ? new JobCancelledError() : new Error(`the engine stopped: ${reason}`));
+    // Jobs still waiting never reached the dead worker: they start on a fresh one.
+    this.startQueued();
   }
 
   private onMessage(message: FromWorker): void {

@@ -117,8 +117,11 @@ export interface Jobs {
   };
 }
 
-/** An uncaught exception, `process.exit` in the worker, or a JS heap that outgrows its limit. */
-export type EngineFault = 'throw' | 'exit' | 'oom';
+/**
+ * An uncaught exception, `process.exit` in the worker, a JS heap that outgrows its limit, or a loop that
+ * never yields (so never sees a cancel).
+ */
+export type EngineFault = 'throw' | 'exit' | 'oom' | 'hang';
 
 export interface WorkerProbe {
   /** V8 heap in use (after a full GC when asked), bytes. */

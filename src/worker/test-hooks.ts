@@ -24,6 +24,8 @@ export async function faultJob(request: Jobs['fault']['request']): Promise<never
       const hog: number[][] = [];
       for (;;) hog.push(new Array<number>(1 << 20).fill(0.5));
     }
+    case 'hang':
+      for (;;);
   }
   return new Promise<never>(() => undefined);
 }

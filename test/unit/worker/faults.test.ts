@@ -72,7 +72,7 @@ describe('engine faults (real worker thread)', function () {
   for (const [fault, expected] of faults) {
     it(`${fault}: fails the running jobs, runs the queued one on a fresh worker, then the next job`, async () => {
       // A heap limit low enough that the injected leak reaches it in a moment, high enough for training.
-      ({ host, errors } = hostWithHooks(256));
+      ({ host, errors } = hostWithHooks({ heapLimitMb: 256 }));
       const a = trainUntilEpoch(host, long);
       const b = trainUntilEpoch(host, long);
       const queued = outcome(host.run('train', short, () => undefined));
@@ -93,6 +93,36 @@ describe('engine faults (real worker thread)', function () {
       table.push([fault, `2 failed: "${ra}"`, 'ran to the end on a new worker', 'trained (2 epochs)']);
     });
   }
+
+  it('hang: a cancelled job that never yields is ended by a worker restart, the next job runs', async () => {
+    ({ host, errors } = hostWithHooks({ cancelGraceMs: 1000 }));
+    const a = trainUntilEpoch(host, long);
+    await a.started;
+    const token = new TestToken();
+    const hung = outcome(host.run('fault', { fault: 'hang' }, () => undefined, token));
+    await new Promise((r) => setTimeout(r, 300));
+    token.cancel();
+    assert.equal(await hung, 'cancelled', 'the job the user cancelled ends as cancelled');
+    const ra = await outcome(a.job);
+    assert.equal(ra, 'the engine stopped: a cancelled job did not stop within 1 s');
+    // The spinning thread is gone: this process (all its threads) is nearly idle now.
+    const cpu = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 500));
+    const used = process.cpuUsage(cpu);
+    const busy = (used.user + used.system) / 1000 / 500;
+    assert.ok(busy < 0.3, `the process used ${pct(busy)} of a core after the restart`);
+    assert.equal(await outcome(host.run('train', short, () => undefined)), 'done');
+    assert.ok(
+      errors.some((e) => e.includes('did not stop')),
+      'the restart is in the log',
+    );
+    table.push([
+      'hang, then cancel',
+      `cancelled job ends; the other: "${ra}"; CPU ${pct(busy)} after`,
+      '',
+      'trained (2 epochs)',
+    ]);
+  });
 
   it('a cancelled train job stops computing in the worker, not only in the host', async () => {
     ({ host } = hostWithHooks());
@@ -185,7 +215,7 @@ describe('engine faults (real worker thread)', function () {
   });
 
   it('real jobs fit in an eighth of the heap limit: the largest model read, a CNN trained', async () => {
-    ({ host } = hostWithHooks(HEAP_LIMIT_MB / 8));
+    ({ host } = hostWithHooks({ heapLimitMb: HEAP_LIMIT_MB / 8 }));
     const path = 'test/fixtures/tfjs-graph-nsfwjs-mobilenet_v2_mid/model.json';
     const read = await host.run(
       'model',

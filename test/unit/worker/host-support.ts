@@ -3,9 +3,9 @@
 import { resolve } from 'node:path';
 import type * as vscode from 'vscode';
 import { TEST_HOOKS_ENV } from '../../../src/protocol/worker-messages';
-import { WorkerHost } from '../../../src/extension/worker-host';
+import { WorkerHost, type WorkerHostOptions } from '../../../src/extension/worker-host';
 
-export function hostWithHooks(heapLimitMb?: number): { host: WorkerHost; errors: string[] } {
+export function hostWithHooks(options?: WorkerHostOptions): { host: WorkerHost; errors: string[] } {
   // The worker copies the environment when it starts.
   process.env[TEST_HOOKS_ENV] = '1';
   const errors: string[] = [];
@@ -13,8 +13,7 @@ export function hostWithHooks(heapLimitMb?: number): { host: WorkerHost; errors:
     error: (m: string) => errors.push(m),
     warn: () => undefined,
   } as unknown as vscode.LogOutputChannel;
-  const limits = heapLimitMb === undefined ? undefined : { maxOldGenerationSizeMb: heapLimitMb };
-  return { host: new WorkerHost(resolve('.'), log, limits), errors };
+  return { host: new WorkerHost(resolve('.'), log, options), errors };
 }
 
 export class TestToken implements vscode.CancellationToken {
