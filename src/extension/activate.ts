@@ -9,6 +9,7 @@ import { lintWorkspaceCommand } from './lint-workspace';
 import { registerModelView } from './model-view/register';
 import { showUncertaintyCommand } from './mc-panel';
 import { trainWithDropoutCommand } from './train-command';
+import { registerTestHooks } from './test-hooks';
 import { registerTrainPanelSerializer } from './train-panel';
 import { WorkerHost } from './worker-host';
 
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
       trainWithDropoutCommand(context.extensionUri, worker, log),
     ),
     registerTrainPanelSerializer(context.extensionUri, worker, log),
+    ...registerTestHooks(worker),
   );
   // Documents already open when the extension starts are linted once activation has returned.
   setTimeout(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true)), 0);

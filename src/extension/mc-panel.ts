@@ -36,6 +36,7 @@ export function showUncertaintyCommand(
 class McPanel {
   private readonly panel: vscode.WebviewPanel;
   private cancel?: vscode.CancellationTokenSource;
+  private disposed = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -54,6 +55,8 @@ class McPanel {
     this.panel.webview.html = this.html();
     this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m, name));
     this.panel.onDidDispose(() => {
+      // Closing the panel stops its job in the worker (or takes it out of the queue).
+      this.disposed = true;
       this.cancel?.cancel();
       onDispose();
     });
@@ -64,7 +67,8 @@ class McPanel {
   }
 
   private post(message: ToMcPanel): void {
-    void this.panel.webview.postMessage(message);
+    // A closed panel's webview throws on access; a job ending after the close has nobody to tell.
+    if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
   private onMessage(raw: unknown, name: string): void {
@@ -116,6 +120,7 @@ class McPanel {
               this.post({ type: 'partial', view: p.mc });
             },
             cancel.token,
+            (ahead) => progress.report({ message: `queued (${ahead} ahead)` }),
           );
           this.post({ type: 'done', view });
         } catch (e) {

@@ -17,6 +17,8 @@ ensureCodeServer();
 const workspace = mkdtempSync(join(tmpdir(), 'dropout-lens-it-'));
 cpSync(join(ROOT, 'samples'), workspace, { recursive: true });
 
+// The fault tests break the engine worker on purpose through a command this variable enables.
+process.env.DROPOUT_LENS_TEST_HOOKS = '1';
 const server = await startCodeServer({ workspace });
 const browser = await launchChromium();
 let exitCode;
