@@ -1,5 +1,6 @@
-// The whole test suite, stage by stage: static checks, unit tests (with coverage), integration tests in
-// a real VS Code extension host, end-to-end tests in a real browser driving a real VS Code.
+// The whole test suite, stage by stage: static checks, unit tests (with coverage), load tests (heap
+// growth), integration tests in a real VS Code extension host, end-to-end tests in a real browser
+// driving a real VS Code.
 // `node test/run-all.mjs [stage…]` runs the named stages only. The last line is "N passed, N failed".
 import { spawn } from 'node:child_process';
 
@@ -17,6 +18,13 @@ const STAGES = {
       'npx',
       ['mocha', '--no-config', '--timeout', '20000', 'out/test/unit/engine/**/*.test.js'],
       { DROPOUT_LENS_KERNELS: 'js' },
+    ],
+  ],
+  // Lint Workspace on 200 files and 20 training runs in the real worker; prints the heap figures.
+  load: [
+    [
+      'npx',
+      ['mocha', '--no-config', '--enable-source-maps', '--timeout', '60000', 'out/test/load/**/*.test.js'],
     ],
   ],
   integration: [['node', ['test/support/integration.mjs']]],

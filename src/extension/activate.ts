@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type * as FeaturesModule from './features';
 import { isModelDocument, TEXT_MODEL_SELECTOR } from './model-files';
+import { registerTestHooks } from './test-hooks';
 import type { TrainPanelState } from './train-panel';
 import { requireTrust } from './trust';
 import { MODEL_PANEL, ONNX_EDITOR, TRAIN_VIEW_TYPE } from './view-types';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): DropoutLensExports {
         return features().trainSerializer.deserializeWebviewPanel(panel, state as TrainPanelState);
       },
     }),
+    ...registerTestHooks(() => features().worker),
   );
   // Documents already open when the extension starts are linted once activation has returned.
   setTimeout(() => vscode.workspace.textDocuments.forEach((d) => lint(d, true)), 0);

@@ -28,6 +28,7 @@ export function createFeatures(context: vscode.ExtensionContext) {
   );
   const modelView = modelViewParts({ extensionUri: context.extensionUri, worker, config, log, diagnostics });
   return {
+    worker,
     diagnostics,
     codeActions: new ModelCodeActions(context.extensionUri),
     modelView,

@@ -43,6 +43,7 @@ export function showUncertaintyCommand(
 class McPanel {
   private readonly panel: vscode.WebviewPanel;
   private cancel?: vscode.CancellationTokenSource;
+  private disposed = false;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -61,6 +62,8 @@ class McPanel {
     this.panel.webview.html = mcPanelHtml(this.panel.webview, extensionUri);
     this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m, name));
     this.panel.onDidDispose(() => {
+      // Closing the panel stops its job in the worker (or takes it out of the queue).
+      this.disposed = true;
       this.cancel?.cancel();
       onDispose();
     });
@@ -71,7 +74,8 @@ class McPanel {
   }
 
   private post(message: ToMcPanel): void {
-    void this.panel.webview.postMessage(message);
+    // A closed panel's webview throws on access; a job ending after the close has nobody to tell.
+    if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
   private onMessage(raw: unknown, name: string): void {
@@ -123,6 +127,7 @@ class McPanel {
               this.post({ type: 'partial', view: p.mc });
             },
             cancel.token,
+            (ahead) => progress.report({ message: `queued (${ahead} ahead)` }),
           );
           this.post({ type: 'done', view });
         } catch (e) {

@@ -41,6 +41,7 @@ export class TrainPanel implements vscode.Disposable {
   private readonly trained = new Map<string, WireTrainRun>();
   private choices: DataChoice[] = [];
   private cancel?: vscode.CancellationTokenSource;
+  private disposed = false;
 
   private markReady!: () => void;
   /** Resolves once the webview has asked for its data (the form exists). */
@@ -83,13 +84,16 @@ export class TrainPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    // Closing the panel stops its job in the worker (or takes it out of the queue).
+    this.disposed = true;
     this.cancel?.cancel();
     TrainPanel.open.delete(this.model.fsPath);
     this.disposables.forEach((d) => d.dispose());
   }
 
   private post(message: ToTrainPanel): void {
-    void this.panel.webview.postMessage(message);
+    // A closed panel's webview throws on access; a job ending after the close has nobody to tell.
+    if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -115,16 +119,25 @@ export class TrainPanel implements vscode.Disposable {
         }
       }
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      this.log.error(`Train panel: ${message}`);
-      this.post({ type: 'notice', level: 'error', message });
+      this.showError(e);
     }
+  }
+
+  private showError(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    this.log.error(`Train panel: ${message}`);
+    this.post({ type: 'notice', level: 'error', message });
   }
 
   /** Starts an experiment as if its button was pressed (the command's programmatic form). */
   async start(request: RunRequest): Promise<RunSummary[]> {
     await this.ready;
-    return this.runExperiment(request);
+    try {
+      return await this.runExperiment(request);
+    } catch (e) {
+      this.showError(e);
+      throw e;
+    }
   }
 
   private async runExperiment(request: RunRequest): Promise<RunSummary[]> {
@@ -172,6 +185,7 @@ export class TrainPanel implements vscode.Disposable {
                   }
                 },
                 source.token,
+                (ahead) => progress.report({ message: `${plan.name}: queued (${ahead} ahead)` }),
               );
               for (const r of result.runs) {
                 this.trained.set(r.run, r);

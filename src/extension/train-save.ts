@@ -1,11 +1,12 @@
 // Save and export a trained run, always through a save dialog: the weights sidecar (and, for a
 // .nn.json model, its "weights" field set by an editor edit the user saves), an ONNX model, or a
-// PyTorch script with the weights embedded.
+// PyTorch or Keras script with the weights embedded.
 import { basename, dirname, relative } from 'node:path';
 import { modify, applyEdits } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { Network } from '../core/engine/network';
 import { encodeWeights } from '../core/formats/nnjson-weights';
+import { writeKeras } from '../core/formats/keras-script';
 import { writeOnnx } from '../core/formats/onnx-writer';
 import { writePytorch } from '../core/formats/pytorch-export';
 import type { SaveKind } from '../protocol/train-panel-messages';
@@ -42,20 +43,19 @@ export async function saveRun(
     await vscode.workspace.fs.writeFile(target, bytes);
     return `Exported "${run.run}" to ${vscode.workspace.asRelativePath(target)} (ONNX opset 13, raw features in).`;
   }
-  if (kind === 'pytorch') {
+  if (kind === 'pytorch' || kind === 'keras') {
+    const framework = kind === 'pytorch' ? 'PyTorch' : 'Keras';
     const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.joinPath(folder, `${stem(model)}-${suffix}.py`.replace(/[^\w.]/g, '_')),
+      // A Python module name: letters, digits and underscores only.
+      defaultUri: vscode.Uri.joinPath(folder, `${stem(model)}-${suffix}-${kind}.py`.replace(/[^\w.]/g, '_')),
       filters: { 'Python script': ['py'] },
-      title: `Export run "${run.run}" as a PyTorch script`,
+      title: `Export run "${run.run}" as a ${framework} script`,
     });
     if (!target) return undefined;
-    const script = writePytorch(rebuild(run), {
-      name: stem(model),
-      softmax: run.softmaxInLoss,
-      standardization: run.standardization,
-    });
+    const options = { name: stem(model), softmax: run.softmaxInLoss, standardization: run.standardization };
+    const script = (kind === 'pytorch' ? writePytorch : writeKeras)(rebuild(run), options);
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(script));
-    return `Exported "${run.run}" to ${vscode.workspace.asRelativePath(target)} (PyTorch, weights embedded; run it with --predict rows.json).`;
+    return `Exported "${run.run}" to ${vscode.workspace.asRelativePath(target)} (${framework}, weights embedded; run it with --predict rows.json).`;
   }
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(folder, `${stem(model)}.weights.bin`),

@@ -40,7 +40,7 @@ export type ToTrainPanel =
   | { type: 'experimentDone'; cancelled: boolean }
   | { type: 'notice'; level: 'info' | 'error'; message: string };
 
-export type SaveKind = 'weights' | 'onnx' | 'pytorch';
+export type SaveKind = 'weights' | 'onnx' | 'pytorch' | 'keras';
 
 export type FromTrainPanel =
   | { type: 'ready' }
@@ -49,7 +49,7 @@ export type FromTrainPanel =
   | { type: 'save'; kind: SaveKind; run: string };
 
 const TO_PANEL_TYPES = ['init', 'experiment', 'progress', 'runDone', 'experimentDone', 'notice'];
-const SAVE_KINDS: readonly SaveKind[] = ['weights', 'onnx', 'pytorch'];
+const SAVE_KINDS: readonly SaveKind[] = ['weights', 'onnx', 'pytorch', 'keras'];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

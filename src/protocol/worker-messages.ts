@@ -36,6 +36,9 @@ export interface WireLintResult {
   error?: { message: string; range?: WireRange };
 }
 
+/** Set to 1 by the fault and load tests only: enables the `fault` and `probe` jobs. */
+export const TEST_HOOKS_ENV = 'DROPOUT_LENS_TEST_HOOKS';
+
 export interface Jobs {
   lint: {
     request: { files: string[]; config: LintConfig };
@@ -96,6 +99,38 @@ export interface Jobs {
     progress: { phase: 'train'; epoch: number; epochs: number } | { phase: 'mc'; mc: WireMcView };
     result: WireMcView;
   };
+  /**
+   * Test hooks (the worker refuses them unless DROPOUT_LENS_TEST_HOOKS=1, which the packaged extension
+   * never sets). `fault` breaks the worker the way real bugs do; `probe` reports its heap after a full
+   * GC and how busy its thread has been.
+   */
+  fault: {
+    request: { fault: EngineFault };
+    progress: never;
+    result: never;
+  };
+  probe: {
+    /** `gc`: collect garbage first (slow; leave it off to measure how busy the thread is). */
+    request: { gc: boolean };
+    progress: never;
+    result: WorkerProbe;
+  };
+}
+
+/**
+ * An uncaught exception, `process.exit` in the worker, a JS heap that outgrows its limit, or a loop that
+ * never yields (so never sees a cancel).
+ */
+export type EngineFault = 'throw' | 'exit' | 'oom' | 'hang';
+
+export interface WorkerProbe {
+  /** V8 heap in use (after a full GC when asked), bytes. */
+  heapUsed: number;
+  /** Typed-array memory outside the heap, bytes. */
+  arrayBuffers: number;
+  /** The thread's event-loop time so far (ms): busy and idle, as performance.eventLoopUtilization(). */
+  active: number;
+  idle: number;
 }
 
 /** What the uncertainty panel draws: a summary, the most uncertain samples, the deterministic pass. */

@@ -5,6 +5,7 @@ import { lintFiles } from './lint-job';
 import { mcJob } from './mc-job';
 import { evaluateModel, trainJob } from './train-job';
 import { modelView } from './model-job';
+import { faultJob, probeJob } from './test-hooks';
 
 export interface JobContext {
   isCancelled(): boolean;
@@ -22,4 +23,6 @@ export const JOB_HANDLERS: { [K in JobKind]: Handler<K> } = {
   evaluate: evaluateModel,
   model: modelView,
   mc: mcJob,
+  fault: faultJob,
+  probe: probeJob,
 };

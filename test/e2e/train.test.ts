@@ -1,8 +1,20 @@
 // Train with Dropout as a user runs it: open a model, start the command from the palette, watch the
 // curves advance epoch by epoch, cancel, then compare with and without dropout to the end and read both
-// runs' final accuracy from the panel. The webview is two iframes deep; its frame is found by content.
+// runs' final accuracy from the panel, then save and export the finished run through the save dialogs.
+// The webview is two iframes deep; its frame is found by content.
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import type { Frame, Page } from 'playwright-core';
+import { loadData } from '../../src/core/data/load';
+import { nodeDataSource } from '../../src/core/data/node-data';
+import { buildFromGraph } from '../../src/core/engine/build';
+import { Network } from '../../src/core/engine/network';
+import { openModel } from '../../src/core/formats/detect';
+import { decodeWeights, weightsByName } from '../../src/core/formats/nnjson-weights';
+import { nodeModelSource } from '../../src/core/formats/node-model-source';
+import { enginePredict, maxDiff } from '../unit/formats/engine-predict';
 import { openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
 import { runCommand } from './webview';
 
@@ -52,7 +64,8 @@ describe('e2e: Train with Dropout', () => {
     await quickOpen(page, 'digits-mlp.nn.json');
     await runCommand(page, 'Dropout Lens: Train with Dropout');
     const frame = await trainFrame(page);
-    await frame.locator('vscode-button[data-experiment="as-is"]').waitFor();
+    // Enabled once the extension has sent the data choices (the form is then rebuilt).
+    await frame.locator('vscode-button[data-experiment="as-is"]:not([disabled])').waitFor();
     await screenshot(page, 'train-opened');
 
     // A long run (the engine does an epoch of digits in a few tens of ms): watch the epoch count take
@@ -101,6 +114,52 @@ describe('e2e: Train with Dropout', () => {
     assert.match(without, /^\d+\.\d%$/);
     console.log(`digits-mlp, 15 epochs, seed 1: val acc with dropout ${withDropout}, without ${without}`);
     await screenshot(page, 'train-compare');
+  });
+
+  it('saves the weights and exports ONNX, PyTorch and Keras from the finished run', async () => {
+    const { page, workspace } = wb;
+    const frame = await trainFrame(page);
+    // Each button opens VS Code's save dialog (in the browser, a quick input holding the suggested path).
+    const save = async (label: string, file: string, said: RegExp) => {
+      await frame.locator(`vscode-button[aria-label="${label} of dropout"]`).click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await page.waitForFunction(
+        (name) =>
+          (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith(
+            name,
+          ),
+        file,
+      );
+      await page.keyboard.press('Enter');
+      await frame.locator('#notice', { hasText: said }).waitFor({ timeout: 30_000 });
+      assert.ok(existsSync(join(workspace, file)), `${file} is in the workspace`);
+    };
+    await save('Save weights', 'digits-mlp.weights.bin', /Saved the weights of "dropout"/);
+    await save('Export ONNX', 'digits-mlp-dropout.onnx', /Exported "dropout" .*ONNX/);
+    await save('Export PyTorch', 'digits_mlp_dropout_pytorch.py', /PyTorch, weights embedded/);
+    await save('Export Keras', 'digits_mlp_dropout_keras.py', /Keras, weights embedded/);
+    for (const file of ['digits-mlp-dropout.onnx', 'digits_mlp_dropout_keras.py'])
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).waitFor();
+    await screenshot(page, 'train-exported');
+    assert.match(readFileSync(join(workspace, 'digits_mlp_dropout_keras.py'), 'utf8'), /^import keras$/m);
+    assert.match(readFileSync(join(workspace, 'digits_mlp_dropout_pytorch.py'), 'utf8'), /^import torch$/m);
+
+    // The exported ONNX, run by onnxruntime, predicts what the engine predicts with the saved weights.
+    const built = buildFromGraph(openModel(nodeModelSource(join(workspace, 'digits-mlp.nn.json'))));
+    const weights = decodeWeights(readFileSync(join(workspace, 'digits-mlp.weights.bin')));
+    const net = new Network(built.inputShape, built.specs);
+    net.importWeights(weightsByName(weights));
+    const rows = 16;
+    const x = loadData('builtin:digits', nodeDataSource).x.slice(0, rows * 64);
+    const session = await ort.InferenceSession.create(join(workspace, 'digits-mlp-dropout.onnx'));
+    const out = await session.run({ input: new ort.Tensor('float32', x, [rows, 64]) });
+    const want = enginePredict(net, x, rows, {
+      standardization: weights.standardization,
+      softmax: built.softmaxInLoss,
+    });
+    const diff = maxDiff((out.output as ort.Tensor).data as Float32Array, want);
+    assert.ok(diff < 1e-5, `max |onnxruntime − engine| = ${diff}`);
   });
 
   it('draws the decision boundary on moons', async () => {

@@ -13,6 +13,9 @@ const TIMEOUT_MS = 10 * 60_000;
 ensureChromium();
 ensureCodeServer();
 
+// The fault tests break the engine worker on purpose through a command this variable enables.
+process.env.DROPOUT_LENS_TEST_HOOKS = '1';
+
 /**
  * One run of the mocha suite at `tests` (compiled, under out/test/integration) in a fresh code-server on
  * a scratch copy of samples/, so nothing the tests do can change the repository. Resolves with the

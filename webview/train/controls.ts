@@ -113,7 +113,8 @@ export function renderControls(
     b.textContent = label;
     b.title = title;
     b.dataset.experiment = kind;
-    if (state.running) b.setAttribute('disabled', '');
+    // Until the extension has sent the data choices there is nothing to train on.
+    if (state.running || state.choices.length === 0) b.setAttribute('disabled', '');
     b.addEventListener('click', () => {
       const f = read();
       const isSynthetic = state.choices.find((c) => c.spec === f.data)?.noise;

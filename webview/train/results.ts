@@ -62,6 +62,7 @@ export function renderTable(
         ['weights', 'Save weights'],
         ['onnx', 'Export ONNX'],
         ['pytorch', 'Export PyTorch'],
+        ['keras', 'Export Keras'],
       ] as const) {
         const b = el('vscode-button', label, { secondary: '', 'aria-label': `${label} of ${r.name}` });
         b.addEventListener('click', () => onSave(kind, r.name));

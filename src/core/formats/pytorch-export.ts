@@ -5,23 +5,13 @@
 // the trained weights embedded as one base64 little-endian float32 blob with a name/shape/offset table.
 // `python3 script.py --predict rows.json` prints the eval-mode predictions as JSON.
 import type { LayerSpec, Network } from '../engine/network';
+import { ScriptExportError, WeightBlob, docTitle, pyFloat as num, walkNetwork } from './script-export';
 
 export interface PytorchExportOptions {
   name: string;
   /** Append a Softmax (the network outputs logits because the loss applied it). */
   softmax: boolean;
   standardization?: { mean: number[]; std: number[] };
-}
-
-export class PytorchExportError extends Error {}
-
-const num = (v: number): string => (Number.isInteger(v) ? `${v}.0` : String(v));
-
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 function activation(spec: Extract<LayerSpec, { type: 'activation' }>): string {
@@ -121,7 +111,10 @@ function layerModules(
     case 'batchnorm': {
       const op = inputShape.length === 3 ? 'nn.BatchNorm2d' : 'nn.BatchNorm1d';
       if (inputShape.length !== 1 && inputShape.length !== 3)
-        throw new PytorchExportError(`layer "${n}": BatchNorm of a rank-${inputShape.length} feature`);
+        throw new ScriptExportError(
+          'PyTorch',
+          `layer "${n}": BatchNorm of a rank-${inputShape.length} feature`,
+        );
       return {
         modules: [`${op}(${inputShape[0]}, eps=${num(spec.eps ?? 1e-5)})`],
         params: own(0, 'weight', 'bias', 'running_mean', 'running_var'),
@@ -256,42 +249,25 @@ if __name__ == "__main__":
 export function writePytorch(net: Network, options: PytorchExportOptions): string {
   const modules: string[] = [];
   const table: string[] = [];
-  const tensors = new Map(net.tensors().map((t) => [t.name, t]));
-  const chunks: Float32Array[] = [];
-  let offset = 0;
+  const blob = new WeightBlob();
   if (options.standardization) {
     const { mean, std } = options.standardization;
     modules.push(
       `Standardize(${JSON.stringify(mean)}, ${JSON.stringify(std)}, ${JSON.stringify(net.inputShape)})`,
     );
   }
-  let shape = net.inputShape;
-  net.specs().forEach((spec, i) => {
-    const out = (net.layers[i] as { outputShape: number[] }).outputShape;
-    const layer = layerModules(spec, shape, out);
+  for (const step of walkNetwork(net, 'PyTorch')) {
+    const layer = layerModules(step.spec, step.inputShape, step.outputShape);
     for (const [tensorName, [at, attribute]] of Object.entries(layer.params)) {
-      const t = tensors.get(tensorName);
-      if (!t) throw new PytorchExportError(`weights: "${tensorName}" is missing`);
-      const index = modules.length + at;
+      const t = step.tensor(attribute);
       table.push(
-        `    ${JSON.stringify(tensorName)}: (${index}, "${attribute}", ${JSON.stringify(t.shape)}, ${offset}),`,
+        `    ${JSON.stringify(tensorName)}: (${modules.length + at}, "${attribute}", ${JSON.stringify(t.shape)}, ${blob.add(t.value)}),`,
       );
-      chunks.push(Float32Array.from(t.value));
-      offset += t.value.length;
     }
     modules.push(...layer.modules);
-    shape = out;
-  });
-  if (options.softmax) modules.push('nn.Softmax(dim=-1)');
-  const blob = new Float32Array(offset);
-  let at = 0;
-  for (const c of chunks) {
-    blob.set(c, at);
-    at += c.length;
   }
-  // Float32Array is little-endian on every platform VS Code runs on; the script reads it the same way.
-  const weights = base64(new Uint8Array(blob.buffer));
-  const doc = `"""${options.name.replace(/["\\]/g, '_')}: a network trained in Dropout Lens, as PyTorch.
+  if (options.softmax) modules.push('nn.Softmax(dim=-1)');
+  const doc = `"""${docTitle(options.name)}: a network trained in Dropout Lens, as PyTorch.
 
 Weights are embedded below (WEIGHTS: base64 of little-endian float32 values; WEIGHT_TABLE: tensor name ->
 (module index, attribute, shape, offset in floats)). Raw features go in: the model standardises them.
@@ -304,7 +280,7 @@ Run with --predict rows.json to print eval-mode predictions as JSON, or import b
     `\nINPUT_SHAPE = ${JSON.stringify(net.inputShape)}\n`,
     `\n\ndef make_model():\n    return nn.Sequential(\n${modules.map((m) => `        ${m},\n`).join('')}    )\n`,
     `\n\nWEIGHT_TABLE = {\n${table.join('\n')}\n}\n`,
-    `\nWEIGHTS = (\n    ""\n${(weights.match(/.{1,100}/g) ?? []).map((l) => `    "${l}"\n`).join('')})\n`,
+    `\n${blob.python()}`,
     MAIN,
   ].join('');
 }

@@ -9,11 +9,12 @@ import { loadData } from '../../../src/core/data/load';
 import { nodeDataSource } from '../../../src/core/data/node-data';
 import { trainPlan, trainingSpec } from '../../../src/core/engine/session';
 import { Rng } from '../../../src/core/engine/rng';
-import { Network, type LayerSpec } from '../../../src/core/engine/network';
+import { Network } from '../../../src/core/engine/network';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { writePytorch } from '../../../src/core/formats/pytorch-export';
 import { enginePredict, maxDiff } from './engine-predict';
+import { MIXED_LAYERS, MIXED_STANDARDIZATION } from './export-networks';
 
 const PYTHON = '/usr/bin/python3';
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
@@ -64,37 +65,9 @@ describe('PyTorch export (PyTorch as the reference)', function () {
   }
 
   it('every activation, norm and dropout variant agrees in eval mode', () => {
-    const specs: LayerSpec[] = [
-      { type: 'reshape', name: 'r', shape: [1, 8, 8] },
-      { type: 'conv2d', name: 'c1', filters: 4, kernelSize: 3, padding: 'same', bias: false },
-      { type: 'batchnorm', name: 'bn' },
-      { type: 'activation', name: 'c1/relu', activation: 'relu' },
-      { type: 'dropout', name: 'sd', variant: 'spatial', rate: 0.2 },
-      { type: 'pool', name: 'p', pool: 'avg', poolSize: 2 },
-      { type: 'flatten', name: 'f' },
-      { type: 'dense', name: 'a', units: 16 },
-      { type: 'layernorm', name: 'ln' },
-      { type: 'activation', name: 'a/gelu', activation: 'gelu' },
-      { type: 'dropout', name: 'd1', variant: 'standard', rate: 0.3, scaling: 'classic' },
-      { type: 'dense', name: 'b', units: 16 },
-      { type: 'activation', name: 'b/selu', activation: 'selu' },
-      { type: 'dropout', name: 'd2', variant: 'alpha', rate: 0.1 },
-      { type: 'dense', name: 'c', units: 12 },
-      { type: 'activation', name: 'c/elu', activation: 'elu' },
-      { type: 'dropout', name: 'd3', variant: 'gaussian', rate: 0.2 },
-      { type: 'dense', name: 'e', units: 8 },
-      { type: 'activation', name: 'e/lrelu', activation: 'leaky-relu', alpha: 0.2 },
-      { type: 'dropout', name: 'd4', variant: 'gaussian-noise', rate: 0.5 },
-      { type: 'dense', name: 'g', units: 8 },
-      { type: 'activation', name: 'g/tanh', activation: 'tanh' },
-      { type: 'dropout', name: 'd5', variant: 'standard', rate: 0.5 },
-      { type: 'dense', name: 'out', units: 10 },
-    ];
-    const net = new Network([64], specs);
+    const net = new Network([64], MIXED_LAYERS);
     net.init(new Rng(3));
-    const mean = Array.from({ length: 64 }, (_, i) => i / 16);
-    const std = Array.from({ length: 64 }, (_, i) => 2 + (i % 5));
-    const options = { name: 'mixed', softmax: true, standardization: { mean, std } };
+    const options = { name: 'mixed', softmax: true, standardization: MIXED_STANDARDIZATION };
     const script = writePytorch(net, options);
     const diff = maxDiff(torchPredict(script, x, rows), enginePredict(net, x, rows, options));
     assert.ok(diff < 1e-5, `max |PyTorch − engine| = ${diff}`);

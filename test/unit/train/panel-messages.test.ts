@@ -23,11 +23,12 @@ describe('Train panel messages', () => {
       kind: 'onnx',
       run: 'dropout',
     });
-    assert.deepEqual(parseFromTrainPanel({ type: 'save', kind: 'pytorch', run: 'dropout' }), {
-      type: 'save',
-      kind: 'pytorch',
-      run: 'dropout',
-    });
+    for (const kind of ['pytorch', 'keras'])
+      assert.deepEqual(parseFromTrainPanel({ type: 'save', kind, run: 'dropout' }), {
+        type: 'save',
+        kind,
+        run: 'dropout',
+      });
   });
 
   it('drops unknown fields and rejects bad values', () => {
