@@ -7,6 +7,7 @@
 // Welford's update and handed out as partial results while the passes accumulate.
 import { Dense } from './dense';
 import { Dropout } from './dropout';
+import type { Kernels } from './kernels';
 import { EngineError, type EngineLayer, type ForwardContext } from './layer';
 import type { Network } from './network';
 import { Rng } from './rng';
@@ -171,6 +172,8 @@ export interface McPasses {
   /** Each pass must be its own batch (DropConnect draws one weight mask per batch). */
   passPerChunk?: boolean;
   prefixLayers: number;
+  /** Allocates the tiled rows where the model's kernels read them without a copy. */
+  kernels?: Pick<Kernels, 'alloc'>;
   /** The stochastic rest over k·n tiled rows; returns k·n × classes. */
   forward(tiled: Tensor): Tensor;
 }
@@ -190,7 +193,7 @@ export async function runMcPasses(
     ? 1
     : Math.max(1, Math.min(every, Math.floor(model.rowBudget / Math.max(1, n))));
   const width = sizeOf(base.shape.slice(1));
-  const ws = new Workspace('float32');
+  const ws = new Workspace('float32', model.kernels);
   const acc = new McAccumulator(n, classes);
   for (let done = 0; done < options.passes;) {
     if (hooks.isCancelled?.()) return { stats: acc.stats(), cancelled: true, prefixLayers };
@@ -238,6 +241,7 @@ export async function runMc(
     rowBudget,
     passPerChunk: suffix.some((l) => l instanceof Dense && isStochastic(l)),
     prefixLayers: start,
+    kernels: net.kernels,
     forward: (tiled) =>
       suffix.reduce((t, layer, i) => layer.forward(t, contexts[i] as ForwardContext), tiled),
   };
