@@ -17,8 +17,14 @@ const JS = { env: { DROPOUT_LENS_KERNELS: 'js' }, reps: 3 };
 
 /** The product's jobs per suite (the kit's field names; W3 adds the GFLOP/s of the work actually done). */
 const PRODUCT_JOBS = {
-  w1: [job('product (dropout-lens, wasm kernels)', 'w1'), job('product (dropout-lens, js kernels)', 'w1', JS)],
-  w2: [job('product (dropout-lens, wasm kernels)', 'w2'), job('product (dropout-lens, js kernels)', 'w2', JS)],
+  w1: [
+    job('product (dropout-lens, wasm kernels)', 'w1'),
+    job('product (dropout-lens, js kernels)', 'w1', JS),
+  ],
+  w2: [
+    job('product (dropout-lens, wasm kernels)', 'w2'),
+    job('product (dropout-lens, js kernels)', 'w2', JS),
+  ],
   w3: [job('product (dropout-lens, wasm kernels)', 'w3')],
 };
 const EXTRA_METRICS = { w3: ['loop_gflop_per_s', 'batched_gflop_per_s'] };
@@ -76,7 +82,10 @@ const kitDir = resolve(values.kit);
 createRequire(PRODUCT).resolve('../out/bench/w3.js'); // fails early, naming the missing build
 const { SUITES, main } = loadKit(kitDir);
 const suites = positionals.length > 0 ? positionals : ['w1', 'w2', 'w3'];
-const pass = [...(values.reps ? ['--reps', values.reps] : []), ...(values.only ? ['--only', values.only] : [])];
+const pass = [
+  ...(values.reps ? ['--reps', values.reps] : []),
+  ...(values.only ? ['--only', values.only] : []),
+];
 for (const name of suites) {
   const suite = SUITES[name];
   if (!suite) throw new Error(`the kit has no suite "${name}" (${Object.keys(SUITES).join(', ')})`);
@@ -89,7 +98,8 @@ for (const name of suites) {
     const m = medians(kitDir, name, metric);
     if (!m.has(product) || !m.has(peer)) continue;
     const ratio = m.get(product) / m.get(peer);
-    const verdict = must === null ? '' : ratio >= must ? ` (must ≥ ${must}: met)` : ` (must ≥ ${must}: NOT met)`;
+    const verdict =
+      must === null ? '' : ratio >= must ? ` (must ≥ ${must}: met)` : ` (must ≥ ${must}: NOT met)`;
     lines.push(`- ${suiteName} ${metric}: product / ${peer} = ${ratio.toFixed(2)}×${verdict}`);
   }
   if (lines.length > 0) console.log(`ratios of medians, ${name}:\n${lines.join('\n')}\n`);
