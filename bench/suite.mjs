@@ -4,7 +4,7 @@
 // this checkout's (bench/product.mjs; build first), runs the named suites and prints the ratios the
 // engine's targets are stated in. The kit writes its tables into its own results/ folder, so point
 // --kit at a working copy of it.
-// Usage: node bench/suite.mjs --kit DIR [w1 w2 w3 …] [--reps N] [--only REGEX]
+// Usage: node bench/suite.mjs --kit DIR [w1 w2 w3 …] [--reps N] [--only REGEX] (npm run bench:suite -- …)
 import { readFileSync, readdirSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -25,7 +25,10 @@ const PRODUCT_JOBS = {
     job('product (dropout-lens, wasm kernels)', 'w2'),
     job('product (dropout-lens, js kernels)', 'w2', JS),
   ],
-  w3: [job('product (dropout-lens, wasm kernels)', 'w3')],
+  w3: [
+    job('product (dropout-lens, wasm kernels)', 'w3'),
+    { id: 'product 2 workers (dropout-lens, wasm kernels)', cmd: ['node', PRODUCT, 'w3', '--workers', '2'] },
+  ],
 };
 const EXTRA_METRICS = { w3: ['loop_gflop_per_s', 'batched_gflop_per_s'] };
 
@@ -38,6 +41,20 @@ const TARGETS = [
   ['w3', 'batched_passes_per_s', 'product (dropout-lens, wasm kernels)', 'onnxruntime-node 1 thread', 1],
   ['w3', 'loop_passes_per_s', 'product (dropout-lens, wasm kernels)', 'onnxruntime-node 2 threads', null],
   ['w3', 'batched_passes_per_s', 'product (dropout-lens, wasm kernels)', 'onnxruntime-node 2 threads', null],
+  [
+    'w3',
+    'loop_passes_per_s',
+    'product 2 workers (dropout-lens, wasm kernels)',
+    'onnxruntime-node 2 threads',
+    null,
+  ],
+  [
+    'w3',
+    'batched_passes_per_s',
+    'product 2 workers (dropout-lens, wasm kernels)',
+    'onnxruntime-node 2 threads',
+    null,
+  ],
 ];
 
 /** Loads the kit's run.js without running it: its SUITES table and main(). */

@@ -58,7 +58,7 @@ export interface W3Share {
  * half the passes with its own seed while this thread runs the other half; the two sets of statistics
  * are merged (Chan et al.). Returns the runner and a function that stops the worker.
  */
-async function twoWorkers(net: Network, x: Float32Array, rows: number) {
+export async function twoWorkers(net: Network, x: Float32Array, rows: number) {
   const worker = new Worker(join(__dirname, 'w3-worker.js'));
   const run = async (passes: number, mode: 'loop' | 'batched', seed: number): Promise<McStats> => {
     const theirs = Math.floor(passes / 2);
