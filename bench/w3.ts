@@ -6,6 +6,7 @@
 // which computes the layers before the first dropout once and runs only the rest T times, so the work
 // done is less than the kit's nominal FLOP count; both figures are reported.
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -59,7 +60,13 @@ export interface W3Share {
  * are merged (Chan et al.). Returns the runner and a function that stops the worker.
  */
 export async function twoWorkers(net: Network, x: Float32Array, rows: number) {
-  const worker = new Worker(join(__dirname, 'w3-worker.js'));
+  const script = join(__dirname, 'w3-worker.js');
+  // The CLI bundle has no separate worker script; the per-file build (out/bench) has.
+  if (!existsSync(script))
+    throw new UsageError(
+      'w3: --workers 2 runs from the build in out/ (node bench/product.mjs w3 --workers 2)',
+    );
+  const worker = new Worker(script);
   const run = async (passes: number, mode: 'loop' | 'batched', seed: number): Promise<McStats> => {
     const theirs = Math.floor(passes / 2);
     const reply = once(worker, 'message');
