@@ -111,7 +111,8 @@ export const jsKernels: Kernels = {
 
   dropout(out, factor, x, n, state, threshold, scale) {
     // Local copies: a compiled module may reach imports through getters, once per use.
-    const [mix, step] = [mulberry32, MULBERRY_STEP];
+    const mix = mulberry32;
+    const step = MULBERRY_STEP;
     let s = state;
     for (let i = 0; i < n; i++) {
       s = (s + step) | 0;
