@@ -117,7 +117,7 @@ for (const name of suites) {
     const ratio = m.get(product) / m.get(peer);
     const verdict =
       must === null ? '' : ratio >= must ? ` (must ≥ ${must}: met)` : ` (must ≥ ${must}: NOT met)`;
-    lines.push(`- ${suiteName} ${metric}: product / ${peer} = ${ratio.toFixed(2)}×${verdict}`);
+    lines.push(`- ${suiteName} ${metric}: ${product} / ${peer} = ${ratio.toFixed(2)}×${verdict}`);
   }
   if (lines.length > 0) console.log(`ratios of medians, ${name}:\n${lines.join('\n')}\n`);
 }
