@@ -1,5 +1,6 @@
 // Element-wise activations and softmax (over the last axis). GELU is the exact erf form, PyTorch's
 // default (`approximate='none'`); SELU's constants are Klambauer et al. (2017), as in PyTorch.
+import type { Kernels } from './kernels';
 import type { EngineLayer, LayerSetup } from './layer';
 import { EngineError } from './layer';
 import { Workspace, type Tensor } from './tensor';
@@ -53,6 +54,7 @@ export class Activation implements EngineLayer {
   readonly params = [];
   readonly outputShape: number[];
   private readonly ws: Workspace;
+  private readonly kernels: Kernels;
   private readonly alpha: number;
   private x?: Tensor;
   private y?: Tensor;
@@ -66,6 +68,7 @@ export class Activation implements EngineLayer {
       throw new EngineError(`${name}: activation "${cfg.activation}" is not supported`);
     this.outputShape = [...setup.inputShape];
     this.ws = new Workspace(setup.dtype, setup.kernels);
+    this.kernels = setup.kernels;
     this.alpha = cfg.alpha ?? (cfg.activation === 'leaky-relu' ? 0.01 : 1);
   }
 
@@ -79,7 +82,7 @@ export class Activation implements EngineLayer {
     const alpha = this.alpha;
     switch (this.cfg.activation) {
       case 'relu':
-        for (let i = 0; i < n; i++) o[i] = Math.max(a[i] as number, 0);
+        this.kernels.relu(o, a, n);
         break;
       case 'leaky-relu':
         for (let i = 0; i < n; i++) o[i] = (a[i] as number) > 0 ? (a[i] as number) : alpha * (a[i] as number);

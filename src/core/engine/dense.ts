@@ -76,13 +76,7 @@ export class Dense implements EngineLayer {
     this.maskActive = ctx.training && this.mask !== undefined;
     const w = this.maskActive ? this.drawMaskedWeights(ctx.rng) : this.weight.value;
     this.kernels.matmulNT(y.data, x.data, w, batch, this.cfg.units, this.inFeatures);
-    if (this.bias) {
-      const b = this.bias.value;
-      const units = this.cfg.units;
-      const yd = y.data;
-      for (let i = 0, r = 0; i < batch; i++, r += units)
-        for (let j = 0; j < units; j++) yd[r + j] = (yd[r + j] as number) + (b[j] as number);
-    }
+    if (this.bias) this.kernels.addBias(y.data, this.bias.value, batch, this.cfg.units);
     this.x = x;
     return y;
   }

@@ -9,6 +9,7 @@
 //   gaussian-noise: y = x + σ·ε, ε ~ N(0, 1) (additive; `rate` is σ)
 // m ~ Bernoulli(1 − p). A layer with mode 'always' stays stochastic at inference (MC dropout).
 import { SELU_ALPHA, SELU_LAMBDA } from './activations';
+import type { Kernels } from './kernels';
 import type { EngineLayer, ForwardContext, LayerSetup } from './layer';
 import { EngineError } from './layer';
 import { Workspace, type Tensor } from './tensor';
@@ -33,6 +34,7 @@ export class Dropout implements EngineLayer {
   /** The rate in effect; a schedule changes it between epochs. Starts at the configured rate. */
   rate: number;
   private readonly ws: Workspace;
+  private readonly kernels: Kernels;
   private factor?: Tensor;
   private stochastic = false;
 
@@ -47,6 +49,7 @@ export class Dropout implements EngineLayer {
     this.rate = cfg.rate;
     this.outputShape = [...setup.inputShape];
     this.ws = new Workspace(setup.dtype, setup.kernels);
+    this.kernels = setup.kernels;
   }
 
   init(): void {}
@@ -81,8 +84,12 @@ export class Dropout implements EngineLayer {
         const q = 1 - p;
         const scale = alpha ? 1 / Math.sqrt(q + ALPHA_PRIME * ALPHA_PRIME * q * p) : classic ? 1 : 1 / q;
         const shift = -scale * p * ALPHA_PRIME;
-        // next() ≥ p  ⇔  nextUint32() ≥ p·2³² (exact): the same masks without a division per element.
-        const threshold = p * 4294967296;
+        // next() ≥ p  ⇔  nextUint32() ≥ ⌈p·2³²⌉ (exact): the same masks without a division per element.
+        const threshold = Math.ceil(p * 4294967296);
+        if (!alpha && group === 1 && threshold < 4294967296) {
+          this.kernels.dropout(o, m, a, n, rng.skip(n), threshold, scale);
+          break;
+        }
         for (let r = 0; r < batch; r++) {
           const draw = fresh(r);
           for (let i = r * row; i < (r + 1) * row; i++) {

@@ -2,6 +2,7 @@
 // the plain JS one without touching the layers. Signatures are (out, a, b, m, n, k) over preallocated
 // row-major buffers; nothing here allocates. Layers allocate their buffers through `alloc`, so buffers
 // live where the kernels work on them without copies (WebAssembly memory for the WASM kernels).
+import { MULBERRY_STEP, mulberry32 } from './rng';
 import { alloc, type DType, type Vec } from './tensor';
 
 export interface ConvGeometry {
@@ -25,6 +26,16 @@ export interface Kernels {
   matmulNN(out: Vec, a: Vec, b: Vec, m: number, n: number, k: number): void;
   /** out[m×n] = a[k×m]ᵀ · b[k×n] — weight gradient. */
   matmulTN(out: Vec, a: Vec, b: Vec, m: number, n: number, k: number): void;
+  /** y[rows×units] += bias[units], row by row (dense forward). */
+  addBias(y: Vec, bias: Vec, rows: number, units: number): void;
+  /** out[i] = max(x[i], 0) for i < n. */
+  relu(out: Vec, x: Vec, n: number): void;
+  /**
+   * Dropout with a fresh mask per element, drawn from mulberry32 exactly as Rng does: element i draws
+   * u = mulberry32(state + (i + 1)·MULBERRY_STEP) (state from Rng.skip(n)); factor[i] = u ≥ threshold ?
+   * scale : 0 and out[i] = factor[i]·x[i]. threshold = ⌈p·2³²⌉ < 2³², so u ≥ threshold ⇔ u/2³² ≥ p.
+   */
+  dropout(out: Vec, factor: Vec, x: Vec, n: number, state: number, threshold: number, scale: number): void;
   /** NCHW input → rows [batch·outH·outW, channels·kernel²] (zero padding). */
   im2col(cols: Vec, x: Vec, g: ConvGeometry): void;
   /** The adjoint of im2col: sums column gradients back into dx (which it overwrites). */
@@ -86,6 +97,27 @@ export const jsKernels: Kernels = {
         const oi = i * n;
         for (let j = 0; j < n; j++) out[oi + j] = (out[oi + j] as number) + api * (b[bp + j] as number);
       }
+    }
+  },
+
+  addBias(y, bias, rows, units) {
+    for (let r = 0, o = 0; r < rows; r++, o += units)
+      for (let j = 0; j < units; j++) y[o + j] = (y[o + j] as number) + (bias[j] as number);
+  },
+
+  relu(out, x, n) {
+    for (let i = 0; i < n; i++) out[i] = Math.max(x[i] as number, 0);
+  },
+
+  dropout(out, factor, x, n, state, threshold, scale) {
+    // Local copies: a compiled module may reach imports through getters, once per use.
+    const mix = mulberry32;
+    const step = MULBERRY_STEP;
+    let s = state;
+    for (let i = 0; i < n; i++) {
+      s = (s + step) | 0;
+      factor[i] = mix(s) >= threshold ? scale : 0;
+      out[i] = (factor[i] as number) * (x[i] as number);
     }
   },
 

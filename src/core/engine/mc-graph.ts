@@ -3,7 +3,7 @@
 // so the pass loop, the statistics and the report are the same as for a built network.
 import type { Graph, Layer } from '../model/ir';
 import { EngineError } from './layer';
-import { McNoStochasticLayerError, type McOptions, type McPasses } from './mc';
+import { MC_CHUNK_ELEMENTS, McNoStochasticLayerError, type McOptions, type McPasses } from './mc';
 import { Rng } from './rng';
 import { softmaxRows } from './activations';
 import type { GraphRunner } from './run-graph';
@@ -85,7 +85,7 @@ export function graphMcPasses(runner: GraphRunner, x: Tensor, options: McOptions
     base: x,
     classes,
     probabilities: endsInSoftmax(graph),
-    rowBudget: Math.max(1, Math.floor((options.maxElements ?? 1 << 22) / widest)),
+    rowBudget: Math.max(1, Math.floor((options.maxElements ?? MC_CHUNK_ELEMENTS) / widest)),
     prefixLayers: 0,
     forward: (tiled) => runOnce(runner, tiled, true, rng, maskRows),
   };

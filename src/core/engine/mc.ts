@@ -7,6 +7,7 @@
 // Welford's update and handed out as partial results while the passes accumulate.
 import { Dense } from './dense';
 import { Dropout } from './dropout';
+import type { Kernels } from './kernels';
 import { EngineError, type EngineLayer, type ForwardContext } from './layer';
 import type { Network } from './network';
 import { Rng } from './rng';
@@ -21,9 +22,16 @@ export interface McOptions {
   masks?: 'fresh' | 'consistent';
   /** Partial results after every `every` passes (chunks never straddle a multiple of it). Default 10. */
   every?: number;
-  /** Most activations one chunk may hold (tiled rows × widest layer). Default 2²². */
+  /** Most activations one chunk may hold (tiled rows × widest layer). Default MC_CHUNK_ELEMENTS. */
   maxElements?: number;
 }
+
+/**
+ * 1 MiB of float32 per layer buffer: a chunk's activations stay in cache from one layer to the next. On
+ * W3 (256 rows, widest layer 784) that is one pass per chunk; deeper chunks measured no faster, only
+ * larger (each extra pass adds cache misses, while the per-chunk overhead is a few calls).
+ */
+export const MC_CHUNK_ELEMENTS = 1 << 18;
 
 export interface McHooks {
   onPartial?(stats: McStats): void;
@@ -171,6 +179,8 @@ export interface McPasses {
   /** Each pass must be its own batch (DropConnect draws one weight mask per batch). */
   passPerChunk?: boolean;
   prefixLayers: number;
+  /** Allocates the tiled rows where the model's kernels read them without a copy. */
+  kernels?: Pick<Kernels, 'alloc'>;
   /** The stochastic rest over k·n tiled rows; returns k·n × classes. */
   forward(tiled: Tensor): Tensor;
 }
@@ -190,7 +200,7 @@ export async function runMcPasses(
     ? 1
     : Math.max(1, Math.min(every, Math.floor(model.rowBudget / Math.max(1, n))));
   const width = sizeOf(base.shape.slice(1));
-  const ws = new Workspace('float32');
+  const ws = new Workspace('float32', model.kernels);
   const acc = new McAccumulator(n, classes);
   for (let done = 0; done < options.passes;) {
     if (hooks.isCancelled?.()) return { stats: acc.stats(), cancelled: true, prefixLayers };
@@ -224,7 +234,7 @@ export async function runMc(
   const prefix = net.layers.slice(0, start);
   const suffix = net.layers.slice(start);
   const widest = Math.max(...net.layers.map((l) => sizeOf(l.outputShape)), sizeOf(net.inputShape));
-  const rowBudget = Math.max(1, Math.floor((options.maxElements ?? 1 << 22) / widest));
+  const rowBudget = Math.max(1, Math.floor((options.maxElements ?? MC_CHUNK_ELEMENTS) / widest));
   // Each stochastic layer draws from its own stream, so the masks do not depend on the chunk size.
   const rng = new Rng(options.seed);
   const inference: ForwardContext = { training: false, rng };
@@ -238,6 +248,7 @@ export async function runMc(
     rowBudget,
     passPerChunk: suffix.some((l) => l instanceof Dense && isStochastic(l)),
     prefixLayers: start,
+    kernels: net.kernels,
     forward: (tiled) =>
       suffix.reduce((t, layer, i) => layer.forward(t, contexts[i] as ForwardContext), tiled),
   };

@@ -1,6 +1,16 @@
 // Seeded pseudo-random numbers. Every stochastic part of the engine (init, shuffling, dropout masks,
 // noise) draws from an Rng passed to it explicitly, so the same seed gives the same run bit for bit.
 
+/** mulberry32's state increment (the golden-ratio-like Weyl constant). */
+export const MULBERRY_STEP = 0x6d2b79f5;
+
+/** mulberry32's output for state `a` (already advanced). */
+export function mulberry32(a: number): number {
+  let t = Math.imul(a ^ (a >>> 15), a | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return (t ^ (t >>> 14)) >>> 0;
+}
+
 /**
  * mulberry32 (Tommy Ettinger's 32-bit generator) in the stream form used by the benchmark data: the k-th
  * value of stream `seed` is a pure function of (seed, k). `next()` returns a float64 in [0, 1).
@@ -16,11 +26,18 @@ export class Rng {
 
   /** The raw 32-bit output (unsigned). */
   nextUint32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    const a = this.state;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    this.state = (this.state + MULBERRY_STEP) >>> 0;
+    return mulberry32(this.state);
+  }
+
+  /**
+   * Skips the next `count` raw values and returns the state they start from: the k-th of them (0-based)
+   * is mulberry32(start + (k + 1)·MULBERRY_STEP), so a kernel can draw them in bulk, several at a time.
+   */
+  skip(count: number): number {
+    const start = this.state;
+    this.state = (start + Math.imul(count, MULBERRY_STEP)) >>> 0;
+    return start;
   }
 
   /** Uniform in [0, 1). */

@@ -59,6 +59,28 @@ export function statsFromPasses(passes: ArrayLike<number>, T: number, n: number,
   return { passes: T, n, classes, mean, variance, expectedEntropy, votes };
 }
 
+/**
+ * The statistics of two disjoint sets of passes over the same samples (e.g. run by two workers), as if
+ * accumulated together: Chan, Golub & LeVeque's pairwise update, M2 = M2a + M2b + δ²·na·nb/(na + nb).
+ */
+export function mergeStats(a: McStats, b: McStats): McStats {
+  if (a.n !== b.n || a.classes !== b.classes)
+    throw new Error(`mergeStats: ${a.n}×${a.classes} and ${b.n}×${b.classes} statistics do not match`);
+  const [na, nb] = [a.passes, b.passes];
+  const total = na + nb;
+  if (na === 0 || nb === 0) return na === 0 ? b : a;
+  const mean = a.mean.map((ma, i) => ma + (((b.mean[i] as number) - ma) * nb) / total);
+  const variance = a.variance.map((va, i) => {
+    const d = (b.mean[i] as number) - (a.mean[i] as number);
+    return (va * na + (b.variance[i] as number) * nb + (d * d * na * nb) / total) / total;
+  });
+  const expectedEntropy = a.expectedEntropy.map(
+    (ea, r) => (ea * na + (b.expectedEntropy[r] as number) * nb) / total,
+  );
+  const votes = a.votes.map((va, i) => va + (b.votes[i] as number));
+  return { passes: total, n: a.n, classes: a.classes, mean, variance, expectedEntropy, votes };
+}
+
 const perRow = (s: McStats, f: (r: number) => number) => Float64Array.from({ length: s.n }, (_, r) => f(r));
 
 /** Predicted class per sample: argmax of the predictive mean. */

@@ -2,7 +2,7 @@
 // explicit stochastic passes through network.forward with the same seed and the same mask streams.
 import * as assert from 'node:assert/strict';
 import { w3Input } from '../../../bench/data';
-import { mcW3, runW3, w3Network } from '../../../bench/w3';
+import { mcW3, runW3, twoWorkers, w3Network } from '../../../bench/w3';
 import type { ForwardContext } from '../../../src/core/engine/layer';
 import { Rng } from '../../../src/core/engine/rng';
 
@@ -11,9 +11,9 @@ const ROWS = 16;
 const SEED = 7;
 
 /** Mean softmax over T passes of network.forward, each dropout layer drawing from its own fork as in runMc. */
-function explicitMean(x: Float32Array): Float64Array {
+function explicitMean(x: Float32Array, seed = SEED, passes = T): Float64Array {
   const net = w3Network();
-  const rng = new Rng(SEED);
+  const rng = new Rng(seed);
   const streams = [rng.fork(), rng.fork()];
   let reads = 0;
   const ctx: ForwardContext = {
@@ -24,17 +24,17 @@ function explicitMean(x: Float32Array): Float64Array {
     },
   };
   const mean = new Float64Array(ROWS * 10);
-  for (let t = 0; t < T; t++) {
+  for (let t = 0; t < passes; t++) {
     const logits = net.forward({ data: x.slice(), shape: [ROWS, 784] }, ctx).data;
     for (let r = 0; r < ROWS; r++) {
       const row = Array.from(logits.subarray(r * 10, r * 10 + 10));
       const max = Math.max(...row);
       const e = row.map((v) => Math.exp(v - max));
       const s = e.reduce((a, b) => a + b, 0);
-      e.forEach((v, c) => (mean[r * 10 + c] = (mean[r * 10 + c] as number) + v / s / T));
+      e.forEach((v, c) => (mean[r * 10 + c] = (mean[r * 10 + c] as number) + v / s / passes));
     }
   }
-  assert.equal(reads, 2 * T);
+  assert.equal(reads, 2 * passes);
   return mean;
 }
 
@@ -67,5 +67,27 @@ describe('bench W3 (MC dropout)', () => {
       assert.ok((r[field] as number) > 0, field);
     assert.equal(r.prefix_layers, 2);
     assert.ok((r.gflop_done as number) < (r.gflop_nominal as number));
+  });
+
+  it('two workers: the merged mean equals the explicit passes of both threads (3 here, 2 there)', async () => {
+    const pair = await twoWorkers(w3Network(), x, ROWS);
+    try {
+      const stats = await pair.run(T, 'loop', SEED);
+      assert.equal(stats.passes, T);
+      const mine = explicitMean(x, SEED, 3);
+      const theirs = explicitMean(x, SEED + 0x40000000, 2);
+      for (let i = 0; i < mine.length; i++) {
+        const want = (3 * (mine[i] as number) + 2 * (theirs[i] as number)) / T;
+        assert.ok(Math.abs((stats.mean[i] as number) - want) < 1e-6, `mean[${i}]`);
+      }
+    } finally {
+      await pair.stop();
+    }
+  });
+
+  it('--workers 2 runs half the passes on a second thread and merges the statistics', async () => {
+    const r = await runW3(['--passes', '4', '--rows', '8', '--reps', '1', '--workers', '2']);
+    assert.equal(r.threads, 2);
+    for (const field of ['loop_var_mean', 'batched_var_mean']) assert.ok((r[field] as number) > 0, field);
   });
 });

@@ -80,6 +80,35 @@ describe('WebAssembly kernels match the JS kernels (1e-5)', () => {
       }
   });
 
+  it('addBias, relu and dropout on every size, in WebAssembly memory and in plain arrays', () => {
+    for (const rows of SIZES)
+      for (const units of [1, 3, 17, 64, 65]) {
+        const n = rows * units;
+        const x = uniform(wasm, n, rng);
+        const bias = uniform(wasm, units, rng);
+        for (const inMemory of [true, false]) {
+          const arr = (v: Float32Array) => (inMemory ? v : Float32Array.from(v));
+          const out = () => (inMemory ? (wasm.alloc('float32', n) as Float32Array) : new Float32Array(n));
+          const [y, yJs] = [arr(Float32Array.from(x)), Float32Array.from(x)];
+          wasm.addBias(y, arr(bias), rows, units);
+          jsKernels.addBias(yJs, bias, rows, units);
+          assertClose(y, yJs, 1e-6, `addBias ${rows}×${units}`);
+          const [r, rJs] = [out(), new Float32Array(n)];
+          wasm.relu(r, arr(x), n);
+          jsKernels.relu(rJs, x, n);
+          assert.deepEqual(r, rJs, `relu ${n}`);
+          // Same stream state and threshold: the same mask bit for bit, the same products.
+          const [o, f, oJs, fJs] = [out(), out(), new Float32Array(n), new Float32Array(n)];
+          const state = rng.nextUint32();
+          const threshold = Math.ceil(0.3 * 2 ** 32);
+          wasm.dropout(o, f, arr(x), n, state, threshold, 1 / 0.7);
+          jsKernels.dropout(oJs, fJs, x, n, state, threshold, 1 / 0.7);
+          assert.deepEqual(f, fJs, `dropout mask ${n}`);
+          assert.deepEqual(o, oJs, `dropout output ${n}`);
+        }
+      }
+  });
+
   it('float64 operands run on the JS kernels, bit for bit', () => {
     const a = Float64Array.from({ length: 15 }, () => rng.normal());
     const b = Float64Array.from({ length: 20 }, () => rng.normal());

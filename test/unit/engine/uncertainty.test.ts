@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import {
   accuracy,
   margin,
+  mergeStats,
   mutualInformation,
   nll,
   predictions,
@@ -43,6 +44,19 @@ describe('uncertainty metrics match NumPy (tolerance 1e-6)', () => {
   it('predictive mean and variance', () => {
     assertAllClose(s.mean, ref.mean, 1e-6);
     assertAllClose(s.variance, ref.variance, 1e-6);
+  });
+  it('statistics of two parts of the passes, merged (Chan et al.), equal NumPy over all of them', () => {
+    const size = ref.n * C;
+    for (const split of [1, Math.floor(ref.T / 2), ref.T - 1]) {
+      const first = statsFromPasses(ref.passes.slice(0, split * size), split, ref.n, C);
+      const rest = statsFromPasses(ref.passes.slice(split * size), ref.T - split, ref.n, C);
+      const merged = mergeStats(first, rest);
+      assert.equal(merged.passes, ref.T);
+      assertAllClose(merged.mean, ref.mean, 1e-6);
+      assertAllClose(merged.variance, ref.variance, 1e-6);
+      assertAllClose(merged.expectedEntropy, ref.expectedEntropy, 1e-6);
+      assert.deepEqual(merged.votes, s.votes);
+    }
   });
   it('predictive entropy, expected entropy and mutual information (BALD)', () => {
     assertAllClose(predictiveEntropy(s), ref.predictiveEntropy, 1e-6);

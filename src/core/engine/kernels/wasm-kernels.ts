@@ -12,6 +12,9 @@ interface Exports {
   matmulNN(out: number, a: number, b: number, m: number, n: number, k: number): void;
   matmulTN(out: number, a: number, b: number, m: number, n: number, k: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, ...hyper: number[]): void;
+  addBias(y: number, bias: number, rows: number, units: number): void;
+  relu(out: number, x: number, n: number): void;
+  dropout(out: number, factor: number, x: number, n: number, ...draw: number[]): void;
 }
 
 type Matmul = 'matmulNT' | 'matmulNN' | 'matmulTN';
@@ -38,6 +41,8 @@ export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>): Kernels {
     return scratch.byteOffset + at * 4;
   };
   const foreign = (v: Float32Array, length: number): number => (mem.owns(v) ? 0 : length);
+  /** Element-wise steps run in place on the kernels' memory; elsewhere the JS loop is as fast as a copy. */
+  const inMemory = (...vs: Vec[]): boolean => vs.every((v) => v instanceof Float32Array && mem.owns(v));
 
   const matmul =
     (name: Matmul, aLength: (m: number, n: number, k: number) => number, bLength: typeof aLength) =>
@@ -89,6 +94,18 @@ export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>): Kernels {
         sqrtBc2,
         decay,
       );
+    },
+    addBias(y, bias, rows, units) {
+      if (!inMemory(y, bias)) return jsKernels.addBias(y, bias, rows, units);
+      exports.addBias(y.byteOffset, bias.byteOffset, rows, units);
+    },
+    relu(out, x, n) {
+      if (!inMemory(out, x)) return jsKernels.relu(out, x, n);
+      exports.relu(out.byteOffset, x.byteOffset, n);
+    },
+    dropout(out, factor, x, n, state, threshold, scale) {
+      if (!inMemory(out, factor, x)) return jsKernels.dropout(out, factor, x, n, state, threshold, scale);
+      exports.dropout(out.byteOffset, factor.byteOffset, x.byteOffset, n, state, threshold, scale);
     },
     im2col: jsKernels.im2col,
     col2im: jsKernels.col2im,

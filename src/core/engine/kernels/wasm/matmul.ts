@@ -22,19 +22,39 @@ function dot(x: usize, y: usize, k: i32): f32 {
   return s;
 }
 
+/** Bytes of a's rows one block of matmulNT keeps hot in L2 while every row of b passes over them. */
+const NT_BLOCK_BYTES = 65536;
+
 /**
  * out[m×n] = a[m×k] · b[n×k]ᵀ. Register tile: 4 rows of a × 2 rows of b, eight f32x4 accumulators
- * along k, reduced once per output. Loops run over pairs of b rows outside so they stay in L1.
+ * along k, reduced once per output. a is taken in blocks of rows that fit L2; within a block, loops run
+ * over pairs of b rows outside so they stay in L1. Without the blocks a tall a (MC passes tiled deep)
+ * would stream from memory once per pair of b rows.
  */
 export function matmulNT(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32): void {
   const rowBytes = (<usize>k) << 2;
-  const k4 = k & ~3;
   const m4 = m & ~3;
+  const block = max<i32>(4, (NT_BLOCK_BYTES / <i32>rowBytes) & ~3);
+  for (let i0 = 0; i0 < m4; i0 += block) tileNT(out, a, b, i0, min<i32>(i0 + block, m4), n, k);
+  // Edges: the last row of b when n is odd, the last m % 4 rows of a.
+  const n2 = n & ~1;
+  for (let i = 0; i < m; i++) {
+    const ai = a + <usize>i * rowBytes;
+    const j0 = i < m4 ? n2 : 0;
+    for (let j = j0; j < n; j++)
+      store<f32>(out + ((<usize>i * <usize>n + <usize>j) << 2), dot(ai, b + <usize>j * rowBytes, k));
+  }
+}
+
+/** Rows i0..i1 (multiples of 4) × columns 0..n & ~1 of matmulNT. */
+function tileNT(out: usize, a: usize, b: usize, i0: i32, i1: i32, n: i32, k: i32): void {
+  const rowBytes = (<usize>k) << 2;
+  const k4 = k & ~3;
   const n2 = n & ~1;
   for (let j = 0; j < n2; j += 2) {
     const b0 = b + <usize>j * rowBytes;
     const b1 = b0 + rowBytes;
-    for (let i = 0; i < m4; i += 4) {
+    for (let i = i0; i < i1; i += 4) {
       const a0 = a + <usize>i * rowBytes;
       const a1 = a0 + rowBytes;
       const a2 = a1 + rowBytes;
@@ -96,13 +116,6 @@ export function matmulNT(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32)
       store<f32>(c + 3 * rowOut, s30);
       store<f32>(c + 3 * rowOut, s31, 4);
     }
-  }
-  // Edges: the last row of b when n is odd, the last m % 4 rows of a.
-  for (let i = 0; i < m; i++) {
-    const ai = a + <usize>i * rowBytes;
-    const j0 = i < m4 ? n2 : 0;
-    for (let j = j0; j < n; j++)
-      store<f32>(out + ((<usize>i * <usize>n + <usize>j) << 2), dot(ai, b + <usize>j * rowBytes, k));
   }
 }
 
