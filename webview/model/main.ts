@@ -92,8 +92,8 @@ function select(row: LayerRow, fromTable: boolean): void {
 function setTab(index: number): void {
   tabs.setAttribute('selected-index', String(index));
   host.setState({ tab: index });
-  // A hidden graph has no size: fit it when it is first shown.
-  if (index === 1 && !host.getState().view) requestAnimationFrame(() => canvas.fit());
+  // A hidden graph has no size: fit it when it is first shown, draw it again when it comes back.
+  if (index === 1) requestAnimationFrame(() => (host.getState().view ? canvas.refresh() : canvas.fit()));
 }
 
 function textfield(placeholder: string, value: string, onInput: (v: string) => void): HTMLElement {
