@@ -16,6 +16,7 @@ import {
 import { connect } from '../shared/host';
 import { h, icon } from '../shared/dom';
 import { renderDetails } from './details';
+import type { WeightsState } from './weights';
 import { toCsv, toMarkdown } from './export';
 import { GraphCanvas, type View } from './graph';
 import { renderHeader } from './header';
@@ -30,6 +31,7 @@ interface State {
   tab: number;
   selected: string;
   view: View;
+  columns: Partial<Record<SortKey, number>>;
 }
 
 const host = connect<ToModelView, FromModelView, State>(isToModelView);
@@ -37,14 +39,18 @@ const root = document.getElementById('root') as HTMLElement;
 let model: WireModel | undefined;
 let built = false;
 
-const table = new LayerTable({
-  activate: (row) => select(row, true),
-  sort: (key: SortKey) => {
-    const sort = host.getState().sort;
-    host.setState({ sort: { key, descending: sort?.key === key ? !sort.descending : false } });
-    renderTable();
+const table = new LayerTable(
+  {
+    activate: (row) => select(row, true),
+    sort: (key: SortKey) => {
+      const sort = host.getState().sort;
+      host.setState({ sort: { key, descending: sort?.key === key ? !sort.descending : false } });
+      renderTable();
+    },
+    resize: (columns) => host.setState({ columns }),
   },
-});
+  host.getState().columns,
+);
 const canvas = new GraphCanvas(
   (id) => {
     const row = model?.rows.find((r) => r.id === id);
@@ -79,10 +85,22 @@ function searchMatches(): Set<string> {
   );
 }
 
+/** Weight statistics by layer id, as the extension sent them for this version of the model. */
+let weights = new Map<string, WeightsState>();
+
+/** Shows a layer's details, asking the extension for its weight statistics the first time. */
+function showDetails(row: LayerRow | undefined): void {
+  if (row && !weights.has(row.id)) {
+    weights.set(row.id, 'loading');
+    host.post({ type: 'weights', layerId: row.id });
+  }
+  details.replaceChildren(renderDetails(row, row ? weights.get(row.id) : undefined));
+}
+
 /** From the table: JSON formats reveal the layer's text; ONNX (no text) shows the node in the graph. */
 function select(row: LayerRow, fromTable: boolean): void {
   host.setState({ selected: row.id });
-  details.replaceChildren(renderDetails(row));
+  showDetails(row);
   const showGraph = fromTable && !row.range;
   if (showGraph) setTab(1);
   canvas.highlight(row.id, searchMatches(), showGraph || !fromTable);
@@ -94,6 +112,7 @@ function setTab(index: number): void {
   host.setState({ tab: index });
   // A hidden graph has no size: fit it when it is first shown, draw it again when it comes back.
   if (index === 1) requestAnimationFrame(() => (host.getState().view ? canvas.refresh() : canvas.fit()));
+  else requestAnimationFrame(() => table.refresh());
 }
 
 function textfield(placeholder: string, value: string, onInput: (v: string) => void): HTMLElement {
@@ -134,7 +153,7 @@ function renderModel(m: WireModel): void {
     });
     tabs.replaceChildren(
       h('vscode-tab-header' as 'div', { slot: 'header' }, 'Layers'),
-      h('vscode-tab-panel' as 'div', {}, h('div', { class: 'table-wrap' }, table.element)),
+      h('vscode-tab-panel' as 'div', {}, table.element),
       h('vscode-tab-header' as 'div', { slot: 'header' }, 'Graph'),
       h(
         'vscode-tab-panel' as 'div',
@@ -175,7 +194,8 @@ function renderModel(m: WireModel): void {
   root.removeAttribute('aria-busy');
   renderTable();
   const selected = m.rows.find((r) => r.id === state.selected);
-  details.replaceChildren(renderDetails(selected));
+  weights = new Map();
+  showDetails(selected);
   void canvas
     .draw(m.rows, state.view)
     .then(() => canvas.highlight(selected?.id, searchMatches(), false))
@@ -203,6 +223,16 @@ host.onMessage((message) => {
     case 'saved':
       tableStatus.textContent = `Saved ${message.path}`;
       return;
+    case 'weights': {
+      if (weights.get(message.layerId) !== 'loading') return;
+      weights.set(
+        message.layerId,
+        'error' in message ? { error: message.error } : { tensors: message.tensors },
+      );
+      const selected = host.getState().selected;
+      if (selected === message.layerId) showDetails(model?.rows.find((r) => r.id === selected));
+      return;
+    }
   }
 });
 host.post({ type: 'ready' });

@@ -80,6 +80,8 @@ export class ModelView implements vscode.Disposable {
         return this.load();
       case 'reveal':
         return this.reveal(message.layerId);
+      case 'weights':
+        return this.weights(message.layerId);
       case 'export':
         return this.save(message.kind, message.content);
     }
@@ -97,14 +99,16 @@ export class ModelView implements vscode.Disposable {
     const uri = this.uri.toString();
     try {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      // The worker reads files on disk itself: a 100 MB ONNX file is not copied through the host.
       const bytes = open
         ? new TextEncoder().encode(open.getText())
-        : await vscode.workspace.fs.readFile(this.uri);
-      const path = this.uri.scheme === 'file' ? this.uri.fsPath : this.uri.path;
+        : this.uri.scheme === 'file'
+          ? undefined
+          : await vscode.workspace.fs.readFile(this.uri);
       const started = Date.now();
       const result = await this.deps.worker.run(
         'model',
-        { path, bytes, config: await this.deps.config.get() },
+        { path: this.path, ...(bytes ? { bytes } : {}), config: await this.deps.config.get() },
         () => undefined,
       );
       if (ticket !== this.loading) return;
@@ -117,6 +121,20 @@ export class ModelView implements vscode.Disposable {
       this.post({ type: 'model', uri, model: result.model });
     } catch (e) {
       if (ticket === this.loading) this.post({ type: 'error', uri, fileName, message: (e as Error).message });
+    }
+  }
+
+  private get path(): string {
+    return this.uri.scheme === 'file' ? this.uri.fsPath : this.uri.path;
+  }
+
+  /** Weight statistics of one layer for the details panel, computed in the worker from the file. */
+  private async weights(layerId: string): Promise<void> {
+    try {
+      const result = await this.deps.worker.run('weights', { path: this.path, layerId }, () => undefined);
+      this.post({ type: 'weights', layerId, ...result });
+    } catch (e) {
+      this.post({ type: 'weights', layerId, error: (e as Error).message });
     }
   }
 
