@@ -193,12 +193,17 @@ function renderModel(m: WireModel): void {
   );
   root.removeAttribute('aria-busy');
   renderTable();
+  // User Timing marks: when the table and the graph became usable (DevTools and the e2e test read them).
+  performance.mark('dropout-lens:table');
   const selected = m.rows.find((r) => r.id === state.selected);
   weights = new Map();
   showDetails(selected);
   void canvas
     .draw(m.rows, state.view)
-    .then(() => canvas.highlight(selected?.id, searchMatches(), false))
+    .then(() => {
+      performance.mark('dropout-lens:graph');
+      canvas.highlight(selected?.id, searchMatches(), false);
+    })
     .catch((e: Error) =>
       details.replaceChildren(h('p', { class: 'error-box' }, `Graph layout failed: ${e.message}`)),
     );
