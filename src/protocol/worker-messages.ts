@@ -76,11 +76,12 @@ export interface Jobs {
   /**
    * Reads and lints one model for the model view. `bytes` come from an editor (maybe unsaved text);
    * without them the worker reads the file, so a 100 MB ONNX file never passes through the host.
+   * `lint` is the same result a lint job gives, for the Problems panel of files without a text editor.
    */
   model: {
     request: { path: string; bytes?: Uint8Array; config: LintConfig };
     progress: never;
-    result: { model: WireModel } | { error: string };
+    result: { lint: WireLintResult } & ({ model: WireModel } | { error: string });
   };
   /** Statistics and histograms of one layer's weight tensors, for the model view's details panel. */
   weights: {

@@ -7,6 +7,7 @@ import { nodeModelSource } from '../core/formats/node-model-source';
 import type { ModelSource } from '../core/formats/reader';
 import { lintSource } from '../core/lint/lint-source';
 import type { Graph } from '../core/model/ir';
+import { toWireLintResult } from '../protocol/wire-lint';
 import { toWireModel } from '../protocol/wire-model';
 import type { Jobs } from '../protocol/worker-messages';
 
@@ -26,10 +27,11 @@ export async function modelView(request: Jobs['model']['request']): Promise<Jobs
   const { path, bytes, config } = request;
   const source = sourceOf(path, bytes);
   const result = lintSource(source, config);
-  if (!result.graph) return { error: result.error?.message ?? `${path}: not a model file` };
+  const lint = toWireLintResult(result, source.bytes);
+  if (!result.graph) return { lint, error: result.error?.message ?? `${path}: not a model file` };
   shown = { path, graph: result.graph, source };
   const name = path.slice(path.lastIndexOf('/') + 1);
-  return { model: toWireModel(result.graph, result.findings, { name, size: source.bytes.byteLength }) };
+  return { lint, model: toWireModel(result.graph, result.findings, { name, size: source.bytes.byteLength }) };
 }
 
 export async function layerWeights(request: Jobs['weights']['request']): Promise<Jobs['weights']['result']> {

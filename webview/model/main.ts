@@ -212,6 +212,7 @@ function renderModel(m: WireModel): void {
 host.onMessage((message) => {
   switch (message.type) {
     case 'model':
+      performance.mark('dropout-lens:model');
       host.setState({ uri: message.uri });
       renderModel(message.model);
       return;

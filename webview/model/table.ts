@@ -209,7 +209,14 @@ export class LayerTable {
         : null;
     const top = spacer(start);
     const bottom = spacer(n - end);
+    // Scrolling re-renders the rows: the focused one keeps keyboard focus in its new element.
+    const hadFocus = this.body.contains(document.activeElement);
     this.body.replaceChildren(...[top, ...rows, bottom].filter((r): r is HTMLTableRowElement => r !== null));
+    if (hadFocus && this.focusedId) {
+      this.body
+        .querySelector<HTMLTableRowElement>(`tr[data-id="${CSS.escape(this.focusedId)}"]`)
+        ?.focus({ preventScroll: true });
+    }
     if (n > ALL_ROWS_LIMIT && rows.length > 0) {
       // Spacers use the mean height of the rows drawn so far; a row with a dropout cell is taller.
       const measured = rows.reduce((t, r) => t + r.getBoundingClientRect().height, 0) / rows.length;

@@ -8,6 +8,7 @@ import {
   type LayerRow,
   type ToModelView,
 } from '../../protocol/model-view';
+import type { WireLintResult } from '../../protocol/worker-messages';
 import type { ModelDiagnostics } from '../diagnostics';
 import type { LintConfigSource } from '../lint-config';
 import { onValidMessage, webviewHtml, webviewOptions } from '../webview/scaffold';
@@ -32,11 +33,16 @@ export class ModelView implements vscode.Disposable {
   private rows = new Map<string, LayerRow>();
   private reloadTimer: NodeJS.Timeout | undefined;
   private loading = 0;
+  /** The page has said it listens; until then the latest model or error waits here. */
+  private ready = false;
+  private latest: ToModelView | undefined;
 
+  /** `onLint`: the file's lint result with each load, for views whose file has no text editor. */
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly uri: vscode.Uri,
     private readonly deps: ModelViewDeps,
+    private readonly onLint?: (result: WireLintResult) => void,
   ) {
     const webview = panel.webview;
     webview.options = webviewOptions(deps.extensionUri);
@@ -63,6 +69,8 @@ export class ModelView implements vscode.Disposable {
       this.disposables.push(watcher);
     }
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    // The worker reads the model while the page loads, not after it asks.
+    void this.load();
   }
 
   dispose(): void {
@@ -74,10 +82,19 @@ export class ModelView implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
+  /** The model (or why it cannot be shown), sent when the page is ready and again whenever it reloads. */
+  private show(message: ToModelView): void {
+    this.latest = message;
+    if (this.ready) this.post(message);
+  }
+
   private async onMessage(message: FromModelView): Promise<void> {
     switch (message.type) {
       case 'ready':
-        return this.load();
+        // A page shown again after being hidden starts over: it gets what the last load found.
+        this.ready = true;
+        if (this.latest) this.post(this.latest);
+        return;
       case 'reveal':
         return this.reveal(message.layerId);
       case 'weights':
@@ -112,15 +129,16 @@ export class ModelView implements vscode.Disposable {
         () => undefined,
       );
       if (ticket !== this.loading) return;
+      this.onLint?.(result.lint);
       if ('error' in result) {
-        this.post({ type: 'error', uri, fileName, message: result.error });
+        this.show({ type: 'error', uri, fileName, message: result.error });
         return;
       }
       this.deps.log.debug(`model view: ${fileName} read in ${Date.now() - started} ms`);
       this.rows = new Map(result.model.rows.map((r) => [r.id, r]));
-      this.post({ type: 'model', uri, model: result.model });
+      this.show({ type: 'model', uri, model: result.model });
     } catch (e) {
-      if (ticket === this.loading) this.post({ type: 'error', uri, fileName, message: (e as Error).message });
+      if (ticket === this.loading) this.show({ type: 'error', uri, fileName, message: (e as Error).message });
     }
   }
 
