@@ -20,6 +20,7 @@ import type { WeightsState } from './weights';
 import { toCsv, toMarkdown } from './export';
 import { GraphCanvas, type View } from './graph';
 import { renderHeader } from './header';
+import { prepareLayout } from './layout-client';
 import { LayerTable } from './table';
 import { SORT_KEYS, visibleRows, type SortKey, type SortState } from './table-model';
 
@@ -242,3 +243,4 @@ host.onMessage((message) => {
   }
 });
 host.post({ type: 'ready' });
+prepareLayout();
