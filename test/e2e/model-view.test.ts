@@ -170,9 +170,12 @@ describe('e2e: model view', () => {
     assert.ok(table < LIMIT_MS && graph < LIMIT_MS, `table ${table} ms, graph ${graph} ms`);
     // Only the rows near the scroll position are in the document.
     assert.ok((await view.locator('table.layers tbody tr[data-id]').count()) < 200);
-    // A key press on the focused row, not a click: clicking an ONNX row shows its node in the graph tab.
-    await view.locator('table.layers tbody tr[data-id]').first().press('End');
-    await view.locator('tr[aria-rowindex="5003"]:focus').waitFor();
+    // Keys on a focused row, not a click: clicking an ONNX row shows its node in the graph tab. A click
+    // on the row count gives the page keyboard focus first.
+    await view.locator('span[role="status"]', { hasText: '5002 of 5002 layers' }).click();
+    await view.locator('table.layers tbody tr[data-id]').first().focus();
+    await page.keyboard.press('End');
+    await view.waitForFunction(() => document.activeElement?.getAttribute('aria-rowindex') === '5003');
     assert.equal(await view.locator('tr[aria-rowindex="5003"] td.name').innerText(), '/Add_1666');
     await screenshot(page, 'model-view-many-nodes');
   });
