@@ -140,10 +140,10 @@ export class LayerTable {
         scope: 'col',
         class: `col-${c.key} ${c.numeric ? 'num' : ''}`.trim(),
         'aria-sort': active ? (sort.descending ? 'descending' : 'ascending') : 'none',
-        ...(width ? { style: `width: ${width}px` } : {}),
       },
       button,
     );
+    if (width) th.style.width = `${width}px`;
     th.append(this.resizer(th, c));
     return th;
   }
@@ -199,14 +199,13 @@ export class LayerTable {
     }
     this.window = { start, end };
     const rows = this.rows.slice(start, end).map((r, i) => this.row(r, start + i));
-    const spacer = (count: number) =>
-      count > 0
-        ? h(
-            'tr',
-            { class: 'spacer', 'aria-hidden': 'true' },
-            h('td', { colspan: COLUMNS.length, style: `height: ${count * this.rowHeight}px` }),
-          )
-        : null;
+    // Sizes go through the style object: the page's CSP drops inline style attributes.
+    const spacer = (count: number) => {
+      if (count === 0) return null;
+      const cell = h('td', { colspan: COLUMNS.length });
+      cell.style.height = `${count * this.rowHeight}px`;
+      return h('tr', { class: 'spacer', 'aria-hidden': 'true' }, cell);
+    };
     const top = spacer(start);
     const bottom = spacer(n - end);
     // Scrolling re-renders the rows: the focused one keeps keyboard focus in its new element.
