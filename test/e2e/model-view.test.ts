@@ -175,7 +175,8 @@ describe('e2e: model view', () => {
     await view.locator('span[role="status"]', { hasText: '5002 of 5002 layers' }).click();
     await view.locator('table.layers tbody tr[data-id]').first().focus();
     await page.keyboard.press('End');
-    await view.waitForFunction(() => document.activeElement?.getAttribute('aria-rowindex') === '5003');
+    // The table scrolled to the end and drew the last row, which now holds the roving tab stop.
+    await view.locator('tr[aria-rowindex="5003"][tabindex="0"]').waitFor();
     assert.equal(await view.locator('tr[aria-rowindex="5003"] td.name').innerText(), '/Add_1666');
     await screenshot(page, 'model-view-many-nodes');
   });
