@@ -2,6 +2,7 @@
 // Both sides validate what they receive: a webview is another process, and its messages are input.
 import type { DropoutSpec, ModelFormat } from '../core/model/ir';
 import type { Severity } from '../core/lint/rule';
+import type { WeightStats } from '../core/model/weight-stats';
 
 /** One dropout-family behaviour of a layer, ready to print: its own, or inside an RNN (`property`). */
 export interface DropoutCell {
@@ -68,7 +69,10 @@ export interface WireModel {
 export type ToModelView =
   | { type: 'model'; uri: string; model: WireModel }
   | { type: 'error'; uri: string; fileName: string; message: string }
-  | { type: 'saved'; path: string };
+  | { type: 'saved'; path: string }
+  /** A layer's weight statistics (never the values), or why they could not be read. */
+  | { type: 'weights'; layerId: string; tensors: WeightStats[] }
+  | { type: 'weights'; layerId: string; error: string };
 
 export type ExportKind = 'csv' | 'markdown' | 'svg';
 
@@ -76,6 +80,7 @@ export type ExportKind = 'csv' | 'markdown' | 'svg';
 export type FromModelView =
   | { type: 'ready' }
   | { type: 'reveal'; layerId: string }
+  | { type: 'weights'; layerId: string }
   | { type: 'export'; kind: ExportKind; content: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -92,6 +97,7 @@ export function isFromModelView(v: unknown): v is FromModelView {
     case 'ready':
       return true;
     case 'reveal':
+    case 'weights':
       return isString(v.layerId);
     case 'export':
       return (
@@ -142,7 +148,25 @@ export function isToModelView(v: unknown): v is ToModelView {
       return isString(v.uri) && isString(v.fileName) && isString(v.message);
     case 'saved':
       return isString(v.path);
+    case 'weights':
+      return (
+        isString(v.layerId) &&
+        (isString(v.error) || (Array.isArray(v.tensors) && v.tensors.every(isWeightStats)))
+      );
     default:
       return false;
   }
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+
+function isWeightStats(v: unknown): v is WeightStats {
+  return (
+    isObject(v) &&
+    isString(v.name) &&
+    Array.isArray(v.shape) &&
+    [v.count, v.nonFinite, v.mean, v.std, v.min, v.max, v.zeros].every(isNumber) &&
+    Array.isArray(v.histogram) &&
+    v.histogram.every(isNumber)
+  );
 }

@@ -3,6 +3,7 @@
 import type { LintConfig } from '../core/lint/config';
 import type { Fix, Severity } from '../core/lint/rule';
 import type { LineColumn } from '../core/formats/text-position';
+import type { WeightStats } from '../core/model/weight-stats';
 import type { WireModel } from './model-view';
 import type { McSample, McScores, McSummary } from '../core/engine/mc-report';
 import type { EpochMetrics, OptimizerSpec } from '../core/engine/train';
@@ -75,11 +76,21 @@ export interface Jobs {
     progress: never;
     result: { n: number; loss: number; accuracy: number };
   };
-  /** Reads and lints one model for the model view; the bytes come from the editor (maybe unsaved). */
+  /**
+   * Reads and lints one model for the model view. `bytes` come from an editor (maybe unsaved text);
+   * without them the worker reads the file, so a 100 MB ONNX file never passes through the host.
+   * `lint` is the same result a lint job gives, for the Problems panel of files without a text editor.
+   */
   model: {
-    request: { path: string; bytes: Uint8Array; config: LintConfig };
+    request: { path: string; bytes?: Uint8Array; config: LintConfig };
     progress: never;
-    result: { model: WireModel } | { error: string };
+    result: { lint: WireLintResult } & ({ model: WireModel } | { error: string });
+  };
+  /** Statistics and histograms of one layer's weight tensors, for the model view's details panel. */
+  weights: {
+    request: { path: string; layerId: string };
+    progress: never;
+    result: { tensors: WeightStats[] } | { error: string };
   };
   /**
    * MC-dropout uncertainty of a model file on its validation split (or `data`). Weights from `weights`

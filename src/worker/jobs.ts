@@ -4,7 +4,7 @@ import type { JobKind, Jobs } from '../protocol/worker-messages';
 import { lintFiles } from './lint-job';
 import { mcJob } from './mc-job';
 import { evaluateModel, trainJob } from './train-job';
-import { modelView } from './model-job';
+import { layerWeights, modelView } from './model-job';
 import { faultJob, probeJob } from './test-hooks';
 
 export interface JobContext {
@@ -22,6 +22,7 @@ export const JOB_HANDLERS: { [K in JobKind]: Handler<K> } = {
   train: trainJob,
   evaluate: evaluateModel,
   model: modelView,
+  weights: layerWeights,
   mc: mcJob,
   fault: faultJob,
   probe: probeJob,

@@ -1,8 +1,11 @@
 // Show Model as a user meets it: the dropout column, a finding on its row, a click that selects the
-// layer in the text, a TensorFlow.js sample, and how fast a 178-node graph model becomes usable.
+// layer in the text, a TensorFlow.js sample, and how fast big models become usable: the 178-node nsfwjs
+// graph model and the peer kit's W4 models (5,001 nodes; 102 MB ResNet-50-like), generated here.
 import * as assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { writeManyNodes, writeResNet50Like } from './peer-models';
 import { openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
 import { runCommand, webviewFrame } from './webview';
 
@@ -19,11 +22,67 @@ async function quickOpenPath(page: Workbench['page'], query: string): Promise<vo
 
 const NSFWJS = resolve(__dirname, '../../../test/fixtures/tfjs-graph-nsfwjs-mobilenet_v2_mid');
 
+/**
+ * Waits until the view of a model with `rows` layers has its table and its graph, and returns when each
+ * became usable, in ms after `started` (the webview's User Timing marks, on the same clock).
+ */
+async function timeView(
+  page: Page,
+  rows: number,
+  started: number,
+): Promise<{ view: Frame; table: number; graph: number }> {
+  const view = await webviewFrame(
+    page,
+    `table.layers[aria-rowcount="${rows + 1}"] tbody tr[data-id]`,
+    120_000,
+  );
+  await view.locator(`svg.graph[data-nodes="${rows}"]`).waitFor({ state: 'attached', timeout: 120_000 });
+  const marks = await view.evaluate(() => {
+    const at = (name: string) => {
+      const mark = performance.getEntriesByName(name).at(-1);
+      return mark ? performance.timeOrigin + mark.startTime : Number.NaN;
+    };
+    const navigation = performance.getEntriesByType('navigation')[0] as
+      PerformanceNavigationTiming | undefined;
+    return {
+      page: performance.timeOrigin,
+      loaded: performance.timeOrigin + (navigation?.domContentLoadedEventEnd ?? Number.NaN),
+      model: at('dropout-lens:model'),
+      table: at('dropout-lens:table'),
+      graph: at('dropout-lens:graph'),
+    };
+  });
+  const ms = (t: number) => Math.round(t - started);
+  console.log(
+    `      (page loading from ${ms(marks.page)} ms, loaded at ${ms(marks.loaded)} ms, model data in it at ${ms(marks.model)} ms)`,
+  );
+  return { view, table: ms(marks.table), graph: ms(marks.graph) };
+}
+
+/** Quick Open a file and press Enter; returns the time of the key press. */
+async function openFile(page: Page, fileName: string): Promise<number> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  const started = Date.now();
+  await page.keyboard.press('Enter');
+  return started;
+}
+
+/**
+ * The 2 s goal holds on an idle 2-core machine; a loaded CI runner can take several times as long, so
+ * the test fails only past this bound and prints the figures either way.
+ */
+const LIMIT_MS = 15_000;
+
 describe('e2e: model view', () => {
   let wb: Workbench;
   before(async () => {
     wb = await openWorkbench();
     cpSync(NSFWJS, join(wb.workspace, 'nsfwjs'), { recursive: true });
+    writeManyNodes(join(wb.workspace, 'w4_many_nodes.onnx'));
+    writeResNet50Like(join(wb.workspace, 'w4_resnet50like.onnx'));
   });
   after(async () => {
     await wb?.close();
@@ -86,21 +145,61 @@ describe('e2e: model view', () => {
   it('makes the 178-node nsfwjs graph model interactive quickly', async () => {
     const { page } = wb;
     await quickOpenPath(page, 'nsfwjs/model.json');
-    const started = Date.now();
     await runCommand(page, 'Dropout Lens: Show Model');
-    const view = await webviewFrame(page, 'table.layers tbody tr:nth-child(178)', 60_000);
-    const tableMs = Date.now() - started;
-    await view.locator('svg.graph g.node:nth-of-type(178)').waitFor({ state: 'attached', timeout: 60_000 });
-    const graphMs = Date.now() - started;
+    const { view, table, graph } = await timeView(page, 178, Date.now());
     console.log(
-      `      nsfwjs (178 nodes): table interactive after ${tableMs} ms, graph laid out after ${graphMs} ms`,
+      `      nsfwjs (178 nodes): table interactive after ${table} ms, graph laid out after ${graph} ms (from the command)`,
     );
-    assert.equal(await view.locator('table.layers tbody tr').count(), 178);
+    assert.ok(graph < LIMIT_MS, `graph after ${graph} ms`);
+    assert.equal(await view.locator('table.layers tbody tr[data-id]').count(), 178);
     await view.locator('vscode-tab-header', { hasText: 'Graph' }).click();
     await view.locator('vscode-textfield[placeholder="Search nodes by name or op"]').click();
     await page.keyboard.type('softmax');
     await page.keyboard.press('Enter');
     await view.locator('g.node.selected').waitFor();
     await screenshot(page, 'model-view-nsfwjs-graph');
+  });
+
+  it('opens the 5,001-node W4 graph: timed, rows windowed, End reaches the last layer', async () => {
+    const { page } = wb;
+    const started = await openFile(page, 'w4_many_nodes.onnx');
+    const { view, table, graph } = await timeView(page, 5002, started);
+    console.log(
+      `      w4_many_nodes.onnx (5,001 nodes): table interactive after ${table} ms, graph laid out after ${graph} ms`,
+    );
+    assert.ok(table < LIMIT_MS && graph < LIMIT_MS, `table ${table} ms, graph ${graph} ms`);
+    // Only the rows near the scroll position are in the document.
+    assert.ok((await view.locator('table.layers tbody tr[data-id]').count()) < 200);
+    // Keys on a focused row, not a click: clicking an ONNX row shows its node in the graph tab. A click
+    // on the row count gives the page keyboard focus first.
+    await view.locator('span[role="status"]', { hasText: '5002 of 5002 layers' }).click();
+    await view.locator('table.layers tbody tr[data-id]').first().focus();
+    await page.keyboard.press('End');
+    // The table scrolled to the end and drew the last row, which now holds the roving tab stop.
+    await view.locator('tr[aria-rowindex="5003"][tabindex="0"]').waitFor();
+    assert.equal(await view.locator('tr[aria-rowindex="5003"] td.name').innerText(), '/Add_1666');
+    await screenshot(page, 'model-view-many-nodes');
+  });
+
+  it('opens the 102 MB ResNet-50-like model: timed; a conv shows its weight statistics and histogram', async () => {
+    const { page } = wb;
+    const started = await openFile(page, 'w4_resnet50like.onnx');
+    const { view, table, graph } = await timeView(page, 170, started);
+    console.log(
+      `      w4_resnet50like.onnx (102 MB, 169 nodes): table interactive after ${table} ms, graph laid out after ${graph} ms`,
+    );
+    assert.ok(table < LIMIT_MS && graph < LIMIT_MS, `table ${table} ms, graph ${graph} ms`);
+    const name = view.locator('td.name', { hasText: '/body/body.0/c2/Conv' });
+    assert.equal(await name.getAttribute('title'), '/body/body.0/c2/Conv');
+    await name.click();
+    // 64 x 64 x 3 x 3 weights, then the 64 folded biases (all zero).
+    const weights = view.locator('.details .weight-tensor');
+    await weights.first().locator('svg.histogram').waitFor({ timeout: 30_000 });
+    assert.match(await weights.first().locator('h4').innerText(), /\[64, 64, 3, 3\]/);
+    const facts = await weights.first().locator('dd').allInnerTexts();
+    assert.equal(facts[0], '36,864');
+    assert.equal(await weights.first().locator('svg.histogram rect').count(), 32);
+    assert.equal((await weights.nth(1).locator('dd').allInnerTexts())[5], '100%');
+    await screenshot(page, 'model-view-resnet-weights');
   });
 });

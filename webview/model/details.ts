@@ -1,10 +1,11 @@
-// The graph's details panel: everything the view knows about one layer.
+// The graph's details panel: everything the view knows about one layer, its weight statistics included.
 import type { LayerRow } from '../../src/protocol/model-view';
 import { h, icon } from '../shared/dom';
 import { SEVERITY_ICON } from './table';
 import { dropoutText } from './table-model';
+import { renderWeights, type WeightsState } from './weights';
 
-export function renderDetails(row: LayerRow | undefined): HTMLElement {
+export function renderDetails(row: LayerRow | undefined, weights?: WeightsState): HTMLElement {
   if (!row) return h('p', { class: 'muted' }, 'Select a node to see its details.');
   const facts: [string, string][] = [
     ['op', row.op === row.originalOp ? row.op : `${row.op} (${row.originalOp})`],
@@ -35,5 +36,6 @@ export function renderDetails(row: LayerRow | undefined): HTMLElement {
       { class: 'facts attributes' },
       ...row.attributes.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { class: 'mono' }, v)]),
     ),
+    weights ? renderWeights(weights) : null,
   );
 }

@@ -1,5 +1,6 @@
-// The graph tab: dagre layout from the worker, drawn as SVG. Dropout nodes stand out, nodes with
-// findings take their severity's colour; wheel zooms, dragging pans, Fit shows everything.
+// The graph tab: a layered layout from the worker, drawn as SVG. Dropout nodes stand out, nodes with
+// findings take their severity's colour; wheel zooms, dragging pans, Fit shows everything (or, for a
+// graph of thousands of nodes, its start). Only what is near the visible area is in the document.
 import type { LayerRow } from '../../src/protocol/model-view';
 import { svg } from '../shared/dom';
 import { layoutGraph } from './layout-client';
@@ -14,6 +15,30 @@ export interface View {
 const NODE_HEIGHT = 40;
 const CHAR_WIDTH = 7;
 
+function nodeWidth(row: LayerRow): number {
+  return Math.max(shortName(row.name).length, row.op.length + 2) * CHAR_WIDTH + 24;
+}
+
+function arrowDefs(): SVGDefsElement {
+  return svg(
+    'defs',
+    {},
+    svg(
+      'marker',
+      {
+        id: 'arrow',
+        viewBox: '0 0 10 10',
+        refX: 10,
+        refY: 5,
+        markerWidth: 6,
+        markerHeight: 6,
+        orient: 'auto',
+      },
+      svg('path', { d: 'M0,0L10,5L0,10z', class: 'arrow' }),
+    ),
+  );
+}
+
 /** Graph-model names are long scope paths; the last two parts say enough on a node. */
 export function shortName(name: string): string {
   const parts = name.split('/');
@@ -21,14 +46,39 @@ export function shortName(name: string): string {
   return tail.length > 32 ? `…${tail.slice(-31)}` : tail;
 }
 
+interface Placed {
+  row: LayerRow;
+  /** Top-left corner and width; every node is NODE_HEIGHT tall. */
+  x: number;
+  y: number;
+  width: number;
+}
+
+interface Edge {
+  d: string;
+  box: { x0: number; y0: number; x1: number; y1: number };
+}
+
+/** How far beyond the visible area (in screen pixels) nodes are drawn, so a small pan shows no gap. */
+const OVERSCAN = 200;
+/** Fit never zooms out beyond this: a graph of thousands of nodes shows its start, readable. */
+const MIN_FIT_SCALE = 0.3;
+
 export class GraphCanvas {
   readonly svg = svg('svg', { class: 'graph', role: 'img', 'aria-label': 'Model graph' });
   private readonly viewport = svg('g', { class: 'viewport' });
-  private nodes = new Map<string, SVGGElement>();
+  private readonly defs = arrowDefs();
+  private placed = new Map<string, Placed>();
+  private edges: Edge[] = [];
+  /** Node and edge elements are made when first scrolled into view and kept for later. */
+  private nodeElements = new Map<string, SVGGElement>();
+  private edgeElements = new Map<Edge, SVGPathElement>();
   private size = { width: 0, height: 0 };
-  private positions = new Map<string, { x: number; y: number }>();
   private view: View = { x: 0, y: 0, k: 1 };
   private laidOut: string | undefined;
+  private selected: string | undefined;
+  private matches: ReadonlySet<string> = new Set();
+  private frame = 0;
 
   constructor(
     private readonly onSelect: (id: string) => void,
@@ -58,76 +108,49 @@ export class GraphCanvas {
     );
     const signature = JSON.stringify([rows.map((r) => [r.id, r.op, r.findings.length]), edges]);
     if (signature === this.laidOut) return;
+    const widths = new Map(rows.map((r) => [r.id, nodeWidth(r)]));
     const layout = await layoutGraph({
-      nodes: rows.map((r) => ({
-        id: r.id,
-        width: Math.max(shortName(r.name).length, r.op.length + 2) * CHAR_WIDTH + 24,
-        height: NODE_HEIGHT,
-      })),
+      nodes: rows.map((r) => ({ id: r.id, width: widths.get(r.id) as number, height: NODE_HEIGHT })),
       edges,
     });
     this.laidOut = signature;
     this.size = { width: layout.width, height: layout.height };
-    this.positions = new Map(layout.nodes.map((n) => [n.id, n]));
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const paths = layout.edges.map((e) =>
-      svg('path', {
-        class: 'edge',
-        d: e.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(''),
-        'marker-end': 'url(#arrow)',
+    this.placed = new Map(
+      layout.nodes.map((n) => {
+        const width = widths.get(n.id) as number;
+        const row = byId.get(n.id) as LayerRow;
+        return [n.id, { row, x: n.x - width / 2, y: n.y - NODE_HEIGHT / 2, width }];
       }),
     );
-    this.nodes = new Map();
-    const nodes = layout.nodes.map((n) => {
-      const row = byId.get(n.id) as LayerRow;
-      const width = Math.max(shortName(row.name).length, row.op.length + 2) * CHAR_WIDTH + 24;
-      const worst = worstFinding(row);
-      const classes = ['node', row.dropout.length > 0 ? 'dropout' : '', worst ? `sev-${worst.severity}` : ''];
-      const rateLabel = row.dropout[0] ? ` ${row.dropout[0].rate ?? '?'}` : '';
-      const g = svg(
-        'g',
-        {
-          class: classes.join(' ').trim(),
-          'data-id': row.id,
-          transform: `translate(${n.x - width / 2},${n.y - NODE_HEIGHT / 2})`,
-          tabindex: 0,
-          role: 'button',
-          'aria-label': `${row.name}, ${row.op}`,
-        },
-        svg('title', {}, `${row.name}\n${row.op} ${row.outputShape}`),
-        svg('rect', { width, height: NODE_HEIGHT, rx: 4 }),
-        svg('text', { x: 10, y: 16, class: 'label' }, shortName(row.name)),
-        svg('text', { x: 10, y: 31, class: 'op' }, row.op + rateLabel),
-      );
-      this.nodes.set(row.id, g);
-      return g;
-    });
-    const defs = svg(
-      'defs',
-      {},
-      svg(
-        'marker',
-        {
-          id: 'arrow',
-          viewBox: '0 0 10 10',
-          refX: 10,
-          refY: 5,
-          markerWidth: 6,
-          markerHeight: 6,
-          orient: 'auto',
-        },
-        svg('path', { d: 'M0,0L10,5L0,10z', class: 'arrow' }),
-      ),
-    );
-    this.viewport.replaceChildren(defs, ...paths, ...nodes);
+    this.edges = layout.edges.map((e) => ({
+      d: e.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(''),
+      box: {
+        x0: Math.min(...e.points.map((p) => p.x)),
+        y0: Math.min(...e.points.map((p) => p.y)),
+        x1: Math.max(...e.points.map((p) => p.x)),
+        y1: Math.max(...e.points.map((p) => p.y)),
+      },
+    }));
+    this.nodeElements = new Map();
+    this.edgeElements = new Map();
+    this.svg.dataset.nodes = String(this.placed.size);
     if (view) this.apply(view);
     else this.fit();
+  }
+
+  /** Draws what the view shows again: after the graph's tab is shown (a hidden tab has no size). */
+  refresh(): void {
+    this.schedule();
   }
 
   fit(): void {
     const box = this.svg.getBoundingClientRect();
     if (this.size.width === 0 || box.width === 0) return;
-    const k = Math.min(box.width / this.size.width, box.height / this.size.height, 1.5);
+    const k = Math.max(
+      Math.min(box.width / this.size.width, box.height / this.size.height, 1.5),
+      MIN_FIT_SCALE,
+    );
     this.apply({
       k,
       x: (box.width - this.size.width * k) / 2,
@@ -145,25 +168,25 @@ export class GraphCanvas {
 
   /** Marks the node as selected (and search hits as matches); centres it when asked. */
   highlight(selected: string | undefined, matches: ReadonlySet<string>, center: boolean): void {
-    for (const [id, g] of this.nodes) {
-      g.classList.toggle('selected', id === selected);
-      g.classList.toggle('match', matches.has(id));
-    }
-    const at = selected ? this.positions.get(selected) : undefined;
+    this.selected = selected;
+    this.matches = matches;
+    for (const [id, g] of this.nodeElements) this.mark(id, g);
+    const at = selected ? this.placed.get(selected) : undefined;
     if (!center || !at) return;
     const box = this.svg.getBoundingClientRect();
     const k = Math.max(this.view.k, 0.8);
-    this.apply({ k, x: box.width / 2 - at.x * k, y: box.height / 2 - at.y * k });
+    const cx = at.x + at.width / 2;
+    const cy = at.y + NODE_HEIGHT / 2;
+    this.apply({ k, x: box.width / 2 - cx * k, y: box.height / 2 - cy * k });
   }
 
   /** A standalone SVG of the whole graph, with the theme's colours written in. */
   exportSvg(): string {
-    const copy = this.svg.cloneNode(true) as SVGSVGElement;
+    const copy = svg('svg', {}, svg('g', {}, this.defs.cloneNode(true), ...this.allElements()));
     copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
     copy.setAttribute('viewBox', `0 0 ${this.size.width} ${this.size.height}`);
     copy.setAttribute('width', String(this.size.width));
     copy.setAttribute('height', String(this.size.height));
-    copy.querySelector('.viewport')?.removeAttribute('transform');
     const css = getComputedStyle(document.body);
     const v = (name: string) => css.getPropertyValue(name).trim() || 'currentColor';
     const style = svg('style');
@@ -186,6 +209,87 @@ export class GraphCanvas {
     this.view = view;
     this.viewport.setAttribute('transform', `translate(${view.x},${view.y}) scale(${view.k})`);
     this.onView(view);
+    this.schedule();
+  }
+
+  /** Renders at most once a frame, however many wheel or pointer events arrive. */
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  /** Puts only the nodes and edges near the visible area into the document: thousands stay cheap. */
+  private render(): void {
+    const box = this.svg.getBoundingClientRect();
+    if (box.width === 0) return;
+    const { x, y, k } = this.view;
+    const x0 = (-OVERSCAN - x) / k;
+    const y0 = (-OVERSCAN - y) / k;
+    const x1 = (box.width + OVERSCAN - x) / k;
+    const y1 = (box.height + OVERSCAN - y) / k;
+    const paths: SVGPathElement[] = [];
+    for (const e of this.edges) {
+      if (e.box.x1 < x0 || e.box.x0 > x1 || e.box.y1 < y0 || e.box.y0 > y1) continue;
+      paths.push(this.edgeElement(e));
+    }
+    const nodes: SVGGElement[] = [];
+    for (const p of this.placed.values()) {
+      if (p.x + p.width < x0 || p.x > x1 || p.y + NODE_HEIGHT < y0 || p.y > y1) continue;
+      nodes.push(this.nodeElement(p));
+    }
+    this.viewport.replaceChildren(this.defs, ...paths, ...nodes);
+    this.svg.dataset.drawn = String(nodes.length);
+  }
+
+  private allElements(): SVGElement[] {
+    return [
+      ...this.edges.map((e) => this.edgeElement(e).cloneNode(true) as SVGElement),
+      ...[...this.placed.values()].map((p) => this.nodeElement(p).cloneNode(true) as SVGElement),
+    ];
+  }
+
+  private edgeElement(e: Edge): SVGPathElement {
+    let path = this.edgeElements.get(e);
+    if (!path) {
+      path = svg('path', { class: 'edge', d: e.d, 'marker-end': 'url(#arrow)' });
+      this.edgeElements.set(e, path);
+    }
+    return path;
+  }
+
+  private nodeElement(p: Placed): SVGGElement {
+    const { row } = p;
+    let g = this.nodeElements.get(row.id);
+    if (g) return g;
+    const worst = worstFinding(row);
+    const classes = ['node', row.dropout.length > 0 ? 'dropout' : '', worst ? `sev-${worst.severity}` : ''];
+    const rateLabel = row.dropout[0] ? ` ${row.dropout[0].rate ?? '?'}` : '';
+    g = svg(
+      'g',
+      {
+        class: classes.join(' ').trim(),
+        'data-id': row.id,
+        transform: `translate(${p.x},${p.y})`,
+        tabindex: 0,
+        role: 'button',
+        'aria-label': `${row.name}, ${row.op}`,
+      },
+      svg('title', {}, `${row.name}\n${row.op} ${row.outputShape}`),
+      svg('rect', { width: p.width, height: NODE_HEIGHT, rx: 4 }),
+      svg('text', { x: 10, y: 16, class: 'label' }, shortName(row.name)),
+      svg('text', { x: 10, y: 31, class: 'op' }, row.op + rateLabel),
+    );
+    this.mark(row.id, g);
+    this.nodeElements.set(row.id, g);
+    return g;
+  }
+
+  private mark(id: string, g: SVGGElement): void {
+    g.classList.toggle('selected', id === this.selected);
+    g.classList.toggle('match', this.matches.has(id));
   }
 
   private onWheel(e: WheelEvent): void {

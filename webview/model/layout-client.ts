@@ -29,9 +29,16 @@ function start(): Promise<Worker> {
     });
 }
 
-export async function layoutGraph(graph: Omit<LayoutRequest, 'id'>): Promise<Reply> {
+/** Starts the worker ahead of the first layout, while the extension is still reading the model. */
+export function prepareLayout(): void {
   worker ??= start();
-  const w = await worker;
+  // A failed start is reported by the layout that needs it.
+  worker.catch(() => undefined);
+}
+
+export async function layoutGraph(graph: Omit<LayoutRequest, 'id'>): Promise<Reply> {
+  prepareLayout();
+  const w = await (worker as Promise<Worker>);
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });

@@ -1,4 +1,4 @@
-// Messages between the model view and its layout Web Worker (dagre runs there, off the UI thread).
+// Messages between the model view and its layout Web Worker (the layered layout runs there, off the UI thread).
 export interface LayoutRequest {
   id: number;
   nodes: { id: string; width: number; height: number }[];

@@ -16,9 +16,11 @@ import {
 import { connect } from '../shared/host';
 import { h, icon } from '../shared/dom';
 import { renderDetails } from './details';
+import type { WeightsState } from './weights';
 import { toCsv, toMarkdown } from './export';
 import { GraphCanvas, type View } from './graph';
 import { renderHeader } from './header';
+import { prepareLayout } from './layout-client';
 import { LayerTable } from './table';
 import { SORT_KEYS, visibleRows, type SortKey, type SortState } from './table-model';
 
@@ -30,6 +32,7 @@ interface State {
   tab: number;
   selected: string;
   view: View;
+  columns: Partial<Record<SortKey, number>>;
 }
 
 const host = connect<ToModelView, FromModelView, State>(isToModelView);
@@ -37,14 +40,18 @@ const root = document.getElementById('root') as HTMLElement;
 let model: WireModel | undefined;
 let built = false;
 
-const table = new LayerTable({
-  activate: (row) => select(row, true),
-  sort: (key: SortKey) => {
-    const sort = host.getState().sort;
-    host.setState({ sort: { key, descending: sort?.key === key ? !sort.descending : false } });
-    renderTable();
+const table = new LayerTable(
+  {
+    activate: (row) => select(row, true),
+    sort: (key: SortKey) => {
+      const sort = host.getState().sort;
+      host.setState({ sort: { key, descending: sort?.key === key ? !sort.descending : false } });
+      renderTable();
+    },
+    resize: (columns) => host.setState({ columns }),
   },
-});
+  host.getState().columns,
+);
 const canvas = new GraphCanvas(
   (id) => {
     const row = model?.rows.find((r) => r.id === id);
@@ -79,10 +86,22 @@ function searchMatches(): Set<string> {
   );
 }
 
+/** Weight statistics by layer id, as the extension sent them for this version of the model. */
+let weights = new Map<string, WeightsState>();
+
+/** Shows a layer's details, asking the extension for its weight statistics the first time. */
+function showDetails(row: LayerRow | undefined): void {
+  if (row && !weights.has(row.id)) {
+    weights.set(row.id, 'loading');
+    host.post({ type: 'weights', layerId: row.id });
+  }
+  details.replaceChildren(renderDetails(row, row ? weights.get(row.id) : undefined));
+}
+
 /** From the table: JSON formats reveal the layer's text; ONNX (no text) shows the node in the graph. */
 function select(row: LayerRow, fromTable: boolean): void {
   host.setState({ selected: row.id });
-  details.replaceChildren(renderDetails(row));
+  showDetails(row);
   const showGraph = fromTable && !row.range;
   if (showGraph) setTab(1);
   canvas.highlight(row.id, searchMatches(), showGraph || !fromTable);
@@ -92,8 +111,9 @@ function select(row: LayerRow, fromTable: boolean): void {
 function setTab(index: number): void {
   tabs.setAttribute('selected-index', String(index));
   host.setState({ tab: index });
-  // A hidden graph has no size: fit it when it is first shown.
-  if (index === 1 && !host.getState().view) requestAnimationFrame(() => canvas.fit());
+  // A hidden graph has no size: fit it when it is first shown, draw it again when it comes back.
+  if (index === 1) requestAnimationFrame(() => (host.getState().view ? canvas.refresh() : canvas.fit()));
+  else requestAnimationFrame(() => table.refresh());
 }
 
 function textfield(placeholder: string, value: string, onInput: (v: string) => void): HTMLElement {
@@ -134,7 +154,7 @@ function renderModel(m: WireModel): void {
     });
     tabs.replaceChildren(
       h('vscode-tab-header' as 'div', { slot: 'header' }, 'Layers'),
-      h('vscode-tab-panel' as 'div', {}, h('div', { class: 'table-wrap' }, table.element)),
+      h('vscode-tab-panel' as 'div', {}, table.element),
       h('vscode-tab-header' as 'div', { slot: 'header' }, 'Graph'),
       h(
         'vscode-tab-panel' as 'div',
@@ -174,11 +194,17 @@ function renderModel(m: WireModel): void {
   );
   root.removeAttribute('aria-busy');
   renderTable();
+  // User Timing marks: when the table and the graph became usable (DevTools and the e2e test read them).
+  performance.mark('dropout-lens:table');
   const selected = m.rows.find((r) => r.id === state.selected);
-  details.replaceChildren(renderDetails(selected));
+  weights = new Map();
+  showDetails(selected);
   void canvas
     .draw(m.rows, state.view)
-    .then(() => canvas.highlight(selected?.id, searchMatches(), false))
+    .then(() => {
+      performance.mark('dropout-lens:graph');
+      canvas.highlight(selected?.id, searchMatches(), false);
+    })
     .catch((e: Error) =>
       details.replaceChildren(h('p', { class: 'error-box' }, `Graph layout failed: ${e.message}`)),
     );
@@ -187,6 +213,7 @@ function renderModel(m: WireModel): void {
 host.onMessage((message) => {
   switch (message.type) {
     case 'model':
+      performance.mark('dropout-lens:model');
       host.setState({ uri: message.uri });
       renderModel(message.model);
       return;
@@ -203,6 +230,17 @@ host.onMessage((message) => {
     case 'saved':
       tableStatus.textContent = `Saved ${message.path}`;
       return;
+    case 'weights': {
+      if (weights.get(message.layerId) !== 'loading') return;
+      weights.set(
+        message.layerId,
+        'error' in message ? { error: message.error } : { tensors: message.tensors },
+      );
+      const selected = host.getState().selected;
+      if (selected === message.layerId) showDetails(model?.rows.find((r) => r.id === selected));
+      return;
+    }
   }
 });
 host.post({ type: 'ready' });
+prepareLayout();

@@ -1,5 +1,5 @@
-// The layer table: sortable headers (buttons, so they take focus), one focusable row at a time (roving
-// tabindex, arrow keys / Home / End), Enter or Space or a click activates a row.
+// The layer table: sortable, resizable headers (buttons, so they take focus), one focusable row at a
+// time (roving tabindex, arrow keys / Home / End), Enter or Space or a click activates a row.
 import type { DropoutCell, LayerRow, RowFinding } from '../../src/protocol/model-view';
 import { h, icon } from '../shared/dom';
 import { rateText, type SortKey, type SortState } from './table-model';
@@ -24,7 +24,15 @@ export const SEVERITY_ICON: Record<RowFinding['severity'], string> = {
 export interface TableEvents {
   activate(row: LayerRow): void;
   sort(key: SortKey): void;
+  /** Column widths in pixels after the user resized one, to keep in the page state. */
+  resize(widths: Partial<Record<SortKey, number>>): void;
 }
+
+/** Up to this many rows are all in the document (find in page sees them); more are windowed. */
+const ALL_ROWS_LIMIT = 300;
+/** Rows rendered above and below the visible ones. */
+const OVERSCAN = 20;
+const MIN_COLUMN = 32;
 
 function dropoutCell(cell: DropoutCell): HTMLElement {
   const details = [cell.scaling, cell.mode, cell.noiseShape ? `noise ${cell.noiseShape}` : undefined]
@@ -59,56 +67,163 @@ function findingCell(finding: RowFinding): HTMLElement {
   );
 }
 
+/**
+ * A big model's thousands of rows are windowed: only the rows near the scrolled-to position are in the
+ * document, between two spacer rows sized from the measured mean row height. Columns have fixed widths
+ * (resizable), so they do not jump as other rows scroll in, and long names end in an ellipsis with the
+ * full text as a tooltip.
+ */
 export class LayerTable {
-  readonly element = h('table', { class: 'layers', role: 'grid', 'aria-label': 'Layers' });
+  private readonly table = h('table', { class: 'layers', role: 'grid', 'aria-label': 'Layers' });
+  readonly element = h('div', { class: 'table-wrap' }, this.table);
   private readonly body = h('tbody');
   private focusedId: string | undefined;
-  private byId = new Map<string, LayerRow>();
+  private rows: LayerRow[] = [];
+  private indexOf = new Map<string, number>();
+  private rowHeight = 24;
+  private window = { start: 0, end: 0 };
+  private frame = 0;
+  private widths: Partial<Record<SortKey, number>>;
 
-  constructor(private readonly events: TableEvents) {
+  constructor(
+    private readonly events: TableEvents,
+    widths: Partial<Record<SortKey, number>> = {},
+  ) {
+    this.widths = { ...widths };
     this.body.addEventListener('keydown', (e) => this.onKey(e));
     this.body.addEventListener('click', (e) => {
-      const row = (e.target as Element).closest('tr');
-      if (row) this.activate(row);
+      const row = (e.target as Element).closest<HTMLTableRowElement>('tr[data-id]');
+      if (row) this.activate(row.dataset.id ?? '');
+    });
+    this.element.addEventListener('scroll', () => {
+      if (this.frame || this.rows.length <= ALL_ROWS_LIMIT) return;
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.renderWindow();
+      });
     });
   }
 
   render(rows: LayerRow[], sort: SortState): void {
-    const head = h(
-      'tr',
-      {},
-      ...COLUMNS.map((c) => {
-        const active = sort.key === c.key;
-        const button = h(
-          'button',
-          { class: 'sort', type: 'button', 'data-key': c.key },
-          c.label,
-          active ? icon(sort.descending ? 'arrow-down' : 'arrow-up') : null,
-        );
-        button.addEventListener('click', () => this.events.sort(c.key));
-        return h(
-          'th',
-          {
-            scope: 'col',
-            class: c.numeric ? 'num' : '',
-            'aria-sort': active ? (sort.descending ? 'descending' : 'ascending') : 'none',
-          },
-          button,
-        );
-      }),
-    );
-    this.byId = new Map(rows.map((r) => [r.id, r]));
-    if (!this.focusedId || !this.byId.has(this.focusedId)) this.focusedId = rows[0]?.id;
-    this.body.replaceChildren(...rows.map((r) => this.row(r)));
-    this.element.replaceChildren(h('thead', {}, head), this.body);
+    const head = h('tr', { 'aria-rowindex': 1 }, ...COLUMNS.map((c) => this.header(c, sort)));
+    this.rows = rows;
+    this.indexOf = new Map(rows.map((r, i) => [r.id, i]));
+    if (!this.focusedId || !this.indexOf.has(this.focusedId)) this.focusedId = rows[0]?.id;
+    this.table.setAttribute('aria-rowcount', String(rows.length + 1));
+    this.table.replaceChildren(h('thead', {}, head), this.body);
+    this.renderWindow();
     if (rows.length === 0) {
-      this.body.append(
+      this.body.replaceChildren(
         h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'muted' }, 'No layer matches.')),
       );
     }
   }
 
-  private row(r: LayerRow): HTMLTableRowElement {
+  /** Redraws the rows after the table's tab is shown again (a hidden tab has no height to window). */
+  refresh(): void {
+    this.renderWindow();
+  }
+
+  private header(c: (typeof COLUMNS)[number], sort: SortState): HTMLElement {
+    const active = sort.key === c.key;
+    const button = h(
+      'button',
+      { class: 'sort', type: 'button', 'data-key': c.key },
+      c.label,
+      active ? icon(sort.descending ? 'arrow-down' : 'arrow-up') : null,
+    );
+    button.addEventListener('click', () => this.events.sort(c.key));
+    const width = this.widths[c.key];
+    const th = h(
+      'th',
+      {
+        scope: 'col',
+        class: `col-${c.key} ${c.numeric ? 'num' : ''}`.trim(),
+        'aria-sort': active ? (sort.descending ? 'descending' : 'ascending') : 'none',
+      },
+      button,
+    );
+    if (width) th.style.width = `${width}px`;
+    th.append(this.resizer(th, c));
+    return th;
+  }
+
+  /** A drag handle on the column's right edge; with focus, the arrow keys resize by 16 pixels. */
+  private resizer(th: HTMLElement, c: (typeof COLUMNS)[number]): HTMLElement {
+    const handle = h('span', {
+      class: 'resizer',
+      role: 'separator',
+      'aria-orientation': 'vertical',
+      'aria-label': `Resize the ${c.label} column`,
+      tabindex: 0,
+    });
+    const set = (width: number) => {
+      const w = Math.max(MIN_COLUMN, Math.round(width));
+      th.style.width = `${w}px`;
+      this.widths[c.key] = w;
+    };
+    handle.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
+      const startX = e.clientX;
+      const startWidth = th.getBoundingClientRect().width;
+      handle.setPointerCapture(e.pointerId);
+      const move = (m: PointerEvent) => set(startWidth + m.clientX - startX);
+      const up = () => {
+        handle.removeEventListener('pointermove', move);
+        handle.removeEventListener('pointerup', up);
+        this.events.resize({ ...this.widths });
+      };
+      handle.addEventListener('pointermove', move);
+      handle.addEventListener('pointerup', up);
+    });
+    handle.addEventListener('click', (e) => e.stopPropagation());
+    handle.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      e.preventDefault();
+      set(th.getBoundingClientRect().width + (e.key === 'ArrowRight' ? 16 : -16));
+      this.events.resize({ ...this.widths });
+    });
+    return handle;
+  }
+
+  /** Renders the rows around the scroll position (all of them for a small model). */
+  private renderWindow(): void {
+    const n = this.rows.length;
+    if (n === 0) return;
+    let start = 0;
+    let end = n;
+    if (n > ALL_ROWS_LIMIT) {
+      const height = this.element.clientHeight || 600;
+      start = Math.max(0, Math.floor(this.element.scrollTop / this.rowHeight) - OVERSCAN);
+      end = Math.min(n, start + Math.ceil(height / this.rowHeight) + 2 * OVERSCAN);
+    }
+    this.window = { start, end };
+    const rows = this.rows.slice(start, end).map((r, i) => this.row(r, start + i));
+    // Sizes go through the style object: the page's CSP drops inline style attributes.
+    const spacer = (count: number) => {
+      if (count === 0) return null;
+      const cell = h('td', { colspan: COLUMNS.length });
+      cell.style.height = `${count * this.rowHeight}px`;
+      return h('tr', { class: 'spacer', 'aria-hidden': 'true' }, cell);
+    };
+    const top = spacer(start);
+    const bottom = spacer(n - end);
+    // Scrolling re-renders the rows: the focused one keeps keyboard focus in its new element.
+    const hadFocus = this.body.contains(document.activeElement);
+    this.body.replaceChildren(...[top, ...rows, bottom].filter((r): r is HTMLTableRowElement => r !== null));
+    if (hadFocus && this.focusedId) {
+      this.body
+        .querySelector<HTMLTableRowElement>(`tr[data-id="${CSS.escape(this.focusedId)}"]`)
+        ?.focus({ preventScroll: true });
+    }
+    if (n > ALL_ROWS_LIMIT && rows.length > 0) {
+      // Spacers use the mean height of the rows drawn so far; a row with a dropout cell is taller.
+      const measured = rows.reduce((t, r) => t + r.getBoundingClientRect().height, 0) / rows.length;
+      if (measured > 0) this.rowHeight = measured;
+    }
+  }
+
+  private row(r: LayerRow, position: number): HTMLTableRowElement {
     const worst = r.findings.length > 0 ? r.findings.map((f) => f.severity) : [];
     const classes = [
       r.dropout.length > 0 ? 'has-dropout' : '',
@@ -118,49 +233,49 @@ export class LayerTable {
       'tr',
       {
         'data-id': r.id,
+        'aria-rowindex': position + 2,
         tabindex: r.id === this.focusedId ? 0 : -1,
         class: classes.join(' ').trim(),
         title: r.range ? 'Enter: show in the model file' : 'Enter: show in the graph',
       },
       h('td', { class: 'num muted' }, String(r.index)),
-      h('td', { class: 'name mono' }, r.name),
-      h('td', { class: 'op' }, r.op),
-      h('td', { class: 'shape mono' }, r.outputShape),
+      h('td', { class: 'name mono', title: r.name }, r.name),
+      h('td', { class: 'op', title: r.op }, r.op),
+      h('td', { class: 'shape mono', title: r.outputShape }, r.outputShape),
       h('td', { class: 'num' }, r.params.toLocaleString('en-US')),
       h('td', { class: 'dropout-col' }, ...r.dropout.map(dropoutCell)),
       h('td', { class: 'findings' }, ...r.findings.map(findingCell)),
     );
   }
 
-  /** Moves keyboard focus to a row (after a sort or filter, or from the graph). */
-  focus(id: string): void {
-    const row = this.body.querySelector<HTMLTableRowElement>(`tr[data-id="${CSS.escape(id)}"]`);
-    if (row) this.moveTo(row);
+  /** Focuses the row at a position, scrolling it into the rendered window first when it is outside. */
+  private moveTo(position: number): void {
+    const r = this.rows[position];
+    if (!r) return;
+    this.focusedId = r.id;
+    if (position < this.window.start || position >= this.window.end) {
+      this.element.scrollTop = Math.max(0, position * this.rowHeight - this.element.clientHeight / 2);
+      this.renderWindow();
+    }
+    for (const tr of this.body.querySelectorAll('tr[tabindex="0"]')) tr.setAttribute('tabindex', '-1');
+    const tr = this.body.querySelector<HTMLTableRowElement>(`tr[data-id="${CSS.escape(r.id)}"]`);
+    tr?.setAttribute('tabindex', '0');
+    tr?.focus();
   }
 
-  private moveTo(row: HTMLTableRowElement): void {
-    for (const r of this.body.querySelectorAll('tr[tabindex="0"]')) r.setAttribute('tabindex', '-1');
-    row.setAttribute('tabindex', '0');
-    this.focusedId = row.dataset.id;
-    row.focus();
-  }
-
-  private activate(row: HTMLTableRowElement): void {
-    const data = this.byId.get(row.dataset.id ?? '');
-    if (!data) return;
-    this.moveTo(row);
+  private activate(id: string): void {
+    const at = this.indexOf.get(id);
+    const data = at === undefined ? undefined : this.rows[at];
+    if (at === undefined || !data) return;
+    this.moveTo(at);
     this.events.activate(data);
   }
 
   private onKey(e: KeyboardEvent): void {
-    const row = (e.target as Element).closest('tr');
+    const row = (e.target as Element).closest<HTMLTableRowElement>('tr[data-id]');
     if (!row || (e.target as Element).closest('summary')) return;
-    const rows = [...this.body.querySelectorAll<HTMLTableRowElement>('tr[data-id]')];
-    const at = rows.indexOf(row);
-    const go = (i: number) => {
-      const target = rows[Math.max(0, Math.min(rows.length - 1, i))];
-      if (target) this.moveTo(target);
-    };
+    const at = this.indexOf.get(row.dataset.id ?? '') ?? 0;
+    const go = (i: number) => this.moveTo(Math.max(0, Math.min(this.rows.length - 1, i)));
     switch (e.key) {
       case 'ArrowDown':
         go(at + 1);
@@ -178,11 +293,11 @@ export class LayerTable {
         go(0);
         break;
       case 'End':
-        go(rows.length - 1);
+        go(this.rows.length - 1);
         break;
       case 'Enter':
       case ' ':
-        this.activate(row);
+        this.activate(row.dataset.id ?? '');
         break;
       default:
         return;

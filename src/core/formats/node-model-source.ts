@@ -4,11 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ModelSource } from './reader';
 
-export function nodeModelSource(path: string): ModelSource {
+/** `bytes`: the file's content when the caller already has it (an editor's unsaved text). */
+export function nodeModelSource(path: string, bytes?: Uint8Array): ModelSource {
   const folder = realpathSync(dirname(resolve(path)));
   return {
     path,
-    bytes: readFileSync(path),
+    bytes: bytes ?? readFileSync(path),
     readSibling: async (relativePath: string) => {
       if (isAbsolute(relativePath))
         throw new Error(`refusing absolute path "${relativePath}" next to the model`);

@@ -8,6 +8,7 @@ import {
   type LayerRow,
   type ToModelView,
 } from '../../protocol/model-view';
+import type { WireLintResult } from '../../protocol/worker-messages';
 import type { ModelDiagnostics } from '../diagnostics';
 import type { LintConfigSource } from '../lint-config';
 import { requireTrust } from '../trust';
@@ -38,11 +39,16 @@ export class ModelView implements vscode.Disposable {
   private rows = new Map<string, LayerRow>();
   private reloadTimer: NodeJS.Timeout | undefined;
   private loading = 0;
+  /** The page has said it listens; until then the latest model or error waits here. */
+  private ready = false;
+  private latest: ToModelView | undefined;
 
+  /** `onLint`: the file's lint result with each load, for views whose file has no text editor. */
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly uri: vscode.Uri,
     private readonly deps: ModelViewDeps,
+    private readonly onLint?: (result: WireLintResult) => void,
   ) {
     const webview = panel.webview;
     webview.options = webviewOptions(deps.extensionUri);
@@ -64,6 +70,8 @@ export class ModelView implements vscode.Disposable {
       this.disposables.push(watcher);
     }
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    // The worker reads the model while the page loads, not after it asks.
+    void this.load();
   }
 
   dispose(): void {
@@ -75,12 +83,23 @@ export class ModelView implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
+  /** The model (or why it cannot be shown), sent when the page is ready and again whenever it reloads. */
+  private show(message: ToModelView): void {
+    this.latest = message;
+    if (this.ready) this.post(message);
+  }
+
   private async onMessage(message: FromModelView): Promise<void> {
     switch (message.type) {
       case 'ready':
-        return this.load();
+        // A page shown again after being hidden starts over: it gets what the last load found.
+        this.ready = true;
+        if (this.latest) this.post(this.latest);
+        return;
       case 'reveal':
         return this.reveal(message.layerId);
+      case 'weights':
+        return this.weights(message.layerId);
       case 'export':
         return this.save(message.kind, message.content);
     }
@@ -98,26 +117,43 @@ export class ModelView implements vscode.Disposable {
     const uri = this.uri.toString();
     try {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      // The worker reads files on disk itself: a 100 MB ONNX file is not copied through the host.
       const bytes = open
         ? new TextEncoder().encode(open.getText())
-        : await vscode.workspace.fs.readFile(this.uri);
-      const path = this.uri.scheme === 'file' ? this.uri.fsPath : this.uri.path;
+        : this.uri.scheme === 'file'
+          ? undefined
+          : await vscode.workspace.fs.readFile(this.uri);
       const started = Date.now();
       const result = await this.deps.worker.run(
         'model',
-        { path, bytes, config: await this.deps.config.get() },
+        { path: this.path, ...(bytes ? { bytes } : {}), config: await this.deps.config.get() },
         () => undefined,
       );
       if (ticket !== this.loading) return;
+      this.onLint?.(result.lint);
       if ('error' in result) {
-        this.post({ type: 'error', uri, fileName, message: result.error });
+        this.show({ type: 'error', uri, fileName, message: result.error });
         return;
       }
       this.deps.log.debug(`model view: ${fileName} read in ${Date.now() - started} ms`);
       this.rows = new Map(result.model.rows.map((r) => [r.id, r]));
-      this.post({ type: 'model', uri, model: result.model });
+      this.show({ type: 'model', uri, model: result.model });
     } catch (e) {
-      if (ticket === this.loading) this.post({ type: 'error', uri, fileName, message: (e as Error).message });
+      if (ticket === this.loading) this.show({ type: 'error', uri, fileName, message: (e as Error).message });
+    }
+  }
+
+  private get path(): string {
+    return this.uri.scheme === 'file' ? this.uri.fsPath : this.uri.path;
+  }
+
+  /** Weight statistics of one layer for the details panel, computed in the worker from the file. */
+  private async weights(layerId: string): Promise<void> {
+    try {
+      const result = await this.deps.worker.run('weights', { path: this.path, layerId }, () => undefined);
+      this.post({ type: 'weights', layerId, ...result });
+    } catch (e) {
+      this.post({ type: 'weights', layerId, error: (e as Error).message });
     }
   }
 

@@ -5,41 +5,29 @@ import { MODEL_PANEL, ONNX_EDITOR } from '../view-types';
 import { basename, ModelView, type ModelViewDeps } from './model-view';
 
 class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
+  private readonly open = new Set<string>();
+
   constructor(private readonly deps: ModelViewDeps) {}
 
   /** The file's findings go to the Problems panel while it is open (ONNX has no text document). */
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
-    let open = true;
-    void this.lint(uri, () => open);
+    const key = uri.toString();
+    this.open.add(key);
     return {
       uri,
       dispose: () => {
-        open = false;
+        this.open.delete(key);
         this.deps.diagnostics.collection.delete(uri);
       },
     };
   }
 
-  private async lint(uri: vscode.Uri, isOpen: () => boolean): Promise<void> {
-    if (uri.scheme !== 'file') {
-      // The worker reads by path; a virtual workspace's file is read through the editor instead.
-      const result = await this.deps.diagnostics.lintUri(uri);
-      if (!isOpen()) this.deps.diagnostics.collection.delete(uri);
-      if (result.error) this.deps.log.warn(result.error.message);
-      return;
-    }
-    const path = uri.fsPath;
-    try {
-      await this.deps.worker.run('lint', { files: [path], config: await this.deps.config.get() }, (p) => {
-        if (isOpen()) this.deps.diagnostics.set(uri, p.result);
-      });
-    } catch (e) {
-      this.deps.log.warn(`lint of ${path} failed: ${(e as Error).message}`);
-    }
-  }
-
+  /** The view's own load (parse and lint in the worker) also feeds the Problems panel: one parse, not two. */
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
-    new ModelView(panel, document.uri, this.deps);
+    const uri = document.uri;
+    new ModelView(panel, uri, this.deps, (result) => {
+      if (this.open.has(uri.toString())) this.deps.diagnostics.set(uri, result);
+    });
   }
 }
 

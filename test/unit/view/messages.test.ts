@@ -2,12 +2,14 @@
 import * as assert from 'node:assert/strict';
 import { isFromModelView, isToModelView, MAX_EXPORT_CHARS } from '../../../src/protocol/model-view';
 import { toWireModel } from '../../../src/protocol/wire-model';
+import { weightStats } from '../../../src/core/model/weight-stats';
 import { chain, spec } from '../rules/ir-builder';
 
 describe('model view messages', () => {
   it("accepts the webview's messages and nothing else", () => {
     assert.ok(isFromModelView({ type: 'ready' }));
     assert.ok(isFromModelView({ type: 'reveal', layerId: 'dense_1' }));
+    assert.ok(isFromModelView({ type: 'weights', layerId: 'dense_1' }));
     assert.ok(isFromModelView({ type: 'export', kind: 'csv', content: 'a,b\r\n' }));
     for (const bad of [
       null,
@@ -15,6 +17,7 @@ describe('model view messages', () => {
       {},
       { type: 'reveal' },
       { type: 'reveal', layerId: 3 },
+      { type: 'weights' },
       { type: 'export', kind: 'exe', content: '' },
       { type: 'export', kind: 'svg' },
       { type: 'export', kind: 'svg', content: 'x'.repeat(MAX_EXPORT_CHARS + 1) },
@@ -32,6 +35,14 @@ describe('model view messages', () => {
     assert.ok(isToModelView({ type: 'model', uri: 'file:///x.onnx', model }));
     assert.ok(isToModelView({ type: 'error', uri: 'file:///x.onnx', fileName: 'x.onnx', message: 'no' }));
     assert.ok(isToModelView({ type: 'saved', path: '/tmp/x.csv' }));
+    const stats = weightStats('dense_1.weight', [2, 2], [1, 2, 3, 4]);
+    assert.ok(isToModelView({ type: 'weights', layerId: 'dense_1', tensors: [stats] }));
+    assert.ok(isToModelView({ type: 'weights', layerId: 'dense_1', error: 'no shard' }));
+    assert.equal(isToModelView({ type: 'weights', layerId: 'dense_1' }), false);
+    assert.equal(
+      isToModelView({ type: 'weights', layerId: 'd', tensors: [{ ...stats, histogram: ['x'] }] }),
+      false,
+    );
     assert.equal(isToModelView({ type: 'model', uri: 'u', model: { ...model, rows: [{ id: 1 }] } }), false);
     assert.equal(isToModelView({ type: 'model', model }), false);
     assert.equal(isToModelView({ type: 'error', uri: 'u' }), false);

@@ -1,0 +1,84 @@
+// The weight tensors of one layer, from wherever its format keeps them: ONNX initializers (read lazily by
+// the ONNX reader), TensorFlow.js shards named in the manifest, or the `.nn.json` weights sidecar. Each
+// file's tensors are loaded once per graph and summarised, never handed on raw.
+import { decodeWeights, WEIGHTS_MAGIC } from '../formats/nnjson-weights';
+import { loadOnnxTensor } from '../formats/onnx';
+import type { ModelSource } from '../formats/reader';
+import { loadTfjsWeights, type WeightsGroup } from '../formats/tfjs-weights';
+import type { Graph, Layer } from '../model/ir';
+import { weightStats, type WeightStats } from '../model/weight-stats';
+import { buildFromGraph } from './build';
+import { EngineError } from './layer';
+import { Network } from './network';
+import { parseWeights } from './weights-file';
+
+type Named = Map<string, { shape: number[]; values: ArrayLike<number> }>;
+
+const LOADED = new WeakMap<Graph, Promise<Named>>();
+
+/** Statistics of each weight tensor of `layer` (none for a layer without weights or a file without any). */
+export async function layerWeightStats(
+  graph: Graph,
+  layer: Layer,
+  source: ModelSource,
+): Promise<WeightStats[]> {
+  if (graph.format === 'onnx') {
+    const names = (layer.attributes.initializers ?? []) as string[];
+    const tensors = await Promise.all(names.map((name) => loadOnnxTensor(graph, name)));
+    return tensors.map((t) => weightStats(t.name, t.dims, t.data as ArrayLike<number>));
+  }
+  let loaded = LOADED.get(graph);
+  if (!loaded) {
+    loaded = loadAll(graph, source);
+    LOADED.set(graph, loaded);
+  }
+  const named = await loaded;
+  const own = ownNames(graph, layer);
+  return [...named].filter(([name]) => own(name)).map(([name, t]) => weightStats(name, t.shape, t.values));
+}
+
+async function loadAll(graph: Graph, source: ModelSource): Promise<Named> {
+  if (graph.format === 'nn-json') return nnjsonWeights(graph, source);
+  const manifest = (graph.meta.weightsManifest ?? []) as WeightsGroup[];
+  if (manifest.length === 0) return new Map();
+  const loaded = await loadTfjsWeights(manifest, source, graph.format);
+  return new Map([...loaded].map(([name, w]) => [name, { shape: w.shape, values: w.values }]));
+}
+
+/** The sidecar holds every parameter layer by layer; the engine's network says which values are whose. */
+async function nnjsonWeights(graph: Graph, source: ModelSource): Promise<Named> {
+  const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
+  if (!sidecar) return new Map();
+  if (!source.readSibling)
+    throw new EngineError(`${source.path}: the weights file beside the model cannot be read`);
+  const bytes = await source.readSibling(sidecar);
+  // The Train panel saves "DLW1" files with named, shaped tensors; older sidecars are bare float32.
+  if (new TextDecoder().decode(bytes.subarray(0, 4)) === WEIGHTS_MAGIC) {
+    return new Map(
+      decodeWeights(bytes, sidecar).tensors.map((t) => [t.name, { shape: t.shape, values: t.data }]),
+    );
+  }
+  const data = parseWeights(bytes, sidecar);
+  if (data.kind === 'named') {
+    return new Map(Object.entries(data.weights).map(([name, v]) => [name, { shape: [v.length], values: v }]));
+  }
+  const built = buildFromGraph(graph);
+  const net = new Network(built.inputShape, built.specs);
+  net.importFlat(data.values);
+  return new Map(net.tensors().map((t) => [t.name, { shape: t.shape, values: t.value }]));
+}
+
+/**
+ * Which tensor names belong to the layer: Keras names weights "<layer>/kernel", the engine
+ * "<layer>.weight"; a graph model's weights are the Const nodes the layer reads (or the Const itself).
+ */
+function ownNames(graph: Graph, layer: Layer): (name: string) => boolean {
+  const constants = new Set(
+    graph.layers.filter((l) => l.op === 'constant' && layer.inputs.includes(l.id)).map((l) => l.name),
+  );
+  return (name) =>
+    name === layer.name ||
+    name.startsWith(`${layer.name}/`) ||
+    name.startsWith(`${layer.name}.`) ||
+    constants.has(name);
+}
