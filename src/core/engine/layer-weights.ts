@@ -1,7 +1,6 @@
 // The weight tensors of one layer, from wherever its format keeps them: ONNX initializers (read lazily by
 // the ONNX reader), TensorFlow.js shards named in the manifest, or the `.nn.json` weights sidecar. Each
 // file's tensors are loaded once per graph and summarised, never handed on raw.
-import { decodeWeights, WEIGHTS_MAGIC } from '../formats/nnjson-weights';
 import { loadOnnxTensor } from '../formats/onnx';
 import type { ModelSource } from '../formats/reader';
 import { loadTfjsWeights, type WeightsGroup } from '../formats/tfjs-weights';
@@ -51,16 +50,14 @@ async function nnjsonWeights(graph: Graph, source: ModelSource): Promise<Named> 
   if (!sidecar) return new Map();
   if (!source.readSibling)
     throw new EngineError(`${source.path}: the weights file beside the model cannot be read`);
-  const bytes = await source.readSibling(sidecar);
-  // The Train panel saves "DLW1" files with named, shaped tensors; older sidecars are bare float32.
-  if (new TextDecoder().decode(bytes.subarray(0, 4)) === WEIGHTS_MAGIC) {
-    return new Map(
-      decodeWeights(bytes, sidecar).tensors.map((t) => [t.name, { shape: t.shape, values: t.data }]),
-    );
-  }
-  const data = parseWeights(bytes, sidecar);
+  const data = parseWeights(await source.readSibling(sidecar), sidecar);
   if (data.kind === 'named') {
-    return new Map(Object.entries(data.weights).map(([name, v]) => [name, { shape: [v.length], values: v }]));
+    return new Map(
+      Object.entries(data.weights).map(([name, v]) => [
+        name,
+        { shape: data.shapes?.[name] ?? [v.length], values: v },
+      ]),
+    );
   }
   const built = buildFromGraph(graph);
   const net = new Network(built.inputShape, built.specs);

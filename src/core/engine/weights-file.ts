@@ -1,13 +1,24 @@
-// Trained weights as files hold them: the `.nn.json` sidecar (float32 little-endian, every parameter and
-// buffer layer by layer, as the schema describes) or JSON (a name → values map, or what
-// `dropout-lens train --out` writes, whose "dropout" run is taken).
+// Trained weights as files hold them: the `.nn.json` sidecar the Train panel saves ("DLW1": named,
+// shaped tensors), the older bare sidecar (float32 little-endian, every parameter and buffer layer by
+// layer), or JSON (a name → values map, or what `dropout-lens train --out` writes, whose "dropout" run
+// is taken).
+import { decodeWeights, WEIGHTS_MAGIC } from '../formats/nnjson-weights';
 import { EngineError } from './layer';
 import type { Network } from './network';
 
 export type WeightsData =
-  { kind: 'named'; weights: Record<string, number[]> } | { kind: 'flat'; values: Float32Array };
+  | { kind: 'named'; weights: Record<string, ArrayLike<number>>; shapes?: Record<string, number[]> }
+  | { kind: 'flat'; values: Float32Array };
 
 export function parseWeights(bytes: Uint8Array, name: string): WeightsData {
+  if (new TextDecoder().decode(bytes.subarray(0, 4)) === WEIGHTS_MAGIC) {
+    const tensors = decodeWeights(bytes, name).tensors;
+    return {
+      kind: 'named',
+      weights: Object.fromEntries(tensors.map((t) => [t.name, t.data])),
+      shapes: Object.fromEntries(tensors.map((t) => [t.name, t.shape])),
+    };
+  }
   const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (name.endsWith('.json') || first === 0x7b) {
     const value = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
