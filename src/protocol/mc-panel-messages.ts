@@ -18,6 +18,9 @@ export const MC_DATA_CHOICES = [
   'builtin:wine',
   'builtin:breast_cancer',
   'builtin:moons',
+  'builtin:circles',
+  'builtin:spiral',
+  'builtin:xor',
 ];
 
 export type ToMcPanel =

@@ -9,6 +9,7 @@ import {
 } from '../../src/protocol/mc-panel-messages';
 import type { WireMcSample, WireMcView } from '../../src/protocol/worker-messages';
 import { css, histogram, image, lines, reliabilityDiagram } from './charts';
+import { uncertaintyMaps } from './maps';
 
 declare function acquireVsCodeApi(): {
   postMessage(m: FromMcPanel): void;
@@ -243,8 +244,17 @@ function render(): void {
         textContent: 'The model had no weights sidecar: it was trained first with its own training spec.',
       }),
     );
+  app.append(scores(view));
+  if (view.grid)
+    app.append(
+      el('h2', { textContent: 'Uncertainty over the plane' }),
+      uncertaintyMaps(view.grid, s.classes),
+      el('p', {
+        className: 'note',
+        textContent: `Each cell: ${s.passes} passes at its centre (masks of its own). Dots: the evaluated points in their label's colour${state.model?.endsWith('.nn.json') ? ', on standardised axes' : ''}.`,
+      }),
+    );
   app.append(
-    scores(view),
     el(
       'div',
       { className: 'grid' },
