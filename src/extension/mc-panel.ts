@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { modify, applyEdits, parseTree, findNodeAtLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
+import { activeModelUri } from './active-model';
 import { webviewOptions } from './webview/scaffold';
 import { validFromPanel, type McSettings, type ToMcPanel } from '../protocol/mc-panel-messages';
 import { JobCancelledError, type WorkerHost } from './worker-host';
@@ -19,7 +20,7 @@ export function showUncertaintyCommand(
 ) {
   const panels = new Map<string, McPanel>();
   return (target?: vscode.Uri) => {
-    const uri = target ?? vscode.window.activeTextEditor?.document.uri;
+    const uri = target instanceof vscode.Uri ? target : activeModelUri();
     if (!uri || uri.scheme !== 'file' || !MC_MODEL.test(uri.path.split('/').pop() ?? '')) {
       void vscode.window.showErrorMessage(
         'Dropout Lens: open a .nn.json, .onnx or TensorFlow.js model.json to show its MC uncertainty.',

@@ -1,6 +1,7 @@
 // MC dropout of an ONNX or tfjs layers file through the graph executor: every pass runs the whole graph
 // with its dropout layers on (batchnorm in inference mode), on the evaluation rows tiled k passes deep,
 // so the pass loop, the statistics and the report are the same as for a built network.
+import { GraphIndex, isShapeOnly } from '../model/graph-index';
 import type { Graph, Layer } from '../model/ir';
 import { EngineError } from './layer';
 import { McNoStochasticLayerError, type McOptions, type McPasses } from './mc';
@@ -37,12 +38,16 @@ function outputName(graph: Graph): string {
   return graph.outputs[0]!.name;
 }
 
+/** The output is already probabilities: it comes from a softmax, maybe through Identity/Reshape (our ONNX export). */
 function endsInSoftmax(graph: Graph): boolean {
+  const index = new GraphIndex(graph);
   const info = graph.outputs[0];
-  const last =
-    graph.layers.find((l) => info?.layerId !== undefined && l.id === info.layerId) ??
+  const out =
+    (info?.layerId !== undefined ? index.layer(info.layerId) : undefined) ??
     graph.layers[graph.layers.length - 1];
-  return last !== undefined && (last.op === 'softmax' || last.activation === 'softmax');
+  if (!out) return false;
+  const last = isShapeOnly(out) ? index.previous(out) : [out];
+  return last.length === 1 && (last[0]!.op === 'softmax' || last[0]!.activation === 'softmax');
 }
 
 /** Runs `x` (n × …) once through the graph; stochastic or not. */
