@@ -51,10 +51,16 @@ function endsInSoftmax(graph: Graph): boolean {
 }
 
 /** Runs `x` (n × …) once through the graph; stochastic or not. */
-function runOnce(runner: GraphRunner, x: Tensor, stochastic: boolean, rng?: Rng, maskRows = 1): Tensor {
+function runOnce(
+  runner: GraphRunner,
+  x: Tensor,
+  stochastic: boolean,
+  rngOf?: (l: Layer) => Rng,
+  maskRows = 1,
+): Tensor {
   const graph = runner.graph;
   const feeds = { [graph.inputs[0]!.name]: x };
-  const out = runner.run(feeds, { stochastic, rng, maskRows })[outputName(graph)];
+  const out = runner.run(feeds, { stochastic, rngOf, maskRows })[outputName(graph)];
   if (!out) throw new EngineError(`${graph.name}: the graph gave no output`);
   return out;
 }
@@ -77,7 +83,9 @@ export function graphMcPasses(runner: GraphRunner, x: Tensor, options: McOptions
     (l.outputShape ?? []).slice(1).reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1),
   );
   const widest = Math.max(sizeOf(x.shape.slice(1)), ...widths);
+  // Each dropout layer draws from its own stream, so the masks do not depend on the chunk size.
   const rng = new Rng(options.seed);
+  const streams = new Map(graph.layers.filter(drops).map((l) => [l.id, rng.fork()]));
   const maskRows = options.masks === 'consistent' ? n : 1;
   const classes = sizeOf(
     runOnce(
@@ -92,6 +100,6 @@ export function graphMcPasses(runner: GraphRunner, x: Tensor, options: McOptions
     probabilities: endsInSoftmax(graph),
     rowBudget: Math.max(1, Math.floor((options.maxElements ?? 1 << 22) / widest)),
     prefixLayers: 0,
-    forward: (tiled) => runOnce(runner, tiled, true, rng, maskRows),
+    forward: (tiled) => runOnce(runner, tiled, true, (l) => streams.get(l.id) ?? rng, maskRows),
   };
 }

@@ -121,4 +121,24 @@ describe('dropout-lens mc on ONNX and tfjs layers files', () => {
     assert.ok(Math.abs(ratio - 1) < 0.1, `average variance ratio ${ratio}`);
     assert.ok(avg(net.stats.variance) > 1e-3, 'the dropout layers drew masks');
   });
+
+  it('draws the same ONNX passes whatever the batching (the panel streams in smaller chunks than the CLI)', async () => {
+    const source = nodeModelSource('samples/moons-mc.onnx');
+    const graph = openModel(source);
+    const data = loadData('builtin:moons', nodeDataSource, 1);
+    const means = await Promise.all(
+      [{ every: 10 }, { every: 2 }, { every: 3, maxElements: 24 * 7 }].map(async (chunking) => {
+        const r = await runMcSession({
+          graph,
+          data,
+          spec: trainingSpec(graph),
+          source,
+          mc: { passes: 12, seed: 4, ...chunking },
+        });
+        return Array.from(r.stats.mean);
+      }),
+    );
+    assert.deepEqual(means[1], means[0]);
+    assert.deepEqual(means[2], means[0]);
+  });
 });
