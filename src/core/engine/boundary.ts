@@ -3,7 +3,7 @@
 // panel evaluates the same grid with dropout on (mc-grid.ts).
 import type { Dataset } from '../data/dataset';
 import type { Network } from './network';
-import { Rng } from './rng';
+import { Rng, shuffle } from './rng';
 
 export interface BoundaryGrid {
   /** Cells per side; row 0 is the bottom (smallest y). */
@@ -42,9 +42,11 @@ export function planeOver(data: Dataset, size: number, maxPoints = 300): Plane {
       input[2 * (r * size + c)] = extent[0] + ((c + 0.5) / size) * (extent[1] - extent[0]);
       input[2 * (r * size + c) + 1] = extent[2] + ((r + 0.5) / size) * (extent[3] - extent[2]);
     }
-  const step = Math.max(1, Math.ceil(data.n / maxPoints));
+  // A seeded random subset: a stride would pick one class of data stored in alternating order.
+  const order = Int32Array.from({ length: data.n }, (_, i) => i);
+  if (data.n > maxPoints) shuffle(order, new Rng(0));
   const points: BoundaryGrid['points'] = [];
-  for (let i = 0; i < data.n; i += step)
+  for (const i of order.subarray(0, Math.min(data.n, maxPoints)))
     points.push([data.x[2 * i] as number, data.x[2 * i + 1] as number, data.y[i] as number]);
   return { size, extent, input, points };
 }

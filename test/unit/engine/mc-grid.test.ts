@@ -5,6 +5,7 @@
 // not change when the maps are added; the maps stream with the partial results and stop on cancel.
 import * as assert from 'node:assert/strict';
 import type { Dataset } from '../../../src/core/data/dataset';
+import { planeOver } from '../../../src/core/engine/boundary';
 import { runMc } from '../../../src/core/engine/mc';
 import { gridSeed, type McGrid } from '../../../src/core/engine/mc-grid';
 import { prepareNetwork, runMcSession, type McSessionInput } from '../../../src/core/engine/mc-session';
@@ -214,5 +215,20 @@ describe('MC maps over the plane', () => {
       grid: SIZE,
     });
     assert.equal(run.grid, undefined);
+  });
+
+  it('overlay a sample of the points that keeps both classes of data stored in alternating order', () => {
+    const n = 1000;
+    const alternating: Dataset = {
+      x: Float32Array.from({ length: 2 * n }, (_, i) => Math.cos(i)),
+      y: Int32Array.from({ length: n }, (_, i) => i % 2),
+      n,
+      shape: [2],
+      classes: 2,
+    };
+    const plane = planeOver(alternating, 4);
+    assert.equal(plane.points.length, 300);
+    const ones = plane.points.filter((p) => p[2] === 1).length;
+    assert.ok(ones > 100 && ones < 200, `class 1: ${ones} of 300`);
   });
 });
