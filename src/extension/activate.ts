@@ -7,7 +7,7 @@ import { fixAndSaveAsCommand } from './fix-and-save';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
 import { registerModelView } from './model-view/register';
-import { showUncertaintyCommand } from './mc-panel';
+import { registerMcPanelSerializer, showUncertaintyCommand } from './mc-panel';
 import { trainWithDropoutCommand } from './train-command';
 import { registerTrainPanelSerializer } from './train-panel';
 import { WorkerHost } from './worker-host';
@@ -46,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
       trainWithDropoutCommand(context.extensionUri, worker, log),
     ),
     registerTrainPanelSerializer(context.extensionUri, worker, log),
+    registerMcPanelSerializer(context.extensionUri, worker, log),
   );
   // Documents already open when the extension starts are linted once activation has returned.
   setTimeout(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true)), 0);

@@ -24,7 +24,8 @@ export const MC_DATA_CHOICES = [
 ];
 
 export type ToMcPanel =
-  | { type: 'model'; name: string; path: string }
+  /** `file`: the absolute path (kept in the webview state for the serializer); `running`: a job is under way. */
+  | { type: 'model'; name: string; path: string; file: string; running: boolean }
   | { type: 'running'; settings: McSettings; training: boolean }
   | { type: 'training'; epoch: number; epochs: number }
   | { type: 'partial'; view: WireMcView }

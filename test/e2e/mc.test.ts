@@ -40,6 +40,8 @@ async function runPasses(page: Page, frame: Frame, passes: number): Promise<void
 describe('e2e: MC uncertainty panel', () => {
   let wb: Workbench;
   let expected: McReport;
+  /** The ONNX panel's ECE, to find again after hiding the panel and after a window reload. */
+  let onnxEce = '';
   before(async () => {
     wb = await openWorkbench();
     const model = join(wb.workspace, 'digits-trained.nn.json');
@@ -111,7 +113,8 @@ describe('e2e: MC uncertainty panel', () => {
       '--seed',
       '0',
     );
-    assert.equal(Number(await frame.locator('#ece').innerText()), Number(want.ece.toFixed(4)));
+    onnxEce = await frame.locator('#ece').innerText();
+    assert.equal(Number(onnxEce), Number(want.ece.toFixed(4)));
     assert.equal(
       Number(await frame.locator('#mean-entropy').innerText()),
       Number(want.meanEntropy.toFixed(4)),
@@ -128,5 +131,22 @@ describe('e2e: MC uncertainty panel', () => {
     assert.ok(Number(await frame.locator('#map-mi-max').innerText()) > 0, 'MI somewhere on the plane');
     await frame.locator('#map-entropy').scrollIntoViewIfNeeded();
     await screenshot(page, 'mc-panel-onnx-maps');
+  });
+
+  it('shows the same figures after being hidden and shown, and after a window reload', async () => {
+    const { page } = wb;
+    assert.ok(onnxEce, 'the ONNX run came first');
+    const check = async (when: string) => {
+      const frame = await panelFrame(page, 'moons-mc.onnx');
+      await frame.locator('#status', { hasText: 'Done: 30 passes' }).waitFor({ timeout: 30_000 });
+      assert.equal(await frame.locator('#ece').innerText(), onnxEce, when);
+      assert.equal(await frame.locator('canvas#map-mi').count(), 1, `${when}: the maps`);
+    };
+    await page.locator('.tab', { hasText: 'MC Uncertainty: digits-trained.nn.json' }).click();
+    await page.locator('.tab', { hasText: 'MC Uncertainty: moons-mc.onnx' }).click();
+    await check('hidden and shown');
+    await page.reload();
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    await check('after a window reload');
   });
 });

@@ -21,6 +21,8 @@ const vscode = acquireVsCodeApi();
 interface State {
   settings: McSettings;
   model?: string;
+  /** The model's absolute path: the serializer reopens the panel on it after a window reload. */
+  file?: string;
   status: string;
   view?: WireMcView;
   /** (passes, mean entropy, mean variance) at each partial result. */
@@ -334,7 +336,13 @@ window.addEventListener('message', (event: MessageEvent<ToMcPanel>) => {
   const m = event.data;
   switch (m.type) {
     case 'model':
-      state.model = m.path;
+      Object.assign(state, { model: m.path, file: m.file });
+      // The webview was saved mid-run, and the run is gone (the window reloaded).
+      if (state.running && !m.running)
+        Object.assign(state, {
+          running: false,
+          status: `${state.status} Interrupted: press Run to run again.`,
+        });
       break;
     case 'running':
       Object.assign(state, {
