@@ -1,11 +1,12 @@
 // MC passes through the tfjs layers dropout family beyond Dropout, on models built and saved by
-// @tensorflow/tfjs itself in this test: GaussianDropout + GaussianNoise and SpatialDropout1D (and Dropout
-// with a noise_shape, the form Keras's SpatialDropout2D takes) agree with tfjs run with training = true,
+// @tensorflow/tfjs itself in this test: GaussianDropout + GaussianNoise, SpatialDropout1D, Dropout with a
+// noise_shape and SpatialDropout2D (tfjs has no such class: its file is the noise_shape model's with Keras's
+// class and data_format written in) agree with tfjs run with training = true,
 // within sampling error, and with the exact mean and variance of their linear read-outs; AlphaDropout
 // gives the exact expectations of Klambauer et al.'s form, which tfjs's own layer misses by a sign slip
 // (dropped units at +λα): tfjs's training mean sits exactly where that slip puts it.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -60,8 +61,8 @@ async function save(dir: string, model: tf.LayersModel): Promise<string> {
 }
 
 /** T passes of the rows `x` (n × …) tiled T deep: ours through the graph executor, and tfjs's with training = true. */
-async function passes(path: string, model: tf.LayersModel, x: number[][] | number[][][]) {
-  const rows = tf.tensor(x as number[][]);
+async function passes(path: string, model: tf.LayersModel, x: number[][] | number[][][] | number[][][][]) {
+  const rows = tf.tensor(x);
   const tiled = tf.tile(rows, [T, ...rows.shape.slice(1).map(() => 1)]);
   const source = nodeModelSource(path);
   const graph = openModel(source);
@@ -186,6 +187,46 @@ describe('MC passes through the tfjs dropout family (models saved by tfjs)', () 
         assert.ok(Math.abs(perElement[o]! / shared[o]! - 1) > 0.3, 'the check tells the two forms apart');
       }
     });
+
+  it('SpatialDropout2D (a Keras class tfjs lacks): the same masks as tfjs’s Dropout with noise_shape [null, 1, 1, C]', async () => {
+    const model = tf.sequential({
+      layers: [
+        L.dropout({
+          rate: 0.3,
+          noiseShape: [null, 1, 1, 2] as unknown as number[],
+          name: 'sdrop',
+          inputShape: [2, 3, 2],
+        }),
+        L.flatten({ name: 'flat' }),
+        L.dense({ units: 2, name: 'out' }),
+      ],
+    });
+    seed(model);
+    const path = await save(join(dir, 'spatial2d'), model);
+    // The file as Keras writes a SpatialDropout2D: its class and data_format instead of a noise_shape.
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    const layer = json.modelTopology.config.layers[0];
+    layer.class_name = 'SpatialDropout2D';
+    delete layer.config.noise_shape;
+    layer.config.data_format = 'channels_last';
+    writeFileSync(path, JSON.stringify(json));
+    const x = [
+      [
+        [
+          [0.3, -1],
+          [1.2, 0.4],
+          [-0.6, 0.9],
+        ],
+        [
+          [0.8, 0.1],
+          [-1.1, 0.5],
+          [0.2, -0.3],
+        ],
+      ],
+    ];
+    const { ours, theirs, n, k } = await passes(path, model, x);
+    assertWithinStandardErrors(moments(ours, n * k), moments(theirs, n * k), theirs, T, 'ours vs tfjs');
+  });
 
   it('AlphaDropout: the exact moments of Klambauer et al.’s form; tfjs’s layer is off by its sign slip', async () => {
     const p = 0.2;
