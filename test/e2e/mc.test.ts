@@ -14,7 +14,7 @@ const CLI = resolve(__dirname, '../../../dist/cli.js');
 
 /** The MC panel of `model` (its heading names the file; the model view is a webview too). */
 const panelFrame = (page: Page, model: string): Promise<Frame> =>
-  webviewFrame(page, `#app:has(h1:has-text("${model}")) #run`);
+  webviewFrame(page, `#app:has(h1:has-text("${model}")) #run`, 60_000);
 
 /** `dropout-lens mc --json` on a workspace file. */
 function cliMc(...args: string[]): McReport {
