@@ -20,6 +20,7 @@ Commands:
   train <model> [--data builtin:NAME|file.csv] [--epochs N] [--seed S] [--compare] [--out FILE] [--json]
       Train the model's network (built-in data: digits, iris, wine, breast_cancer, moons, circles, spiral,
       xor); --compare also trains it without dropout from the same seed. --json: one line per epoch.
+      --out FILE saves the trained weights as JSON, or as an ONNX model when FILE ends in .onnx.
   bench <${Object.keys(WORKLOADS).join('|')}> [options]
       Run one of the peer benchmark kit's workloads; prints JSON lines with the kit's field names.
   mc <model> [--data …] [--passes T] [--seed S] [--masks fresh|consistent] [--weights FILE] [--train] [--json]

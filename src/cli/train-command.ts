@@ -1,12 +1,14 @@
 // `dropout-lens train <model> [--data builtin:NAME|file.csv] [--epochs N] [--seed S] [--compare] [--out FILE]
 // [--json]`: trains the model's network, one line per epoch, then a summary. `--compare` also trains the
-// same network without dropout from the same seed, initial weights and data order.
+// same network without dropout from the same seed, initial weights and data order. `--out` writes the
+// trained weights as JSON, or the dropout run as an ONNX model when the file name ends in .onnx.
 import { writeFileSync } from 'node:fs';
 import { loadData } from '../core/data/load';
 import { nodeDataSource } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { trainModel, trainingSpec, type RunReport } from '../core/engine/session';
+import { writeOnnx } from '../core/formats/onnx-writer';
 import { UsageError, type CliIo } from './io';
 
 export interface TrainArgs {
@@ -80,7 +82,19 @@ export async function runTrain(args: TrainArgs, io: CliIo): Promise<number> {
         io.out(
           `${r.run}: final val acc ${pct(r.valAcc)} (best ${pct(r.bestValAcc)}) in ${r.seconds.toFixed(1)} s`,
         );
-    if (args.out) {
+    if (args.out?.toLowerCase().endsWith('.onnx')) {
+      // ONNX holds one network: the first run (with dropout), taking raw features like the data file.
+      const [r] = reports;
+      if (r)
+        writeFileSync(
+          args.out,
+          writeOnnx(r.network, {
+            name: graph.name,
+            softmax: r.softmaxInLoss,
+            standardization: r.standardization,
+          }),
+        );
+    } else if (args.out) {
       const weights = Object.fromEntries(
         reports.map((r) => [r.run, { layers: r.network.specs(), weights: r.network.exportWeights() }]),
       );

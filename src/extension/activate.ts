@@ -7,7 +7,7 @@ import { isModelDocument, TEXT_MODEL_SELECTOR } from './model-files';
 import { registerTestHooks } from './test-hooks';
 import type { TrainPanelState } from './train-panel';
 import { requireTrust } from './trust';
-import { MODEL_PANEL, ONNX_EDITOR, TRAIN_VIEW_TYPE } from './view-types';
+import { MC_VIEW_TYPE, MODEL_PANEL, ONNX_EDITOR, TRAIN_VIEW_TYPE } from './view-types';
 
 // Taken when this bundle starts to run, so the reported activation time includes running it.
 const loadStarted = performance.now();
@@ -77,6 +77,12 @@ export function activate(context: vscode.ExtensionContext): DropoutLensExports {
       deserializeWebviewPanel: async (panel, state) => {
         if (!requireTrust(vscode, 'Train with Dropout')) return panel.dispose();
         return features().trainSerializer.deserializeWebviewPanel(panel, state as TrainPanelState);
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(MC_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => {
+        if (!requireTrust(vscode, 'Show MC Uncertainty')) return panel.dispose();
+        return features().mcSerializer.deserializeWebviewPanel(panel, state);
       },
     }),
     ...registerTestHooks(() => features().worker),

@@ -8,7 +8,7 @@ import { fixAndSaveAsCommand } from './fix-and-save';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
 import { modelViewParts } from './model-view/register';
-import { showUncertaintyCommand } from './mc-panel';
+import { mcPanelSerializer, showUncertaintyCommand } from './mc-panel';
 import { openSampleCommand } from './open-sample';
 import { trainWithDropoutCommand } from './train-command';
 import { trainPanelSerializer } from './train-panel';
@@ -33,6 +33,7 @@ export function createFeatures(context: vscode.ExtensionContext) {
     codeActions: new ModelCodeActions(context.extensionUri),
     modelView,
     trainSerializer: trainPanelSerializer(context.extensionUri, worker, log),
+    mcSerializer: mcPanelSerializer(context.extensionUri, worker, log),
     commands: {
       'dropoutLens.lintWorkspace': lintWorkspaceCommand(worker, diagnostics, config),
       'dropoutLens.showModel': modelView.showModel,

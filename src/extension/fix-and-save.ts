@@ -2,13 +2,12 @@
 // file chosen in a save dialog (default `<name>.fixed.onnx`). The original is never overwritten.
 import * as vscode from 'vscode';
 import { fixOnnx } from '../core/lint/fix-onnx';
+import { activeModelUri } from './active-model';
 import type { LintConfigSource } from './lint-config';
 
 /** The `.onnx` file of the active custom editor (the model view), when there is one. */
 function activeOnnx(): vscode.Uri | undefined {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  const uri =
-    input instanceof vscode.TabInputCustom ? input.uri : vscode.window.activeTextEditor?.document.uri;
+  const uri = activeModelUri();
   return uri?.path.toLowerCase().endsWith('.onnx') ? uri : undefined;
 }
 

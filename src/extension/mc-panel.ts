@@ -1,25 +1,28 @@
 // Dropout Lens: Show MC Uncertainty — a webview panel per model file that runs the worker's mc job with
 // progress (and Cancel) in a notification, streaming partial statistics to the charts. The webview keeps
-// its own state (setState), so no retainContextWhenHidden: hiding the panel costs nothing.
+// its own state (setState), so no retainContextWhenHidden: hiding the panel costs nothing, and the latest
+// run message is sent again when a shown webview reloads. A serializer reopens the panel after a reload.
 import { modify, applyEdits, parseTree, findNodeAtLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
+import { activeModelUri } from './active-model';
 import { mcPanelHtml } from './mc-html';
+import { MC_VIEW_TYPE } from './view-types';
 import { webviewOptions } from './webview/scaffold';
 import { validFromPanel, type McSettings, type ToMcPanel } from '../protocol/mc-panel-messages';
 import { JobCancelledError, type WorkerHost } from './worker-host';
 
-const VIEW_TYPE = 'dropoutLens.mc';
 /** The files MC dropout runs on: .nn.json networks, ONNX files and tfjs layers models. */
 const MC_MODEL = /(\.nn\.json|^model\.json|\.model\.json|\.onnx)$/;
+/** One panel per model file. */
+const panels = new Map<string, McPanel>();
 
 export function showUncertaintyCommand(
   context: vscode.ExtensionContext,
   worker: WorkerHost,
   log: vscode.LogOutputChannel,
 ) {
-  const panels = new Map<string, McPanel>();
   return (target?: vscode.Uri) => {
-    const uri = target ?? vscode.window.activeTextEditor?.document.uri;
+    const uri = target instanceof vscode.Uri ? target : activeModelUri();
     if (!uri || !MC_MODEL.test(uri.path.split('/').pop() ?? '')) {
       void vscode.window.showErrorMessage(
         'Dropout Lens: open a .nn.json, .onnx or TensorFlow.js model.json to show its MC uncertainty.',
@@ -35,37 +38,55 @@ export function showUncertaintyCommand(
     }
     const open = panels.get(uri.fsPath);
     if (open) return open.reveal();
-    const panel = new McPanel(context.extensionUri, uri, worker, log, () => panels.delete(uri.fsPath));
-    panels.set(uri.fsPath, panel);
+    const panel = vscode.window.createWebviewPanel(
+      MC_VIEW_TYPE,
+      `MC Uncertainty: ${uri.path.split('/').pop() ?? 'model'}`,
+      vscode.ViewColumn.Beside,
+      webviewOptions(context.extensionUri),
+    );
+    new McPanel(panel, context.extensionUri, uri, worker, log);
+  };
+}
+
+/** Reopens MC panels after a window reload on the model file their webview state names. */
+export function mcPanelSerializer(
+  extensionUri: vscode.Uri,
+  worker: WorkerHost,
+  log: vscode.LogOutputChannel,
+): vscode.WebviewPanelSerializer {
+  return {
+    async deserializeWebviewPanel(panel, state: unknown) {
+      const file = (state as { file?: unknown } | undefined)?.file;
+      if (typeof file !== 'string' || panels.has(file)) return panel.dispose();
+      new McPanel(panel, extensionUri, vscode.Uri.file(file), worker, log);
+    },
   };
 }
 
 class McPanel {
-  private readonly panel: vscode.WebviewPanel;
   private cancel?: vscode.CancellationTokenSource;
+  private running = false;
   private disposed = false;
+  /** The latest run message, sent again when the webview reloads (it was hidden, or messages were missed). */
+  private last?: ToMcPanel;
 
   constructor(
+    private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly model: vscode.Uri,
     private readonly worker: WorkerHost,
     private readonly log: vscode.LogOutputChannel,
-    onDispose: () => void,
   ) {
     const name = model.path.split('/').pop() ?? 'model';
-    this.panel = vscode.window.createWebviewPanel(
-      VIEW_TYPE,
-      `MC Uncertainty: ${name}`,
-      vscode.ViewColumn.Beside,
-      webviewOptions(extensionUri),
-    );
-    this.panel.webview.html = mcPanelHtml(this.panel.webview, extensionUri);
-    this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m, name));
-    this.panel.onDidDispose(() => {
+    panels.set(model.fsPath, this);
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = mcPanelHtml(panel.webview, extensionUri);
+    panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m, name));
+    panel.onDidDispose(() => {
       // Closing the panel stops its job in the worker (or takes it out of the queue).
       this.disposed = true;
       this.cancel?.cancel();
-      onDispose();
+      panels.delete(model.fsPath);
     });
   }
 
@@ -74,6 +95,7 @@ class McPanel {
   }
 
   private post(message: ToMcPanel): void {
+    if (message.type !== 'model' && message.type !== 'running') this.last = message;
     // A closed panel's webview throws on access; a job ending after the close has nobody to tell.
     if (!this.disposed) void this.panel.webview.postMessage(message);
   }
@@ -81,9 +103,11 @@ class McPanel {
   private onMessage(raw: unknown, name: string): void {
     const message = validFromPanel(raw);
     if (!message) return this.log.warn(`MC panel: ignored an invalid message ${JSON.stringify(raw)}`);
-    if (message.type === 'ready')
-      this.post({ type: 'model', name, path: vscode.workspace.asRelativePath(this.model) });
-    else if (message.type === 'cancel') this.cancel?.cancel();
+    if (message.type === 'ready') {
+      const path = vscode.workspace.asRelativePath(this.model);
+      this.post({ type: 'model', name, path, file: this.model.fsPath, running: this.running });
+      if (this.last) this.post(this.last);
+    } else if (message.type === 'cancel') this.cancel?.cancel();
     else if (message.type === 'addDropout') void this.addDropout();
     else void this.run(message.settings);
   }
@@ -91,6 +115,7 @@ class McPanel {
   private run(settings: McSettings): Thenable<void> {
     this.cancel?.cancel();
     const cancel = (this.cancel = new vscode.CancellationTokenSource());
+    this.last = undefined;
     this.post({ type: 'running', settings, training: false });
     return vscode.window.withProgress(
       {
@@ -101,6 +126,7 @@ class McPanel {
       async (progress, token) => {
         token.onCancellationRequested(() => cancel.cancel());
         let reported = 0;
+        this.running = true;
         try {
           const view = await this.worker.run(
             'mc',
@@ -131,7 +157,9 @@ class McPanel {
           );
           this.post({ type: 'done', view });
         } catch (e) {
-          if (e instanceof JobCancelledError) return this.post({ type: 'cancelled' });
+          // A run replaced by a new one says nothing: the new one owns the panel.
+          if (e instanceof JobCancelledError)
+            return this.cancel === cancel ? this.post({ type: 'cancelled' }) : undefined;
           const message = (e as Error).message;
           this.log.error(`MC uncertainty of ${this.model.fsPath}: ${message}`);
           this.post({
@@ -141,6 +169,8 @@ class McPanel {
             noStochasticLayer:
               message.startsWith('mc-no-stochastic-layer') && this.model.fsPath.endsWith('.nn.json'),
           });
+        } finally {
+          if (this.cancel === cancel) this.running = false;
         }
       },
     );

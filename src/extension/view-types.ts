@@ -3,3 +3,4 @@
 export const ONNX_EDITOR = 'dropoutLens.onnxModel';
 export const MODEL_PANEL = 'dropoutLens.modelView';
 export const TRAIN_VIEW_TYPE = 'dropoutLens.train';
+export const MC_VIEW_TYPE = 'dropoutLens.mc';

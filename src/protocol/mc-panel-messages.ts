@@ -18,10 +18,14 @@ export const MC_DATA_CHOICES = [
   'builtin:wine',
   'builtin:breast_cancer',
   'builtin:moons',
+  'builtin:circles',
+  'builtin:spiral',
+  'builtin:xor',
 ];
 
 export type ToMcPanel =
-  | { type: 'model'; name: string; path: string }
+  /** `file`: the absolute path (kept in the webview state for the serializer); `running`: a job is under way. */
+  | { type: 'model'; name: string; path: string; file: string; running: boolean }
   | { type: 'running'; settings: McSettings; training: boolean }
   | { type: 'training'; epoch: number; epochs: number }
   | { type: 'partial'; view: WireMcView }

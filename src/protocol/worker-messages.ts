@@ -8,6 +8,7 @@ import type { WireModel } from './model-view';
 import type { McSample, McScores, McSummary } from '../core/engine/mc-report';
 import type { EpochMetrics, OptimizerSpec } from '../core/engine/train';
 import type { BoundaryGrid } from '../core/engine/boundary';
+import type { McGrid } from '../core/engine/mc-grid';
 import type { RunPlan } from '../core/engine/run-plan';
 import type { LayerSpec } from '../core/engine/network';
 
@@ -155,6 +156,8 @@ export interface WireMcView {
   featureShape: number[];
   /** Layers before the first stochastic one, computed once. */
   prefixLayers: number;
+  /** On 2-D data: the MC decision boundary and the entropy and MI maps over the plane. */
+  grid?: McGrid;
 }
 
 export interface WireMcSample extends McSample {

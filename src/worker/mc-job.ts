@@ -1,10 +1,12 @@
 // The MC-dropout job: trains first when asked and the model has no weights, then streams partial
 // statistics (at most every 50 ms, and at least every 100 ms as long as a chunk of passes takes less) and
-// yields to the event loop between chunks so a cancel is seen promptly.
+// yields to the event loop between chunks so a cancel is seen promptly. On 2-D data the views carry the
+// uncertainty maps over the plane as well.
 import { readFileSync } from 'node:fs';
 import { loadData } from '../core/data/load';
 import { nodeDataSource } from '../core/data/node-data';
 import type { McStats } from '../core/engine/uncertainty';
+import type { McGrid } from '../core/engine/mc-grid';
 import { samples, scores, summarize } from '../core/engine/mc-report';
 import { runMcSession } from '../core/engine/mc-session';
 import { trainingSpec } from '../core/engine/session';
@@ -20,6 +22,8 @@ const YIELD_MS = 10;
 const TOP = 8;
 /** Keep every pass's probabilities (for the per-pass view of the top samples) up to this many values. */
 const KEEP_VALUES = 8_000_000;
+/** Cells per side of the uncertainty maps on 2-D data (the Train panel's boundary grid size). */
+const GRID = 40;
 
 export async function mcJob(
   request: Jobs['mc']['request'],
@@ -46,6 +50,7 @@ export async function mcJob(
   const kept: Float32Array[] = [];
   let labels: Int32Array = new Int32Array(0);
   let raw: Float32Array = new Float32Array(0);
+  let grid: McGrid | undefined;
   const view = (
     stats: McStats,
     deterministic: Float32Array,
@@ -67,6 +72,7 @@ export async function mcJob(
       trained,
       featureShape: [...data.shape],
       prefixLayers,
+      ...(grid ? { grid } : {}),
     };
   };
   // The deterministic pass is known before the MC passes start; partials are built once it is.
@@ -80,6 +86,7 @@ export async function mcJob(
       train: request.train,
       mc: { passes: request.passes, seed: request.seed, masks: request.masks, every: 2 },
       source,
+      grid: GRID,
     },
     {
       isCancelled: () => context.isCancelled(),
@@ -87,6 +94,7 @@ export async function mcJob(
       onChunk: (probs) => {
         if (kept.length * probs.length < KEEP_VALUES) kept.push(probs.slice());
       },
+      onGrid: (g) => (grid = g),
       onPartial: (stats) => partial?.(stats),
       train: {
         isCancelled: () => context.isCancelled(),
@@ -105,6 +113,7 @@ export async function mcJob(
       };
     },
   );
+  grid = run.grid;
   return view(run.stats, run.deterministic, run.trained, run.prefixLayers, true);
 }
 

@@ -9,6 +9,7 @@ import {
 } from '../../src/protocol/mc-panel-messages';
 import type { WireMcSample, WireMcView } from '../../src/protocol/worker-messages';
 import { css, histogram, image, lines, reliabilityDiagram } from './charts';
+import { uncertaintyMaps } from './maps';
 
 declare function acquireVsCodeApi(): {
   postMessage(m: FromMcPanel): void;
@@ -20,6 +21,8 @@ const vscode = acquireVsCodeApi();
 interface State {
   settings: McSettings;
   model?: string;
+  /** The model's absolute path: the serializer reopens the panel on it after a window reload. */
+  file?: string;
   status: string;
   view?: WireMcView;
   /** (passes, mean entropy, mean variance) at each partial result. */
@@ -243,8 +246,17 @@ function render(): void {
         textContent: 'The model had no weights sidecar: it was trained first with its own training spec.',
       }),
     );
+  app.append(scores(view));
+  if (view.grid)
+    app.append(
+      el('h2', { textContent: 'Uncertainty over the plane' }),
+      uncertaintyMaps(view.grid, s.classes),
+      el('p', {
+        className: 'note',
+        textContent: `Each cell: ${s.passes} passes at its centre (masks of its own). Dots: the evaluated points in their label's colour${state.model?.endsWith('.nn.json') ? ', on standardised axes' : ''}.`,
+      }),
+    );
   app.append(
-    scores(view),
     el(
       'div',
       { className: 'grid' },
@@ -324,7 +336,13 @@ window.addEventListener('message', (event: MessageEvent<ToMcPanel>) => {
   const m = event.data;
   switch (m.type) {
     case 'model':
-      state.model = m.path;
+      Object.assign(state, { model: m.path, file: m.file });
+      // The webview was saved mid-run, and the run is gone (the window reloaded).
+      if (state.running && !m.running)
+        Object.assign(state, {
+          running: false,
+          status: `${state.status} Interrupted: press Run to run again.`,
+        });
       break;
     case 'running':
       Object.assign(state, {

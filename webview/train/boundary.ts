@@ -1,11 +1,15 @@
 // The decision boundary on 2-D data as a canvas heatmap: each grid cell in its predicted class's colour,
-// paler where the network is less sure, with the training points on top.
+// paler where the network is less sure, with the training points on top. The MC panel paints its
+// uncertainty maps with the same cell and point drawing.
 import type { BoundaryGrid } from '../../src/core/engine/boundary';
 import { runColour } from './charts';
 
 const CLASS_COLOURS = [0, 1, 2, 3, 4, 5];
 
-function rgb(colour: string): [number, number, number] {
+export type Rgba = [number, number, number, number];
+
+/** A CSS colour as RGB (the canvas resolves theme colours of any syntax). */
+export function rgb(colour: string): [number, number, number] {
   const ctx = document.createElement('canvas').getContext('2d');
   if (!ctx) return [128, 128, 128];
   ctx.fillStyle = colour;
@@ -14,25 +18,27 @@ function rgb(colour: string): [number, number, number] {
   return [r, g, b];
 }
 
-export function drawBoundary(canvas: HTMLCanvasElement, grid: BoundaryGrid): void {
+const classColours = () => CLASS_COLOURS.map((i) => rgb(runColour(i)));
+
+/** Fills a square canvas with the grid's cells (row 0 at the bottom), then draws the points on top. */
+export function paintGrid(
+  canvas: HTMLCanvasElement,
+  grid: BoundaryGrid,
+  cellColour: (cell: number) => Rgba,
+): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   const size = canvas.width;
-  const colours = CLASS_COLOURS.map((i) => rgb(runColour(i)));
   const image = ctx.createImageData(size, size);
-  const [x0, x1, y0, y1] = grid.extent;
   for (let py = 0; py < size; py++)
     for (let px = 0; px < size; px++) {
       const r = Math.min(grid.size - 1, Math.floor(((size - 1 - py) / size) * grid.size));
       const c = Math.min(grid.size - 1, Math.floor((px / size) * grid.size));
-      const cell = r * grid.size + c;
-      const [cr, cg, cb] = colours[(grid.cls[cell] ?? 0) % colours.length] as [number, number, number];
-      // Probability 1/k (unsure) → faint, 1 → strong.
-      const alpha = 40 + 150 * Math.max(0, ((grid.prob[cell] ?? 0) - 0.5) / 0.5);
-      const o = 4 * (py * size + px);
-      image.data.set([cr, cg, cb, alpha], o);
+      image.data.set(cellColour(r * grid.size + c), 4 * (py * size + px));
     }
   ctx.putImageData(image, 0, 0);
+  const colours = classColours();
+  const [x0, x1, y0, y1] = grid.extent;
   for (const [x, y, label] of grid.points) {
     const [cr, cg, cb] = colours[label % colours.length] as [number, number, number];
     ctx.beginPath();
@@ -43,4 +49,13 @@ export function drawBoundary(canvas: HTMLCanvasElement, grid: BoundaryGrid): voi
     ctx.lineWidth = 0.8;
     ctx.stroke();
   }
+}
+
+export function drawBoundary(canvas: HTMLCanvasElement, grid: BoundaryGrid): void {
+  const colours = classColours();
+  paintGrid(canvas, grid, (cell) => {
+    const [cr, cg, cb] = colours[(grid.cls[cell] ?? 0) % colours.length] as [number, number, number];
+    // Probability 1/k (unsure) → faint, 1 → strong.
+    return [cr, cg, cb, 40 + 150 * Math.max(0, ((grid.prob[cell] ?? 0) - 0.5) / 0.5)];
+  });
 }

@@ -1,6 +1,7 @@
 // MC dropout of an ONNX or tfjs layers file through the graph executor: every pass runs the whole graph
 // with its dropout layers on (batchnorm in inference mode), on the evaluation rows tiled k passes deep,
 // so the pass loop, the statistics and the report are the same as for a built network.
+import { GraphIndex, isShapeOnly } from '../model/graph-index';
 import type { Graph, Layer } from '../model/ir';
 import { EngineError } from './layer';
 import { MC_CHUNK_ELEMENTS, McNoStochasticLayerError, type McOptions, type McPasses } from './mc';
@@ -37,19 +38,29 @@ function outputName(graph: Graph): string {
   return graph.outputs[0]!.name;
 }
 
+/** The output is already probabilities: it comes from a softmax, maybe through Identity/Reshape (our ONNX export). */
 function endsInSoftmax(graph: Graph): boolean {
+  const index = new GraphIndex(graph);
   const info = graph.outputs[0];
-  const last =
-    graph.layers.find((l) => info?.layerId !== undefined && l.id === info.layerId) ??
+  const out =
+    (info?.layerId !== undefined ? index.layer(info.layerId) : undefined) ??
     graph.layers[graph.layers.length - 1];
-  return last !== undefined && (last.op === 'softmax' || last.activation === 'softmax');
+  if (!out) return false;
+  const last = isShapeOnly(out) ? index.previous(out) : [out];
+  return last.length === 1 && (last[0]!.op === 'softmax' || last[0]!.activation === 'softmax');
 }
 
 /** Runs `x` (n × …) once through the graph; stochastic or not. */
-function runOnce(runner: GraphRunner, x: Tensor, stochastic: boolean, rng?: Rng, maskRows = 1): Tensor {
+function runOnce(
+  runner: GraphRunner,
+  x: Tensor,
+  stochastic: boolean,
+  rngOf?: (l: Layer) => Rng,
+  maskRows = 1,
+): Tensor {
   const graph = runner.graph;
   const feeds = { [graph.inputs[0]!.name]: x };
-  const out = runner.run(feeds, { stochastic, rng, maskRows })[outputName(graph)];
+  const out = runner.run(feeds, { stochastic, rngOf, maskRows })[outputName(graph)];
   if (!out) throw new EngineError(`${graph.name}: the graph gave no output`);
   return out;
 }
@@ -72,7 +83,9 @@ export function graphMcPasses(runner: GraphRunner, x: Tensor, options: McOptions
     (l.outputShape ?? []).slice(1).reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1),
   );
   const widest = Math.max(sizeOf(x.shape.slice(1)), ...widths);
+  // Each dropout layer draws from its own stream, so the masks do not depend on the chunk size.
   const rng = new Rng(options.seed);
+  const streams = new Map(graph.layers.filter(drops).map((l) => [l.id, rng.fork()]));
   const maskRows = options.masks === 'consistent' ? n : 1;
   const classes = sizeOf(
     runOnce(
@@ -87,6 +100,6 @@ export function graphMcPasses(runner: GraphRunner, x: Tensor, options: McOptions
     probabilities: endsInSoftmax(graph),
     rowBudget: Math.max(1, Math.floor((options.maxElements ?? MC_CHUNK_ELEMENTS) / widest)),
     prefixLayers: 0,
-    forward: (tiled) => runOnce(runner, tiled, true, rng, maskRows),
+    forward: (tiled) => runOnce(runner, tiled, true, (l) => streams.get(l.id) ?? rng, maskRows),
   };
 }

@@ -14,12 +14,11 @@ import {
   McAccumulator,
   deterministicProbs,
   firstStochastic,
-  runMc,
-  runMcPasses,
-  type McHooks,
+  networkMcPasses,
   type McOptions,
   type McResult,
 } from './mc';
+import { planeFor, runMcOver, type McGrid, type McGridHooks } from './mc-grid';
 import { graphDeterministicProbs, graphInputShape, graphMcPasses, runsAsGraph } from './mc-graph';
 import { Network } from './network';
 import { GraphRunner } from './run-graph';
@@ -38,6 +37,8 @@ export interface McSessionInput {
   mc: McOptions;
   /** The model file (tfjs layers: for its weight shards). */
   source?: ModelSource;
+  /** On 2-D data, also map the uncertainty over a grid of this many cells per side (see mc-grid.ts). */
+  grid?: number;
 }
 
 export interface McSessionResult extends McResult {
@@ -48,6 +49,8 @@ export interface McSessionResult extends McResult {
   /** One pass in inference mode, n × classes. */
   deterministic: Float32Array;
   trained: boolean;
+  /** The maps over the plane, when asked for and the data are 2-D. */
+  grid?: McGrid;
 }
 
 export async function prepareNetwork(
@@ -71,7 +74,7 @@ export async function prepareNetwork(
 
 export async function runMcSession(
   input: McSessionInput,
-  hooks: McHooks & { train?: TrainHooks } = {},
+  hooks: McGridHooks & { train?: TrainHooks } = {},
   /** Called once the rows and the deterministic pass are known, before the MC passes start. */
   onReady?: (ready: Omit<McSessionResult, keyof McResult> & { prefixLayers: number }) => void,
 ): Promise<McSessionResult> {
@@ -93,20 +96,33 @@ export async function runMcSession(
     const stats = new McAccumulator(rows.n, deterministic.length / Math.max(1, rows.n)).stats();
     return { ...base, stats, cancelled: true, prefixLayers: firstStochastic(net) };
   }
-  return { ...base, ...(await runMc(net, x, input.mc, hooks)) };
+  const run = await runMcOver(
+    (r, o) => networkMcPasses(net, r, o),
+    x,
+    planeFor(rows, input.grid),
+    input.mc,
+    hooks,
+  );
+  return { ...base, ...run };
 }
 
 async function runGraphMcSession(
   input: McSessionInput,
-  hooks: McHooks,
+  hooks: McGridHooks,
   onReady?: (ready: Omit<McSessionResult, keyof McResult> & { prefixLayers: number }) => void,
 ): Promise<McSessionResult> {
   const runner = await GraphRunner.load(input.graph, input.source);
   const rows = fitShape(input.data, graphInputShape(input.graph));
   const x = { data: rows.x, shape: [rows.n, ...rows.shape] };
-  const passes = graphMcPasses(runner, x, input.mc);
   const deterministic = graphDeterministicProbs(runner, x);
   const base = { labels: rows.y, raw: rows.x, featureShape: [...input.data.shape], deterministic };
   onReady?.({ ...base, trained: false, prefixLayers: 0 });
-  return { ...base, trained: false, ...(await runMcPasses(passes, input.mc, hooks)) };
+  const run = await runMcOver(
+    (r, o) => graphMcPasses(runner, r, o),
+    x,
+    planeFor(rows, input.grid),
+    input.mc,
+    hooks,
+  );
+  return { ...base, trained: false, ...run };
 }

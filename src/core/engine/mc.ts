@@ -220,13 +220,8 @@ export async function runMcPasses(
   return { stats: acc.stats(), cancelled: false, prefixLayers };
 }
 
-/** T MC-dropout passes over the n rows of `x`. Throws McNoStochasticLayerError when there is nothing random. */
-export async function runMc(
-  net: Network,
-  x: Tensor,
-  options: McOptions,
-  hooks: McHooks = {},
-): Promise<McResult> {
+/** The MC passes of `net` over the n rows of `x`. Throws McNoStochasticLayerError when there is nothing random. */
+export function networkMcPasses(net: Network, x: Tensor, options: McOptions): McPasses {
   const start = firstStochastic(net);
   if (start < 0) throw new McNoStochasticLayerError();
   const n = x.shape[0] as number;
@@ -241,7 +236,7 @@ export async function runMc(
   const contexts = suffix.map<ForwardContext>((layer) =>
     isStochastic(layer) ? { training: true, rng: rng.fork(), maskRows: consistent ? n : 1 } : inference,
   );
-  const model: McPasses = {
+  return {
     base: runBlocks(prefix, x, inference, rowBudget),
     classes: sizeOf(net.outputShape),
     probabilities: endsInSoftmax(net),
@@ -252,5 +247,14 @@ export async function runMc(
     forward: (tiled) =>
       suffix.reduce((t, layer, i) => layer.forward(t, contexts[i] as ForwardContext), tiled),
   };
-  return runMcPasses(model, options, hooks);
+}
+
+/** T MC-dropout passes over the n rows of `x`. Throws McNoStochasticLayerError when there is nothing random. */
+export async function runMc(
+  net: Network,
+  x: Tensor,
+  options: McOptions,
+  hooks: McHooks = {},
+): Promise<McResult> {
+  return runMcPasses(networkMcPasses(net, x, options), options, hooks);
 }

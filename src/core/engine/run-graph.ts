@@ -20,6 +20,8 @@ export interface RunOptions {
   /** Dropout layers draw masks (MC dropout). */
   stochastic?: boolean;
   rng?: Rng;
+  /** A layer's own mask stream instead of `rng` (MC passes: then the masks do not depend on the batching). */
+  rngOf?: (layer: Layer) => Rng | undefined;
   /** Consecutive rows sharing one dropout mask. */
   maskRows?: number;
 }
@@ -116,7 +118,7 @@ export class GraphRunner {
       const names = io(layer);
       const inputs = names.inputs.map((n) => (n ? values.get(n) : undefined));
       const ctx: OpContext = {
-        ...{ ...base, layer, rng, maskRows: options.maskRows ?? 1 },
+        ...{ ...base, layer, rng: options.rngOf?.(layer) ?? rng, maskRows: options.maskRows ?? 1 },
         weight: (name) => {
           const w = this.weights.get(`${layer.name}/${name}`);
           if (!w) throw new EngineError(`layer "${layer.name}" has no weight "${name}" in the file`);

@@ -87,8 +87,11 @@ export class GraphIndex {
   }
 }
 
+/** Reshape, Flatten, Identity: they move values around without changing any. */
+export const isShapeOnly = (layer: Layer): boolean => SHAPE_ONLY.has(layer.op);
+
 function skippable(layer: Layer, options: WalkOptions): boolean {
-  return SHAPE_ONLY.has(layer.op) || (options.throughActivations === true && layer.op === 'activation');
+  return isShapeOnly(layer) || (options.throughActivations === true && layer.op === 'activation');
 }
 
 /** True for every dropout-family layer (including gaussian noise). */

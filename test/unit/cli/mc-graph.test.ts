@@ -12,6 +12,9 @@ import { runMcSession } from '../../../src/core/engine/mc-session';
 import { trainingSpec } from '../../../src/core/engine/session';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
+import { loadData } from '../../../src/core/data/load';
+import { nodeDataSource } from '../../../src/core/data/node-data';
+import { parseWeights } from '../../../src/core/engine/weights-file';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -71,5 +74,71 @@ describe('dropout-lens mc on ONNX and tfjs layers files', () => {
       const sum = run.stats.mean.slice(r * 3, r * 3 + 3).reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(sum - 1) < 1e-5, `row ${r} mean sums to ${sum}`);
     }
+  });
+
+  it('an ONNX from `train --out x.onnx` (Softmax, then Identity) gives the trained network’s probabilities', async () => {
+    const model = 'samples/moons-mc.nn.json';
+    for (const out of ['w.json', 'm.onnx'])
+      assert.equal((await run('train', model, '--epochs', '5', '--out', join(dir, out))).code, 0);
+    const graph = openModel(nodeModelSource(model));
+    const spec = trainingSpec(graph);
+    const passes: number[] = [];
+    const T = 400;
+    const net = await runMcSession(
+      {
+        graph,
+        data: loadData('builtin:moons', nodeDataSource, spec.seed),
+        spec,
+        weights: parseWeights(readFileSync(join(dir, 'w.json')), 'w.json'),
+        mc: { passes: T, seed: 1 },
+      },
+      { onChunk: (p) => passes.push(...p) },
+    );
+    // The ONNX standardises its raw input itself: give it the same validation rows, unstandardised.
+    const source = nodeModelSource(join(dir, 'm.onnx'));
+    const onnx = openModel(source);
+    const rows = { x: net.raw, y: net.labels, n: net.labels.length, shape: [2], classes: 2 };
+    const file = await runMcSession({
+      graph: onnx,
+      data: rows,
+      spec: trainingSpec(onnx),
+      source,
+      mc: { passes: T, seed: 2 },
+    });
+    net.deterministic.forEach((p, i) =>
+      assert.ok(Math.abs(p - file.deterministic[i]!) < 1e-5, `p[${i}] ${file.deterministic[i]} vs ${p}`),
+    );
+    // Two independent MC estimates: each mean within 5 standard errors, and the same average variance.
+    // (Per-entry variances are left out: a sample near the boundary flips on rare masks, and 400 passes
+    // of one run do not pin the fourth moment their standard error needs.)
+    const se = Array.from(net.stats.variance, (v) => Math.sqrt((2 * v) / T) + 1e-6);
+    file.stats.mean.forEach((m, i) => {
+      const z = Math.abs(m - net.stats.mean[i]!) / se[i]!;
+      assert.ok(z < 5, `mean[${i}]: ${m} vs ${net.stats.mean[i]} (${z.toFixed(1)} SE)`);
+    });
+    const avg = (v: Float64Array) => v.reduce((a, b) => a + b, 0) / v.length;
+    const ratio = avg(file.stats.variance) / avg(net.stats.variance);
+    assert.ok(Math.abs(ratio - 1) < 0.1, `average variance ratio ${ratio}`);
+    assert.ok(avg(net.stats.variance) > 1e-3, 'the dropout layers drew masks');
+  });
+
+  it('draws the same ONNX passes whatever the batching (the panel streams in smaller chunks than the CLI)', async () => {
+    const source = nodeModelSource('samples/moons-mc.onnx');
+    const graph = openModel(source);
+    const data = loadData('builtin:moons', nodeDataSource, 1);
+    const means = await Promise.all(
+      [{ every: 10 }, { every: 2 }, { every: 3, maxElements: 24 * 7 }].map(async (chunking) => {
+        const r = await runMcSession({
+          graph,
+          data,
+          spec: trainingSpec(graph),
+          source,
+          mc: { passes: 12, seed: 4, ...chunking },
+        });
+        return Array.from(r.stats.mean);
+      }),
+    );
+    assert.deepEqual(means[1], means[0]);
+    assert.deepEqual(means[2], means[0]);
   });
 });

@@ -29,15 +29,18 @@ describe('worker mc job (real worker thread)', () => {
 
   const start = (request: Jobs['mc']['request']) => {
     const partial: number[] = [];
+    const partialGrids: (number | undefined)[] = [];
     const end = new Promise<FromWorker>((done) =>
       worker.on('message', (m: FromWorker) => {
         if (m.type !== 'progress') return done(m);
         const p = m.progress as Jobs['mc']['progress'];
-        if (p.phase === 'mc') partial.push(p.mc.summary.passes);
+        if (p.phase !== 'mc') return;
+        partial.push(p.mc.summary.passes);
+        partialGrids.push(p.mc.grid?.entropy.length);
       }),
     );
     worker.postMessage({ type: 'start', jobId: 1, kind: 'mc', request });
-    return { partial, end };
+    return { partial, partialGrids, end };
   };
 
   it('streams partial statistics and ends with the requested passes', async () => {
@@ -93,6 +96,34 @@ describe('worker mc job (real worker thread)', () => {
     assert.equal(view.uncertain[0]!.passes!.length, 40);
     assert.equal(view.uncertain[0]!.features.length, d);
     assert.ok(view.summary.meanMutualInfo > 0, 'the passes differ');
+  });
+
+  it('maps the uncertainty over the plane on 2-D data (the moons-mc sample and its weights)', async () => {
+    const { partialGrids, end } = start({
+      model: 'samples/moons-mc.nn.json',
+      passes: 30,
+      seed: 0,
+      masks: 'fresh',
+    });
+    const m = await end;
+    assert.equal(m.type, 'done', JSON.stringify(m));
+    const view = (m as { result: WireMcView }).result;
+    assert.equal(view.trained, false, 'the sample brings its weights');
+    assert.equal(view.summary.n, 200);
+    assert.ok(view.summary.accuracy >= 0.95, `accuracy ${view.summary.accuracy}`);
+    assert.ok(partialGrids.length > 0 && partialGrids.every((g) => g === 1600), 'every partial has the maps');
+    const grid = view.grid!;
+    assert.equal(grid.size, 40);
+    assert.equal(grid.points.length, 200);
+    for (const a of [grid.cls, grid.prob, grid.entropy, grid.mutualInfo]) assert.equal(a.length, 1600);
+    // Uncertain where the classes meet, sure far inside them: compare cells by the mean's top probability.
+    const avg = (keep: (p: number) => boolean, v: number[]) => {
+      const picked = v.filter((_, i) => keep(grid.prob[i]!));
+      return picked.reduce((a, b) => a + b, 0) / picked.length;
+    };
+    assert.ok(avg((p) => p < 0.7, grid.entropy) > 0.5, 'entropy near the boundary');
+    assert.ok(avg((p) => p > 0.99, grid.entropy) < 0.06, 'entropy inside the classes');
+    assert.ok(new Set(grid.cls).size === 2, 'both classes on the plane');
   });
 
   it('stops on cancel', async () => {

@@ -7,7 +7,8 @@ import type { Graph, Layer } from '../../model/ir';
 import { ACTIVATION_NAMES, type ActivationName } from '../activations';
 import { EngineError } from '../layer';
 import { sizeOf, type Tensor } from '../tensor';
-import { activation, batchNorm, dropout, type Op, type OpContext } from './ops';
+import { activation, batchNorm, type Op, type OpContext } from './ops';
+import { tfjsDropoutOp } from './tfjs-dropout';
 import { conv, pool, type WindowAttributes } from './spatial';
 import { axisOf, binary, concat, matmul, softmaxAxis, tensor, transpose } from './tensor-ops';
 
@@ -105,13 +106,6 @@ const batchNormOp: Op = ([x], ctx) => {
   return [transpose(batchNorm(transpose(input, perm), stats, eps, ctx.kernels), back)];
 };
 
-const dropoutOp: Op = ([x], ctx) => {
-  if (!ctx.stochastic) return [need(x)];
-  if (ctx.layer.originalOp !== 'Dropout')
-    throw new EngineError(`${ctx.layer.originalOp} cannot draw masks here yet (only Dropout)`);
-  return [dropout(need(x), ctx.layer.dropout?.rate ?? 0, ctx)[0]];
-};
-
 const OPS: Record<string, Op> = {
   Dense: ([x], ctx) => {
     const y = matmul(need(x), ctx.weight('kernel'), ctx.kernels);
@@ -152,12 +146,13 @@ const OPS: Record<string, Op> = {
   Concatenate: (inputs, { layer }) => [
     concat(inputs.map(need), typeof layer.attributes.axis === 'number' ? layer.attributes.axis : -1),
   ],
-  Dropout: dropoutOp,
-  SpatialDropout1D: dropoutOp,
-  SpatialDropout2D: dropoutOp,
-  GaussianDropout: dropoutOp,
-  AlphaDropout: dropoutOp,
-  GaussianNoise: dropoutOp,
+  Dropout: tfjsDropoutOp,
+  SpatialDropout1D: tfjsDropoutOp,
+  SpatialDropout2D: tfjsDropoutOp,
+  GaussianDropout: tfjsDropoutOp,
+  AlphaDropout: tfjsDropoutOp,
+  SpatialDropout3D: tfjsDropoutOp,
+  GaussianNoise: tfjsDropoutOp,
 };
 
 export function tfjsOp(layer: Layer): Op | undefined {
