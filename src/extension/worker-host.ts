@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { FromWorker, JobKind, Jobs, ToWorker } from '../protocol/worker-messages';
+import { fileSizeLimit } from './file-limit';
 
 interface Pending {
   onProgress: (p: unknown) => void;
@@ -42,7 +43,7 @@ export class WorkerHost implements vscode.Disposable {
         reject,
       });
       token?.onCancellationRequested(() => this.send(worker, { type: 'cancel', jobId }));
-      this.send(worker, { type: 'start', jobId, kind, request });
+      this.send(worker, { type: 'start', jobId, kind, request, maxFileBytes: fileSizeLimit().bytes });
     });
   }
 

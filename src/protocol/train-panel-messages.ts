@@ -1,6 +1,7 @@
 // Messages between the Train with Dropout panel (webview) and the extension. Both sides check what
 // they receive: a webview is another process, and its state may come back from an older version.
 import { EXPERIMENT_KINDS, type ExperimentKind } from '../core/engine/run-plan';
+import { isInt, isObj, isShortString } from './guards';
 import type { TrainProgress } from './worker-messages';
 
 export interface DataChoice {
@@ -50,12 +51,6 @@ export type FromTrainPanel =
 
 const TO_PANEL_TYPES = ['init', 'experiment', 'progress', 'runDone', 'experimentDone', 'notice'];
 const SAVE_KINDS: readonly SaveKind[] = ['weights', 'onnx', 'pytorch'];
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: unknown, min: number, max: number): v is number =>
-  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-const isShortString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 4096;
 
 /** The message if it is one the panel may send, else undefined. */
 export function parseFromTrainPanel(m: unknown): FromTrainPanel | undefined {

@@ -1,5 +1,6 @@
 // Job handlers by kind. Each checks `isCancelled` between units of work and yields to the event loop
 // so a cancel message is seen promptly.
+import type { SizeLimit } from '../core/io/size-limit';
 import type { JobKind, Jobs } from '../protocol/worker-messages';
 import { lintFiles } from './lint-job';
 import { mcJob } from './mc-job';
@@ -9,6 +10,8 @@ import { modelView } from './model-job';
 export interface JobContext {
   isCancelled(): boolean;
   progress(progress: Jobs[JobKind]['progress']): void;
+  /** Files larger than this are refused before they are read. */
+  limit: SizeLimit;
 }
 
 type Handler<K extends JobKind> = (

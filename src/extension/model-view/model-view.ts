@@ -9,6 +9,7 @@ import {
   type ToModelView,
 } from '../../protocol/model-view';
 import type { ModelDiagnostics } from '../diagnostics';
+import { readWithinLimit } from '../file-limit';
 import type { LintConfigSource } from '../lint-config';
 import { onValidMessage, webviewHtml, webviewOptions } from '../webview/scaffold';
 import type { WorkerHost } from '../worker-host';
@@ -97,9 +98,7 @@ export class ModelView implements vscode.Disposable {
     const uri = this.uri.toString();
     try {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-      const bytes = open
-        ? new TextEncoder().encode(open.getText())
-        : await vscode.workspace.fs.readFile(this.uri);
+      const bytes = open ? new TextEncoder().encode(open.getText()) : await readWithinLimit(this.uri);
       const path = this.uri.scheme === 'file' ? this.uri.fsPath : this.uri.path;
       const started = Date.now();
       const result = await this.deps.worker.run(
