@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { modify, applyEdits, parseTree, findNodeAtLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { webviewOptions } from './webview/scaffold';
+import { preview } from '../protocol/guards';
 import { validFromPanel, type McSettings, type ToMcPanel } from '../protocol/mc-panel-messages';
 import { JobCancelledError, type WorkerHost } from './worker-host';
 
@@ -69,7 +70,7 @@ class McPanel {
 
   private onMessage(raw: unknown, name: string): void {
     const message = validFromPanel(raw);
-    if (!message) return this.log.warn(`MC panel: ignored an invalid message ${JSON.stringify(raw)}`);
+    if (!message) return this.log.warn(`MC panel: ignored an invalid message ${preview(raw)}`);
     if (message.type === 'ready')
       this.post({ type: 'model', name, path: vscode.workspace.asRelativePath(this.model) });
     else if (message.type === 'cancel') this.cancel?.cancel();

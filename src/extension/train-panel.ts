@@ -16,6 +16,7 @@ import {
   type RunRequest,
   type ToTrainPanel,
 } from '../protocol/train-panel-messages';
+import { preview } from '../protocol/guards';
 import type { WireTrainRun } from '../protocol/worker-messages';
 import { fileSizeLimit } from './file-limit';
 import { trainPanelHtml } from './train-html';
@@ -97,8 +98,7 @@ export class TrainPanel implements vscode.Disposable {
 
   private async onMessage(raw: unknown): Promise<void> {
     const m = parseFromTrainPanel(raw);
-    if (!m)
-      return this.log.warn(`Train panel: ignored a malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
+    if (!m) return this.log.warn(`Train panel: ignored a malformed message ${preview(raw)}`);
     try {
       switch (m.type) {
         case 'ready':

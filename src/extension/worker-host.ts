@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { FromWorker, JobKind, Jobs, ToWorker } from '../protocol/worker-messages';
+import { preview } from '../protocol/guards';
+import { isFromWorker } from '../protocol/worker-guard';
 import { fileSizeLimit } from './file-limit';
 
 interface Pending {
@@ -60,7 +62,10 @@ export class WorkerHost implements vscode.Disposable {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'));
-    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('message', (message: unknown) => {
+      if (isFromWorker(message)) this.onMessage(message);
+      else this.log.error(`engine worker sent a malformed message: ${preview(message)}`);
+    });
     worker.on('error', (e) => this.log.error(`engine worker failed: ${e.message}`));
     worker.on('exit', (code) => {
       if (this.worker !== worker) return;

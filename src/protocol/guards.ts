@@ -20,3 +20,12 @@ export const isRecordOf = <T>(v: unknown, value: (x: unknown) => x is T): v is R
   isObj(v) && Object.values(v).every(value);
 /** Numbers as JSON carries them: NaN and infinities arrive as null. */
 export const isJsonNumber = (v: unknown): v is number => typeof v === 'number';
+
+/** A short, never-throwing description of a rejected message for a log (cycles and BigInt included). */
+export function preview(v: unknown, max = 200): string {
+  try {
+    return String(JSON.stringify(v)).slice(0, max);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}

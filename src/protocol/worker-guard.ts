@@ -12,7 +12,7 @@ import {
   optional,
   type Obj,
 } from './guards';
-import type { JobKind, ToWorker } from './worker-messages';
+import type { FromWorker, JobKind, ToWorker } from './worker-messages';
 
 const SEVERITIES = ['off', 'hint', 'info', 'warning', 'error'];
 const VARIANTS = ['standard', 'spatial', 'alpha', 'gaussian'];
@@ -92,4 +92,21 @@ function requestProblem(kind: JobKind, request: unknown): string | undefined {
   for (const [key, check] of Object.entries(fields))
     if (!check((request as Obj)[key])) return `field "${key}" is missing or invalid`;
   return undefined;
+}
+
+/** A reply from the worker names a job and one of the four outcomes (payloads are the worker's own). */
+export function isFromWorker(v: unknown): v is FromWorker {
+  if (!isObj(v) || !isInt(v.jobId, 1, Number.MAX_SAFE_INTEGER)) return false;
+  switch (v.type) {
+    case 'progress':
+      return 'progress' in v;
+    case 'done':
+      return 'result' in v;
+    case 'cancelled':
+      return true;
+    case 'error':
+      return isStr(v.message);
+    default:
+      return false;
+  }
 }

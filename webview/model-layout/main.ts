@@ -1,6 +1,6 @@
 // Web Worker of the model view: lays out the graph top to bottom with dagre, which takes long enough
 // on graphs of a few hundred nodes to freeze the page if it ran there.
-import type { LayoutRequest, LayoutResponse } from '../model/layout-protocol';
+import { isLayoutRequest, type LayoutRequest, type LayoutResponse } from '../model/layout-protocol';
 
 // dagre is an ES module and this file is typed as CommonJS: a dynamic import bridges the two, and
 // esbuild still inlines it into the worker bundle.
@@ -24,8 +24,15 @@ async function layout(request: LayoutRequest): Promise<LayoutResponse> {
   };
 }
 
-self.onmessage = async (event: MessageEvent<LayoutRequest>) => {
+self.onmessage = async (event: MessageEvent<unknown>) => {
   const request = event.data;
+  if (!isLayoutRequest(request)) {
+    console.error('Dropout Lens layout worker: malformed request');
+    // The page waits for an answer to each id it sent.
+    const id = (request as { id?: unknown } | null)?.id;
+    if (typeof id === 'number') self.postMessage({ id, error: 'malformed layout request' });
+    return;
+  }
   let response: LayoutResponse;
   try {
     response = await layout(request);

@@ -1,20 +1,40 @@
-// Trained weights as files hold them: the `.nn.json` sidecar (float32 little-endian, every parameter and
-// buffer layer by layer, as the schema describes) or JSON (a name → values map, or what
+// Trained weights as files hold them: the "DLW1" file the Train panel saves (named tensors), the
+// `.nn.json` sidecar (float32 little-endian, every parameter and buffer layer by layer, as the schema
+// describes) or JSON (a name → values map, or what
 // `dropout-lens train --out` writes, whose "dropout" run is taken).
+import { WEIGHTS_MAGIC, decodeWeights, weightsByName } from '../formats/nnjson-weights';
 import { EngineError } from './layer';
 import type { Network } from './network';
 
 export type WeightsData =
-  { kind: 'named'; weights: Record<string, number[]> } | { kind: 'flat'; values: Float32Array };
+  { kind: 'named'; weights: Record<string, ArrayLike<number>> } | { kind: 'flat'; values: Float32Array };
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseWeights(bytes: Uint8Array, name: string): WeightsData {
+  if (new TextDecoder().decode(bytes.subarray(0, 4)) === WEIGHTS_MAGIC) {
+    try {
+      return { kind: 'named', weights: weightsByName(decodeWeights(bytes, name)) };
+    } catch (e) {
+      throw new EngineError((e as Error).message);
+    }
+  }
   const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (name.endsWith('.json') || first === 0x7b) {
-    const value = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    const runs = value.runs as Record<string, { weights?: Record<string, number[]> }> | undefined;
-    const weights = runs ? (runs.dropout ?? Object.values(runs)[0])?.weights : value;
-    if (!weights || typeof weights !== 'object')
-      throw new EngineError(`${name}: no weights in this JSON file`);
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) {
+      throw new EngineError(`${name}: not JSON (${(e as Error).message})`);
+    }
+    const runs = isObj(value) && isObj(value.runs) ? value.runs : undefined;
+    const run = runs ? (runs.dropout ?? Object.values(runs)[0]) : undefined;
+    const weights = runs ? (isObj(run) ? run.weights : undefined) : value;
+    if (!isObj(weights)) throw new EngineError(`${name}: no weights in this JSON file`);
+    for (const [key, values] of Object.entries(weights))
+      if (!Array.isArray(values) || !values.every((v) => typeof v === 'number'))
+        throw new EngineError(`${name}: weights "${key}" must be a list of numbers`);
     return { kind: 'named', weights: weights as Record<string, number[]> };
   }
   if (bytes.byteLength % 4 !== 0)
