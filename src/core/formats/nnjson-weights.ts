@@ -76,8 +76,9 @@ export function decodeWeights(bytes: Uint8Array, name = 'weights'): WeightsFile 
     if (!isEntry(t))
       return fail(`header tensors[${i}] needs a "name", a "shape" of sizes, an "offset" and a "length"`);
     const size = t.shape.reduce((a, b) => a * b, 1);
-    if (!Number.isInteger(t.offset) || !Number.isInteger(t.length) || size !== t.length)
-      fail(`tensor "${t.name}": shape [${t.shape}] does not hold ${t.length} values`);
+    if (!Number.isInteger(t.offset) || !Number.isInteger(t.length))
+      fail(`tensor "${t.name}": "offset" and "length" must be whole numbers`);
+    if (size !== t.length) fail(`tensor "${t.name}": shape [${t.shape}] does not hold ${t.length} values`);
     if (t.offset < 0 || t.offset + t.length > floats)
       fail(`tensor "${t.name}" reaches past the end of the file (${floats} values)`);
     const data = new Float32Array(t.length);
