@@ -103,6 +103,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
         throw new DataError(
           `${name}:${line}:${c + 1}: column "${header[c]}" holds ${JSON.stringify(cell.slice(0, 40))}, not a number`,
         );
+      // Features are stored as float32: beyond ±3.4e38 they would become infinite.
+      if (!Number.isFinite(Math.fround(v)))
+        throw new DataError(
+          `${name}:${line}:${c + 1}: column "${header[c]}" holds ${cell.slice(0, 40)}, too large for a 32-bit float`,
+        );
       if (c === labelIndex) {
         if (!Number.isInteger(v) || v < 0 || v >= MAX_CLASSES)
           throw new DataError(

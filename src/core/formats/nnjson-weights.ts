@@ -68,7 +68,13 @@ export function decodeWeights(bytes: Uint8Array, name = 'weights'): WeightsFile 
   } catch (e) {
     return fail(`the header is not JSON (${(e as Error).message})`);
   }
-  if (header.format !== 'dropout-lens/weights' || header.version !== 1 || !Array.isArray(header.tensors))
+  if (
+    typeof header !== 'object' ||
+    header === null ||
+    header.format !== 'dropout-lens/weights' ||
+    header.version !== 1 ||
+    !Array.isArray(header.tensors)
+  )
     fail('the header is not a version 1 dropout-lens/weights header');
   const start = align4(8 + length);
   const floats = (bytes.length - start) / 4;

@@ -38,6 +38,11 @@ describe('CSV loader', () => {
     ['NaN', 'a,label\nNaN,0', /^f\.csv:2:1: column "a" holds "NaN", not a number/],
     ['Infinity', 'a,label\n-Infinity,0', /^f\.csv:2:1: column "a" holds "-Infinity", not a number/],
     ['1e999', 'a,label\n1e999,0', /^f\.csv:2:1: column "a" holds "1e999", not a number/],
+    [
+      '1e39 (beyond float32)',
+      'a,label\n1,0\n-1e39,1',
+      /^f\.csv:3:1: column "a" holds -1e39, too large for a 32-bit float/,
+    ],
     ['a fractional label', 'a,label\n1,0.5', /^f\.csv:2:2: label 0\.5 is not a class index/],
     ['a negative label', 'a,label\n1,-1', /^f\.csv:2:2: label -1 is not a class index/],
     ['a huge label', `a,label\n1,${MAX_CLASSES}`, /^f\.csv:2:2: label 10000 is not a class index/],

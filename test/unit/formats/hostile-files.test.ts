@@ -139,6 +139,18 @@ describe('hostile files: declared sizes are checked against the bytes present be
   });
 });
 
+describe('hostile files: weights headers that are not objects', () => {
+  for (const header of ['null', '7', '"DLW1"', '[]'])
+    it(`refuses a header of ${header} with a clear error`, () => {
+      const json = new TextEncoder().encode(header);
+      const bytes = new Uint8Array(8 + json.length);
+      bytes.set(new TextEncoder().encode('DLW1'));
+      new DataView(bytes.buffer).setUint32(4, json.length, true);
+      bytes.set(json, 8);
+      assert.throws(() => decodeWeights(bytes, 'w.bin'), /^Error: w\.bin: the header is not a version 1/);
+    });
+});
+
 describe('hostile files: names beside a model stay inside its folder', () => {
   let root: string;
   let dir: string;
