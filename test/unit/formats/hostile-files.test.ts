@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import { loadData } from '../../../src/core/data/load';
 import { nodeDataSourceWithin } from '../../../src/core/data/node-data';
+import { buildFromGraph } from '../../../src/core/engine/build';
+import { EngineError } from '../../../src/core/engine/layer';
 import { parseWeights } from '../../../src/core/engine/weights-file';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
@@ -135,6 +137,31 @@ describe('hostile files: declared sizes are checked against the bytes present be
     await rejectsWith(
       Promise.resolve().then(() => parseWeights(hostile, 'm.weights.bin')),
       /m\.weights\.bin: tensor "w" reaches past the end of the file/,
+    );
+  });
+});
+
+describe('hostile files: a network far too large to train', () => {
+  it('is refused by parameter count before any weight is allocated', async () => {
+    const text = JSON.stringify({
+      format: 'dropout-lens/nn',
+      version: 1,
+      name: 'huge',
+      input: { shape: [64] },
+      layers: [
+        { type: 'dense', units: 2 ** 30, activation: 'relu' },
+        { type: 'dense', units: 10, activation: 'softmax' },
+      ],
+    });
+    // (64 + 1) × 2^30 + (2^30 + 1) × 10 = 80,530,636,810 parameters.
+    const graph = openModel({ path: 'huge.nn.json', bytes: new TextEncoder().encode(text) });
+    await withoutLargeAllocation(async () =>
+      assert.throws(
+        () => buildFromGraph(graph),
+        (e: unknown) =>
+          e instanceof EngineError &&
+          /huge: 80530636810 parameters is more than the engine trains \(at most 67108864\)/.test(e.message),
+      ),
     );
   });
 });
