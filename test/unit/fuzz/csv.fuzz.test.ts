@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { parseCsv } from '../../../src/core/data/csv';
 import { DataError } from '../../../src/core/data/dataset';
-import { RUNS, runs, withinTimeLimit } from './fuzz-support';
+import { RUNS, runs, withinTimeLimit, FUZZ_TIMEOUT_MS } from './fuzz-support';
 import { tally } from './tally';
 
 const TARGET = 'csv loader';
@@ -103,7 +103,8 @@ function parse(text: string, kind: string) {
   }
 }
 
-describe(`fuzz: CSV loader (${RUNS} inputs)`, () => {
+describe(`fuzz: CSV loader (${RUNS} inputs)`, function () {
+  this.timeout(FUZZ_TIMEOUT_MS);
   it('reads every spelling of a table back exactly', () => {
     fc.assert(
       fc.property(tables, spellings, (table, spelling) => {

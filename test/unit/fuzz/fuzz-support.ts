@@ -17,6 +17,8 @@ export interface FuzzTarget {
  * 10,000 in CI; FUZZ_RUNS=100000 for a long hunt.
  */
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+/** Mocha's limit for one property: generous, as CI machines are shared (the bound per input is below). */
+export const FUZZ_TIMEOUT_MS = Math.max(120_000, 30 * RUNS);
 /** Longest a single input may take: a bound against hangs, not a speed figure. */
 export const TIME_LIMIT_MS = 2000;
 

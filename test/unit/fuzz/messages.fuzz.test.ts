@@ -26,7 +26,7 @@ import { toCsv, toMarkdown } from '../../../webview/model/export';
 import { isLayoutRequest } from '../../../webview/model/layout-protocol';
 import { SORT_KEYS, visibleRows, worstFinding } from '../../../webview/model/table-model';
 import { apply as applyTrain, initialState } from '../../../webview/train/view-state';
-import { RUNS, runs, withinTimeLimit } from './fuzz-support';
+import { RUNS, runs, withinTimeLimit, FUZZ_TIMEOUT_MS } from './fuzz-support';
 import { tally } from './tally';
 
 /** Values a hostile or broken peer might put where a real one belongs. */
@@ -455,6 +455,7 @@ const HANDLERS: Handler[] = [
   },
 ];
 
-describe(`fuzz: message handlers (${RUNS} inputs each)`, () => {
+describe(`fuzz: message handlers (${RUNS} inputs each)`, function () {
+  this.timeout(FUZZ_TIMEOUT_MS);
   for (const h of HANDLERS) it(h.name, () => fuzzHandler(h));
 });

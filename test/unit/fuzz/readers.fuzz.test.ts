@@ -16,6 +16,7 @@ import {
   replacedValue,
   utf8,
   type FuzzTarget,
+  FUZZ_TIMEOUT_MS,
 } from './fuzz-support';
 
 const samples = (suffix: string) =>
@@ -46,7 +47,8 @@ const TARGETS: FuzzTarget[] = [
 ];
 
 for (const target of TARGETS) {
-  describe(`fuzz: ${target.reader.format} reader (${RUNS} inputs)`, () => {
+  describe(`fuzz: ${target.reader.format} reader (${RUNS} inputs)`, function () {
+    this.timeout(FUZZ_TIMEOUT_MS);
     const seeds = loadSeeds(target);
     const seed = fc.constantFrom(...seeds);
     const json = seeds.some((s) => s.json !== undefined);

@@ -14,7 +14,7 @@ import { siblingPathProblem } from '../../../src/core/formats/sibling-path';
 import { tfjsGraphReader } from '../../../src/core/formats/tfjs-graph';
 import { tfjsLayersReader } from '../../../src/core/formats/tfjs-layers';
 import { loadTfjsWeights, type WeightsGroup } from '../../../src/core/formats/tfjs-weights';
-import { RUNS, hostileTokens, replaceAt, runs, utf8, withinTimeLimit } from './fuzz-support';
+import { RUNS, hostileTokens, replaceAt, runs, utf8, withinTimeLimit, FUZZ_TIMEOUT_MS } from './fuzz-support';
 import { tally } from './tally';
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
@@ -68,7 +68,8 @@ const hostilePaths = fc.constantFrom(
   'missing.bin',
 );
 
-describe(`fuzz: tfjs weightsManifest and shards (${RUNS} inputs per format)`, () => {
+describe(`fuzz: tfjs weightsManifest and shards (${RUNS} inputs per format)`, function () {
+  this.timeout(FUZZ_TIMEOUT_MS);
   const layersText = readFileSync('test/fixtures/tfjs/mlp/model.json', 'utf8');
   const layersJson = JSON.parse(layersText) as { weightsManifest: { paths: string[] }[] };
   // The graph fixture has no weights: give it the layers model's manifest, with shards to match.
@@ -161,7 +162,8 @@ describe(`fuzz: tfjs weightsManifest and shards (${RUNS} inputs per format)`, ()
   }
 });
 
-describe(`fuzz: ONNX initializers and external data (${RUNS} inputs)`, () => {
+describe(`fuzz: ONNX initializers and external data (${RUNS} inputs)`, function () {
+  this.timeout(FUZZ_TIMEOUT_MS);
   const target = 'onnx weights';
   const dir = 'test/fixtures/onnx-spec/external';
   const external = new Uint8Array(readFileSync(`${dir}/weights.bin`));
@@ -247,7 +249,8 @@ describe(`fuzz: ONNX initializers and external data (${RUNS} inputs)`, () => {
   });
 });
 
-describe(`fuzz: .nn.json weights files (${RUNS} inputs)`, () => {
+describe(`fuzz: .nn.json weights files (${RUNS} inputs)`, function () {
+  this.timeout(FUZZ_TIMEOUT_MS);
   const target = 'nn-json weights';
   const good = encodeWeights({
     tensors: [
