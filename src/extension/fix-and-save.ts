@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { fixOnnx } from '../core/lint/fix-onnx';
 import { activeModelUri } from './active-model';
+import { readWithinLimit } from './file-limit';
 import type { LintConfigSource } from './lint-config';
 
 /** The `.onnx` file of the active custom editor (the model view), when there is one. */
@@ -19,7 +20,7 @@ export function fixAndSaveAsCommand(config: LintConfigSource, log: vscode.LogOut
       void vscode.window.showInformationMessage('Dropout Lens: open an .onnx model to fix it.');
       return undefined;
     }
-    const bytes = await vscode.workspace.fs.readFile(uri);
+    const bytes = await readWithinLimit(uri);
     const result = fixOnnx({ path: uri.path, bytes }, await config.get());
     if (result.fixed.length === 0) {
       void vscode.window.showInformationMessage('Dropout Lens: no finding in this model has a fix for ONNX.');

@@ -8,6 +8,7 @@ import { activeModelUri } from './active-model';
 import { mcPanelHtml } from './mc-html';
 import { MC_VIEW_TYPE } from './view-types';
 import { webviewOptions } from './webview/scaffold';
+import { preview } from '../protocol/guards';
 import { validFromPanel, type McSettings, type ToMcPanel } from '../protocol/mc-panel-messages';
 import { JobCancelledError, type WorkerHost } from './worker-host';
 
@@ -102,7 +103,7 @@ class McPanel {
 
   private onMessage(raw: unknown, name: string): void {
     const message = validFromPanel(raw);
-    if (!message) return this.log.warn(`MC panel: ignored an invalid message ${JSON.stringify(raw)}`);
+    if (!message) return this.log.warn(`MC panel: ignored an invalid message ${preview(raw)}`);
     if (message.type === 'ready') {
       const path = vscode.workspace.asRelativePath(this.model);
       this.post({ type: 'model', name, path, file: this.model.fsPath, running: this.running });

@@ -2,12 +2,13 @@
 // by a serializer. It validates the panel's requests, runs each experiment's runs one after another as
 // worker jobs (one job id per run) under a cancellable progress notification, relays progress to the
 // webview, and keeps the last trained weights of each run for Save / Export.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { csvHeader } from '../core/data/csv';
 import { BUILTIN_CSV } from '../core/data/load';
 import { SYNTHETIC_NAMES } from '../core/data/synthetic';
 import { experimentPlans } from '../core/engine/run-plan';
+import { readFileWithin, readHead } from '../core/io/node-files';
 import {
   parseFromTrainPanel,
   type DataChoice,
@@ -15,7 +16,9 @@ import {
   type RunRequest,
   type ToTrainPanel,
 } from '../protocol/train-panel-messages';
+import { preview } from '../protocol/guards';
 import type { WireTrainRun } from '../protocol/worker-messages';
+import { fileSizeLimit } from './file-limit';
 import { trainPanelHtml } from './train-html';
 import { webviewOptions } from './webview/scaffold';
 import { saveRun } from './train-save';
@@ -98,12 +101,11 @@ export class TrainPanel implements vscode.Disposable {
 
   private async onMessage(raw: unknown): Promise<void> {
     const m = parseFromTrainPanel(raw);
-    if (!m)
-      return this.log.warn(`Train panel: ignored a malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
+    if (!m) return this.log.warn(`Train panel: ignored a malformed message ${preview(raw)}`);
     try {
       switch (m.type) {
         case 'ready':
-          this.choices = await dataChoices();
+          this.choices = await dataChoices(this.log);
           this.post({ type: 'init', model: modelInfo(this.model), choices: this.choices });
           return this.markReady();
         case 'cancel':
@@ -220,7 +222,9 @@ function modelInfo(model: vscode.Uri): ModelInfo {
   // Only the panel's defaults are read here (a JSON parse, no model reader): training runs in the worker.
   let training: Record<string, unknown> = {};
   try {
-    const json = JSON.parse(readFileSync(model.fsPath, 'utf8')) as { training?: Record<string, unknown> };
+    const json = JSON.parse(readFileWithin(model.fsPath, fileSizeLimit()).toString('utf8')) as {
+      training?: Record<string, unknown>;
+    };
     training = json.training ?? {};
   } catch {
     // Not JSON or unreadable: the worker reports the real error when training starts.
@@ -235,7 +239,10 @@ function modelInfo(model: vscode.Uri): ModelInfo {
   };
 }
 
-async function dataChoices(): Promise<DataChoice[]> {
+/** Enough of a CSV to hold its header row. */
+const HEADER_BYTES = 64 * 1024;
+
+async function dataChoices(log: vscode.LogOutputChannel): Promise<DataChoice[]> {
   const label = (n: string) => n.replace('_', ' ');
   const choices: DataChoice[] = [
     ...BUILTIN_CSV.map((n) => ({ spec: `builtin:${n}`, label: `${label(n)} (built-in)` })),
@@ -243,12 +250,14 @@ async function dataChoices(): Promise<DataChoice[]> {
   ];
   const csvs = await vscode.workspace.findFiles('**/*.csv', '**/node_modules/**', 100);
   for (const uri of csvs.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
-    const header = readFileSync(uri.fsPath, 'utf8').split(/\r?\n/, 1)[0] ?? '';
-    choices.push({
-      spec: uri.fsPath,
-      label: vscode.workspace.asRelativePath(uri),
-      columns: header.split(',').map((c) => c.trim()),
-    });
+    // The header only: a workspace may hold CSVs of gigabytes.
+    let columns: string[] = [];
+    try {
+      columns = csvHeader(readHead(uri.fsPath, HEADER_BYTES).toString('utf8'));
+    } catch (e) {
+      log.warn(`Train panel: cannot read ${uri.fsPath}: ${(e as Error).message}`);
+    }
+    choices.push({ spec: uri.fsPath, label: vscode.workspace.asRelativePath(uri), columns });
   }
   return choices;
 }

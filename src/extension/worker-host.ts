@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { FromWorker, JobKind, Jobs, ToWorker } from '../protocol/worker-messages';
+import { preview } from '../protocol/guards';
+import { isFromWorker } from '../protocol/worker-guard';
+import { fileSizeLimit } from './file-limit';
 
 /**
  * Training and MC compute for seconds to minutes: at most this many share the worker, the others wait
@@ -126,6 +129,7 @@ export class WorkerHost implements vscode.Disposable {
       jobId: job.id,
       kind: job.kind,
       request: job.request as Jobs[JobKind]['request'],
+      maxFileBytes: fileSizeLimit().bytes,
     };
     this.ensureWorker().postMessage(message);
   }
@@ -172,7 +176,10 @@ export class WorkerHost implements vscode.Disposable {
       resourceLimits: this.limits,
     });
     let failure: string | undefined;
-    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('message', (message: unknown) => {
+      if (isFromWorker(message)) this.onMessage(message);
+      else this.log.error(`engine worker sent a malformed message: ${preview(message)}`);
+    });
     worker.on('error', (e: Error & { code?: string }) => {
       failure =
         e.code === 'ERR_WORKER_OUT_OF_MEMORY'

@@ -1,6 +1,8 @@
 // Messages between the MC-uncertainty panel's webview and the extension. Both sides validate what they
 // receive: a webview is a web page and its messages are untrusted input.
+import { isArrayOf, isBool, isInt, isJsonNumber, isObj, isStr, optional } from './guards';
 import type { WireMcView } from './worker-messages';
+import { isBoundary } from './train-panel-messages';
 
 export interface McSettings {
   passes: number;
@@ -65,3 +67,78 @@ export function validFromPanel(v: unknown): FromMcPanel | undefined {
   }
   return undefined;
 }
+
+/** The extension's message if it is well formed: every field the panel draws from is checked. */
+export function parseToMcPanel(v: unknown): ToMcPanel | undefined {
+  if (!isObj(v)) return undefined;
+  switch (v.type) {
+    case 'model':
+      return isStr(v.name) && isStr(v.path) && isStr(v.file) && isBool(v.running)
+        ? (v as ToMcPanel)
+        : undefined;
+    case 'running':
+      return validSettings(v.settings) && isBool(v.training) ? (v as ToMcPanel) : undefined;
+    case 'training':
+      return isJsonNumber(v.epoch) && isJsonNumber(v.epochs) ? (v as ToMcPanel) : undefined;
+    case 'partial':
+    case 'done':
+      return isMcView(v.view) ? (v as ToMcPanel) : undefined;
+    case 'cancelled':
+      return { type: 'cancelled' };
+    case 'error':
+      return isStr(v.message) && isBool(v.noStochasticLayer) ? (v as ToMcPanel) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const isNumbers = (v: unknown): v is number[] => isArrayOf(v, isJsonNumber);
+const hasNumbers = (o: Record<string, unknown>, keys: string[]) => keys.every((k) => isJsonNumber(o[k]));
+
+const isScores = (v: unknown): v is Record<string, unknown> =>
+  isObj(v) && hasNumbers(v, ['accuracy', 'nll', 'ece']);
+
+/** Per-sample arrays agree with `n`: the panel splits them by the `correct` flags. */
+const isSummary = (v: unknown) =>
+  isScores(v) &&
+  hasNumbers(v, ['passes', 'meanEntropy', 'meanMutualInfo', 'meanVariance']) &&
+  isInt(v.n, 0, 2 ** 31) &&
+  isInt(v.classes, 1, 1_000_000) &&
+  isArrayOf(
+    v.bins,
+    (b): b is object => isObj(b) && hasNumbers(b, ['lo', 'hi', 'count', 'confidence', 'accuracy']),
+  ) &&
+  isArrayOf(v.rejection, (r): r is object => isObj(r) && hasNumbers(r, ['fraction', 'kept', 'accuracy'])) &&
+  isNumbers(v.entropy) &&
+  isNumbers(v.mutualInfo) &&
+  isArrayOf(v.correct, isBool) &&
+  v.entropy.length === v.n &&
+  v.mutualInfo.length === v.n &&
+  v.correct.length === v.n;
+
+const isSample = (v: unknown): v is object =>
+  isObj(v) &&
+  hasNumbers(v, ['index', 'label', 'pred', 'entropy', 'mutualInfo']) &&
+  isNumbers(v.mean) &&
+  isNumbers(v.variance) &&
+  isNumbers(v.features) &&
+  optional(v.passes, (p) => isArrayOf(p, isNumbers));
+
+const isMcView = (v: unknown) =>
+  isObj(v) &&
+  isJsonNumber(v.passesRequested) &&
+  isSummary(v.summary) &&
+  isArrayOf(v.uncertain, isSample) &&
+  isScores(v.deterministic) &&
+  isBool(v.trained) &&
+  isArrayOf(v.featureShape, (d): d is number => isInt(d, 0, 1_000_000)) &&
+  isJsonNumber(v.prefixLayers) &&
+  optional(v.grid, isGrid);
+
+/** The maps over the plane: a decision grid with an entropy and an MI value per cell. */
+const isGrid = (v: unknown) =>
+  isBoundary(v) &&
+  isNumbers(v.entropy) &&
+  isNumbers(v.mutualInfo) &&
+  v.entropy.length === v.size * v.size &&
+  v.mutualInfo.length === v.entropy.length;

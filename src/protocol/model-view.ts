@@ -3,6 +3,7 @@
 import type { DropoutSpec, ModelFormat } from '../core/model/ir';
 import type { Severity } from '../core/lint/rule';
 import type { WeightStats } from '../core/model/weight-stats';
+import { isArrayOf, isBool, isJsonNumber, isObj, isStr, optional } from './guards';
 
 /** One dropout-family behaviour of a layer, ready to print: its own, or inside an RNN (`property`). */
 export interface DropoutCell {
@@ -83,27 +84,24 @@ export type FromModelView =
   | { type: 'weights'; layerId: string }
   | { type: 'export'; kind: ExportKind; content: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const isString = (v: unknown): v is string => typeof v === 'string';
-
 const EXPORT_KINDS: readonly string[] = ['csv', 'markdown', 'svg'];
 
 /** Exports are capped so a broken view cannot make the extension write something huge. */
 export const MAX_EXPORT_CHARS = 50_000_000;
 
 export function isFromModelView(v: unknown): v is FromModelView {
-  if (!isObject(v)) return false;
+  if (!isObj(v)) return false;
   switch (v.type) {
     case 'ready':
       return true;
     case 'reveal':
     case 'weights':
-      return isString(v.layerId);
+      return isStr(v.layerId);
     case 'export':
       return (
-        isString(v.kind) &&
+        isStr(v.kind) &&
         EXPORT_KINDS.includes(v.kind) &&
-        isString(v.content) &&
+        isStr(v.content) &&
         v.content.length <= MAX_EXPORT_CHARS
       );
     default:
@@ -111,62 +109,85 @@ export function isFromModelView(v: unknown): v is FromModelView {
   }
 }
 
+const SEVERITIES: readonly string[] = ['error', 'warning', 'info', 'hint'];
+const isNumOrNull = (v: unknown) => v === null || typeof v === 'number';
+const isPair = (v: unknown): v is [string, string] => isArrayOf(v, isStr) && v.length === 2;
+
+const isFinding = (v: unknown): v is RowFinding =>
+  isObj(v) && isStr(v.rule) && SEVERITIES.includes(v.severity as string) && isStr(v.message);
+
+const isDropoutCell = (v: unknown): v is DropoutCell =>
+  isObj(v) &&
+  isStr(v.variant) &&
+  isNumOrNull(v.rate) &&
+  isNumOrNull(v.keep) &&
+  isStr(v.scaling) &&
+  isStr(v.mode) &&
+  optional(v.rawRate, isStr) &&
+  optional(v.noiseShape, isStr) &&
+  optional(v.property, isStr) &&
+  optional(v.keepProbability, isBool);
+
+const isTensor = (v: unknown): v is WireTensor =>
+  isObj(v) && isStr(v.name) && isStr(v.shape) && optional(v.dtype, isStr);
+
 function isRow(v: unknown): v is LayerRow {
   return (
-    isObject(v) &&
-    isString(v.id) &&
-    isString(v.name) &&
-    isString(v.op) &&
-    isString(v.outputShape) &&
+    isObj(v) &&
+    isStr(v.id) &&
+    typeof v.index === 'number' &&
+    isStr(v.name) &&
+    isStr(v.op) &&
+    isStr(v.originalOp) &&
+    isStr(v.outputShape) &&
     typeof v.params === 'number' &&
-    Array.isArray(v.dropout) &&
-    Array.isArray(v.findings) &&
-    Array.isArray(v.inputs) &&
-    Array.isArray(v.attributes)
+    isArrayOf(v.dropout, isDropoutCell) &&
+    isArrayOf(v.findings, isFinding) &&
+    isArrayOf(v.inputs, isStr) &&
+    isArrayOf(v.attributes, isPair) &&
+    optional(v.range, (r) => isObj(r) && typeof r.offset === 'number' && typeof r.length === 'number')
   );
 }
 
 export function isToModelView(v: unknown): v is ToModelView {
-  if (!isObject(v)) return false;
+  if (!isObj(v)) return false;
   switch (v.type) {
     case 'model': {
       const m = v.model;
       return (
-        isString(v.uri) &&
-        isObject(m) &&
-        isString(m.fileName) &&
-        isString(m.format) &&
-        isString(m.name) &&
-        Array.isArray(m.meta) &&
-        Array.isArray(m.inputs) &&
-        Array.isArray(m.outputs) &&
-        Array.isArray(m.rows) &&
-        m.rows.every(isRow)
+        isStr(v.uri) &&
+        isObj(m) &&
+        isStr(m.fileName) &&
+        typeof m.fileSize === 'number' &&
+        isStr(m.format) &&
+        isStr(m.name) &&
+        typeof m.params === 'number' &&
+        isArrayOf(m.meta, isPair) &&
+        isArrayOf(m.inputs, isTensor) &&
+        isArrayOf(m.outputs, isTensor) &&
+        isArrayOf(m.rows, isRow)
       );
     }
     case 'error':
-      return isString(v.uri) && isString(v.fileName) && isString(v.message);
+      return isStr(v.uri) && isStr(v.fileName) && isStr(v.message);
     case 'saved':
-      return isString(v.path);
+      return isStr(v.path);
     case 'weights':
       return (
-        isString(v.layerId) &&
-        (isString(v.error) || (Array.isArray(v.tensors) && v.tensors.every(isWeightStats)))
+        isStr(v.layerId) && (isStr(v.error) || (Array.isArray(v.tensors) && v.tensors.every(isWeightStats)))
       );
     default:
       return false;
   }
 }
 
-const isNumber = (v: unknown): v is number => typeof v === 'number';
-
+/** Statistics of a tensor with no finite value are NaN: any number passes. */
 function isWeightStats(v: unknown): v is WeightStats {
   return (
-    isObject(v) &&
-    isString(v.name) &&
-    Array.isArray(v.shape) &&
-    [v.count, v.nonFinite, v.mean, v.std, v.min, v.max, v.zeros].every(isNumber) &&
-    Array.isArray(v.histogram) &&
-    v.histogram.every(isNumber)
+    isObj(v) &&
+    isStr(v.name) &&
+    isArrayOf(v.shape, isJsonNumber) &&
+    [v.count, v.nonFinite, v.mean, v.std, v.min, v.max, v.zeros].every(isJsonNumber) &&
+    isArrayOf(v.histogram, isJsonNumber)
   );
 }

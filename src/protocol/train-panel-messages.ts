@@ -1,6 +1,17 @@
 // Messages between the Train with Dropout panel (webview) and the extension. Both sides check what
 // they receive: a webview is another process, and its state may come back from an older version.
 import { EXPERIMENT_KINDS, type ExperimentKind } from '../core/engine/run-plan';
+import {
+  isArrayOf,
+  isBool,
+  isInt,
+  isJsonNumber,
+  isObj,
+  isShortString,
+  isStr,
+  optional,
+  type Obj,
+} from './guards';
 import type { TrainProgress } from './worker-messages';
 
 export interface DataChoice {
@@ -48,14 +59,7 @@ export type FromTrainPanel =
   | { type: 'cancel' }
   | { type: 'save'; kind: SaveKind; run: string };
 
-const TO_PANEL_TYPES = ['init', 'experiment', 'progress', 'runDone', 'experimentDone', 'notice'];
 const SAVE_KINDS: readonly SaveKind[] = ['weights', 'onnx', 'pytorch', 'keras'];
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: unknown, min: number, max: number): v is number =>
-  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-const isShortString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 4096;
 
 /** The message if it is one the panel may send, else undefined. */
 export function parseFromTrainPanel(m: unknown): FromTrainPanel | undefined {
@@ -99,7 +103,83 @@ export function parseFromTrainPanel(m: unknown): FromTrainPanel | undefined {
   }
 }
 
-/** The extension's message if it has a known type (the extension is trusted; this guards against mix-ups). */
+/** The extension's message if it is well formed (the extension is trusted; this guards against mix-ups). */
 export function parseToTrainPanel(m: unknown): ToTrainPanel | undefined {
-  return isObj(m) && TO_PANEL_TYPES.includes(m.type as string) ? (m as ToTrainPanel) : undefined;
+  if (!isObj(m)) return undefined;
+  switch (m.type) {
+    case 'init':
+      return isModelInfo(m.model) && isArrayOf(m.choices, isChoice) ? (m as ToTrainPanel) : undefined;
+    case 'experiment':
+      return EXPERIMENT_KINDS.includes(m.experiment as ExperimentKind) && isArrayOf(m.runs, isStr)
+        ? (m as ToTrainPanel)
+        : undefined;
+    case 'progress':
+      return isProgress(m) ? (m as ToTrainPanel) : undefined;
+    case 'runDone':
+      return isStr(m.run) && isJsonNumber(m.seconds) && isBool(m.cancelled) ? (m as ToTrainPanel) : undefined;
+    case 'experimentDone':
+      return isBool(m.cancelled) ? (m as ToTrainPanel) : undefined;
+    case 'notice':
+      return (m.level === 'info' || m.level === 'error') && isStr(m.message)
+        ? (m as ToTrainPanel)
+        : undefined;
+    default:
+      return undefined;
+  }
 }
+
+const isNumOrNull = (v: unknown) => v === null || isJsonNumber(v);
+const isNumbers = (v: unknown): v is number[] => isArrayOf(v, isJsonNumber);
+
+const isModelInfo = (v: unknown) =>
+  isObj(v) &&
+  isStr(v.name) &&
+  isStr(v.path) &&
+  optional(v.data, isStr) &&
+  isJsonNumber(v.epochs) &&
+  isJsonNumber(v.seed);
+
+const isChoice = (v: unknown): v is DataChoice =>
+  isObj(v) &&
+  isStr(v.spec) &&
+  isStr(v.label) &&
+  optional(v.columns, (c) => isArrayOf(c, isStr)) &&
+  optional(v.noise, isBool);
+
+const isMetrics = (v: unknown) =>
+  isObj(v) &&
+  isJsonNumber(v.epoch) &&
+  isJsonNumber(v.trainLoss) &&
+  isJsonNumber(v.trainAcc) &&
+  isNumOrNull(v.valLoss) &&
+  isNumOrNull(v.valAcc);
+
+const isSetup = (v: unknown) =>
+  isObj(v) &&
+  isStr(v.data) &&
+  ['trainRows', 'valRows', 'classes', 'features', 'maxRate', 'seed'].every((k) => isJsonNumber(v[k])) &&
+  isObj(v.optimizer) &&
+  isStr(v.optimizer.type) &&
+  optional(v.maxNorm, isJsonNumber);
+
+/** A decision grid whose arrays agree with its size (the panel indexes them by cell). */
+export const isBoundary = (v: unknown): v is Obj & { size: number } =>
+  isObj(v) &&
+  isInt(v.size, 1, 1024) &&
+  isNumbers(v.extent) &&
+  v.extent.length === 4 &&
+  isNumbers(v.cls) &&
+  isNumbers(v.prob) &&
+  v.cls.length === v.size * v.size &&
+  v.prob.length === v.cls.length &&
+  isArrayOf(v.points, (p): p is number[] => isNumbers(p) && p.length === 3);
+
+const isProgress = (m: Obj) =>
+  isStr(m.run) &&
+  isJsonNumber(m.epoch) &&
+  isJsonNumber(m.epochs) &&
+  optional(m.batch, isJsonNumber) &&
+  optional(m.batches, isJsonNumber) &&
+  optional(m.metrics, isMetrics) &&
+  optional(m.setup, isSetup) &&
+  optional(m.boundary, isBoundary);

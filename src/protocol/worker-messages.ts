@@ -211,7 +211,14 @@ export interface WireTrainRun {
 export type JobKind = keyof Jobs;
 
 export type ToWorker =
-  | { type: 'start'; jobId: number; kind: JobKind; request: Jobs[JobKind]['request'] }
+  | {
+      type: 'start';
+      jobId: number;
+      kind: JobKind;
+      request: Jobs[JobKind]['request'];
+      /** The largest file the job may read (the dropoutLens.maxFileSizeMB setting); default 2 GB. */
+      maxFileBytes?: number;
+    }
   | { type: 'cancel'; jobId: number };
 
 export type FromWorker =

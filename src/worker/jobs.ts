@@ -1,5 +1,6 @@
 // Job handlers by kind. Each checks `isCancelled` between units of work and yields to the event loop
 // so a cancel message is seen promptly.
+import type { SizeLimit } from '../core/io/size-limit';
 import type { JobKind, Jobs } from '../protocol/worker-messages';
 import { lintFiles } from './lint-job';
 import { mcJob } from './mc-job';
@@ -10,6 +11,8 @@ import { faultJob, probeJob } from './test-hooks';
 export interface JobContext {
   isCancelled(): boolean;
   progress(progress: Jobs[JobKind]['progress']): void;
+  /** Files larger than this are refused before they are read. */
+  limit: SizeLimit;
 }
 
 type Handler<K extends JobKind> = (

@@ -17,7 +17,7 @@ export async function lintFiles(
     let bytes: Uint8Array | undefined;
     let result;
     try {
-      const source = nodeModelSource(file);
+      const source = nodeModelSource(file, context.limit);
       bytes = source.bytes;
       result = toWireLintResult(lintSource(source, request.config), bytes);
     } catch (e) {

@@ -2,9 +2,8 @@
 // statistics (at most every 50 ms, and at least every 100 ms as long as a chunk of passes takes less) and
 // yields to the event loop between chunks so a cancel is seen promptly. On 2-D data the views carry the
 // uncertainty maps over the plane as well.
-import { readFileSync } from 'node:fs';
 import { loadData } from '../core/data/load';
-import { nodeDataSource } from '../core/data/node-data';
+import { nodeDataSourceWithin } from '../core/data/node-data';
 import type { McStats } from '../core/engine/uncertainty';
 import type { McGrid } from '../core/engine/mc-grid';
 import { samples, scores, summarize } from '../core/engine/mc-report';
@@ -13,6 +12,7 @@ import { trainingSpec } from '../core/engine/session';
 import { parseWeights, type WeightsData } from '../core/engine/weights-file';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
+import { readFileWithin } from '../core/io/node-files';
 import type { Jobs, WireMcSample, WireMcView } from '../protocol/worker-messages';
 import type { JobContext } from './jobs';
 
@@ -29,16 +29,17 @@ export async function mcJob(
   request: Jobs['mc']['request'],
   context: JobContext,
 ): Promise<Jobs['mc']['result']> {
-  const source = nodeModelSource(request.model);
+  const source = nodeModelSource(request.model, context.limit);
   const graph = openModel(source);
   const spec = trainingSpec(graph);
   const dataSpec = request.data ?? spec.data;
   if (!dataSpec) throw new Error(`${request.model}: no data set; the model's training block names none`);
   const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
   let weights: WeightsData | undefined;
-  if (request.weights) weights = parseWeights(readFileSync(request.weights), request.weights);
+  if (request.weights)
+    weights = parseWeights(readFileWithin(request.weights, context.limit), request.weights);
   else if (sidecar && source.readSibling) weights = parseWeights(await source.readSibling(sidecar), sidecar);
-  const data = loadData(dataSpec, nodeDataSource, spec.seed);
+  const data = loadData(dataSpec, nodeDataSourceWithin(context.limit), spec.seed);
 
   let lastYield = performance.now();
   let lastProgress = 0;

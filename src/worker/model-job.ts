@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { layerWeightStats } from '../core/engine/layer-weights';
 import { openModel } from '../core/formats/detect';
+import type { SizeLimit } from '../core/io/size-limit';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import type { ModelSource } from '../core/formats/reader';
 import { lintSource } from '../core/lint/lint-source';
@@ -10,6 +11,7 @@ import type { Graph } from '../core/model/ir';
 import { toWireLintResult } from '../protocol/wire-lint';
 import { toWireModel } from '../protocol/wire-model';
 import type { Jobs } from '../protocol/worker-messages';
+import type { JobContext } from './jobs';
 
 /**
  * The model last shown, kept so the details panel's weight requests need no second parse. One only:
@@ -17,15 +19,18 @@ import type { Jobs } from '../protocol/worker-messages';
  */
 let shown: { path: string; graph: Graph; source: ModelSource } | undefined;
 
-function sourceOf(path: string, bytes: Uint8Array | undefined): ModelSource {
-  if (!bytes) return nodeModelSource(path);
+function sourceOf(path: string, bytes: Uint8Array | undefined, limit: SizeLimit): ModelSource {
+  if (!bytes) return nodeModelSource(path, limit);
   // An editor's text for a file that may not be on disk (untitled, virtual): no sibling reads then.
-  return existsSync(path) ? nodeModelSource(path, bytes) : { path, bytes };
+  return existsSync(path) ? nodeModelSource(path, limit, bytes) : { path, bytes };
 }
 
-export async function modelView(request: Jobs['model']['request']): Promise<Jobs['model']['result']> {
+export async function modelView(
+  request: Jobs['model']['request'],
+  context: JobContext,
+): Promise<Jobs['model']['result']> {
   const { path, bytes, config } = request;
-  const source = sourceOf(path, bytes);
+  const source = sourceOf(path, bytes, context.limit);
   const result = lintSource(source, config);
   const lint = toWireLintResult(result, source.bytes);
   if (!result.graph) return { lint, error: result.error?.message ?? `${path}: not a model file` };

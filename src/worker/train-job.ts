@@ -4,7 +4,7 @@ import { isAbsolute, dirname, resolve } from 'node:path';
 import { splitAndStandardize } from '../core/data/split';
 import { fitShape } from '../core/data/dataset';
 import { loadData } from '../core/data/load';
-import { nodeDataSource } from '../core/data/node-data';
+import { nodeDataSourceWithin } from '../core/data/node-data';
 import { decisionGrid } from '../core/engine/boundary';
 import { buildFromGraph } from '../core/engine/build';
 import { Network } from '../core/engine/network';
@@ -12,6 +12,7 @@ import { trainModel, trainPlan, trainingSpec, type RunContext, type RunReport } 
 import { Trainer, evaluate, type TrainHooks } from '../core/engine/train';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
+import type { SizeLimit } from '../core/io/size-limit';
 import type { Jobs, RunSetup } from '../protocol/worker-messages';
 import type { JobContext } from './jobs';
 
@@ -19,8 +20,11 @@ import type { JobContext } from './jobs';
 const YIELD_MS = 10;
 const PROGRESS_MS = 50;
 
-function load(request: { model: string; data?: string; labelColumn?: string; seed?: number }) {
-  const graph = openModel(nodeModelSource(request.model));
+function load(
+  request: { model: string; data?: string; labelColumn?: string; seed?: number },
+  limit: SizeLimit,
+) {
+  const graph = openModel(nodeModelSource(request.model, limit));
   const spec = trainingSpec(graph);
   if (request.seed !== undefined) spec.seed = request.seed;
   const dataSpec = request.data ?? spec.data;
@@ -30,7 +34,7 @@ function load(request: { model: string; data?: string; labelColumn?: string; see
     dataSpec.startsWith('builtin:') || isAbsolute(dataSpec)
       ? dataSpec
       : resolve(dirname(request.model), dataSpec);
-  const data = loadData(path, nodeDataSource, spec.seed, { labelColumn: request.labelColumn });
+  const data = loadData(path, nodeDataSourceWithin(limit), spec.seed, { labelColumn: request.labelColumn });
   return { graph, spec, dataSpec, data };
 }
 
@@ -61,7 +65,7 @@ export async function trainJob(
   request: Jobs['train']['request'],
   context: JobContext,
 ): Promise<Jobs['train']['result']> {
-  const { graph, spec, dataSpec, data } = load(request);
+  const { graph, spec, dataSpec, data } = load(request, context.limit);
   if (request.epochs !== undefined) spec.epochs = request.epochs;
   spec.progressIntervalMs = PROGRESS_MS;
   let lastYield = performance.now();
@@ -111,8 +115,9 @@ export async function trainJob(
 
 export async function evaluateModel(
   request: Jobs['evaluate']['request'],
+  context: JobContext,
 ): Promise<Jobs['evaluate']['result']> {
-  const { graph, spec, data } = load(request);
+  const { graph, spec, data } = load(request, context.limit);
   const built = buildFromGraph(graph, spec.loss);
   const { val } = splitAndStandardize(fitShape(data, built.inputShape), spec.validationSplit, spec.seed);
   const net = new Network(built.inputShape, built.specs);

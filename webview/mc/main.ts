@@ -3,13 +3,14 @@
 import {
   MC_DATA_CHOICES,
   MC_PASSES,
+  parseToMcPanel,
   type FromMcPanel,
   type McSettings,
-  type ToMcPanel,
 } from '../../src/protocol/mc-panel-messages';
 import type { WireMcSample, WireMcView } from '../../src/protocol/worker-messages';
 import { css, histogram, image, lines, reliabilityDiagram } from './charts';
 import { uncertaintyMaps } from './maps';
+import { apply, initialMcState, type McViewState } from './view-state';
 
 declare function acquireVsCodeApi(): {
   postMessage(m: FromMcPanel): void;
@@ -18,25 +19,7 @@ declare function acquireVsCodeApi(): {
 };
 const vscode = acquireVsCodeApi();
 
-interface State {
-  settings: McSettings;
-  model?: string;
-  /** The model's absolute path: the serializer reopens the panel on it after a window reload. */
-  file?: string;
-  status: string;
-  view?: WireMcView;
-  /** (passes, mean entropy, mean variance) at each partial result. */
-  convergence: [number, number, number][];
-  noStochasticLayer?: boolean;
-  running: boolean;
-}
-
-const state: State = (vscode.getState() as State | undefined) ?? {
-  settings: { passes: MC_PASSES.default, seed: 0, masks: 'fresh', data: '' },
-  status: 'Choose the settings and press Run.',
-  convergence: [],
-  running: false,
-};
+let state: McViewState = (vscode.getState() as McViewState | undefined) ?? initialMcState();
 
 /** An element with properties (`style` is an object: inline style attributes are blocked by the CSP). */
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -325,53 +308,10 @@ function render(): void {
   );
 }
 
-function update(view: WireMcView): void {
-  state.view = view;
-  const s = view.summary;
-  if (state.convergence.at(-1)?.[0] !== s.passes)
-    state.convergence.push([s.passes, s.meanEntropy, s.meanVariance]);
-}
-
-window.addEventListener('message', (event: MessageEvent<ToMcPanel>) => {
-  const m = event.data;
-  switch (m.type) {
-    case 'model':
-      Object.assign(state, { model: m.path, file: m.file });
-      // The webview was saved mid-run, and the run is gone (the window reloaded).
-      if (state.running && !m.running)
-        Object.assign(state, {
-          running: false,
-          status: `${state.status} Interrupted: press Run to run again.`,
-        });
-      break;
-    case 'running':
-      Object.assign(state, {
-        running: true,
-        noStochasticLayer: false,
-        status: `Running ${m.settings.passes} passes…`,
-      });
-      break;
-    case 'training':
-      state.status = `No weights sidecar: training first, epoch ${m.epoch} / ${m.epochs}…`;
-      break;
-    case 'partial':
-      update(m.view);
-      state.status = `${m.view.summary.passes} / ${m.view.passesRequested} passes…`;
-      break;
-    case 'done':
-      update(m.view);
-      Object.assign(state, {
-        running: false,
-        status: `Done: ${m.view.summary.passes} passes (layers before the first dropout computed once: ${m.view.prefixLayers}).`,
-      });
-      break;
-    case 'cancelled':
-      Object.assign(state, { running: false, status: 'Cancelled.' });
-      break;
-    case 'error':
-      Object.assign(state, { running: false, status: m.message, noStochasticLayer: m.noStochasticLayer });
-      break;
-  }
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const m = parseToMcPanel(event.data);
+  if (!m) return console.warn('Dropout Lens: unexpected message from the extension', event.data);
+  state = apply(state, m);
   render();
 });
 // Charts read theme colours when drawn: redraw when the theme changes (VS Code swaps the body's class).

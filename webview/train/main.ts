@@ -115,7 +115,7 @@ function render() {
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const m = parseToTrainPanel(event.data);
-  if (!m) return;
+  if (!m) return console.warn('Dropout Lens: unexpected message from the extension', event.data);
   const wasRunning = state.running;
   state = apply(state, m);
   vscode.setState(state);

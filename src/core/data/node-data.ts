@@ -1,7 +1,9 @@
 // Data on the local file system: the built-in CSVs from the product's data/ folder, found by walking up
-// from the running bundle (dist/ in the package, out/… in tests).
+// from the running bundle (dist/ in the package, out/… in tests), and users' CSVs under the size limit.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readFileWithin } from '../io/node-files';
+import { DEFAULT_SIZE_LIMIT, type SizeLimit } from '../io/size-limit';
 import type { DataSource } from './load';
 
 function findDataDir(): string {
@@ -12,7 +14,12 @@ function findDataDir(): string {
   }
 }
 
-export const nodeDataSource: DataSource = {
-  readFile: (path) => readFileSync(path, 'utf8'),
-  readBuiltin: (name) => readFileSync(join(findDataDir(), `${name}.csv`), 'utf8'),
-};
+/** Users' files are refused unread when larger than `limit`. */
+export function nodeDataSourceWithin(limit: SizeLimit): DataSource {
+  return {
+    readFile: (path) => readFileWithin(path, limit).toString('utf8'),
+    readBuiltin: (name) => readFileSync(join(findDataDir(), `${name}.csv`), 'utf8'),
+  };
+}
+
+export const nodeDataSource: DataSource = nodeDataSourceWithin(DEFAULT_SIZE_LIMIT);

@@ -12,11 +12,15 @@ export interface SyntheticOptions {
   seed?: number;
 }
 
+/** Largest set generated: the sets exist to show dropout on a plane, and n comes from user text. */
+export const MAX_SYNTHETIC = 1_000_000;
+
 /** Sample i has class i mod 2 (xor: the sign pattern of its point). */
 export function synthetic(name: SyntheticName, options: SyntheticOptions = {}): Dataset {
   const n = options.n ?? 1000;
   const noise = options.noise ?? 0.1;
-  if (!(Number.isInteger(n) && n > 0)) throw new DataError(`${name}: n must be a positive integer`);
+  if (!(Number.isInteger(n) && n > 0 && n <= MAX_SYNTHETIC))
+    throw new DataError(`${name}: n must be a whole number from 1 to ${MAX_SYNTHETIC}`);
   if (!(noise >= 0)) throw new DataError(`${name}: noise must be ≥ 0`);
   const rng = new Rng(options.seed ?? 0);
   const x = new Float32Array(2 * n);

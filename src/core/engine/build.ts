@@ -72,12 +72,21 @@ function dropoutConfig(layer: Layer, spec: DropoutSpec): DropoutConfig {
   }
 }
 
+/** The engine trains small networks; 2^26 float32 parameters already take 1 GB with gradients and Adam. */
+export const MAX_TRAINABLE_PARAMS = 2 ** 26;
+
 export function buildFromGraph(graph: Graph, loss: LossKind = 'softmax-cross-entropy'): BuiltModel {
   const [input, ...rest] = graph.layers;
   if (input?.op !== 'input') throw new EngineError(`${graph.name}: the graph has no input layer first`);
   const shape = (input.outputShape ?? []).slice(1);
   if (shape.length === 0 || !shape.every((d): d is number => typeof d === 'number' && d > 0))
     throw new EngineError(`${graph.name}: the input shape [${input.outputShape}] must have known sizes`);
+  // Sizes come from the file: refuse before the layers allocate their weights (value, gradient, Adam).
+  const params = graph.layers.reduce((n, l) => n + l.params, 0);
+  if (!(params <= MAX_TRAINABLE_PARAMS))
+    throw new EngineError(
+      `${graph.name}: ${params} parameters is more than the engine trains (at most ${MAX_TRAINABLE_PARAMS})`,
+    );
   const specs: LayerSpec[] = [];
   let previous = input.id;
   rest.forEach((layer, i) => {

@@ -2,7 +2,7 @@
 // shaped tensors), the older bare sidecar (float32 little-endian, every parameter and buffer layer by
 // layer), or JSON (a name → values map, or what `dropout-lens train --out` writes, whose "dropout" run
 // is taken).
-import { decodeWeights, WEIGHTS_MAGIC } from '../formats/nnjson-weights';
+import { WEIGHTS_MAGIC, decodeWeights, weightsByName } from '../formats/nnjson-weights';
 import { EngineError } from './layer';
 import type { Network } from './network';
 
@@ -10,22 +10,34 @@ export type WeightsData =
   | { kind: 'named'; weights: Record<string, ArrayLike<number>>; shapes?: Record<string, number[]> }
   | { kind: 'flat'; values: Float32Array };
 
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export function parseWeights(bytes: Uint8Array, name: string): WeightsData {
   if (new TextDecoder().decode(bytes.subarray(0, 4)) === WEIGHTS_MAGIC) {
-    const tensors = decodeWeights(bytes, name).tensors;
-    return {
-      kind: 'named',
-      weights: Object.fromEntries(tensors.map((t) => [t.name, t.data])),
-      shapes: Object.fromEntries(tensors.map((t) => [t.name, t.shape])),
-    };
+    try {
+      const file = decodeWeights(bytes, name);
+      const shapes = Object.fromEntries(file.tensors.map((t) => [t.name, t.shape]));
+      return { kind: 'named', weights: weightsByName(file), shapes };
+    } catch (e) {
+      throw new EngineError((e as Error).message);
+    }
   }
   const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (name.endsWith('.json') || first === 0x7b) {
-    const value = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    const runs = value.runs as Record<string, { weights?: Record<string, number[]> }> | undefined;
-    const weights = runs ? (runs.dropout ?? Object.values(runs)[0])?.weights : value;
-    if (!weights || typeof weights !== 'object')
-      throw new EngineError(`${name}: no weights in this JSON file`);
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) {
+      throw new EngineError(`${name}: not JSON (${(e as Error).message})`);
+    }
+    const runs = isObj(value) && isObj(value.runs) ? value.runs : undefined;
+    const run = runs ? (runs.dropout ?? Object.values(runs)[0]) : undefined;
+    const weights = runs ? (isObj(run) ? run.weights : undefined) : value;
+    if (!isObj(weights)) throw new EngineError(`${name}: no weights in this JSON file`);
+    for (const [key, values] of Object.entries(weights))
+      if (!Array.isArray(values) || !values.every((v) => typeof v === 'number'))
+        throw new EngineError(`${name}: weights "${key}" must be a list of numbers`);
     return { kind: 'named', weights: weights as Record<string, number[]> };
   }
   if (bytes.byteLength % 4 !== 0)

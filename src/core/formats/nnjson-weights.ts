@@ -68,14 +68,23 @@ export function decodeWeights(bytes: Uint8Array, name = 'weights'): WeightsFile 
   } catch (e) {
     return fail(`the header is not JSON (${(e as Error).message})`);
   }
-  if (header.format !== 'dropout-lens/weights' || header.version !== 1 || !Array.isArray(header.tensors))
+  if (
+    typeof header !== 'object' ||
+    header === null ||
+    header.format !== 'dropout-lens/weights' ||
+    header.version !== 1 ||
+    !Array.isArray(header.tensors)
+  )
     fail('the header is not a version 1 dropout-lens/weights header');
   const start = align4(8 + length);
   const floats = (bytes.length - start) / 4;
-  const tensors = header.tensors.map((t) => {
+  const tensors = header.tensors.map((t: unknown, i) => {
+    if (!isEntry(t))
+      return fail(`header tensors[${i}] needs a "name", a "shape" of sizes, an "offset" and a "length"`);
     const size = t.shape.reduce((a, b) => a * b, 1);
-    if (!Number.isInteger(t.offset) || !Number.isInteger(t.length) || size !== t.length)
-      fail(`tensor "${t.name}": shape [${t.shape}] does not hold ${t.length} values`);
+    if (!Number.isInteger(t.offset) || !Number.isInteger(t.length))
+      fail(`tensor "${t.name}": "offset" and "length" must be whole numbers`);
+    if (size !== t.length) fail(`tensor "${t.name}": shape [${t.shape}] does not hold ${t.length} values`);
     if (t.offset < 0 || t.offset + t.length > floats)
       fail(`tensor "${t.name}" reaches past the end of the file (${floats} values)`);
     const data = new Float32Array(t.length);
@@ -83,7 +92,27 @@ export function decodeWeights(bytes: Uint8Array, name = 'weights'): WeightsFile 
     for (let j = 0; j < t.length; j++) data[j] = view.getFloat32(at + 4 * j, true);
     return { name: t.name, shape: t.shape, data };
   });
-  return { tensors, ...(header.standardization ? { standardization: header.standardization } : {}) };
+  const standardization = header.standardization;
+  if (standardization !== undefined && !isStandardization(standardization))
+    fail('header "standardization" must hold "mean" and "std" lists of numbers');
+  return { tensors, ...(standardization ? { standardization } : {}) };
+}
+
+const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+
+function isEntry(t: unknown): t is Header['tensors'][number] {
+  if (typeof t !== 'object' || t === null) return false;
+  const { name, shape } = t as Record<string, unknown>;
+  return typeof name === 'string' && isNumbers(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
+}
+
+function isStandardization(s: unknown): s is NonNullable<Header['standardization']> {
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    isNumbers((s as Header['standardization'])?.mean) &&
+    isNumbers((s as Header['standardization'])?.std)
+  );
 }
 
 /** Tensors by name, as `Network.importWeights` takes them. */

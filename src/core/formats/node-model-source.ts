@@ -1,19 +1,26 @@
-// A ModelSource backed by the local file system, confined to the model's folder for sibling reads.
-import { readFileSync, realpathSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+// A ModelSource backed by the local file system, confined to the model's folder for sibling reads, and
+// refusing files over the size limit before reading them.
+import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { readFileWithin, readFileWithinAsync } from '../io/node-files';
+import { DEFAULT_SIZE_LIMIT, type SizeLimit } from '../io/size-limit';
 import type { ModelSource } from './reader';
+import { siblingPathProblem } from './sibling-path';
 
 /** `bytes`: the file's content when the caller already has it (an editor's unsaved text). */
-export function nodeModelSource(path: string, bytes?: Uint8Array): ModelSource {
+export function nodeModelSource(
+  path: string,
+  limit: SizeLimit = DEFAULT_SIZE_LIMIT,
+  bytes?: Uint8Array,
+): ModelSource {
   const folder = realpathSync(dirname(resolve(path)));
   return {
     path,
-    bytes: bytes ?? readFileSync(path),
+    bytes: bytes ?? readFileWithin(path, limit),
     readSibling: async (relativePath: string) => {
-      if (isAbsolute(relativePath))
-        throw new Error(`refusing absolute path "${relativePath}" next to the model`);
       // Checked on the name first (no file system access outside the folder), then through links.
+      const problem = siblingPathProblem(relativePath);
+      if (problem) throw new Error(`refusing "${relativePath}": ${problem}`);
       const leaves = (path: string) => {
         const rel = relative(folder, path);
         return rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..');
@@ -22,7 +29,7 @@ export function nodeModelSource(path: string, bytes?: Uint8Array): ModelSource {
       if (leaves(resolve(folder, relativePath))) throw refuse();
       const target = realpathSync(resolve(folder, relativePath));
       if (leaves(target)) throw refuse();
-      return readFile(target);
+      return readFileWithinAsync(target, limit);
     },
   };
 }

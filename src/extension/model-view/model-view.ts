@@ -10,6 +10,7 @@ import {
 } from '../../protocol/model-view';
 import type { WireLintResult } from '../../protocol/worker-messages';
 import type { ModelDiagnostics } from '../diagnostics';
+import { readWithinLimit } from '../file-limit';
 import type { LintConfigSource } from '../lint-config';
 import { requireTrust } from '../trust';
 import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
@@ -122,7 +123,7 @@ export class ModelView implements vscode.Disposable {
         ? new TextEncoder().encode(open.getText())
         : this.uri.scheme === 'file'
           ? undefined
-          : await vscode.workspace.fs.readFile(this.uri);
+          : await readWithinLimit(this.uri);
       const started = Date.now();
       const result = await this.deps.worker.run(
         'model',

@@ -2,6 +2,7 @@
 // with a strict nonce-based CSP, and a typed, validated channel for the webview's messages.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { preview } from '../../protocol/guards';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
@@ -82,7 +83,7 @@ export function onValidMessage<T>(
 ): vscode.Disposable {
   return webview.onDidReceiveMessage(async (message: unknown) => {
     if (!isValid(message)) {
-      log.warn(`webview sent an unexpected message: ${JSON.stringify(message)?.slice(0, 200)}`);
+      log.warn(`webview sent an unexpected message: ${preview(message)}`);
       return;
     }
     try {

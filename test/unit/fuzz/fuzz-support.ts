@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as fc from 'fast-check';
 import { ModelFormatError, type ModelReader } from '../../../src/core/formats/reader';
+import { tally } from './tally';
 
 export interface FuzzTarget {
   reader: ModelReader;
@@ -11,10 +12,29 @@ export interface FuzzTarget {
   seeds: string[];
 }
 
-/** Runs per property; FUZZ_RUNS=100000 for a long hunt. */
-export const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
-/** Longest a single read may take. */
-export const TIME_LIMIT_MS = 1000;
+/**
+ * Inputs per target (a reader, the CSV loader, one message handler), shared among its properties:
+ * 10,000 in CI; FUZZ_RUNS=100000 for a long hunt.
+ */
+export const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+/** Mocha's limit for one property: generous, as CI machines are shared (the bound per input is below). */
+export const FUZZ_TIMEOUT_MS = Math.max(120_000, 30 * RUNS);
+/** Longest a single input may take: a bound against hangs, not a speed figure. */
+export const TIME_LIMIT_MS = 2000;
+
+/** fast-check parameters for a property that gets `share` of the target's inputs. */
+export function runs(share: number): fc.Parameters<unknown> {
+  return {
+    numRuns: Math.ceil(RUNS * share),
+    seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined,
+  };
+}
+
+/** Fails when one input took longer than the bound. */
+export function withinTimeLimit(started: number, what: string): void {
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < TIME_LIMIT_MS, `${what} took ${elapsed.toFixed(0)} ms`);
+}
 
 export interface Seed {
   path: string;
@@ -34,22 +54,29 @@ export function loadSeeds(target: FuzzTarget): Seed[] {
   });
 }
 
-/** Opens the bytes; fails the property on any outcome but a Graph or a ModelFormatError, or on a slow read. */
-export function checkRead(reader: ModelReader, path: string, bytes: Uint8Array): void {
+/**
+ * Opens the bytes; fails the property on any outcome but a Graph or a ModelFormatError that names the
+ * file, or on a slow read. Counts the outcome under `kind` in the fuzz table.
+ */
+export function checkRead(reader: ModelReader, path: string, bytes: Uint8Array, kind: string): void {
   const source = { path, bytes };
   const started = performance.now();
-  assert.equal(typeof reader.match(source), 'boolean');
+  let outcome = 'opened';
   try {
+    assert.equal(typeof reader.match(source), 'boolean');
     const graph = reader.open(source);
     assert.ok(Array.isArray(graph.layers), 'a Graph has layers');
   } catch (e) {
-    if (!(e instanceof ModelFormatError))
+    if (!(e instanceof ModelFormatError)) {
+      tally(reader.format, kind, `threw ${(e as Error)?.name}`, performance.now() - started);
       throw new Error(`not a ModelFormatError: ${String(e)}`, { cause: e });
-    assert.ok(e.message.length > 0, 'the error has a message');
+    }
+    assert.ok(e.message.includes(path), `the error names the file: ${e.message}`);
     assert.equal(e.format, reader.format, 'the error names the format');
+    outcome = e.location ? 'error at a line/byte/node' : 'error naming the file';
   }
-  const elapsed = performance.now() - started;
-  assert.ok(elapsed < TIME_LIMIT_MS, `read took ${elapsed.toFixed(0)} ms`);
+  tally(reader.format, kind, outcome, performance.now() - started);
+  withinTimeLimit(started, 'the read');
 }
 
 const encoder = new TextEncoder();

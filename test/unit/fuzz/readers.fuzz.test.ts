@@ -10,11 +10,13 @@ import { tfjsLayersReader } from '../../../src/core/formats/tfjs-layers';
 import {
   RUNS,
   checkRead,
+  runs,
   hostileTokens,
   loadSeeds,
   replacedValue,
   utf8,
   type FuzzTarget,
+  FUZZ_TIMEOUT_MS,
 } from './fuzz-support';
 
 const samples = (suffix: string) =>
@@ -45,22 +47,37 @@ const TARGETS: FuzzTarget[] = [
 ];
 
 for (const target of TARGETS) {
-  describe(`fuzz: ${target.reader.format} reader (${RUNS} runs per property)`, () => {
+  describe(`fuzz: ${target.reader.format} reader (${RUNS} inputs)`, function () {
+    this.timeout(FUZZ_TIMEOUT_MS);
     const seeds = loadSeeds(target);
     const seed = fc.constantFrom(...seeds);
-    const params = { numRuns: RUNS, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined };
+    const json = seeds.some((s) => s.json !== undefined);
+    // Byte mutations of small seeds are cheap; hostile values in JSON (deep, long) are not.
+    const byteRuns = runs(json ? 0.35 : 0.4);
+    const otherRuns = runs(json ? 0.15 : 0.2);
     const firstPath = (seeds[0] as { path: string }).path;
 
+    // The first read of a format loads and compiles its code (schemas, protobuf types): not a hang.
+    before(() => {
+      for (const s of seeds) {
+        try {
+          target.reader.open({ path: s.path, bytes: s.bytes });
+        } catch {
+          // Checked by the first test.
+        }
+      }
+    });
+
     it('has seeds that open', () => {
-      for (const s of seeds) checkRead(target.reader, s.path, s.bytes);
+      for (const s of seeds) checkRead(target.reader, s.path, s.bytes, 'seed files');
     });
 
     it('survives truncation at any byte', () => {
       fc.assert(
         fc.property(seed, fc.nat(), (s, n) =>
-          checkRead(target.reader, s.path, s.bytes.subarray(0, n % (s.bytes.length + 1))),
+          checkRead(target.reader, s.path, s.bytes.subarray(0, n % (s.bytes.length + 1)), 'truncated'),
         ),
-        params,
+        byteRuns,
       );
     });
 
@@ -73,9 +90,9 @@ for (const target of TARGETS) {
         fc.property(seed, flips, (s, changes) => {
           const bytes = s.bytes.slice();
           for (const [at, value] of changes) bytes[at % bytes.length] = value;
-          checkRead(target.reader, s.path, bytes);
+          checkRead(target.reader, s.path, bytes, 'bytes flipped');
         }),
-        params,
+        byteRuns,
       );
     });
 
@@ -85,27 +102,27 @@ for (const target of TARGETS) {
         fc.anything().map((v) => JSON.stringify(v) ?? 'undefined'),
       );
       fc.assert(
-        fc.property(documents, (text) => checkRead(target.reader, firstPath, utf8(text))),
-        params,
+        fc.property(documents, (text) => checkRead(target.reader, firstPath, utf8(text), 'random JSON')),
+        otherRuns,
       );
     });
 
-    if (seeds.some((s) => s.json !== undefined)) {
+    if (json) {
       it('survives hostile values in place of real ones (NaN, strings, huge sizes, deep nesting)', () => {
         fc.assert(
           fc.property(replacedValue(seeds, hostileTokens), fc.constantFrom(...seeds), (text, s) =>
-            checkRead(target.reader, s.path, utf8(text)),
+            checkRead(target.reader, s.path, utf8(text), 'hostile value in a real file'),
           ),
-          params,
+          otherRuns,
         );
       });
 
       it('survives 10,000 levels of nesting anywhere', () => {
         const deep = (open: string, close: string) => open.repeat(10_000) + close.repeat(10_000);
         for (const token of [deep('[', ']'), deep('{"a":', '}'), '['.repeat(10_000)]) {
-          checkRead(target.reader, firstPath, utf8(token));
+          checkRead(target.reader, firstPath, utf8(token), '10,000-level nesting');
           for (const s of seeds.filter((x) => x.json !== undefined))
-            checkRead(target.reader, s.path, utf8(withFirstValue(s.json, token)));
+            checkRead(target.reader, s.path, utf8(withFirstValue(s.json, token)), '10,000-level nesting');
         }
       });
     }
