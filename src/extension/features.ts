@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { ModelCodeActions } from './code-actions';
 import { ModelDiagnostics } from './diagnostics';
+import { fileSizeLimit } from './file-limit';
 import { fixAndSaveAsCommand } from './fix-and-save';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
@@ -18,7 +19,7 @@ export function createFeatures(context: vscode.ExtensionContext) {
   const log = vscode.window.createOutputChannel('Dropout Lens', { log: true });
   const config = new LintConfigSource(log);
   const diagnostics = new ModelDiagnostics(context.extensionUri, config, log);
-  const worker = new WorkerHost(context.extensionPath, log);
+  const worker = new WorkerHost(context.extensionPath, log, { maxFileBytes: () => fileSizeLimit().bytes });
   context.subscriptions.push(
     log,
     config,

@@ -7,7 +7,7 @@ import type * as vscode from 'vscode';
 import type { FromWorker, JobKind, Jobs, ToWorker } from '../protocol/worker-messages';
 import { preview } from '../protocol/guards';
 import { isFromWorker } from '../protocol/worker-guard';
-import { fileSizeLimit } from './file-limit';
+import { DEFAULT_SIZE_LIMIT } from '../core/io/size-limit';
 
 /**
  * Training and MC compute for seconds to minutes: at most this many share the worker, the others wait
@@ -31,6 +31,8 @@ export const CANCEL_GRACE_MS = 10_000;
 export interface WorkerHostOptions {
   heapLimitMb?: number;
   cancelGraceMs?: number;
+  /** The largest file a job may read, asked at each start (the setting can change); default 2 GB. */
+  maxFileBytes?: () => number;
 }
 
 interface Job {
@@ -62,6 +64,7 @@ export class WorkerHost implements vscode.Disposable {
   private readonly queue: Job[] = [];
   private readonly limits: ResourceLimits;
   private readonly cancelGraceMs: number;
+  private readonly maxFileBytes: () => number;
 
   constructor(
     private readonly extensionPath: string,
@@ -70,6 +73,7 @@ export class WorkerHost implements vscode.Disposable {
   ) {
     this.limits = { maxOldGenerationSizeMb: options.heapLimitMb ?? HEAP_LIMIT_MB };
     this.cancelGraceMs = options.cancelGraceMs ?? CANCEL_GRACE_MS;
+    this.maxFileBytes = options.maxFileBytes ?? (() => DEFAULT_SIZE_LIMIT.bytes);
   }
 
   /**
@@ -129,7 +133,7 @@ export class WorkerHost implements vscode.Disposable {
       jobId: job.id,
       kind: job.kind,
       request: job.request as Jobs[JobKind]['request'],
-      maxFileBytes: fileSizeLimit().bytes,
+      maxFileBytes: this.maxFileBytes(),
     };
     this.ensureWorker().postMessage(message);
   }
