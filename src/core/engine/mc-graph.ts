@@ -7,7 +7,7 @@ import { EngineError } from './layer';
 import { MC_CHUNK_ELEMENTS, McNoStochasticLayerError, type McOptions, type McPasses } from './mc';
 import { Rng } from './rng';
 import { softmaxRows } from './activations';
-import type { GraphRunner } from './run-graph';
+import { io, type GraphRunner } from './run-graph';
 import { sizeOf, type Tensor } from './tensor';
 
 export const runsAsGraph = (graph: Graph): boolean =>
@@ -50,6 +50,65 @@ function endsInSoftmax(graph: Graph): boolean {
   return last.length === 1 && (last[0]!.op === 'softmax' || last[0]!.activation === 'softmax');
 }
 
+/**
+ * Ops that treat each row (axis 0) on its own whatever the batch size, so running them once on the n
+ * rows and tiling the result equals running them on the tiled rows. Deliberately short: Reshape may fix
+ * the batch size, MatMul may mix rows, a Softmax may run over axis 0.
+ */
+const ROW_WISE = new Set([
+  'Gemm',
+  'Conv',
+  'Relu',
+  'LeakyRelu',
+  'Sigmoid',
+  'Tanh',
+  'Elu',
+  'Selu',
+  'BatchNormalization',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'Identity',
+  'InputLayer',
+  'Dense',
+  'Conv1D',
+  'Conv2D',
+  'Activation',
+  'MaxPooling1D',
+  'MaxPooling2D',
+  'AveragePooling1D',
+  'AveragePooling2D',
+  'GlobalAveragePooling1D',
+  'GlobalAveragePooling2D',
+  'Flatten',
+]);
+
+const rowWise = (graph: Graph, layer: Layer): boolean =>
+  layer.op === 'input' ||
+  (ROW_WISE.has(layer.originalOp) &&
+    // ONNX Flatten may fold the batch axis (axis 0); Gemm with transA mixes rows.
+    !(graph.format === 'onnx' && layer.originalOp === 'Flatten') &&
+    layer.attributes.transA !== 1);
+
+/**
+ * The deterministic prefix: the leading row-wise layers before the first dropout, when what they hand
+ * on to the rest of the graph is one tensor (the rest is then run per chunk on that tensor tiled).
+ */
+function prefixOf(graph: Graph): { end: number; tensor: string } | undefined {
+  let end = 0;
+  while (end < graph.layers.length && !drops(graph.layers[end]!) && rowWise(graph, graph.layers[end]!)) end++;
+  const made = new Set(graph.layers.slice(0, end).flatMap((l) => io(l).outputs));
+  for (const info of graph.inputs) made.add(info.name);
+  const handedOn = new Set(
+    [...graph.layers.slice(end).flatMap((l) => io(l).inputs), ...graph.outputs.map((o) => o.name)].filter(
+      (name) => made.has(name),
+    ),
+  );
+  const [tensor] = handedOn;
+  const ops = graph.layers.slice(0, end).filter((l) => l.op !== 'input').length;
+  return ops > 0 && handedOn.size === 1 && tensor ? { end, tensor } : undefined;
+}
+
 /** Runs `x` (n × …) once through the graph; stochastic or not. */
 function runOnce(
   runner: GraphRunner,
@@ -75,7 +134,13 @@ export function graphDeterministicProbs(runner: GraphRunner, x: Tensor): Float32
 }
 
 /** The MC passes of a graph over the rows of `x`; throws McNoStochasticLayerError when nothing is random. */
-export function graphMcPasses(runner: GraphRunner, x: Tensor, options: McOptions): McPasses {
+export function graphMcPasses(
+  runner: GraphRunner,
+  x: Tensor,
+  options: McOptions,
+  /** Run the whole graph every pass instead of the prefix once (tests compare the two). */
+  wholeGraph = false,
+): McPasses {
   const graph = runner.graph;
   if (!graph.layers.some(drops)) throw new McNoStochasticLayerError();
   const n = x.shape[0] as number;
@@ -94,12 +159,32 @@ export function graphMcPasses(runner: GraphRunner, x: Tensor, options: McOptions
       false,
     ).shape.slice(1),
   );
-  return {
-    base: x,
+  const stochastic = { stochastic: true, rngOf: (l: Layer) => streams.get(l.id) ?? rng, maskRows };
+  const common = {
     classes,
     probabilities: endsInSoftmax(graph),
     rowBudget: Math.max(1, Math.floor((options.maxElements ?? MC_CHUNK_ELEMENTS) / widest)),
-    prefixLayers: 0,
-    forward: (tiled) => runOnce(runner, tiled, true, (l) => streams.get(l.id) ?? rng, maskRows),
+  };
+  const prefix = wholeGraph ? undefined : prefixOf(graph);
+  const base = prefix && runner.runPrefix({ [graph.inputs[0]!.name]: x }, prefix.end).get(prefix.tensor);
+  if (!prefix || !base || base.shape[0] !== n)
+    return {
+      ...common,
+      base: x,
+      prefixLayers: 0,
+      forward: (tiled) => runOnce(runner, tiled, true, stochastic.rngOf, maskRows),
+    };
+  const output = outputName(graph);
+  return {
+    ...common,
+    base,
+    prefixLayers: graph.layers.slice(0, prefix.end).filter((l) => l.op !== 'input').length,
+    forward: (tiled) => {
+      const out = runner.resume({ values: new Map([[prefix.tensor, tiled]]), from: prefix.end }, stochastic)[
+        output
+      ];
+      if (!out) throw new EngineError(`${graph.name}: the graph gave no output`);
+      return out;
+    },
   };
 }

@@ -26,8 +26,14 @@ export interface RunOptions {
   maskRows?: number;
 }
 
+/** Where a run resumes: tensors already computed (by name) and the index of the first layer to run. */
+export interface Resume {
+  values: ReadonlyMap<string, Tensor>;
+  from: number;
+}
+
 /** A layer's input and output tensor names: ONNX keeps the node's; other formats name tensors by layer. */
-function io(layer: Layer): { inputs: string[]; outputs: string[] } {
+export function io(layer: Layer): { inputs: string[]; outputs: string[] } {
   return layer.tensors ?? { inputs: layer.inputs, outputs: [layer.id] };
 }
 
@@ -99,6 +105,21 @@ export class GraphRunner {
 
   /** `feeds` by graph input name; returns the graph's outputs by name. */
   run(feeds: Record<string, Tensor>, options: RunOptions = {}): Record<string, Tensor> {
+    return this.outputsOf(this.compute(this.fed(feeds), 0, this.graph.layers.length, options));
+  }
+
+  /** Every tensor the first `end` layers compute (in inference mode), by name: a prefix to resume from. */
+  runPrefix(feeds: Record<string, Tensor>, end: number): Map<string, Tensor> {
+    return this.compute(this.fed(feeds), 0, end, {});
+  }
+
+  /** The rest of the graph from `resume.from`, on tensors a prefix computed (possibly tiled since). */
+  resume(resume: Resume, options: RunOptions = {}): Record<string, Tensor> {
+    const values = new Map([...this.constants, ...resume.values]);
+    return this.outputsOf(this.compute(values, resume.from, this.graph.layers.length, options));
+  }
+
+  private fed(feeds: Record<string, Tensor>): Map<string, Tensor> {
     const values = new Map(this.constants);
     for (const info of this.graph.inputs) {
       const feed = feeds[info.name];
@@ -106,15 +127,25 @@ export class GraphRunner {
       const layer = this.graph.layers.find((l) => l.id === info.layerId);
       values.set(layer ? (io(layer).outputs[0] as string) : info.name, feed);
     }
+    return values;
+  }
+
+  private compute(
+    values: Map<string, Tensor>,
+    from: number,
+    end: number,
+    options: RunOptions,
+  ): Map<string, Tensor> {
     const base = {
       opset: opsetOf(this.graph),
       stochastic: options.stochastic === true,
       kernels: this.kernels,
     };
     const rng = options.rng ?? new Rng(1);
-    this.graph.layers.forEach((layer, index) => {
+    for (let index = from; index < end; index++) {
+      const layer = this.graph.layers[index]!;
       const op = this.ops.get(layer);
-      if (!op) return;
+      if (!op) continue;
       const names = io(layer);
       const inputs = names.inputs.map((n) => (n ? values.get(n) : undefined));
       const ctx: OpContext = {
@@ -133,7 +164,11 @@ export class GraphRunner {
         throw new EngineError(`${at}: ${(e as Error).message}`);
       }
       names.outputs.forEach((n, i) => n && outputs[i] && values.set(n, outputs[i] as Tensor));
-    });
+    }
+    return values;
+  }
+
+  private outputsOf(values: Map<string, Tensor>): Record<string, Tensor> {
     const result: Record<string, Tensor> = {};
     for (const info of this.graph.outputs) {
       const value = values.get(info.name) ?? (info.layerId ? values.get(info.layerId) : undefined);
