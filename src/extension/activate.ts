@@ -73,17 +73,15 @@ export function activate(context: vscode.ExtensionContext): DropoutLensExports {
       deserializeWebviewPanel: (...args) =>
         features().modelView.panelSerializer.deserializeWebviewPanel(...args),
     }),
+    // A restored panel only shows what it showed before; running from it checks trust then. (Trust
+    // is not settled yet while a reloaded window revives its panels: checking here lost them.)
     vscode.window.registerWebviewPanelSerializer(TRAIN_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => {
-        if (!requireTrust(vscode, 'Train with Dropout')) return panel.dispose();
-        return features().trainSerializer.deserializeWebviewPanel(panel, state as TrainPanelState);
-      },
+      deserializeWebviewPanel: (panel, state) =>
+        features().trainSerializer.deserializeWebviewPanel(panel, state as TrainPanelState),
     }),
     vscode.window.registerWebviewPanelSerializer(MC_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => {
-        if (!requireTrust(vscode, 'Show MC Uncertainty')) return panel.dispose();
-        return features().mcSerializer.deserializeWebviewPanel(panel, state);
-      },
+      deserializeWebviewPanel: (panel, state) =>
+        features().mcSerializer.deserializeWebviewPanel(panel, state),
     }),
     ...registerTestHooks(() => features().worker),
   );

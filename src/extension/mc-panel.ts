@@ -6,6 +6,7 @@ import { modify, applyEdits, parseTree, findNodeAtLocation } from 'jsonc-parser'
 import * as vscode from 'vscode';
 import { activeModelUri } from './active-model';
 import { mcPanelHtml } from './mc-html';
+import { requireTrust } from './trust';
 import { MC_VIEW_TYPE } from './view-types';
 import { webviewOptions } from './webview/scaffold';
 import { preview } from '../protocol/guards';
@@ -109,6 +110,8 @@ class McPanel {
       this.post({ type: 'model', name, path, file: this.model.fsPath, running: this.running });
       if (this.last) this.post(this.last);
     } else if (message.type === 'cancel') this.cancel?.cancel();
+    // A panel restored in a window that is not trusted (now) shows its figures but runs nothing.
+    else if (!requireTrust(vscode, 'Show MC Uncertainty')) return;
     else if (message.type === 'addDropout') void this.addDropout();
     else void this.run(message.settings);
   }

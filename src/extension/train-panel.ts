@@ -22,6 +22,7 @@ import { fileSizeLimit } from './file-limit';
 import { trainPanelHtml } from './train-html';
 import { webviewOptions } from './webview/scaffold';
 import { saveRun } from './train-save';
+import { requireTrust } from './trust';
 import { TRAIN_VIEW_TYPE } from './view-types';
 import { JobCancelledError, type WorkerHost } from './worker-host';
 
@@ -143,6 +144,7 @@ export class TrainPanel implements vscode.Disposable {
   }
 
   private async runExperiment(request: RunRequest): Promise<RunSummary[]> {
+    if (!requireTrust(vscode, 'Train with Dropout')) throw new Error('the workspace is not trusted');
     // Only offered data: a built-in set or a CSV found in the workspace.
     const base = request.data.split('?')[0];
     if (!this.choices.some((c) => c.spec === base)) throw new Error(`unknown data "${request.data}"`);

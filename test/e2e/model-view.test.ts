@@ -175,9 +175,12 @@ describe('e2e: model view', () => {
     await view.locator('span[role="status"]', { hasText: '5002 of 5002 layers' }).click();
     await view.locator('table.layers tbody tr[data-id]').first().focus();
     await page.keyboard.press('End');
-    // The table scrolled to the end and drew the last row, which now holds the roving tab stop.
+    // The table scrolled to the end and drew the last row, which now holds the roving tab stop and the
+    // keyboard focus (after the re-render that the scroll causes).
     await view.locator('tr[aria-rowindex="5003"][tabindex="0"]').waitFor();
     assert.equal(await view.locator('tr[aria-rowindex="5003"] td.name').innerText(), '/Add_1666');
+    await page.waitForTimeout(300);
+    assert.equal(await view.evaluate(() => document.activeElement?.getAttribute('aria-rowindex')), '5003');
     await screenshot(page, 'model-view-many-nodes');
   });
 

@@ -192,10 +192,18 @@ export class LayerTable {
     if (n === 0) return;
     let start = 0;
     let end = n;
+    // Scrolling re-renders the rows: the focused one keeps keyboard focus in its new element.
+    const hadFocus = this.body.contains(document.activeElement);
     if (n > ALL_ROWS_LIMIT) {
       const height = this.element.clientHeight || 600;
+      const count = Math.ceil(height / this.rowHeight) + 2 * OVERSCAN;
       start = Math.max(0, Math.floor(this.element.scrollTop / this.rowHeight) - OVERSCAN);
-      end = Math.min(n, start + Math.ceil(height / this.rowHeight) + 2 * OVERSCAN);
+      // Rows measured taller than estimated can put the focused row just outside the scroll position's
+      // window; it stays drawn, or focus would fall to the page.
+      const focused = hadFocus && this.focusedId ? this.indexOf.get(this.focusedId) : undefined;
+      if (focused !== undefined && (focused < start || focused >= start + count))
+        start = Math.max(0, Math.min(focused - OVERSCAN, n - count));
+      end = Math.min(n, start + count);
     }
     this.window = { start, end };
     const rows = this.rows.slice(start, end).map((r, i) => this.row(r, start + i));
@@ -208,8 +216,6 @@ export class LayerTable {
     };
     const top = spacer(start);
     const bottom = spacer(n - end);
-    // Scrolling re-renders the rows: the focused one keeps keyboard focus in its new element.
-    const hadFocus = this.body.contains(document.activeElement);
     this.body.replaceChildren(...[top, ...rows, bottom].filter((r): r is HTMLTableRowElement => r !== null));
     if (hadFocus && this.focusedId) {
       this.body
