@@ -147,6 +147,10 @@ describe('e2e: MC uncertainty panel', () => {
     await check('hidden and shown');
     await page.reload();
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    // The reloaded window lists the panel's tab; a webview is revived when it is shown, so show it.
+    const tab = page.locator('.tab', { hasText: 'MC Uncertainty: moons-mc.onnx' });
+    await tab.waitFor({ timeout: 60_000 });
+    await tab.click();
     await check('after a window reload');
   });
 });
