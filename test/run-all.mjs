@@ -12,6 +12,8 @@ const STAGES = {
     ['npx', ['prettier', '--check', '.']],
   ],
   unit: [
+    // PyTorch and NumPy, the references the export tests compare with.
+    ['node', ['test/support/system-packages.mjs', 'python']],
     ['npx', ['c8', 'mocha']],
     // The engine tests again on the plain JS kernels (the run above uses the WebAssembly ones).
     [

@@ -21,11 +21,12 @@ export async function webviewFrame(page: Page, selector: string, timeout = 30_00
 }
 
 /**
- * Runs a command from the palette (F1) by its title. Right after the workbench opens, or an editor
- * changes, the palette can still list commands from before the extension's contributions and `when`
- * context arrived; such a palette is closed and opened again rather than waited on.
+ * Runs a command from the palette (F1) by its title and returns when (Date.now()) Enter ran it. Right
+ * after the workbench opens, or an editor changes, the palette can still list commands from before the
+ * extension's contributions and `when` context arrived; such a palette is closed and opened again
+ * rather than waited on.
  */
-export async function runCommand(page: Page, title: string, timeout = 60_000): Promise<void> {
+export async function runCommand(page: Page, title: string, timeout = 60_000): Promise<number> {
   const deadline = Date.now() + timeout;
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   for (;;) {
@@ -42,5 +43,7 @@ export async function runCommand(page: Page, title: string, timeout = 60_000): P
     await page.keyboard.press('Escape');
     await page.waitForTimeout(500);
   }
+  const ran = Date.now();
   await page.keyboard.press('Enter');
+  return ran;
 }

@@ -1,11 +1,12 @@
 // Installs what the real-VS-Code tests need, offline except for the npm registry and Debian's packages:
-// system packages (Chromium, libkrb5-dev for code-server's kerberos module, ripgrep), a pre-seeded
+// system packages (system-packages.mjs: Chromium, libkrb5-dev, ripgrep), a pre-seeded
 // ripgrep download cache (code-server's @vscode/ripgrep postinstall would fetch from GitHub), and
 // code-server itself in .vscode-test/ (outside the shipped extension). Idempotent; fast when done.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, copyFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureSystemPackages, fail } from './system-packages.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -16,34 +17,7 @@ const PTY = join(
   CODE_SERVER_DIR,
   'node_modules/code-server/lib/vscode/node_modules/node-pty/build/Release/pty.node',
 );
-const SYSTEM_PACKAGES = {
-  chromium: '/usr/bin/chromium',
-  'libkrb5-dev': '/usr/include/krb5.h',
-  ripgrep: '/usr/bin/rg',
-};
-
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-function fail(message) {
-  console.error(`\nDropout Lens test setup: ${message}\n`);
-  process.exit(1);
-}
-
-function ensureSystemPackages() {
-  const missing = Object.entries(SYSTEM_PACKAGES)
-    .filter(([, file]) => !existsSync(file))
-    .map(([name]) => name);
-  if (missing.length === 0) return;
-  const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
-  if (process.getuid?.() !== 0)
-    fail(`missing system packages: ${missing.join(', ')}. Install them with:\n  sudo ${command}`);
-  console.log(`installing system packages: ${missing.join(', ')}`);
-  const r = spawnSync('sh', ['-c', command], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  if (r.status !== 0) fail(`"${command}" failed (exit ${r.status})`);
-}
 
 /** code-server's ripgrep postinstall looks for this archive before it tries to download one. */
 function seedRipgrepCache() {
@@ -59,7 +33,7 @@ function seedRipgrepCache() {
 
 export function ensureCodeServer() {
   if (existsSync(CODE_SERVER_ENTRY) && existsSync(PTY)) return;
-  ensureSystemPackages();
+  ensureSystemPackages('vscode');
   seedRipgrepCache();
   console.log(`installing code-server ${CODE_SERVER_VERSION} into ${CODE_SERVER_DIR} (about a minute, once)`);
   rmSync(CODE_SERVER_DIR, { recursive: true, force: true });
@@ -94,7 +68,7 @@ export function ensureCodeServer() {
 }
 
 export function ensureChromium() {
-  ensureSystemPackages();
+  ensureSystemPackages('vscode');
   if (!existsSync(CHROMIUM)) fail(`no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
 }
 

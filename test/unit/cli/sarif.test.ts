@@ -1,7 +1,7 @@
 // Structural checks of the SARIF log (what code-scanning services read); sarif-schema.test.ts validates
 // the same output against the official schema.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
@@ -9,7 +9,7 @@ import { runLint } from '../../../src/cli/lint-command';
 import { toSarif } from '../../../src/cli/sarif';
 import { RULES } from '../../../src/core/lint/rules';
 
-function lintToSarif(files: Record<string, string>): { log: Log; code: number; dir: string } {
+function lintToSarif(files: Record<string, string>): { log: Log; code: number } {
   const dir = mkdtempSync(join(tmpdir(), 'dropout-lens-sarif-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const out: string[] = [];
@@ -20,9 +20,10 @@ function lintToSarif(files: Record<string, string>): { log: Log; code: number; d
       { paths: Object.keys(files), format: 'sarif' },
       { out: (t) => out.push(t), err: () => {} },
     );
-    return { log: JSON.parse(out.join('\n')) as Log, code, dir };
+    return { log: JSON.parse(out.join('\n')) as Log, code };
   } finally {
     process.chdir(cwd);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

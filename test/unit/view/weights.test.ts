@@ -1,7 +1,7 @@
 // The details panel's weight statistics: the summary against hand-worked numbers, and the tensors of a
 // layer read from each format, checked against what the exporting framework wrote down.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { layerWeightStats } from '../../../src/core/engine/layer-weights';
@@ -108,39 +108,43 @@ describe('weight statistics', () => {
 
   it('reads an .nn.json layer from its DLW1 sidecar by the layer name', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dropout-lens-weights-'));
-    writeFileSync(
-      join(dir, 'tiny.nn.json'),
-      JSON.stringify({
-        format: 'dropout-lens/nn',
-        version: 1,
-        name: 'tiny',
-        input: { shape: [2] },
-        layers: [
-          { type: 'dense', name: 'hidden', units: 2 },
-          { type: 'dropout', rate: 0.5 },
-          { type: 'dense', name: 'out', units: 1 },
-        ],
-        weights: 'tiny.weights.bin',
-      }),
-    );
-    const tensors = [
-      { name: 'hidden.weight', shape: [2, 2], data: Float32Array.from([1, -1, 0, 2]) },
-      { name: 'hidden.bias', shape: [2], data: Float32Array.from([0, 0]) },
-      { name: 'out.weight', shape: [1, 2], data: Float32Array.from([0.5, 0.25]) },
-      { name: 'out.bias', shape: [1], data: Float32Array.from([3]) },
-    ];
-    writeFileSync(join(dir, 'tiny.weights.bin'), encodeWeights({ tensors }));
-    const [weight, bias] = await statsOf(join(dir, 'tiny.nn.json'), 'hidden');
-    assert.equal(weight?.name, 'hidden.weight');
-    assert.deepEqual(weight?.shape, [2, 2]);
-    assert.equal(weight?.mean, 0.5);
-    assert.equal(weight?.zeros, 0.25);
-    assert.equal(weight?.min, -1);
-    assert.equal(weight?.max, 2);
-    assert.equal(bias?.zeros, 1);
-    assert.deepEqual(
-      (await statsOf(join(dir, 'tiny.nn.json'), 'out')).map((t) => t.name),
-      ['out.weight', 'out.bias'],
-    );
+    try {
+      writeFileSync(
+        join(dir, 'tiny.nn.json'),
+        JSON.stringify({
+          format: 'dropout-lens/nn',
+          version: 1,
+          name: 'tiny',
+          input: { shape: [2] },
+          layers: [
+            { type: 'dense', name: 'hidden', units: 2 },
+            { type: 'dropout', rate: 0.5 },
+            { type: 'dense', name: 'out', units: 1 },
+          ],
+          weights: 'tiny.weights.bin',
+        }),
+      );
+      const tensors = [
+        { name: 'hidden.weight', shape: [2, 2], data: Float32Array.from([1, -1, 0, 2]) },
+        { name: 'hidden.bias', shape: [2], data: Float32Array.from([0, 0]) },
+        { name: 'out.weight', shape: [1, 2], data: Float32Array.from([0.5, 0.25]) },
+        { name: 'out.bias', shape: [1], data: Float32Array.from([3]) },
+      ];
+      writeFileSync(join(dir, 'tiny.weights.bin'), encodeWeights({ tensors }));
+      const [weight, bias] = await statsOf(join(dir, 'tiny.nn.json'), 'hidden');
+      assert.equal(weight?.name, 'hidden.weight');
+      assert.deepEqual(weight?.shape, [2, 2]);
+      assert.equal(weight?.mean, 0.5);
+      assert.equal(weight?.zeros, 0.25);
+      assert.equal(weight?.min, -1);
+      assert.equal(weight?.max, 2);
+      assert.equal(bias?.zeros, 1);
+      assert.deepEqual(
+        (await statsOf(join(dir, 'tiny.nn.json'), 'out')).map((t) => t.name),
+        ['out.weight', 'out.bias'],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
