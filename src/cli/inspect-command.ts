@@ -5,6 +5,7 @@ import { nodeModelSource } from '../core/formats/node-model-source';
 import { ModelFormatError } from '../core/formats/reader';
 import type { DropoutSpec, Graph, Shape, TensorInfo } from '../core/model/ir';
 import { opLabel, shapeText } from '../core/model/labels';
+import { paramCounts } from '../core/model/param-counts';
 import { UsageError, type CliIo } from './io';
 
 export interface InspectDropout {
@@ -24,6 +25,8 @@ export interface InspectReport {
   inputs: { name: string; shape: Shape | null; dtype?: string }[];
   outputs: { name: string; shape: Shape | null; dtype?: string }[];
   params: number;
+  /** Parameters training updates: batch-norm statistics and frozen layers are not. */
+  trainableParams: number;
   layers: {
     name: string;
     op: string;
@@ -63,12 +66,14 @@ export function inspectGraph(graph: Graph): InspectReport {
     ...(t.dtype ? { dtype: t.dtype } : {}),
   });
   const layers = graph.layers.filter((l) => l.op !== 'input');
+  const counts = paramCounts(graph);
   return {
     format: graph.format,
     name: graph.name,
     inputs: graph.inputs.map(tensor),
     outputs: graph.outputs.map(tensor),
-    params: layers.reduce((n, l) => n + l.params, 0),
+    params: counts.total,
+    trainableParams: counts.trainable,
     layers: layers.map((l) => ({
       name: l.name,
       op: opLabel(l),
@@ -140,6 +145,6 @@ function formatText(r: InspectReport): string {
     line(header),
     ...rows.map(line),
     '',
-    `total params: ${count(r.params)}`,
+    `total params: ${count(r.params)} (trainable: ${count(r.trainableParams)})`,
   ].join('\n');
 }

@@ -63,6 +63,8 @@ export interface WireModel {
   inputs: WireTensor[];
   outputs: WireTensor[];
   params: number;
+  /** Parameters training updates (batch-norm statistics and frozen layers excluded). */
+  trainableParams: number;
   rows: LayerRow[];
 }
 
@@ -162,6 +164,7 @@ export function isToModelView(v: unknown): v is ToModelView {
         isStr(m.format) &&
         isStr(m.name) &&
         typeof m.params === 'number' &&
+        typeof m.trainableParams === 'number' &&
         isArrayOf(m.meta, isPair) &&
         isArrayOf(m.inputs, isTensor) &&
         isArrayOf(m.outputs, isTensor) &&

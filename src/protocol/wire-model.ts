@@ -3,6 +3,7 @@
 import type { Finding } from '../core/lint/rule';
 import type { DropoutSpec, Graph, Layer, TensorInfo } from '../core/model/ir';
 import { opLabel, shapeText } from '../core/model/labels';
+import { paramCounts } from '../core/model/param-counts';
 import type { DropoutCell, LayerRow, WireModel, WireTensor } from './model-view';
 
 /** Meta keys that are bookkeeping for readers, not facts a reader of the header wants. */
@@ -17,6 +18,7 @@ export function toWireModel(
   const byLayer = new Map<string, Finding[]>();
   for (const f of findings) byLayer.set(f.layer.id, [...(byLayer.get(f.layer.id) ?? []), f]);
   const layers = graph.layers;
+  const params = paramCounts(graph);
   return {
     fileName: file.name,
     fileSize: file.size,
@@ -25,7 +27,8 @@ export function toWireModel(
     meta: metaEntries(graph.meta),
     inputs: graph.inputs.map(tensor),
     outputs: graph.outputs.map(tensor),
-    params: layers.reduce((n, l) => n + l.params, 0),
+    params: params.total,
+    trainableParams: params.trainable,
     rows: layers.map((layer, index) => row(layer, index, byLayer.get(layer.id) ?? [])),
   };
 }
@@ -74,15 +77,25 @@ function tensor(t: TensorInfo): WireTensor {
   return { name: t.name, shape: shapeText(t.shape), ...(t.dtype ? { dtype: t.dtype } : {}) };
 }
 
-/** Scalars and short structures (an ONNX opset list), in the file's order; long or empty ones are left out. */
+/** Scalars and short structures, in the file's order; long or empty ones are left out. */
 function metaEntries(meta: Record<string, unknown>): [string, string][] {
   const entries: [string, string][] = [];
   for (const [key, value] of Object.entries(meta)) {
     if (HIDDEN_META.has(key) || value === undefined || value === null || value === '') continue;
+    if (key === 'opsetImports' && Array.isArray(value)) {
+      entries.push(['opset', value.map(opsetText).join(', ')]);
+      continue;
+    }
     const text = short(value);
     if (text.length <= SHORT) entries.push([key, text]);
   }
   return entries;
+}
+
+/** An ONNX opset import as "ai.onnx 13" (the default domain is spelled out). */
+function opsetText(entry: unknown): string {
+  const { domain, version } = (entry ?? {}) as { domain?: unknown; version?: unknown };
+  return `${typeof domain === 'string' && domain ? domain : 'ai.onnx'} ${short(version)}`;
 }
 
 function short(value: unknown): string {

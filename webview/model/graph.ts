@@ -1,8 +1,11 @@
 // The graph tab: a layered layout from the worker, drawn as SVG. Dropout nodes stand out, nodes with
 // findings take their severity's colour; wheel zooms, dragging pans, Fit shows everything (or, for a
 // graph of thousands of nodes, its start). Only what is near the visible area is in the document.
+// Keyboard: arrows move between connected layers (graph-navigation.ts), Enter shows the details,
+// + and - zoom, 0 fits.
 import type { LayerRow } from '../../src/protocol/model-view';
 import { svg } from '../shared/dom';
+import { GraphNavigation, NAV_KEYS, type NavKey } from './graph-navigation';
 import { layoutGraph } from './layout-client';
 import { worstFinding } from './table-model';
 
@@ -65,7 +68,14 @@ const OVERSCAN = 200;
 const MIN_FIT_SCALE = 0.3;
 
 export class GraphCanvas {
-  readonly svg = svg('svg', { class: 'graph', role: 'img', 'aria-label': 'Model graph' });
+  /** One tab stop for the whole graph; the arrows move the focus from node to node. */
+  readonly svg = svg('svg', {
+    class: 'graph',
+    role: 'group',
+    tabindex: 0,
+    'aria-label':
+      'Model graph. Arrow keys move between connected layers, Enter shows details, + and - zoom, 0 fits',
+  });
   private readonly viewport = svg('g', { class: 'viewport' });
   private readonly defs = arrowDefs();
   private placed = new Map<string, Placed>();
@@ -79,6 +89,9 @@ export class GraphCanvas {
   private selected: string | undefined;
   private matches: ReadonlySet<string> = new Set();
   private frame = 0;
+  private navigation = new GraphNavigation([]);
+  /** A node the keyboard moved to: focused once the render that follows has drawn it. */
+  private focusAfterRender: string | undefined;
 
   constructor(
     private readonly onSelect: (id: string) => void,
@@ -91,13 +104,7 @@ export class GraphCanvas {
       const node = (e.target as Element).closest<SVGGElement>('g.node');
       if (node?.dataset.id) this.onSelect(node.dataset.id);
     });
-    this.svg.addEventListener('keydown', (e) => {
-      const node = (e.target as Element).closest<SVGGElement>('g.node');
-      if (node?.dataset.id && (e.key === 'Enter' || e.key === ' ')) {
-        e.preventDefault();
-        this.onSelect(node.dataset.id);
-      }
-    });
+    this.svg.addEventListener('keydown', (e) => this.onKey(e));
   }
 
   /** Lays the rows out (in the worker) unless this exact graph is already drawn. */
@@ -132,6 +139,12 @@ export class GraphCanvas {
         y1: Math.max(...e.points.map((p) => p.y)),
       },
     }));
+    this.navigation = new GraphNavigation(
+      rows.map((row) => {
+        const p = this.placed.get(row.id) as Placed;
+        return { id: row.id, x: p.x + p.width / 2, y: p.y, inputs: row.inputs };
+      }),
+    );
     this.nodeElements = new Map();
     this.edgeElements = new Map();
     this.svg.dataset.nodes = String(this.placed.size);
@@ -166,7 +179,10 @@ export class GraphCanvas {
     this.apply({ k, x: p.x - (p.x - this.view.x) * f, y: p.y - (p.y - this.view.y) * f });
   }
 
-  /** Marks the node as selected (and search hits as matches); centres it when asked. */
+  /**
+   * Marks the node as selected (and search hits as matches); when asked, brings it into view: centred,
+   * at a readable scale, unless it is already shown readably.
+   */
   highlight(selected: string | undefined, matches: ReadonlySet<string>, center: boolean): void {
     this.selected = selected;
     this.matches = matches;
@@ -174,7 +190,18 @@ export class GraphCanvas {
     const at = selected ? this.placed.get(selected) : undefined;
     if (!center || !at) return;
     const box = this.svg.getBoundingClientRect();
-    const k = Math.max(this.view.k, 0.8);
+    const { x, y, k: scale } = this.view;
+    const shown =
+      scale >= 0.8 &&
+      at.x * scale + x >= 0 &&
+      (at.x + at.width) * scale + x <= box.width &&
+      at.y * scale + y >= 0 &&
+      (at.y + NODE_HEIGHT) * scale + y <= box.height;
+    if (shown) {
+      this.schedule();
+      return;
+    }
+    const k = Math.max(scale, 0.8);
     const cx = at.x + at.width / 2;
     const cy = at.y + NODE_HEIGHT / 2;
     this.apply({ k, x: box.width / 2 - cx * k, y: box.height / 2 - cy * k });
@@ -242,6 +269,27 @@ export class GraphCanvas {
     }
     this.viewport.replaceChildren(this.defs, ...paths, ...nodes);
     this.svg.dataset.drawn = String(nodes.length);
+    const focus = this.focusAfterRender && this.nodeElements.get(this.focusAfterRender);
+    this.focusAfterRender = undefined;
+    if (focus) focus.focus({ preventScroll: true });
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const node = (e.target as Element).closest<SVGGElement>('g.node');
+    if (node?.dataset.id && (e.key === 'Enter' || e.key === ' ')) {
+      this.onSelect(node.dataset.id);
+    } else if (NAV_KEYS.includes(e.key)) {
+      const next = this.navigation.next(node?.dataset.id ?? this.selected, e.key as NavKey);
+      if (next) {
+        this.focusAfterRender = next;
+        this.onSelect(next);
+      }
+    } else if (e.key === '+' || e.key === '=') this.zoom(1.25);
+    else if (e.key === '-') this.zoom(1 / 1.25);
+    else if (e.key === '0') this.fit();
+    else return;
+    e.preventDefault();
   }
 
   private allElements(): SVGElement[] {
@@ -273,7 +321,7 @@ export class GraphCanvas {
         class: classes.join(' ').trim(),
         'data-id': row.id,
         transform: `translate(${p.x},${p.y})`,
-        tabindex: 0,
+        tabindex: -1,
         role: 'button',
         'aria-label': `${row.name}, ${row.op}`,
       },

@@ -31,6 +31,7 @@ export function renderHeader(model: WireModel): HTMLElement {
     ['inputs', tensors(model.inputs)],
     ['outputs', tensors(model.outputs)],
     ['parameters', model.params.toLocaleString('en-US')],
+    ['trainable', model.trainableParams.toLocaleString('en-US')],
     ['file size', formatBytes(model.fileSize)],
   ];
   return h(

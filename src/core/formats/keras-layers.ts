@@ -11,6 +11,8 @@ export interface KerasLayerInfo {
   activation?: ActivationKind;
   outputShape?: Shape;
   params: number;
+  /** Parameters training leaves alone (see Layer.frozenParams). */
+  frozenParams?: number;
   dropout?: DropoutSpec;
   innerDropout?: DropoutSpec[];
 }
@@ -169,7 +171,9 @@ export function kerasLayer(
     };
   }
   if (input === undefined) return { op: kerasOp(className), params: 0 };
-  return shapeAndParams(className, config, input, inputs, fail);
+  const info = shapeAndParams(className, config, input, inputs, fail);
+  // A frozen layer (transfer learning's usual base) keeps every weight as it is.
+  return config.trainable === false && info.params > 0 ? { ...info, frozenParams: info.params } : info;
 }
 
 /** The IR op of a class whose shape cannot be worked out (its input shape is unknown). */
@@ -236,7 +240,13 @@ function shapeAndParams(
       const c = input[axisOf(config.axis, input.length)] ?? null;
       const affine = (config.scale === false ? 0 : 1) + (config.center === false ? 0 : 1);
       const moving = className === 'BatchNormalization' ? 2 : 0;
-      return { op, outputShape: input, params: typeof c === 'number' ? (affine + moving) * c : 0 };
+      if (typeof c !== 'number') return { op, outputShape: input, params: 0 };
+      return {
+        op,
+        outputShape: input,
+        params: (affine + moving) * c,
+        ...(moving ? { frozenParams: moving * c } : {}),
+      };
     }
     case 'Activation':
       return { op, activation: activation ?? 'linear', outputShape: input, params: 0 };

@@ -174,6 +174,7 @@ function outputFeatures(layer: Layer, json: LayerJson, input: LayerInput, fail: 
     case 'batchnorm':
       // gamma, beta, moving mean, moving variance per channel (axis 0 of a sample: channels first).
       layer.params = 4 * (x[0] as number);
+      layer.frozenParams = 2 * (x[0] as number);
       return x;
     case 'layernorm':
       // A scale and a shift per normalised feature (PyTorch LayerNorm(sample shape)).

@@ -214,6 +214,7 @@ export class GraphBuilder {
       source: node.name ? { nodeIndex: index, nodeName: node.name } : { nodeIndex: index },
     };
     if (activation) layer.activation = activation;
+    if (standard && opType === 'BatchNormalization') layer.frozenParams = countParams(opType, inputs, true);
     if (standard) this.describe(layer, opType, node);
     const outputs = node.output ?? [];
     const inferred = standard ? inferShape(opType, attributes, inputs) : undefined;

@@ -132,9 +132,13 @@ const WEIGHT_INPUTS = new Map<string, number[]>([
   ['Add', [0, 1]],
 ]);
 
-export function countParams(opType: string, inputs: ShapeInputs): number {
+/** Weight inputs that training does not update: batch normalisation's running mean and variance. */
+const FROZEN_INPUTS = new Map<string, number[]>([['BatchNormalization', [3, 4]]]);
+
+/** Elements of the op's constant weight inputs; `frozen`: only those training leaves alone. */
+export function countParams(opType: string, inputs: ShapeInputs, frozen = false): number {
   let total = 0;
-  for (const i of WEIGHT_INPUTS.get(opType) ?? []) {
+  for (const i of (frozen ? FROZEN_INPUTS : WEIGHT_INPUTS).get(opType) ?? []) {
     const dims = inputs.constantDims(i);
     if (dims) total += dims.reduce((n, d) => n * d, 1);
   }

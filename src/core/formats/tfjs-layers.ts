@@ -259,6 +259,7 @@ function toLayer(call: Call, producers: { layer: Layer; tensor: number }[], path
     inputs: producers.map((p) => p.layer.id),
     attributes: values,
     params: call.firstCall ? info.params : 0,
+    ...(call.firstCall && info.frozenParams ? { frozenParams: info.frozenParams } : {}),
     source: call.only ? { properties: ranges } : { range: rangeOf(call.layerNode), properties: ranges },
   };
   if (info.activation) layer.activation = info.activation;

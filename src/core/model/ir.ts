@@ -137,6 +137,11 @@ export interface Layer {
   outputShape?: Shape;
   /** Number of trainable + non-trainable parameters this layer owns. */
   params: number;
+  /**
+   * How many of `params` training does not update: batch-norm running statistics, and every parameter
+   * of a layer the file marks not trainable. Absent: none.
+   */
+  frozenParams?: number;
   dropout?: DropoutSpec;
   /**
    * Dropout-family behaviour that lives inside another layer (an RNN's `dropout` and

@@ -57,7 +57,7 @@ describe('dropout-lens inspect', () => {
     assert.match(out, /^layer +op +output shape +params +dropout$/m);
     assert.match(out, /^layers\[0\] \(dense\) +dense +\[\?, 128\] +8,320$/m);
     assert.match(out, /^layers\[1\] \(dropout\) +dropout +\[\?, 128\] +0 +standard rate 0\.5$/m);
-    assert.equal(lines[lines.length - 1], 'total params: 17,226');
+    assert.equal(lines[lines.length - 1], 'total params: 17,226 (trainable: 17,226)');
   });
 
   it('shows schedules, MC dropout, DropConnect and unreadable rates', async () => {

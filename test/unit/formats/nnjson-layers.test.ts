@@ -125,6 +125,8 @@ describe('.nn.json layers', () => {
       assert.equal(layer.op, c.op);
       assert.deepEqual(layer.outputShape, [null, ...c.shape]);
       assert.equal(layer.params, c.params);
+      // Batch normalisation's running mean and variance (PyTorch's buffers) are not trained.
+      assert.equal(layer.frozenParams ?? 0, c.type === 'batchnorm' ? c.params / 2 : 0);
     });
   }
 

@@ -6,13 +6,21 @@ import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { ModelFormatError } from '../../../src/core/formats/reader';
 import { readTfjsLayers } from '../../../src/core/formats/tfjs-layers';
 import type { Graph, Layer } from '../../../src/core/model/ir';
+import { paramCounts } from '../../../src/core/model/param-counts';
 
 const FIXTURES = join('test', 'fixtures', 'tfjs');
 
 /** What tfjs 4.22 reported for the fixture (written by test/fixtures/tfjs/generate.mjs). */
 interface Expected {
-  layers: { name: string; className: string; outputShape: (number | null)[]; params: number }[];
+  layers: {
+    name: string;
+    className: string;
+    outputShape: (number | null)[];
+    params: number;
+    trainableParams: number;
+  }[];
   totalParams: number;
+  trainableParams: number;
 }
 
 function fixture(name: string): { graph: Graph; text: string; expected: Expected } {
@@ -42,7 +50,7 @@ function replaceLast(text: string, from: string, to: string): string {
 
 describe('TensorFlow.js layers-model reader', () => {
   for (const name of ['mlp', 'functional', 'cnn', 'conv1d', 'rnn', 'selu', 'gaussian']) {
-    it(`${name}: output shapes and parameter counts equal what tfjs reports`, () => {
+    it(`${name}: output shapes and parameter counts (all and trainable) equal what tfjs reports`, () => {
       const { graph, expected } = fixture(name);
       assert.equal(graph.format, 'tfjs-layers');
       for (const e of expected.layers) {
@@ -50,11 +58,13 @@ describe('TensorFlow.js layers-model reader', () => {
         assert.equal(layer.originalOp, e.className);
         assert.deepEqual(layer.outputShape, e.outputShape, `${e.name} shape`);
         assert.equal(layer.params, e.params, `${e.name} params`);
+        // Batch-norm moving statistics and the frozen conv2 of the cnn fixture are not trainable.
+        assert.equal(layer.params - (layer.frozenParams ?? 0), e.trainableParams, `${e.name} trainable`);
       }
-      assert.equal(
-        graph.layers.reduce((n, l) => n + l.params, 0),
-        expected.totalParams,
-      );
+      assert.deepEqual(paramCounts(graph), {
+        total: expected.totalParams,
+        trainable: expected.trainableParams,
+      });
       assert.equal(graph.layers[0]?.op, 'input');
       assert.equal(graph.outputs[0]?.layerId, expected.layers[expected.layers.length - 1]?.name);
     });

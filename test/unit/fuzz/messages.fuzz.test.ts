@@ -420,6 +420,7 @@ const HANDLERS: Handler[] = [
           inputs: [{ name: 'x', shape: '[?, 64]', dtype: 'float32' }],
           outputs: [{ name: 'y', shape: '[?, 10]' }],
           params: 100,
+          trainableParams: 100,
           rows: [row, { ...row, id: 'l2', index: 1, dropout: [], findings: [] }],
         },
       },

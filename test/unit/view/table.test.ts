@@ -95,6 +95,7 @@ describe('layer table: export', () => {
     inputs: [],
     outputs: [],
     params: 1234,
+    trainableParams: 1234,
     rows,
   };
 
