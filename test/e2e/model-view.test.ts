@@ -2,7 +2,7 @@
 // layer in the text, a TensorFlow.js sample, and how fast big models become usable: the 178-node nsfwjs
 // graph model and the peer kit's W4 models (5,001 nodes; 102 MB ResNet-50-like), generated here.
 import * as assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { writeManyNodes, writeResNet50Like } from './peer-models';
@@ -143,6 +143,72 @@ describe('e2e: model view', () => {
     await view.locator('svg.graph g.node.sev-warning').waitFor();
     assert.equal(await view.locator('svg.graph g.node.dropout').count(), 1);
     await screenshot(page, 'model-view-graph');
+  });
+
+  it('opens the sample .onnx in the model view by default: header, dropout column, a finding, the node in the graph, keys, CSV export', async () => {
+    const { page, workspace } = wb;
+    await quickOpen(page, 'moons-mc.onnx');
+    const view = await webviewFrame(page, 'h1:text("moons-mc")');
+    const facts = (await view.locator('dl.facts').innerText()).replace(/\s+/g, ' ');
+    // Dense 2→24→24→2: 72 + 600 + 50 parameters, all trainable.
+    assert.match(facts, /format ONNX producer dropout-lens .*opset ai\.onnx 13 /);
+    assert.match(facts, /inputs input \[batch, 2\] float32 /);
+    assert.match(facts, /parameters 722 trainable 722 /);
+
+    const dropout = view.locator('tr', { has: view.locator('td.dropout-col', { hasText: 'rate 0.2' }) });
+    assert.equal(await dropout.count(), 2);
+    const first = dropout.first();
+    assert.equal(
+      (await first.locator('td.dropout-col').innerText()).replace(/\s+/g, ' ').trim(),
+      'standard rate 0.2 · keep 0.8 inverted · train-only',
+    );
+    const summary = first.locator('summary');
+    assert.equal(await summary.locator('.sev-hint').count(), 1);
+    assert.match(await summary.innerText(), /inference-noop-dropout/);
+    assert.match((await summary.getAttribute('title')) ?? '', /does nothing in this inference graph/);
+
+    // An ONNX file has no text to reveal: clicking the row shows its node in the graph, with details.
+    await first.locator('td.name').click();
+    const node = (id: string) => view.locator(`g.node.selected[data-id="${id}"]`);
+    await node('layers[1] (dropout):Dropout:4').waitFor();
+    assert.equal(await view.locator('svg.graph g.node.dropout.sev-hint').count(), 2);
+    assert.match(await view.locator('.details h2').innerText(), /Dropout:4/);
+    await screenshot(page, 'model-view-onnx-sample');
+
+    // Keyboard: down to the layer that reads the dropout, up twice to the ReLU before it, with the
+    // focus on the node; + zooms in.
+    await view.locator('svg.graph').focus();
+    await page.keyboard.press('ArrowDown');
+    await node('layers[2] (dense):Gemm:5').waitFor();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await node('layers[0] (dense)/relu:Relu:3').waitFor();
+    await page.waitForFunction(() => true);
+    assert.equal(
+      await view.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id),
+      'layers[0] (dense)/relu:Relu:3',
+    );
+    const scale = async () =>
+      Number(
+        /scale\(([\d.]+)\)/.exec((await view.locator('g.viewport').getAttribute('transform')) ?? '')?.[1],
+      );
+    const before = await scale();
+    await page.keyboard.press('+');
+    await page.waitForTimeout(200);
+    assert.ok(Math.abs((await scale()) / before - 1.25) < 1e-6, `zoom ${before} → ${await scale()}`);
+
+    // Export CSV through the save dialog (a quick input with the suggested path in the browser).
+    await view.locator('vscode-button', { hasText: 'Export CSV' }).click();
+    await page.waitForFunction(() =>
+      (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith(
+        'moons-mc.layers.csv',
+      ),
+    );
+    await page.keyboard.press('Enter');
+    await view.locator('span[role="status"]', { hasText: 'moons-mc.layers.csv' }).waitFor();
+    const csv = readFileSync(join(workspace, 'moons-mc.layers.csv'), 'utf8').split('\r\n');
+    assert.match(csv[0] ?? '', /^layer,op,output shape,params,dropout variant,rate,keep,/);
+    assert.equal(csv.filter((line) => line.includes('inference-noop-dropout')).length, 2);
   });
 
   it('opens the TensorFlow.js sample with the inner dropout of its RNNs', async () => {

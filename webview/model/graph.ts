@@ -280,7 +280,9 @@ export class GraphCanvas {
     if (node?.dataset.id && (e.key === 'Enter' || e.key === ' ')) {
       this.onSelect(node.dataset.id);
     } else if (NAV_KEYS.includes(e.key)) {
-      const next = this.navigation.next(node?.dataset.id ?? this.selected, e.key as NavKey);
+      // From the selection, not the focused node: keys pressed faster than frames are drawn each move
+      // on from the last one.
+      const next = this.navigation.next(this.selected ?? node?.dataset.id, e.key as NavKey);
       if (next) {
         this.focusAfterRender = next;
         this.onSelect(next);
