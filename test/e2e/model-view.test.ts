@@ -145,7 +145,7 @@ describe('e2e: model view', () => {
     await screenshot(page, 'model-view-graph');
   });
 
-  it('opens the sample .onnx in the model view by default: header, dropout column, a finding, the node in the graph, keys, CSV export', async () => {
+  it('opens the sample .onnx in the model view by default: header, dropout column, a finding, the node in the graph, keys, state when shown again, CSV export', async () => {
     const { page, workspace } = wb;
     await quickOpen(page, 'moons-mc.onnx');
     const view = await webviewFrame(page, 'h1:text("moons-mc")');
@@ -197,15 +197,32 @@ describe('e2e: model view', () => {
     await page.waitForTimeout(200);
     assert.ok(Math.abs((await scale()) / before - 1.25) < 1e-6, `zoom ${before} → ${await scale()}`);
 
+    // Sort and selection live in webview state: hidden behind another editor, the page is dropped, and
+    // shown again it is rebuilt as it was.
+    await view.locator('vscode-tab-header', { hasText: 'Layers' }).click();
+    await view.locator('button.sort[data-key="params"]').click();
+    await view.locator('button.sort[data-key="params"]').click();
+    const firstName = (frame: typeof view) => frame.locator('table.layers tbody tr[data-id] td.name').first();
+    assert.equal(await firstName(view).innerText(), 'layers[2] (dense):Gemm:5');
+    await view.evaluate(() => (document.body.dataset.e2eBefore = 'hidden'));
+    await quickOpen(page, 'wine-selu.nn.json');
+    await page.locator('.tab', { hasText: 'moons-mc.onnx' }).click();
+    const shown = await webviewFrame(
+      page,
+      'body:not([data-e2e-before]) th.col-params[aria-sort="descending"]',
+    );
+    assert.equal(await firstName(shown).innerText(), 'layers[2] (dense):Gemm:5');
+    assert.match(await shown.locator('.details h2').innerText(), /Relu:3/);
+
     // Export CSV through the save dialog (a quick input with the suggested path in the browser).
-    await view.locator('vscode-button', { hasText: 'Export CSV' }).click();
+    await shown.locator('vscode-button', { hasText: 'Export CSV' }).click();
     await page.waitForFunction(() =>
       (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith(
         'moons-mc.layers.csv',
       ),
     );
     await page.keyboard.press('Enter');
-    await view.locator('span[role="status"]', { hasText: 'moons-mc.layers.csv' }).waitFor();
+    await shown.locator('span[role="status"]', { hasText: 'moons-mc.layers.csv' }).waitFor();
     const csv = readFileSync(join(workspace, 'moons-mc.layers.csv'), 'utf8').split('\r\n');
     assert.match(csv[0] ?? '', /^layer,op,output shape,params,dropout variant,rate,keep,/);
     assert.equal(csv.filter((line) => line.includes('inference-noop-dropout')).length, 2);
