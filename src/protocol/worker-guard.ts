@@ -10,6 +10,7 @@ import {
   isShortString,
   isStr,
   optional,
+  preview,
   type Obj,
 } from './guards';
 import type { EngineFault, FromWorker, JobKind, ToWorker } from './worker-messages';
@@ -81,9 +82,11 @@ export function parseToWorker(v: unknown): ParsedToWorker {
   const jobId = isInt(v.jobId, 1, Number.MAX_SAFE_INTEGER) ? v.jobId : undefined;
   if (jobId === undefined) return { error: 'a worker message needs a positive integer "jobId"' };
   if (v.type === 'cancel') return { message: { type: 'cancel', jobId } };
-  if (v.type !== 'start') return { error: `unknown worker message type ${JSON.stringify(v.type)}`, jobId };
-  const kind = v.kind as string;
-  if (!Object.hasOwn(REQUESTS, kind)) return { error: `unknown job kind ${JSON.stringify(v.kind)}`, jobId };
+  if (v.type !== 'start') return { error: `unknown worker message type ${preview(v.type)}`, jobId };
+  // A string first: Object.hasOwn converts any other key, and an object can refuse to convert.
+  const kind = v.kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(REQUESTS, kind))
+    return { error: `unknown job kind ${preview(kind)}`, jobId };
   if (!optional(v.maxFileBytes, (x) => isInt(x, 1, Number.MAX_SAFE_INTEGER)))
     return { error: '"maxFileBytes" must be a positive integer', jobId };
   const problem = requestProblem(kind as JobKind, v.request);

@@ -50,6 +50,11 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
     {},
     [null],
     new Uint8Array(3),
+    // Structured clone carries these too: an object that cannot become a string, a BigInt, an object
+    // without a prototype.
+    { toString: false },
+    10n,
+    Object.create(null) as unknown,
   ),
   fc.anything({ maxDepth: 3 }),
   fc.integer({ min: 1, max: 5_000 }).map((n) => Array.from({ length: n }, () => 1)),
