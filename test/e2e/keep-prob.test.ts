@@ -1,15 +1,7 @@
 // The first thing a user sees: open a model with a suspicious dropout rate, read the Problems panel,
 // fix the value, watch the problem go.
 import * as assert from 'node:assert/strict';
-import {
-  goTo,
-  openWorkbench,
-  problemRows,
-  quickOpen,
-  screenshot,
-  showProblems,
-  type Workbench,
-} from './workbench';
+import { goTo, openWithProblem, openWorkbench, problemRows, screenshot, type Workbench } from './workbench';
 
 describe('e2e: keep-prob-confusion in the Problems panel', () => {
   let wb: Workbench;
@@ -22,10 +14,7 @@ describe('e2e: keep-prob-confusion in the Problems panel', () => {
 
   it('shows the warning on the rate value and clears it when the value is fixed', async () => {
     const { page } = wb;
-    await quickOpen(page, 'keep-prob-mistake.nn.json');
-    await showProblems(page);
-    const row = problemRows(page, 'keep-prob-confusion');
-    await row.first().waitFor({ timeout: 30_000 });
+    const row = await openWithProblem(page, 'keep-prob-mistake.nn.json', 'keep-prob-confusion');
     const text = await row.first().innerText();
     assert.match(text, /Dropout rate 0\.9 drops 90% of the units/);
     assert.match(text, /Dropout Lens/);

@@ -1,15 +1,7 @@
 // The quick fix from the keyboard: cursor on the flagged rate, Ctrl+. opens the code actions, the fix
 // rewrites the value, and the problem leaves the Problems panel.
 import * as assert from 'node:assert/strict';
-import {
-  goTo,
-  openWorkbench,
-  problemRows,
-  quickOpen,
-  screenshot,
-  showProblems,
-  type Workbench,
-} from './workbench';
+import { goTo, openWithProblem, openWorkbench, problemRows, screenshot, type Workbench } from './workbench';
 
 describe('e2e: quick fix for keep-prob-confusion', () => {
   let wb: Workbench;
@@ -22,10 +14,7 @@ describe('e2e: quick fix for keep-prob-confusion', () => {
 
   it('Ctrl+. on the rate offers "Set rate to 0.1 (1 − 0.9)", and choosing it clears the problem', async () => {
     const { page } = wb;
-    await quickOpen(page, 'keep-prob-mistake.nn.json');
-    await showProblems(page);
-    const row = problemRows(page, 'keep-prob-confusion');
-    await row.first().waitFor({ timeout: 30_000 });
+    const row = await openWithProblem(page, 'keep-prob-mistake.nn.json', 'keep-prob-confusion');
 
     await page.locator('.monaco-editor .view-lines').first().click();
     await goTo(page, 8, 35);

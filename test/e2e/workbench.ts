@@ -64,6 +64,15 @@ export function problemRows(page: Page, text: string) {
   return page.locator('.markers-panel .monaco-list-row', { hasText: text });
 }
 
+/** Opens a file and the Problems panel, and waits until the panel lists a problem with `text`. */
+export async function openWithProblem(page: Page, fileName: string, text: string) {
+  await quickOpen(page, fileName);
+  await showProblems(page);
+  const rows = problemRows(page, text);
+  await rows.first().waitFor({ timeout: 30_000 });
+  return rows;
+}
+
 /** Moves the cursor with Quick Open's go-to-line mode (Ctrl+P, ":line:column"). */
 export async function goTo(page: Page, line: number, column: number): Promise<void> {
   await page.keyboard.press('Control+P');

@@ -4,7 +4,7 @@
 // `--predict rows.json` entry point.
 import type { Network } from '../engine/network';
 import { kerasLayers, type KerasExportOptions, type KerasLayer, type PyValue } from './keras-export';
-import { WeightBlob, docTitle, pyFloat } from './script-export';
+import { WeightBlob, docTitle, pyFloat, pyMain } from './script-export';
 
 /** Arguments Keras expects as floats even when the value is whole. */
 const FLOAT_ARGS = new Set([
@@ -78,26 +78,12 @@ def load_weights(model):
     for name, arrays in WEIGHT_TABLE.items():
         values = [blob[offset : offset + int(np.prod(shape))].reshape(shape) for shape, offset in arrays]
         model.get_layer(name).set_weights(values)
-
-
-def build():
-    model = make_model()
-    load_weights(model)
-    return model
-
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--predict", metavar="ROWS_JSON", help="JSON list of raw input rows; prints the predictions as JSON")
-    args = parser.parse_args()
-    model = build()
-    if args.predict:
-        with open(args.predict) as f:
-            rows = np.asarray(json.load(f), dtype="float32").reshape(-1, *INPUT_SHAPE)
-        print(json.dumps(keras.ops.convert_to_numpy(model(rows, training=False)).tolist()))
-    else:
-        model.summary()
-`;
+${pyMain({
+  ready: 'model',
+  rows: 'np.asarray(json.load(f), dtype="float32").reshape(-1, *INPUT_SHAPE)',
+  predict: ['print(json.dumps(keras.ops.convert_to_numpy(model(rows, training=False)).tolist()))'],
+  describe: 'model.summary()',
+})}`;
 
 /** The Python source; `net` carries the trained weights. */
 export function writeKeras(net: Network, options: KerasExportOptions): string {

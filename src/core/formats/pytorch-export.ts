@@ -5,7 +5,14 @@
 // the trained weights embedded as one base64 little-endian float32 blob with a name/shape/offset table.
 // `python3 script.py --predict rows.json` prints the eval-mode predictions as JSON.
 import type { LayerSpec, Network } from '../engine/network';
-import { ScriptExportError, WeightBlob, docTitle, pyFloat as num, walkNetwork } from './script-export';
+import {
+  ScriptExportError,
+  WeightBlob,
+  docTitle,
+  pyFloat as num,
+  pyMain,
+  walkNetwork,
+} from './script-export';
 
 export interface PytorchExportOptions {
   name: string;
@@ -223,27 +230,12 @@ def load_weights(model):
             raise ValueError(f"{name}: shape {list(target.shape)} != {shape}")
         with torch.no_grad():
             target.copy_(blob[offset : offset + count].reshape(shape))
-
-
-def build():
-    model = make_model()
-    load_weights(model)
-    return model.eval()
-
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--predict", metavar="ROWS_JSON", help="JSON list of raw input rows; prints the predictions as JSON")
-    args = parser.parse_args()
-    model = build()
-    if args.predict:
-        with open(args.predict) as f:
-            rows = torch.tensor(json.load(f), dtype=torch.float32).reshape(-1, *INPUT_SHAPE)
-        with torch.no_grad():
-            print(json.dumps(model(rows).tolist()))
-    else:
-        print(model)
-`;
+${pyMain({
+  ready: 'model.eval()',
+  rows: 'torch.tensor(json.load(f), dtype=torch.float32).reshape(-1, *INPUT_SHAPE)',
+  predict: ['with torch.no_grad():', '    print(json.dumps(model(rows).tolist()))'],
+  describe: 'print(model)',
+})}`;
 
 /** The Python source; `net` carries the trained weights. */
 export function writePytorch(net: Network, options: PytorchExportOptions): string {

@@ -11,6 +11,38 @@ export class ScriptExportError extends Error {
 }
 
 /** A Python float literal (`2.0`, not `2`, so the value stays a float). */
+/**
+ * The end both scripts share: build() makes the model and loads its weights; run as a program,
+ * `--predict rows.json` prints inference-mode predictions as JSON, anything else describes the model.
+ * `predict` lines run inside the `if`, with `rows` holding the input batch.
+ */
+export function pyMain(framework: {
+  ready: string;
+  rows: string;
+  predict: string[];
+  describe: string;
+}): string {
+  return `
+
+def build():
+    model = make_model()
+    load_weights(model)
+    return ${framework.ready}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--predict", metavar="ROWS_JSON", help="JSON list of raw input rows; prints the predictions as JSON")
+    args = parser.parse_args()
+    model = build()
+    if args.predict:
+        with open(args.predict) as f:
+            rows = ${framework.rows}
+${framework.predict.map((line) => `        ${line}\n`).join('')}    else:
+        ${framework.describe}
+`;
+}
+
 export const pyFloat = (v: number): string => (Number.isInteger(v) ? `${v}.0` : String(v));
 
 /** A name for a Python docstring: no quote or backslash can end it early. */
