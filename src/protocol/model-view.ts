@@ -4,6 +4,7 @@ import type { DropoutSpec, ModelFormat } from '../core/model/ir';
 import type { Severity } from '../core/lint/rule';
 import type { WeightStats } from '../core/model/weight-stats';
 import { isArrayOf, isBool, isJsonNumber, isObj, isStr, optional } from './guards';
+import { isWireLayout, type WireLayout } from './wire-layout';
 
 /** One dropout-family behaviour of a layer, ready to print: its own, or inside an RNN (`property`). */
 export interface DropoutCell {
@@ -66,6 +67,8 @@ export interface WireModel {
   /** Parameters training updates (batch-norm statistics and frozen layers excluded). */
   trainableParams: number;
   rows: LayerRow[];
+  /** The graph tab's drawing of `rows`. */
+  layout: WireLayout;
 }
 
 /** Extension → webview. */
@@ -168,7 +171,8 @@ export function isToModelView(v: unknown): v is ToModelView {
         isArrayOf(m.meta, isPair) &&
         isArrayOf(m.inputs, isTensor) &&
         isArrayOf(m.outputs, isTensor) &&
-        isArrayOf(m.rows, isRow)
+        isArrayOf(m.rows, isRow) &&
+        isWireLayout(m.layout, m.rows.length)
       );
     }
     case 'error':

@@ -154,12 +154,18 @@ const isMetrics = (v: unknown) =>
   isNumOrNull(v.valLoss) &&
   isNumOrNull(v.valAcc);
 
+/** The panel shows the optimizer and keeps it in webview state (JSON): numbers and a flag only. */
+const isOptimizer = (v: unknown) =>
+  isObj(v) &&
+  isStr(v.type) &&
+  ['learningRate', 'momentum', 'beta1', 'beta2', 'epsilon'].every((k) => optional(v[k], isJsonNumber)) &&
+  optional(v.nesterov, isBool);
+
 const isSetup = (v: unknown) =>
   isObj(v) &&
   isStr(v.data) &&
   ['trainRows', 'valRows', 'classes', 'features', 'maxRate', 'seed'].every((k) => isJsonNumber(v[k])) &&
-  isObj(v.optimizer) &&
-  isStr(v.optimizer.type) &&
+  isOptimizer(v.optimizer) &&
   optional(v.maxNorm, isJsonNumber);
 
 /** A decision grid whose arrays agree with its size (the panel indexes them by cell). */

@@ -4,6 +4,7 @@ import type { Finding } from '../core/lint/rule';
 import type { DropoutSpec, Graph, Layer, TensorInfo } from '../core/model/ir';
 import { opLabel, shapeText } from '../core/model/labels';
 import { paramCounts } from '../core/model/param-counts';
+import { graphLayout } from './wire-layout';
 import type { DropoutCell, LayerRow, WireModel, WireTensor } from './model-view';
 
 /** Meta keys that are bookkeeping for readers, not facts a reader of the header wants. */
@@ -19,6 +20,7 @@ export function toWireModel(
   for (const f of findings) byLayer.set(f.layer.id, [...(byLayer.get(f.layer.id) ?? []), f]);
   const layers = graph.layers;
   const params = paramCounts(graph);
+  const rows = layers.map((layer, index) => row(layer, index, byLayer.get(layer.id) ?? []));
   return {
     fileName: file.name,
     fileSize: file.size,
@@ -29,7 +31,8 @@ export function toWireModel(
     outputs: graph.outputs.map(tensor),
     params: params.total,
     trainableParams: params.trainable,
-    rows: layers.map((layer, index) => row(layer, index, byLayer.get(layer.id) ?? [])),
+    rows,
+    layout: graphLayout(rows),
   };
 }
 

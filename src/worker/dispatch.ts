@@ -12,6 +12,8 @@ export function createDispatcher(
   handlers: typeof JOB_HANDLERS,
   log: (message: string) => void,
 ): (message: unknown) => void {
+  const running = new Set<number>();
+  /** Running jobs asked to stop. A cancel for a job that is not running (it just ended) is dropped. */
   const cancelled = new Set<number>();
   return (raw: unknown) => {
     const parsed = parseToWorker(raw);
@@ -22,10 +24,11 @@ export function createDispatcher(
     }
     const message = parsed.message;
     if (message.type === 'cancel') {
-      cancelled.add(message.jobId);
+      if (running.has(message.jobId)) cancelled.add(message.jobId);
       return;
     }
     const { jobId } = message;
+    running.add(jobId);
     const limit: SizeLimit =
       message.maxFileBytes === undefined
         ? DEFAULT_SIZE_LIMIT
@@ -47,6 +50,9 @@ export function createDispatcher(
           post(context.isCancelled() ? { type: 'cancelled', jobId } : { type: 'done', jobId, result }),
         (e: unknown) => post({ type: 'error', jobId, message: e instanceof Error ? e.message : String(e) }),
       )
-      .finally(() => cancelled.delete(jobId));
+      .finally(() => {
+        running.delete(jobId);
+        cancelled.delete(jobId);
+      });
   };
 }

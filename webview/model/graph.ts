@@ -1,25 +1,18 @@
-// The graph tab: a layered layout from the worker, drawn as SVG. Dropout nodes stand out, nodes with
+// The graph tab: the layered layout that came with the model (laid out in the engine worker), drawn as SVG. Dropout nodes stand out, nodes with
 // findings take their severity's colour; wheel zooms, dragging pans, Fit shows everything (or, for a
 // graph of thousands of nodes, its start). Only what is near the visible area is in the document.
 // Keyboard: arrows move between connected layers (graph-navigation.ts), Enter shows the details,
 // + and - zoom, 0 fits.
 import type { LayerRow } from '../../src/protocol/model-view';
+import { NODE_HEIGHT, nodeWidth, shortName, type WireLayout } from '../../src/protocol/wire-layout';
 import { svg } from '../shared/dom';
 import { GraphNavigation, NAV_KEYS, type NavKey } from './graph-navigation';
-import { layoutGraph } from './layout-client';
 import { worstFinding } from './table-model';
 
 export interface View {
   x: number;
   y: number;
   k: number;
-}
-
-const NODE_HEIGHT = 40;
-const CHAR_WIDTH = 7;
-
-function nodeWidth(row: LayerRow): number {
-  return Math.max(shortName(row.name).length, row.op.length + 2) * CHAR_WIDTH + 24;
 }
 
 function arrowDefs(): SVGDefsElement {
@@ -42,13 +35,6 @@ function arrowDefs(): SVGDefsElement {
   );
 }
 
-/** Graph-model names are long scope paths; the last two parts say enough on a node. */
-export function shortName(name: string): string {
-  const parts = name.split('/');
-  const tail = parts.slice(-2).join('/');
-  return tail.length > 32 ? `…${tail.slice(-31)}` : tail;
-}
-
 interface Placed {
   row: LayerRow;
   /** Top-left corner and width; every node is NODE_HEIGHT tall. */
@@ -60,6 +46,22 @@ interface Placed {
 interface Edge {
   d: string;
   box: { x0: number; y0: number; x1: number; y1: number };
+}
+
+/** An edge's SVG path and bounding box from its wire form: [from, to, x0, y0, x1, y1, ...]. */
+function edgePath(edge: number[]): Edge {
+  let d = '';
+  const box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+  for (let i = 2; i + 1 < edge.length; i += 2) {
+    const x = edge[i] as number;
+    const y = edge[i + 1] as number;
+    d += `${i === 2 ? 'M' : 'L'}${x},${y}`;
+    box.x0 = Math.min(box.x0, x);
+    box.y0 = Math.min(box.y0, y);
+    box.x1 = Math.max(box.x1, x);
+    box.y1 = Math.max(box.y1, y);
+  }
+  return { d, box };
 }
 
 /** How far beyond the visible area (in screen pixels) nodes are drawn, so a small pan shows no gap. */
@@ -85,7 +87,6 @@ export class GraphCanvas {
   private edgeElements = new Map<Edge, SVGPathElement>();
   private size = { width: 0, height: 0 };
   private view: View = { x: 0, y: 0, k: 1 };
-  private laidOut: string | undefined;
   private selected: string | undefined;
   private matches: ReadonlySet<string> = new Set();
   private frame = 0;
@@ -107,38 +108,18 @@ export class GraphCanvas {
     this.svg.addEventListener('keydown', (e) => this.onKey(e));
   }
 
-  /** Lays the rows out (in the worker) unless this exact graph is already drawn. */
-  async draw(rows: LayerRow[], view: View | undefined): Promise<void> {
-    const ids = new Set(rows.map((r) => r.id));
-    const edges = rows.flatMap((r) =>
-      r.inputs.filter((i) => ids.has(i)).map((i) => [i, r.id] as [string, string]),
-    );
-    const signature = JSON.stringify([rows.map((r) => [r.id, r.op, r.findings.length]), edges]);
-    if (signature === this.laidOut) return;
-    const widths = new Map(rows.map((r) => [r.id, nodeWidth(r)]));
-    const layout = await layoutGraph({
-      nodes: rows.map((r) => ({ id: r.id, width: widths.get(r.id) as number, height: NODE_HEIGHT })),
-      edges,
-    });
-    this.laidOut = signature;
+  /** Draws `rows` where `layout` (its nodes in the same order) puts them. */
+  draw(rows: LayerRow[], layout: WireLayout, view: View | undefined): void {
     this.size = { width: layout.width, height: layout.height };
-    const byId = new Map(rows.map((r) => [r.id, r]));
     this.placed = new Map(
-      layout.nodes.map((n) => {
-        const width = widths.get(n.id) as number;
-        const row = byId.get(n.id) as LayerRow;
-        return [n.id, { row, x: n.x - width / 2, y: n.y - NODE_HEIGHT / 2, width }];
+      rows.map((row, i) => {
+        const width = nodeWidth(row);
+        const x = (layout.nodes[2 * i] as number) - width / 2;
+        const y = (layout.nodes[2 * i + 1] as number) - NODE_HEIGHT / 2;
+        return [row.id, { row, x, y, width }];
       }),
     );
-    this.edges = layout.edges.map((e) => ({
-      d: e.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(''),
-      box: {
-        x0: Math.min(...e.points.map((p) => p.x)),
-        y0: Math.min(...e.points.map((p) => p.y)),
-        x1: Math.max(...e.points.map((p) => p.x)),
-        y1: Math.max(...e.points.map((p) => p.y)),
-      },
-    }));
+    this.edges = layout.edges.map(edgePath);
     this.navigation = new GraphNavigation(
       rows.map((row) => {
         const p = this.placed.get(row.id) as Placed;

@@ -20,7 +20,6 @@ import type { WeightsState } from './weights';
 import { toCsv, toMarkdown } from './export';
 import { GraphCanvas, type View } from './graph';
 import { renderHeader } from './header';
-import { prepareLayout } from './layout-client';
 import { LayerTable } from './table';
 import { SORT_KEYS, visibleRows, type SortKey, type SortState } from './table-model';
 
@@ -199,15 +198,9 @@ function renderModel(m: WireModel): void {
   const selected = m.rows.find((r) => r.id === state.selected);
   weights = new Map();
   showDetails(selected);
-  void canvas
-    .draw(m.rows, state.view)
-    .then(() => {
-      performance.mark('dropout-lens:graph');
-      canvas.highlight(selected?.id, searchMatches(), false);
-    })
-    .catch((e: Error) =>
-      details.replaceChildren(h('p', { class: 'error-box' }, `Graph layout failed: ${e.message}`)),
-    );
+  canvas.draw(m.rows, m.layout, state.view);
+  canvas.highlight(selected?.id, searchMatches(), false);
+  performance.mark('dropout-lens:graph');
 }
 
 host.onMessage((message) => {
@@ -243,4 +236,3 @@ host.onMessage((message) => {
   }
 });
 host.post({ type: 'ready' });
-prepareLayout();

@@ -30,9 +30,9 @@ const SAVE_FILTERS: Record<ExportKind, { suffix: string; filters: Record<string,
   svg: { suffix: '.graph.svg', filters: { SVG: ['svg'] } },
 };
 
-/** The model view's page: its bundle, stylesheet and the graph-layout worker. */
+/** The model view's page: its bundle and stylesheet. */
 export function modelViewPage(title: string): PageOptions {
-  return { title, script: 'model', styles: ['model-view.css'], workers: ['model-layout'] };
+  return { title, script: 'model', styles: ['model-view.css'] };
 }
 
 export class ModelView implements vscode.Disposable {

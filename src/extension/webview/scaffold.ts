@@ -20,11 +20,6 @@ export interface PageOptions {
   script: string;
   /** Page stylesheets in `media/`, after the shared `media/webview.css`. */
   styles?: string[];
-  /**
-   * Bundles the page starts as Web Workers (fetched, then run from a blob: URL, because a worker
-   * script must share the page's origin). Their URIs are given to the page in `data-worker-<name>`.
-   */
-  workers?: string[];
 }
 
 /** A fresh nonce for each page: scripts run only when they carry it. */
@@ -35,9 +30,9 @@ export function scriptNonce(): string {
 /**
  * The policy of every Dropout Lens page: nothing by default; scripts only with the page's nonce; styles,
  * fonts and images only from the extension's own files (`cspSource`, confined by `localResourceRoots`)
- * and inline data: images; with `workers`, Web Workers from blob: URLs and fetches of their bundles.
+ * and inline data: images. No workers, no fetches: heavy work runs in the extension's engine worker.
  */
-export function contentSecurityPolicy(webview: vscode.Webview, nonce: string, workers = false): string {
+export function contentSecurityPolicy(webview: vscode.Webview, nonce: string): string {
   const source = webview.cspSource;
   return [
     "default-src 'none'",
@@ -45,18 +40,13 @@ export function contentSecurityPolicy(webview: vscode.Webview, nonce: string, wo
     `style-src ${source}`,
     `font-src ${source}`,
     `script-src 'nonce-${nonce}'`,
-    ...(workers ? ['worker-src blob:', `connect-src ${source}`] : []),
   ].join('; ');
 }
 
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageOptions): string {
   const nonce = scriptNonce();
   const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts));
-  const workers = page.workers ?? [];
-  const csp = contentSecurityPolicy(webview, nonce, workers.length > 0);
-  const workerData = workers
-    .map((w) => ` data-worker-${w}="${asset('dist', 'webview', `${w}.js`).toString()}"`)
-    .join('');
+  const csp = contentSecurityPolicy(webview, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -67,7 +57,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 ${['webview.css', ...(page.styles ?? [])].map((css) => `<link rel="stylesheet" href="${asset('media', css).toString()}">`).join('\n')}
 <title>${escapeHtml(page.title)}</title>
 </head>
-<body${workerData}>
+<body>
 <main id="root" aria-busy="true"><p class="status">Loading…</p></main>
 <script nonce="${nonce}" src="${asset('dist', 'webview', `${page.script}.js`).toString()}"></script>
 </body>

@@ -23,11 +23,11 @@ import { createDispatcher } from '../../../src/worker/dispatch';
 import type { JOB_HANDLERS } from '../../../src/worker/jobs';
 import { apply as applyMc, initialMcState } from '../../../webview/mc/view-state';
 import { toCsv, toMarkdown } from '../../../webview/model/export';
-import { isLayoutRequest } from '../../../webview/model/layout-protocol';
 import { SORT_KEYS, visibleRows, worstFinding } from '../../../webview/model/table-model';
 import { apply as applyTrain, initialState } from '../../../webview/train/view-state';
 import { RUNS, runs, withinTimeLimit, FUZZ_TIMEOUT_MS } from './fuzz-support';
 import { tally } from './tally';
+import { graphLayout } from '../../../src/protocol/wire-layout';
 
 /** Values a hostile or broken peer might put where a real one belongs. */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
@@ -287,6 +287,7 @@ const row: LayerRow = {
   attributes: [['rate', '0.5']],
   range: { offset: 3, length: 10 },
 };
+const twoRows = [row, { ...row, id: 'l2', index: 1, dropout: [], findings: [], inputs: ['l1'] }];
 
 const HANDLERS: Handler[] = [
   workerHandler(),
@@ -426,7 +427,8 @@ const HANDLERS: Handler[] = [
           outputs: [{ name: 'y', shape: '[?, 10]' }],
           params: 100,
           trainableParams: 100,
-          rows: [row, { ...row, id: 'l2', index: 1, dropout: [], findings: [] }],
+          rows: twoRows,
+          layout: graphLayout(twoRows),
         },
       },
       { type: 'error', uri: 'file:///w/m.onnx', fileName: 'm.onnx', message: 'bad' },
@@ -444,20 +446,6 @@ const HANDLERS: Handler[] = [
       }
       return true;
     },
-  },
-  {
-    name: 'layout worker ← model webview',
-    seeds: [
-      {
-        id: 1,
-        nodes: [
-          { id: 'a', width: 10, height: 5 },
-          { id: 'b', width: 1, height: 1 },
-        ],
-        edges: [['a', 'b']],
-      },
-    ],
-    handle: isLayoutRequest,
   },
 ];
 

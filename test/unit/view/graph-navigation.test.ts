@@ -2,7 +2,7 @@
 // the horizontally closest candidate chosen, on the layout the page really uses.
 import * as assert from 'node:assert/strict';
 import { GraphNavigation, type NavNode } from '../../../webview/model/graph-navigation';
-import { layeredLayout } from '../../../webview/model-layout/layered';
+import { layeredLayout } from '../../../src/core/model/layered-layout';
 
 /** A diamond with a skip edge: input → a, b; a, b → add; input → add. */
 const ROWS: { id: string; inputs: string[] }[] = [
@@ -15,7 +15,6 @@ const ROWS: { id: string; inputs: string[] }[] = [
 
 function laidOut(): GraphNavigation {
   const layout = layeredLayout({
-    id: 1,
     nodes: ROWS.map((r) => ({ id: r.id, width: 80, height: 40 })),
     edges: ROWS.flatMap((r) => r.inputs.map((i) => [i, r.id] as [string, string])),
   });

@@ -1,14 +1,13 @@
 // The model graph's layered layout: ranks, spacing and edge routes, checked against hand-worked cases
 // and against the layout's invariants on a graph the size of the W4 many-nodes model.
 import * as assert from 'node:assert/strict';
-import type { LayoutRequest } from '../../../webview/model/layout-protocol';
-import { layeredLayout, SPACING } from '../../../webview/model-layout/layered';
+import { layeredLayout, SPACING, type LayoutRequest } from '../../../src/core/model/layered-layout';
 
 const H = 40;
 const node = (id: string, width = 100) => ({ id, width, height: H });
 
 function layout(nodes: LayoutRequest['nodes'], edges: LayoutRequest['edges']) {
-  const result = layeredLayout({ id: 1, nodes, edges });
+  const result = layeredLayout({ nodes, edges });
   return { ...result, at: new Map(result.nodes.map((n) => [n.id, n])) };
 }
 

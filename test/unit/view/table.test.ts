@@ -1,4 +1,5 @@
 // The layer table's sort and filter, and its CSV and Markdown exports.
+import { graphLayout } from '../../../src/protocol/wire-layout';
 import * as assert from 'node:assert/strict';
 import type { LayerRow, WireModel } from '../../../src/protocol/model-view';
 import { toCsv, toMarkdown } from '../../../webview/model/export';
@@ -97,6 +98,7 @@ describe('layer table: export', () => {
     params: 1234,
     trainableParams: 1234,
     rows,
+    layout: graphLayout(rows),
   };
 
   it('writes RFC 4180 CSV: a header, one line per row, quotes doubled, CRLF', () => {

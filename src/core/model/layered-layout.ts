@@ -3,7 +3,25 @@
 // neighbours and packed without overlap. dagre and elkjs overflow the stack on the 5,001-node W4 graph
 // (elkjs with its component search off takes 2-5 s) and need 0.2-1 s for a 170-node ResNet; this takes
 // under 10 ms there and under 200 ms on the 5,001 nodes. Figures: docs/graph-layout.md.
-import type { LayoutRequest, LayoutResponse, Point } from '../model/layout-protocol';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface LayoutRequest {
+  nodes: { id: string; width: number; height: number }[];
+  /** [from, to] node ids; unknown ids and self-loops are left out. */
+  edges: [from: string, to: string][];
+}
+
+export interface Layout {
+  width: number;
+  height: number;
+  /** Node centres, in the request's order. */
+  nodes: (Point & { id: string })[];
+  edges: { from: string; to: string; points: Point[] }[];
+}
 
 export const SPACING = { node: 24, rank: 36, margin: 16 };
 /** Ordering and positioning sweeps: more barely change the drawing of real model graphs. */
@@ -20,9 +38,7 @@ interface Slot {
   order: number;
 }
 
-type Done = Extract<LayoutResponse, { width: number }>;
-
-export function layeredLayout(request: LayoutRequest): Done {
+export function layeredLayout(request: LayoutRequest): Layout {
   const { nodes, edges } = request;
   const index = new Map(nodes.map((n, i) => [n.id, i]));
   // Edges between known nodes, each pointing from an earlier to a later node of the request's order
@@ -170,7 +186,7 @@ function place(
   layers: Slot[][],
   chains: Slot[][],
   links: [number, number, boolean][],
-): Done {
+): Layout {
   const { nodes } = request;
   let minX = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
@@ -197,7 +213,6 @@ function place(
   const byNode = new Map<number, Slot>();
   for (const layer of layers) for (const s of layer) if (s.node >= 0) byNode.set(s.node, s);
   return {
-    id: request.id,
     width: maxX - minX + 2 * SPACING.margin,
     height: Math.max(y - SPACING.rank + SPACING.margin, 2 * SPACING.margin),
     nodes: nodes.map((n, i) => ({ id: n.id, ...at(byNode.get(i) as Slot) })),
