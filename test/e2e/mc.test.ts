@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
+import { openWorkbench, quickOpen, reloadWindow, screenshot, type Workbench } from './workbench';
 import { runCommand, webviewFrame } from './webview';
 
 const CLI = resolve(__dirname, '../../../dist/cli.js');
@@ -40,7 +40,7 @@ async function runPasses(page: Page, frame: Frame, passes: number): Promise<void
 describe('e2e: MC uncertainty panel', () => {
   let wb: Workbench;
   let expected: McReport;
-  /** The ONNX panel's ECE, to find again after hiding and showing the panel. */
+  /** The ONNX panel's ECE, to find again after hiding and showing the panel and after a reload. */
   let onnxEce = '';
   before(async () => {
     wb = await openWorkbench();
@@ -133,7 +133,7 @@ describe('e2e: MC uncertainty panel', () => {
     await screenshot(page, 'mc-panel-onnx-maps');
   });
 
-  it('shows the same figures after being hidden and shown', async () => {
+  it('shows the same figures after being hidden and shown, and after a window reload', async () => {
     const { page } = wb;
     assert.ok(onnxEce, 'the ONNX run came first');
     const check = async (when: string) => {
@@ -145,5 +145,9 @@ describe('e2e: MC uncertainty panel', () => {
     await page.locator('.tab', { hasText: 'MC Uncertainty: digits-trained.nn.json' }).click();
     await page.locator('.tab', { hasText: 'MC Uncertainty: moons-mc.onnx' }).click();
     await check('hidden and shown');
+    await reloadWindow(page);
+    // The reloaded window lists the panel's tab; a webview is revived when it is shown.
+    await page.locator('.tab', { hasText: 'MC Uncertainty: moons-mc.onnx' }).click();
+    await check('after a window reload');
   });
 });

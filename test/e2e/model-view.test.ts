@@ -6,7 +6,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { writeManyNodes, writeResNet50Like } from './peer-models';
-import { openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
+import { openWorkbench, quickOpen, reloadWindow, screenshot, type Workbench } from './workbench';
 import { runCommand, webviewFrame } from './webview';
 
 /** Quick Open by a folder/file query; the result row and tab show only the file name. */
@@ -296,5 +296,23 @@ describe('e2e: model view', () => {
     assert.equal(await weights.first().locator('svg.histogram rect').count(), 32);
     assert.equal((await weights.nth(1).locator('dd').allInnerTexts())[5], '100%');
     await screenshot(page, 'model-view-resnet-weights');
+  });
+
+  it('comes back after a window reload: the Show Model panel and the .onnx editor, sort and selection kept', async () => {
+    const { page } = wb;
+    await page.locator('.tab', { hasText: 'Model: digits-mlp.nn.json' }).click();
+    const panel = await webviewFrame(page, 'h1:text("digits-mlp")');
+    await panel.locator('button.sort[data-key="params"]').click();
+    await panel.locator('th.col-params[aria-sort="ascending"]').waitFor();
+    await reloadWindow(page);
+    // A webview is revived when its tab is shown.
+    await page.locator('.tab', { hasText: 'Model: digits-mlp.nn.json' }).click();
+    const restored = await webviewFrame(page, 'th.col-params[aria-sort="ascending"]', 60_000);
+    assert.equal(await restored.locator('h1').innerText(), 'digits-mlp');
+    await page.locator('.tab', { hasText: 'moons-mc.onnx' }).first().click();
+    const onnx = await webviewFrame(page, 'th.col-params[aria-sort="descending"]', 60_000);
+    assert.equal(await onnx.locator('h1').innerText(), 'moons-mc');
+    assert.match(await onnx.locator('.details h2').innerText(), /Relu:3/);
+    await screenshot(page, 'model-view-after-reload');
   });
 });

@@ -73,6 +73,24 @@ export async function openWithProblem(page: Page, fileName: string, text: string
   return rows;
 }
 
+/**
+ * Developer: Reload Window, as users reload: through the workbench's shutdown, which saves the state
+ * of editors and webviews (a bare page reload may not), then waits for the Explorer to come back.
+ */
+export async function reloadWindow(page: Page): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill('>Developer: Reload Window');
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' })
+    .first()
+    .waitFor();
+  const loaded = page.waitForEvent('load', { timeout: 60_000 });
+  await page.keyboard.press('Enter');
+  await loaded;
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+}
+
 /** Moves the cursor with Quick Open's go-to-line mode (Ctrl+P, ":line:column"). */
 export async function goTo(page: Page, line: number, column: number): Promise<void> {
   await page.keyboard.press('Control+P');
