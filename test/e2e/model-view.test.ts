@@ -214,18 +214,30 @@ describe('e2e: model view', () => {
     assert.equal(await firstName(shown).innerText(), 'layers[2] (dense):Gemm:5');
     assert.match(await shown.locator('.details h2').innerText(), /Relu:3/);
 
-    // Export CSV through the save dialog (a quick input with the suggested path in the browser).
-    await shown.locator('vscode-button', { hasText: 'Export CSV' }).click();
-    await page.waitForFunction(() =>
-      (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith(
-        'moons-mc.layers.csv',
-      ),
-    );
-    await page.keyboard.press('Enter');
-    await shown.locator('span[role="status"]', { hasText: 'moons-mc.layers.csv' }).waitFor();
-    const csv = readFileSync(join(workspace, 'moons-mc.layers.csv'), 'utf8').split('\r\n');
+    // Export the table as CSV and the graph as SVG through the save dialog (in the browser, a quick
+    // input holding the suggested path).
+    const exportAs = async (label: string, file: string) => {
+      await shown.locator('vscode-button', { hasText: label }).click();
+      await page.waitForFunction(
+        (name) =>
+          (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith(
+            name,
+          ),
+        file,
+      );
+      await page.keyboard.press('Enter');
+      await shown.locator('span[role="status"]', { hasText: file }).waitFor();
+      return readFileSync(join(workspace, file), 'utf8');
+    };
+    const csv = (await exportAs('Export CSV', 'moons-mc.layers.csv')).split('\r\n');
     assert.match(csv[0] ?? '', /^layer,op,output shape,params,dropout variant,rate,keep,/);
     assert.equal(csv.filter((line) => line.includes('inference-noop-dropout')).length, 2);
+    // The whole graph, drawn or not, with the theme's colours written in.
+    const svgText = await exportAs('Export SVG', 'moons-mc.graph.svg');
+    assert.match(svgText, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.equal(svgText.match(/<g class="node/g)?.length, 12);
+    assert.equal(svgText.match(/<g class="node dropout sev-hint"/g)?.length, 2);
+    assert.match(svgText, /<style>svg \{ background: #[0-9a-f]{6}/i);
   });
 
   it('opens the TensorFlow.js sample with the inner dropout of its RNNs', async () => {
