@@ -171,6 +171,14 @@ describe('e2e: model view', () => {
     await first.locator('td.name').click();
     const node = (id: string) => view.locator(`g.node.selected[data-id="${id}"]`);
     await node('layers[1] (dropout):Dropout:4').waitFor();
+    // ...centred in the graph's visible area (the tab had no size yet when the row was clicked).
+    await view.waitForFunction(() => {
+      const area = document.querySelector('svg.graph')?.getBoundingClientRect();
+      const at = document.querySelector('g.node.selected')?.getBoundingClientRect();
+      if (!area || !at || area.width === 0) return false;
+      const [x, y] = [at.left + at.width / 2, at.top + at.height / 2];
+      return Math.abs(x - (area.left + area.width / 2)) < 2 && Math.abs(y - (area.top + area.height / 2)) < 2;
+    });
     assert.equal(await view.locator('svg.graph g.node.dropout.sev-hint').count(), 2);
     assert.match(await view.locator('.details h2').innerText(), /Dropout:4/);
     await screenshot(page, 'model-view-onnx-sample');

@@ -164,13 +164,21 @@ export class GraphCanvas {
    * Marks the node as selected (and search hits as matches); when asked, brings it into view: centred,
    * at a readable scale, unless it is already shown readably.
    */
-  highlight(selected: string | undefined, matches: ReadonlySet<string>, center: boolean): void {
+  highlight(selected: string | undefined, matches: ReadonlySet<string>, center: boolean, frames = 10): void {
     this.selected = selected;
     this.matches = matches;
     for (const [id, g] of this.nodeElements) this.mark(id, g);
     const at = selected ? this.placed.get(selected) : undefined;
     if (!center || !at) return;
     const box = this.svg.getBoundingClientRect();
+    if (box.width === 0) {
+      // The graph tab is being shown and has no size yet: centre once it has (a few frames at most).
+      if (frames > 0)
+        requestAnimationFrame(() => {
+          if (this.selected === selected) this.highlight(selected, this.matches, true, frames - 1);
+        });
+      return;
+    }
     const { x, y, k: scale } = this.view;
     const shown =
       scale >= 0.8 &&
