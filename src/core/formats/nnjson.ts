@@ -1,6 +1,7 @@
 // Reader for Dropout Lens's own format, `*.nn.json`: a readable network + training spec. The file is
 // checked against media/nn.schema.json (the schema the editor uses), then built layer by layer; every
 // layer and property keeps its exact source range so findings and quick fixes land on the value itself.
+import { modelNameFromPath } from './model-file-name';
 import type { Graph, Layer } from '../model/ir';
 import { JsonErrors, parseJsonTree, propertyNode } from './json-text';
 import { readLayer, type LayerInput } from './nnjson-layers';
@@ -71,7 +72,7 @@ export function readNnJson(text: string, path = 'model.nn.json'): Graph {
   const last = layers[layers.length - 1] as Layer;
   return {
     format: 'nn-json',
-    name: typeof value.name === 'string' ? value.name : path,
+    name: typeof value.name === 'string' ? value.name : modelNameFromPath(path),
     inputs: [{ name: 'input', shape: inputLayer.outputShape, dtype: 'float32', layerId: 'input' }],
     outputs: [{ name: 'output', shape: last.outputShape, dtype: 'float32', layerId: last.id }],
     layers,

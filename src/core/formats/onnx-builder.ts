@@ -1,6 +1,7 @@
 // Builds the IR from a decoded ONNX graph in one pass over the nodes. Every tensor name has one entry
 // (producer, shape, constant value), so each node input costs one map lookup: the IR build has to stay
 // cheap next to the protobuf decode itself (W4 benchmark: a 5,001-node graph).
+import { modelNameFromPath } from './model-file-name';
 import type { onnx } from 'onnx-proto';
 import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../model/ir';
 import { onnxDropoutSpec, type ConstantOrigin } from './onnx-dropout';
@@ -169,7 +170,14 @@ export class GraphBuilder {
       const e = this.table.get(v.name ?? '');
       return { name: v.name ?? '', shape: e?.shape, dtype: valueDtype(v), layerId: e?.producer };
     });
-    return { format: 'onnx', name: g.name || this.path, inputs, outputs, layers, meta: this.meta() };
+    return {
+      format: 'onnx',
+      name: g.name || modelNameFromPath(this.path),
+      inputs,
+      outputs,
+      layers,
+      meta: this.meta(),
+    };
   }
 
   private entry(name: string): TensorEntry {

@@ -2,6 +2,7 @@
 // as JSON in `modelTopology.node` ({ name, op, input[], attr }). Each node becomes a layer, except that a
 // dropout subgraph (tf-dropout-pattern) collapses into one dropout layer. The converter stores no output
 // shapes, so only inputs (Placeholder) and constants have shapes here.
+import { modelNameFromPath } from './model-file-name';
 import type { Node } from 'jsonc-parser';
 import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../model/ir';
 import { activationKind } from './keras-layers';
@@ -130,7 +131,7 @@ export function readTfjsGraph(text: string, path = 'model.json'): Graph {
   const meta = properties(root).values;
   return {
     format: 'tfjs-graph',
-    name: path,
+    name: modelNameFromPath(path),
     inputs: layers
       .filter((l) => l.op === 'input')
       .map((l): TensorInfo => ({ name: l.name, shape: l.outputShape, layerId: l.id })),

@@ -2,6 +2,7 @@
 // whose `modelTopology` holds a Keras `model_config`). Sequential and Functional configs, Keras 2
 // nested-list `inbound_nodes` and Keras 3 `args`/`keras_history` ones. Every layer keeps the range of
 // its JSON object and of each config value, so a quick fix can rewrite e.g. `"rate": 0.5` in place.
+import { modelNameFromPath } from './model-file-name';
 import type { Node } from 'jsonc-parser';
 import type { Graph, Layer, Shape, TensorInfo } from '../model/ir';
 import { kerasLayer } from './keras-layers';
@@ -71,7 +72,7 @@ export function readTfjsLayers(text: string, path = 'model.json'): Graph {
   const name = propertyNode(config, 'name')?.value;
   return {
     format: 'tfjs-layers',
-    name: typeof name === 'string' ? name : path,
+    name: typeof name === 'string' ? name : modelNameFromPath(path),
     inputs: endpoints(
       'input_layers',
       layers.find((l) => l.op === 'input'),
