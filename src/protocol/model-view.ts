@@ -73,7 +73,8 @@ export interface WireModel {
 
 /** Extension → webview. */
 export type ToModelView =
-  | { type: 'model'; uri: string; model: WireModel }
+  /** `version` counts the extension's loads of the file: a page shows each version once. */
+  | { type: 'model'; uri: string; version: number; model: WireModel }
   | { type: 'error'; uri: string; fileName: string; message: string }
   | { type: 'saved'; path: string }
   /** A layer's weight statistics (never the values), or why they could not be read. */
@@ -161,6 +162,7 @@ export function isToModelView(v: unknown): v is ToModelView {
       const m = v.model;
       return (
         isStr(v.uri) &&
+        Number.isSafeInteger(v.version) &&
         isObj(m) &&
         isStr(m.fileName) &&
         typeof m.fileSize === 'number' &&

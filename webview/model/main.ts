@@ -37,6 +37,7 @@ interface State {
 const host = connect<ToModelView, FromModelView, State>(isToModelView);
 const root = document.getElementById('root') as HTMLElement;
 let model: WireModel | undefined;
+let shownVersion: number | undefined;
 let built = false;
 
 const table = new LayerTable(
@@ -206,6 +207,9 @@ function renderModel(m: WireModel): void {
 host.onMessage((message) => {
   switch (message.type) {
     case 'model':
+      // The extension may send a version twice (once early, once when this page says it is ready).
+      if (message.version === shownVersion) return;
+      shownVersion = message.version;
       performance.mark('dropout-lens:model');
       host.setState({ uri: message.uri });
       renderModel(message.model);

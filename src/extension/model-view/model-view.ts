@@ -40,9 +40,13 @@ export class ModelView implements vscode.Disposable {
   private rows = new Map<string, LayerRow>();
   private reloadTimer: NodeJS.Timeout | undefined;
   private loading = 0;
-  /** The page has said it listens; until then the latest model or error waits here. */
-  private ready = false;
   private latest: ToModelView | undefined;
+  /**
+   * Each time the panel is shown after being hidden, VS Code makes a new page (no retained context):
+   * a new generation. The latest message was posted to the page of `postedIn`.
+   */
+  private generation = 0;
+  private postedIn = -1;
 
   /** `onLint`: the file's lint result with each load, for views whose file has no text editor. */
   constructor(
@@ -70,6 +74,15 @@ export class ModelView implements vscode.Disposable {
       watcher.onDidChange(() => this.scheduleReload());
       this.disposables.push(watcher);
     }
+    let visible = panel.visible;
+    panel.onDidChangeViewState(
+      () => {
+        if (panel.visible && !visible) this.generation++;
+        visible = panel.visible;
+      },
+      undefined,
+      this.disposables,
+    );
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     // The worker reads the model while the page loads, not after it asks.
     void this.load();
@@ -84,18 +97,25 @@ export class ModelView implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  /** The model (or why it cannot be shown), sent when the page is ready and again whenever it reloads. */
+  /**
+   * The model (or why it cannot be shown), posted at once: VS Code holds messages for a page that is
+   * still loading and hands them over once its script listens, so a big model crosses while VS Code is
+   * still creating the page. A page made later (shown again, restored) asks with "ready".
+   */
   private show(message: ToModelView): void {
     this.latest = message;
-    if (this.ready) this.post(message);
+    this.postedIn = this.generation;
+    this.post(message);
   }
 
   private async onMessage(message: FromModelView): Promise<void> {
     switch (message.type) {
       case 'ready':
-        // A page shown again after being hidden starts over: it gets what the last load found.
-        this.ready = true;
-        if (this.latest) this.post(this.latest);
+        // A page that has not had the last load's result (shown again after being hidden) gets it now.
+        if (this.latest && this.postedIn !== this.generation) {
+          this.postedIn = this.generation;
+          this.post(this.latest);
+        }
         return;
       case 'reveal':
         return this.reveal(message.layerId);
@@ -138,7 +158,7 @@ export class ModelView implements vscode.Disposable {
       }
       this.deps.log.debug(`model view: ${fileName} read in ${Date.now() - started} ms`);
       this.rows = new Map(result.model.rows.map((r) => [r.id, r]));
-      this.show({ type: 'model', uri, model: result.model });
+      this.show({ type: 'model', uri, version: ticket, model: result.model });
     } catch (e) {
       if (ticket === this.loading) this.show({ type: 'error', uri, fileName, message: (e as Error).message });
     }

@@ -417,6 +417,7 @@ const HANDLERS: Handler[] = [
       {
         type: 'model',
         uri: 'file:///w/m.onnx',
+        version: 3,
         model: {
           fileName: 'm.onnx',
           fileSize: 1234,

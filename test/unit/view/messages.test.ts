@@ -32,7 +32,14 @@ describe('model view messages', () => {
       name: 'x.onnx',
       size: 1,
     });
-    assert.ok(isToModelView({ type: 'model', uri: 'file:///x.onnx', model }));
+    assert.ok(isToModelView({ type: 'model', uri: 'file:///x.onnx', version: 1, model }));
+    assert.equal(isToModelView({ type: 'model', uri: 'file:///x.onnx', model }), false, 'no version');
+    assert.equal(isToModelView({ type: 'model', uri: 'file:///x.onnx', version: 1.5, model }), false);
+    // The graph's layout must fit the rows.
+    assert.equal(
+      isToModelView({ type: 'model', uri: 'u', version: 1, model: { ...model, rows: model.rows.slice(1) } }),
+      false,
+    );
     assert.ok(isToModelView({ type: 'error', uri: 'file:///x.onnx', fileName: 'x.onnx', message: 'no' }));
     assert.ok(isToModelView({ type: 'saved', path: '/tmp/x.csv' }));
     const stats = weightStats('dense_1.weight', [2, 2], [1, 2, 3, 4]);
@@ -43,7 +50,10 @@ describe('model view messages', () => {
       isToModelView({ type: 'weights', layerId: 'd', tensors: [{ ...stats, histogram: ['x'] }] }),
       false,
     );
-    assert.equal(isToModelView({ type: 'model', uri: 'u', model: { ...model, rows: [{ id: 1 }] } }), false);
+    assert.equal(
+      isToModelView({ type: 'model', uri: 'u', version: 1, model: { ...model, rows: [{ id: 1 }] } }),
+      false,
+    );
     assert.equal(isToModelView({ type: 'model', model }), false);
     assert.equal(isToModelView({ type: 'error', uri: 'u' }), false);
     assert.equal(isToModelView({ type: 'nope' }), false);
