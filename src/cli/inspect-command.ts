@@ -6,7 +6,8 @@ import { ModelFormatError } from '../core/formats/reader';
 import type { DropoutSpec, Graph, Shape, TensorInfo } from '../core/model/ir';
 import { opLabel, shapeText } from '../core/model/labels';
 import { paramCounts } from '../core/model/param-counts';
-import { UsageError, type CliIo } from './io';
+import { FileTooLargeError, type SizeLimit } from '../core/io/size-limit';
+import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
 
 export interface InspectDropout {
   variant: DropoutSpec['variant'];
@@ -38,19 +39,22 @@ export interface InspectReport {
   }[];
 }
 
-export function runInspect(args: { paths: string[]; format: string }, io: CliIo): number {
+export function runInspect(args: { paths: string[]; format: string; limit?: SizeLimit }, io: CliIo): number {
   if (args.paths.length !== 1) throw new UsageError('inspect: name exactly one model file');
   if (!['text', 'json'].includes(args.format))
     throw new UsageError(`inspect: --format must be text or json, not "${args.format}"`);
   const file = args.paths[0] as string;
   let graph: Graph;
   try {
-    graph = openModel(nodeModelSource(file));
+    graph = openModel(nodeModelSource(file, args.limit ?? CLI_SIZE_LIMIT));
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (!(e instanceof ModelFormatError) && code === undefined) throw e;
+    if (!(e instanceof ModelFormatError) && !(e instanceof FileTooLargeError) && code === undefined) throw e;
     // File-system errors carry a code (ENOENT, EISDIR, EACCES ...); format errors name the place.
-    const message = e instanceof ModelFormatError ? e.message : `${file}: ${(e as Error).message}`;
+    const message =
+      e instanceof ModelFormatError || e instanceof FileTooLargeError
+        ? e.message
+        : `${file}: ${(e as Error).message}`;
     io.err(`dropout-lens: cannot read ${message}`);
     return 2;
   }

@@ -9,7 +9,8 @@ import { parseLintConfig, type LintConfig } from '../core/lint/config';
 import { RULE_IDS } from '../core/lint/engine';
 import { lintSource, type LintResult } from '../core/lint/lint-source';
 import { nodeModelSource } from '../core/formats/node-model-source';
-import { UsageError, type CliIo } from './io';
+import type { SizeLimit } from '../core/io/size-limit';
+import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
 import { toSarif } from './sarif';
 import { VERSION } from './version';
 
@@ -27,7 +28,10 @@ export interface JsonFileReport {
   error?: string;
 }
 
-export function runLint(args: { paths: string[]; format: string; config?: string }, io: CliIo): number {
+export function runLint(
+  args: { paths: string[]; format: string; config?: string; limit?: SizeLimit },
+  io: CliIo,
+): number {
   if (args.paths.length === 0) throw new UsageError('lint: name at least one file or folder');
   if (!['text', 'json', 'sarif'].includes(args.format))
     throw new UsageError(`lint: --format must be text, json or sarif, not "${args.format}"`);
@@ -37,7 +41,7 @@ export function runLint(args: { paths: string[]; format: string; config?: string
   for (const file of expand(args.paths, io)) {
     let result: LintResult;
     try {
-      result = lintSource(nodeModelSource(file), config ?? nearestConfig(file));
+      result = lintSource(nodeModelSource(file, args.limit ?? CLI_SIZE_LIMIT), config ?? nearestConfig(file));
     } catch (e) {
       result = { path: file, findings: [], error: { message: `${file}: ${(e as Error).message}` } };
     }

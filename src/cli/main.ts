@@ -5,7 +5,7 @@ import { runBench, WORKLOADS } from './bench-command';
 import { runLint } from './lint-command';
 import { runMcCommand } from './mc-command';
 import { runTrain } from './train-command';
-import { UsageError, type CliIo } from './io';
+import { cliSizeLimit, UsageError, type CliIo } from './io';
 import { VERSION } from './version';
 
 const HELP = `Usage: dropout-lens <command> [options]
@@ -31,8 +31,13 @@ Commands:
       Exit 0; 1 when the model has no stochastic layer (mc-no-stochastic-layer); 2 on usage or input errors.
 
 Options:
-  -h, --help     show this help
-  -v, --version  print the version`;
+  --max-file-size-mb N  (lint, inspect, train, mc) refuse model, weights and CSV files larger than
+                        N MB, unread (default 2048)
+  -h, --help            show this help
+  -v, --version         print the version`;
+
+/** The size limit every command that reads files takes. */
+const LIMIT_OPTION = { 'max-file-size-mb': { type: 'string' } } as const;
 
 /** Returns the exit code; commands that do asynchronous work (bench) return it as a promise. */
 export function main(argv: string[], io: CliIo): number | Promise<number> {
@@ -50,10 +55,15 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { format: { type: 'string', default: 'text' }, config: { type: 'string' } },
+        options: { format: { type: 'string', default: 'text' }, config: { type: 'string' }, ...LIMIT_OPTION },
       });
       return runLint(
-        { paths: positionals, format: values.format, ...(values.config ? { config: values.config } : {}) },
+        {
+          paths: positionals,
+          format: values.format,
+          limit: cliSizeLimit(values['max-file-size-mb']),
+          ...(values.config ? { config: values.config } : {}),
+        },
         io,
       );
     }
@@ -61,9 +71,12 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { format: { type: 'string', default: 'text' } },
+        options: { format: { type: 'string', default: 'text' }, ...LIMIT_OPTION },
       });
-      return runInspect({ paths: positionals, format: values.format }, io);
+      return runInspect(
+        { paths: positionals, format: values.format, limit: cliSizeLimit(values['max-file-size-mb']) },
+        io,
+      );
     }
     if (command === 'train') {
       const { values, positionals } = parseArgs({
@@ -76,11 +89,13 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
           compare: { type: 'boolean', default: false },
           json: { type: 'boolean', default: false },
           out: { type: 'string' },
+          ...LIMIT_OPTION,
         },
       });
       if (positionals.length !== 1) throw new UsageError('train: name exactly one model file');
-      return runTrain({ model: positionals[0] as string, ...values }, io).catch((e: unknown) =>
-        usageError(e, io),
+      const { 'max-file-size-mb': mb, ...options } = values;
+      return runTrain({ model: positionals[0] as string, ...options, limit: cliSizeLimit(mb) }, io).catch(
+        (e: unknown) => usageError(e, io),
       );
     }
     if (command === 'bench') return runBench(rest, io).catch((e: unknown) => usageError(e, io));
@@ -96,11 +111,13 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
           weights: { type: 'string' },
           train: { type: 'boolean', default: false },
           json: { type: 'boolean', default: false },
+          ...LIMIT_OPTION,
         },
       });
       if (positionals.length !== 1) throw new UsageError('mc: name exactly one model file');
-      return runMcCommand({ model: positionals[0] as string, ...values }, io).catch((e: unknown) =>
-        usageError(e, io),
+      const { 'max-file-size-mb': mb, ...options } = values;
+      return runMcCommand({ model: positionals[0] as string, ...options, limit: cliSizeLimit(mb) }, io).catch(
+        (e: unknown) => usageError(e, io),
       );
     }
     throw new UsageError(`unknown command "${command}"`);

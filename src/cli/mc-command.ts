@@ -3,9 +3,9 @@
 // (or the named data). Weights come from --weights, else the model's "weights" sidecar; a model without
 // either is trained first with its own training spec only when --train is given. An ONNX or tfjs layers
 // file brings its own weights and is evaluated on every row of --data.
-import { readFileSync } from 'node:fs';
+import { readFileWithin } from '../core/io/node-files';
 import { loadData } from '../core/data/load';
-import { nodeDataSource } from '../core/data/node-data';
+import { nodeDataSourceWithin } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { McNoStochasticLayerError } from '../core/engine/mc';
@@ -14,7 +14,8 @@ import { runsAsGraph } from '../core/engine/mc-graph';
 import { runMcSession } from '../core/engine/mc-session';
 import { trainingSpec } from '../core/engine/session';
 import { parseWeights, type WeightsData } from '../core/engine/weights-file';
-import { UsageError, type CliIo } from './io';
+import type { SizeLimit } from '../core/io/size-limit';
+import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
 
 export interface McArgs {
   model: string;
@@ -25,6 +26,7 @@ export interface McArgs {
   weights?: string;
   train: boolean;
   json: boolean;
+  limit?: SizeLimit;
 }
 
 function integer(flag: string, value: string | undefined, min: number, fallback: number): number {
@@ -42,21 +44,22 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
   if (masks !== 'fresh' && masks !== 'consistent')
     throw new UsageError(`mc: --masks must be "fresh" or "consistent", not "${masks}"`);
   try {
-    const source = nodeModelSource(args.model);
+    const limit = args.limit ?? CLI_SIZE_LIMIT;
+    const source = nodeModelSource(args.model, limit);
     const graph = openModel(source);
     const spec = trainingSpec(graph);
     const dataSpec = args.data ?? spec.data;
     if (!dataSpec) throw new UsageError('mc: name the data with --data builtin:NAME or a CSV file');
     const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
     let weights: WeightsData | undefined;
-    if (args.weights) weights = parseWeights(readFileSync(args.weights), args.weights);
+    if (args.weights) weights = parseWeights(readFileWithin(args.weights, limit), args.weights);
     else if (sidecar && source.readSibling)
       weights = parseWeights(await source.readSibling(sidecar), sidecar);
     else if (!args.train && !runsAsGraph(graph))
       throw new UsageError(
         `mc: ${args.model} has no "weights" sidecar; pass --weights FILE (e.g. from "train --out") or --train to train it first`,
       );
-    const data = loadData(dataSpec, nodeDataSource, spec.seed);
+    const data = loadData(dataSpec, nodeDataSourceWithin(limit), spec.seed);
     const run = await runMcSession({
       graph,
       data,

@@ -4,12 +4,13 @@
 // trained weights as JSON, or the dropout run as an ONNX model when the file name ends in .onnx.
 import { writeFileSync } from 'node:fs';
 import { loadData } from '../core/data/load';
-import { nodeDataSource } from '../core/data/node-data';
+import { nodeDataSourceWithin } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { trainModel, trainingSpec, type RunReport } from '../core/engine/session';
 import { writeOnnx } from '../core/formats/onnx-writer';
-import { UsageError, type CliIo } from './io';
+import type { SizeLimit } from '../core/io/size-limit';
+import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
 
 export interface TrainArgs {
   model: string;
@@ -19,6 +20,7 @@ export interface TrainArgs {
   compare: boolean;
   json: boolean;
   out?: string;
+  limit?: SizeLimit;
 }
 
 function integer(flag: string, value: string | undefined, min: number): number | undefined {
@@ -53,7 +55,7 @@ export async function runTrain(args: TrainArgs, io: CliIo): Promise<number> {
   const seed = integer('seed', args.seed, 0);
   let graph;
   try {
-    graph = openModel(nodeModelSource(args.model));
+    graph = openModel(nodeModelSource(args.model, args.limit ?? CLI_SIZE_LIMIT));
   } catch (e) {
     io.err(`dropout-lens: ${args.model}: ${(e as Error).message}`);
     return 2;
@@ -64,7 +66,7 @@ export async function runTrain(args: TrainArgs, io: CliIo): Promise<number> {
     if (seed !== undefined) spec.seed = seed;
     const dataSpec = args.data ?? spec.data;
     if (!dataSpec) throw new UsageError('train: name the data with --data builtin:NAME or a CSV file');
-    const data = loadData(dataSpec, nodeDataSource, spec.seed);
+    const data = loadData(dataSpec, nodeDataSourceWithin(args.limit ?? CLI_SIZE_LIMIT), spec.seed);
     const reports = await trainModel(graph, data, spec, { compare: args.compare }, (run) => ({
       onEpoch: (m) =>
         io.out(

@@ -15,7 +15,7 @@ import { openModel } from '../../src/core/formats/detect';
 import { decodeWeights, weightsByName } from '../../src/core/formats/nnjson-weights';
 import { nodeModelSource } from '../../src/core/formats/node-model-source';
 import { enginePredict, maxDiff } from '../unit/formats/engine-predict';
-import { openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
+import { acceptSaveDialog, openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
 import { runCommand } from './webview';
 
 async function trainFrame(page: Page): Promise<Frame> {
@@ -119,19 +119,10 @@ describe('e2e: Train with Dropout', () => {
   it('saves the weights and exports ONNX, PyTorch and Keras from the finished run', async () => {
     const { page, workspace } = wb;
     const frame = await trainFrame(page);
-    // Each button opens VS Code's save dialog (in the browser, a quick input holding the suggested path).
+    // Each button opens VS Code's save dialog with the suggested path.
     const save = async (label: string, file: string, said: RegExp) => {
       await frame.locator(`vscode-button[aria-label="${label} of dropout"]`).click();
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor();
-      await page.waitForFunction(
-        (name) =>
-          (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith(
-            name,
-          ),
-        file,
-      );
-      await page.keyboard.press('Enter');
+      await acceptSaveDialog(page, file);
       await frame.locator('#notice', { hasText: said }).waitFor({ timeout: 30_000 });
       assert.ok(existsSync(join(workspace, file)), `${file} is in the workspace`);
     };

@@ -74,6 +74,20 @@ export async function openWithProblem(page: Page, fileName: string, text: string
 }
 
 /**
+ * Accepts VS Code's save dialog (in the browser, a quick input holding the suggested path) once it
+ * suggests a path ending in `fileName`.
+ */
+export async function acceptSaveDialog(page: Page, fileName: string): Promise<void> {
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.waitForFunction(
+    (name) =>
+      (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith(name),
+    fileName,
+  );
+  await page.keyboard.press('Enter');
+}
+
+/**
  * Developer: Reload Window, as users reload: through the workbench's shutdown, which saves the state
  * of editors and webviews (a bare page reload may not), then waits for the Explorer to come back.
  */

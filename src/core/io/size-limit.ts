@@ -22,7 +22,7 @@ export class FileTooLargeError extends Error {
   ) {
     super(
       `${path} is ${megabytes(size)} MB (${size} bytes), more than the ${megabytes(limit.bytes)} MB ` +
-        `limit set by ${limit.setting}; raise the setting to read it`,
+        `limit set by ${limit.setting}; raise it to read the file`,
     );
     this.name = 'FileTooLargeError';
   }

@@ -41,12 +41,6 @@ export class ModelView implements vscode.Disposable {
   private reloadTimer: NodeJS.Timeout | undefined;
   private loading = 0;
   private latest: ToModelView | undefined;
-  /**
-   * Each time the panel is shown after being hidden, VS Code makes a new page (no retained context):
-   * a new generation. The latest message was posted to the page of `postedIn`.
-   */
-  private generation = 0;
-  private postedIn = -1;
 
   /** `onLint`: the file's lint result with each load, for views whose file has no text editor. */
   constructor(
@@ -74,15 +68,6 @@ export class ModelView implements vscode.Disposable {
       watcher.onDidChange(() => this.scheduleReload());
       this.disposables.push(watcher);
     }
-    let visible = panel.visible;
-    panel.onDidChangeViewState(
-      () => {
-        if (panel.visible && !visible) this.generation++;
-        visible = panel.visible;
-      },
-      undefined,
-      this.disposables,
-    );
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     // The worker reads the model while the page loads, not after it asks.
     void this.load();
@@ -99,23 +84,20 @@ export class ModelView implements vscode.Disposable {
 
   /**
    * The model (or why it cannot be shown), posted at once: VS Code holds messages for a page that is
-   * still loading and hands them over once its script listens, so a big model crosses while VS Code is
-   * still creating the page. A page made later (shown again, restored) asks with "ready".
+   * still loading and hands them over once its script listens, so a big model usually crosses while
+   * VS Code is still creating the page. It is posted again when a page says it is ready (VS Code can
+   * drop a message held for a page it recreates, and a page shown again is new); a page shows each
+   * version once.
    */
   private show(message: ToModelView): void {
     this.latest = message;
-    this.postedIn = this.generation;
     this.post(message);
   }
 
   private async onMessage(message: FromModelView): Promise<void> {
     switch (message.type) {
       case 'ready':
-        // A page that has not had the last load's result (shown again after being hidden) gets it now.
-        if (this.latest && this.postedIn !== this.generation) {
-          this.postedIn = this.generation;
-          this.post(this.latest);
-        }
+        if (this.latest) this.post(this.latest);
         return;
       case 'reveal':
         return this.reveal(message.layerId);

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
+import { run } from './run-cli';
 import { parseCsv } from '../../../src/core/data/csv';
 import { runMcSession } from '../../../src/core/engine/mc-session';
 import { trainingSpec } from '../../../src/core/engine/session';
@@ -15,13 +15,6 @@ import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { loadData } from '../../../src/core/data/load';
 import { nodeDataSource } from '../../../src/core/data/node-data';
 import { parseWeights } from '../../../src/core/engine/weights-file';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
-  return { code, out, err };
-}
 
 describe('dropout-lens mc on ONNX and tfjs layers files', () => {
   let dir: string;
