@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { openWorkbench, quickOpen, reloadWindow, screenshot, type Workbench } from './workbench';
-import { runCommand, webviewFrame } from './webview';
+import { runCommand, showRevived, webviewFrame } from './webview';
 
 const CLI = resolve(__dirname, '../../../dist/cli.js');
 
@@ -146,8 +146,7 @@ describe('e2e: MC uncertainty panel', () => {
     await page.locator('.tab', { hasText: 'MC Uncertainty: moons-mc.onnx' }).click();
     await check('hidden and shown');
     await reloadWindow(page);
-    // The reloaded window lists the panel's tab; a webview is revived when it is shown.
-    await page.locator('.tab', { hasText: 'MC Uncertainty: moons-mc.onnx' }).click();
+    await showRevived(page, 'MC Uncertainty: moons-mc.onnx', '#app:has(h1:has-text("moons-mc.onnx")) #run');
     await check('after a window reload');
   });
 });

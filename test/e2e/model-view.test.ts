@@ -6,13 +6,20 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { writeManyNodes, writeResNet50Like } from './peer-models';
-import { openWorkbench, quickOpen, reloadWindow, screenshot, type Workbench } from './workbench';
-import { runCommand, webviewFrame } from './webview';
+import {
+  acceptSaveDialog,
+  openQuickInput,
+  openWorkbench,
+  quickOpen,
+  reloadWindow,
+  screenshot,
+  type Workbench,
+} from './workbench';
+import { runCommand, showRevived, webviewFrame } from './webview';
 
 /** Quick Open by a folder/file query; the result row and tab show only the file name. */
 async function quickOpenPath(page: Workbench['page'], query: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
+  const input = await openQuickInput(page, 'Control+P');
   await input.fill(query);
   const [folder] = query.split('/');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: folder }).first().waitFor();
@@ -74,8 +81,7 @@ async function timeView(page: Page, rows: number, started: number, label: string
 
 /** Quick Open a file and press Enter; returns the time of the key press. */
 async function openFile(page: Page, fileName: string): Promise<number> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
+  const input = await openQuickInput(page, 'Control+P');
   await input.fill(fileName);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
   const started = Date.now();
@@ -222,18 +228,10 @@ describe('e2e: model view', () => {
     assert.equal(await firstName(shown).innerText(), 'layers[2] (dense):Gemm:5');
     assert.match(await shown.locator('.details h2').innerText(), /Relu:3/);
 
-    // Export the table as CSV and the graph as SVG through the save dialog (in the browser, a quick
-    // input holding the suggested path).
+    // Export the table as CSV and the graph as SVG through the save dialog.
     const exportAs = async (label: string, file: string) => {
       await shown.locator('vscode-button', { hasText: label }).click();
-      await page.waitForFunction(
-        (name) =>
-          (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith(
-            name,
-          ),
-        file,
-      );
-      await page.keyboard.press('Enter');
+      await acceptSaveDialog(page, file);
       await shown.locator('span[role="status"]', { hasText: file }).waitFor();
       return readFileSync(join(workspace, file), 'utf8');
     };
@@ -325,12 +323,13 @@ describe('e2e: model view', () => {
     await panel.locator('button.sort[data-key="params"]').click();
     await panel.locator('th.col-params[aria-sort="ascending"]').waitFor();
     await reloadWindow(page);
-    // A webview is revived when its tab is shown.
-    await page.locator('.tab', { hasText: 'Model: digits-mlp.nn.json' }).click();
-    const restored = await webviewFrame(page, 'th.col-params[aria-sort="ascending"]', 60_000);
+    const restored = await showRevived(
+      page,
+      'Model: digits-mlp.nn.json',
+      'th.col-params[aria-sort="ascending"]',
+    );
     assert.equal(await restored.locator('h1').innerText(), 'digits-mlp');
-    await page.locator('.tab', { hasText: 'moons-mc.onnx' }).first().click();
-    const onnx = await webviewFrame(page, 'th.col-params[aria-sort="descending"]', 60_000);
+    const onnx = await showRevived(page, 'moons-mc.onnx', 'th.col-params[aria-sort="descending"]');
     assert.equal(await onnx.locator('h1').innerText(), 'moons-mc');
     assert.match(await onnx.locator('.details h2').innerText(), /Relu:3/);
     await screenshot(page, 'model-view-after-reload');

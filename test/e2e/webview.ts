@@ -1,5 +1,6 @@
 // Webviews are iframes inside iframes: find the frame that holds what a test is looking for.
 import type { Frame, Page } from 'playwright-core';
+import { openQuickInput, PAGE_ERRORS, screenshot } from './workbench';
 
 /** The first frame in which `selector` matches, polling until `timeout` ms have passed. */
 export async function webviewFrame(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
@@ -15,9 +16,34 @@ export async function webviewFrame(page: Page, selector: string, timeout = 30_00
       )
         return frame;
     }
-    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}\n${await describe(page)}`);
     await page.waitForTimeout(100);
   }
+}
+
+/** What the workbench shows, for a failure message: the tabs and each webview's first words. */
+async function describe(page: Page): Promise<string> {
+  const tabs = await page
+    .locator('.tab')
+    .evaluateAll((all) =>
+      all.map((t) => `${t.textContent?.trim()}${t.classList.contains('active') ? ' (active)' : ''}`),
+    )
+    .catch(() => []);
+  const frames: string[] = [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const text = await frame
+      .evaluate(() => document.body?.innerText.replace(/\s+/g, ' ').slice(0, 120) ?? '')
+      .catch(() => '(detached)');
+    if (!text.startsWith('(function')) frames.push(`  frame ${frame.url().slice(-60)}: ${text}`);
+  }
+  await screenshot(page, 'webview-not-found');
+  return [
+    `tabs: ${tabs.join(' | ')}`,
+    ...frames,
+    'console errors (last 10):',
+    ...PAGE_ERRORS.slice(-10),
+  ].join('\n');
 }
 
 /**
@@ -30,9 +56,7 @@ export async function runCommand(page: Page, title: string, timeout = 60_000): P
   const deadline = Date.now() + timeout;
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   for (;;) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
+    const input = await openQuickInput(page, 'F1');
     await input.fill(`>${title}`);
     const shown = await row
       .waitFor({ timeout: 5_000 })
@@ -46,4 +70,20 @@ export async function runCommand(page: Page, title: string, timeout = 60_000): P
   const ran = Date.now();
   await page.keyboard.press('Enter');
   return ran;
+}
+
+/**
+ * Shows a webview's tab after a window reload and returns its frame once `selector` matches. code-server
+ * serves every webview from one origin, so webviews revived at the same moment race to register their
+ * service worker, and one can come up without its scripts (its resource requests reach the network:
+ * ERR_NAME_NOT_RESOLVED). Desktop VS Code gives each webview its own origin. Should that happen, VS
+ * Code's Developer: Reload Webviews loads the page again, with the same restored state.
+ */
+export async function showRevived(page: Page, tab: string, selector: string): Promise<Frame> {
+  await page.locator('.tab', { hasText: tab }).first().click();
+  const frame = await webviewFrame(page, selector, 20_000).catch(() => undefined);
+  if (frame) return frame;
+  console.log(`      (${tab}: the revived page did not load in code-server; Developer: Reload Webviews)`);
+  await runCommand(page, 'Developer: Reload Webviews');
+  return webviewFrame(page, selector, 60_000);
 }

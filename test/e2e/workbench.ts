@@ -6,6 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 
 const ROOT = resolve(__dirname, '../../..');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+/** Console errors of the open workbench's page and its webviews, latest last. */
+export const PAGE_ERRORS: string[] = [];
 
 interface Server {
   url: string;
@@ -32,6 +34,12 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
   const server = await startCodeServer({ workspace, extensions: [vsix], settings });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Errors from the workbench and the webviews, for the message of a test that fails.
+  PAGE_ERRORS.length = 0;
+  page.on('console', (m) => {
+    if (m.type() === 'error') PAGE_ERRORS.push(m.text().slice(0, 300));
+  });
+  page.on('pageerror', (e) => PAGE_ERRORS.push(String(e).slice(0, 300)));
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
   return {
@@ -45,10 +53,26 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
   };
 }
 
-export async function quickOpen(page: Page, fileName: string): Promise<void> {
-  await page.keyboard.press('Control+P');
+/**
+ * Opens a quick input with `key` (Control+P, F1) and returns its input box. A webview holding the
+ * keyboard focus may keep the key; then the focus goes back to the workbench and the key is pressed again.
+ */
+export async function openQuickInput(page: Page, key: string) {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(key);
+    const open = await input.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (open) return input;
+    if (attempt === 4) throw new Error(`${key} opened no quick input`);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  }
+}
+
+export async function quickOpen(page: Page, fileName: string): Promise<void> {
+  const input = await openQuickInput(page, 'Control+P');
   await input.fill(fileName);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
   await page.keyboard.press('Enter');
@@ -92,8 +116,7 @@ export async function acceptSaveDialog(page: Page, fileName: string): Promise<vo
  * of editors and webviews (a bare page reload may not), then waits for the Explorer to come back.
  */
 export async function reloadWindow(page: Page): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
+  const input = await openQuickInput(page, 'F1');
   await input.fill('>Developer: Reload Window');
   await page
     .locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' })
@@ -107,9 +130,7 @@ export async function reloadWindow(page: Page): Promise<void> {
 
 /** Moves the cursor with Quick Open's go-to-line mode (Ctrl+P, ":line:column"). */
 export async function goTo(page: Page, line: number, column: number): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  const input = await openQuickInput(page, 'Control+P');
   await input.fill(`:${line}:${column}`);
   // Enter acts only once the picker has read the text and offers the position.
   await page.locator('.quick-input-widget', { hasText: `character ${column}` }).waitFor();
