@@ -246,14 +246,30 @@ describe('e2e: model view', () => {
     assert.match(svgText, /<style>svg \{ background: #[0-9a-f]{6}/i);
   });
 
-  it('opens the TensorFlow.js sample with the inner dropout of its RNNs', async () => {
+  it('opens the TensorFlow.js sample with the inner dropout of its RNNs, its finding and its source', async () => {
     const { page } = wb;
     await quickOpenPath(page, 'tfjs-rnn/model.json');
     await runCommand(page, 'Dropout Lens: Show Model');
     const view = await webviewFrame(page, 'h1:text("rnn")');
-    const lstm = await view.locator('tr:has(td.name:text-is("lstm")) td.dropout-col').innerText();
+    const row = view.locator('tr:has(td.name:text-is("lstm"))');
+    const lstm = await row.locator('td.dropout-col').innerText();
     assert.match(lstm, /dropout: standard rate 0\.2 · keep 0\.8/);
     assert.match(lstm, /recurrent_dropout: variational rate 0\.3 · keep 0\.7/);
+    // recurrent_dropout turns off the fused recurrent kernels: an info finding on the LSTM's row.
+    const summary = row.locator('summary', { hasText: 'recurrent-dropout' });
+    assert.equal(await summary.locator('.codicon-info.sev-info').count(), 1);
+    assert.match(
+      (await summary.getAttribute('title')) ?? '',
+      /disables the fused \(cuDNN\) recurrent kernels/,
+    );
+
+    // The LSTM's layer object in model.json spans lines 36 to 82, 1,154 characters; the cursor ends
+    // the selection.
+    await row.locator('td.name').click();
+    await page
+      .locator('.statusbar-item', { hasText: 'Ln 82, Col 6 (1154 selected)' })
+      .waitFor({ timeout: 15_000 });
+    await screenshot(page, 'model-view-tfjs-reveal');
   });
 
   it('makes the 178-node nsfwjs graph model interactive quickly', async () => {
