@@ -8,6 +8,7 @@ const FROM = join(ROOT, 'test-results', 'screenshots');
 const TO = join(ROOT, 'docs', 'screenshots');
 const CHOSEN = [
   'keep-prob-warning.png',
+  'model-view-graph.png',
   'train-compare.png',
   'train-moons-boundary.png',
   'mc-panel-charts.png',

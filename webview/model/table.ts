@@ -4,16 +4,6 @@ import type { DropoutCell, LayerRow, RowFinding } from '../../src/protocol/model
 import { h, icon } from '../shared/dom';
 import { rateText, type SortKey, type SortState } from './table-model';
 
-const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
-  { key: 'index', label: '#', numeric: true },
-  { key: 'name', label: 'Layer' },
-  { key: 'op', label: 'Op' },
-  { key: 'outputShape', label: 'Output shape' },
-  { key: 'params', label: 'Params', numeric: true },
-  { key: 'dropout', label: 'Dropout' },
-  { key: 'findings', label: 'Findings' },
-];
-
 export const SEVERITY_ICON: Record<RowFinding['severity'], string> = {
   error: 'error',
   warning: 'warning',
@@ -66,6 +56,37 @@ function findingCell(finding: RowFinding): HTMLElement {
     h('div', { class: 'message' }, finding.message),
   );
 }
+
+/**
+ * The columns, in screen order: the dropout and its findings come right after the op, so a narrow
+ * editor shows them without scrolling sideways.
+ */
+const COLUMNS: { key: SortKey; label: string; numeric?: boolean; cell(r: LayerRow): HTMLElement }[] = [
+  { key: 'index', label: '#', numeric: true, cell: (r) => h('td', { class: 'num muted' }, String(r.index)) },
+  { key: 'name', label: 'Layer', cell: (r) => h('td', { class: 'name mono', title: r.name }, r.name) },
+  { key: 'op', label: 'Op', cell: (r) => h('td', { class: 'op', title: r.op }, r.op) },
+  {
+    key: 'dropout',
+    label: 'Dropout',
+    cell: (r) => h('td', { class: 'dropout-col' }, ...r.dropout.map(dropoutCell)),
+  },
+  {
+    key: 'findings',
+    label: 'Findings',
+    cell: (r) => h('td', { class: 'findings' }, ...r.findings.map(findingCell)),
+  },
+  {
+    key: 'outputShape',
+    label: 'Output shape',
+    cell: (r) => h('td', { class: 'shape mono', title: r.outputShape }, r.outputShape),
+  },
+  {
+    key: 'params',
+    label: 'Params',
+    numeric: true,
+    cell: (r) => h('td', { class: 'num' }, r.params.toLocaleString('en-US')),
+  },
+];
 
 /**
  * A big model's thousands of rows are windowed: only the rows near the scrolled-to position are in the
@@ -244,13 +265,7 @@ export class LayerTable {
         class: classes.join(' ').trim(),
         title: r.range ? 'Enter: show in the model file' : 'Enter: show in the graph',
       },
-      h('td', { class: 'num muted' }, String(r.index)),
-      h('td', { class: 'name mono', title: r.name }, r.name),
-      h('td', { class: 'op', title: r.op }, r.op),
-      h('td', { class: 'shape mono', title: r.outputShape }, r.outputShape),
-      h('td', { class: 'num' }, r.params.toLocaleString('en-US')),
-      h('td', { class: 'dropout-col' }, ...r.dropout.map(dropoutCell)),
-      h('td', { class: 'findings' }, ...r.findings.map(findingCell)),
+      ...COLUMNS.map((c) => c.cell(r)),
     );
   }
 
