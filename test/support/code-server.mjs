@@ -115,7 +115,9 @@ export async function startCodeServer({
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    if (!keep) rmSync(home, { recursive: true, force: true });
+    // code-server's own children (extension host, file watcher) can still be writing workspace storage
+    // for a moment after it exits: rmSync retries on ENOTEMPTY/EBUSY.
+    if (!keep) rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   };
   try {
     await waitForHealth(url, child, 30_000);
