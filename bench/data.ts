@@ -1,6 +1,6 @@
 // The peer benchmark kit's workload data, from its published spec: mulberry32 stream `seed`, k-th value
 // float32(u32 / 2³²) (float64 where the spec says so). Checked against the kit's checksums in a unit test.
-import { Rng } from '../src/core/engine/rng';
+import { Rng } from '../src/core/random/rng';
 
 export function fillUniform<T extends Float32Array | Float64Array>(seed: number, out: T): T {
   const rng = new Rng(seed);

@@ -12,11 +12,11 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../src/cli/io';
-import { jsKernels } from '../src/core/engine/kernels';
-import { firstStochastic, runMc } from '../src/core/engine/mc';
+import { jsKernels } from '../src/core/engine/kernels/kernels';
+import { firstStochastic, runMc } from '../src/core/engine/mc/mc';
 import { Network } from '../src/core/engine/network';
-import { Rng } from '../src/core/engine/rng';
-import { mergeStats, type McStats } from '../src/core/engine/uncertainty';
+import { Rng } from '../src/core/random/rng';
+import { mergeStats, type McStats } from '../src/core/engine/mc/uncertainty';
 import { w3Input } from './data';
 import { mlpSpecs } from './mlp-workload';
 

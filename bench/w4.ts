@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { onnx } from 'onnx-proto';
 import { UsageError } from '../src/cli/io';
-import { readOnnx } from '../src/core/formats/onnx';
+import { readOnnx } from '../src/core/formats/onnx/reader';
 
 const MODELS = ['w4_resnet50like.onnx', 'w4_many_nodes.onnx'];
 

@@ -7,7 +7,7 @@ import { loadData } from '../core/data/load';
 import { nodeDataSourceWithin } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
-import { trainModel, trainingSpec, type RunReport } from '../core/engine/session';
+import { trainModel, trainingSpec, type RunReport } from '../core/engine/train/session';
 import { writeOnnx } from '../core/formats/onnx-writer';
 import type { SizeLimit } from '../core/io/size-limit';
 import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';

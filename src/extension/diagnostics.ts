@@ -2,8 +2,8 @@
 import * as vscode from 'vscode';
 import { lintSource } from '../core/lint/lint-source';
 import type { Severity } from '../core/lint/rule';
-import { toWireLintResult } from '../protocol/wire-lint';
-import type { WireLintResult, WireRange } from '../protocol/worker-messages';
+import { toWireLintResult } from '../core/lint/wire-lint';
+import type { WireLintResult, WireRange } from '../protocol/worker';
 import type { LintConfigSource } from './lint-config';
 import { isModelDocument } from './model-files';
 import { workspaceModelSource } from './workspace-model-source';

@@ -10,7 +10,7 @@ import { requireTrust } from './trust';
 import { MC_VIEW_TYPE } from './view-types';
 import { webviewOptions } from './webview/scaffold';
 import { preview } from '../protocol/guards';
-import { validFromPanel, type McSettings, type ToMcPanel } from '../protocol/mc-panel-messages';
+import { validFromPanel, type McSettings, type ToMcPanel } from '../protocol/mc-panel';
 import { JobCancelledError, type WorkerHost } from './worker-host';
 
 /** The files MC dropout runs on: .nn.json networks, ONNX files and tfjs layers models. */

@@ -1,7 +1,7 @@
 // A command only the integration tests reach: registered when DROPOUT_LENS_TEST_HOOKS=1, which the
 // packaged extension never sets. It breaks the engine worker on purpose, or lists its jobs.
 import * as vscode from 'vscode';
-import { TEST_HOOKS_ENV, type EngineFault } from '../protocol/worker-messages';
+import { TEST_HOOKS_ENV, type EngineFault } from '../protocol/worker';
 import type { WorkerHost } from './worker-host';
 
 /** `worker` gives the engine's host, loading the rest of the extension on first use. */

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { csvHeader } from '../core/data/csv';
 import { BUILTIN_CSV } from '../core/data/load';
 import { SYNTHETIC_NAMES } from '../core/data/synthetic';
-import { experimentPlans } from '../core/engine/run-plan';
+import { experimentPlans } from '../core/engine/train/run-plan';
 import { readFileWithin, readHead } from '../core/io/node-files';
 import {
   parseFromTrainPanel,
@@ -15,9 +15,9 @@ import {
   type ModelInfo,
   type RunRequest,
   type ToTrainPanel,
-} from '../protocol/train-panel-messages';
+} from '../protocol/train-panel';
 import { preview } from '../protocol/guards';
-import type { WireTrainRun } from '../protocol/worker-messages';
+import type { WireTrainRun } from '../protocol/worker';
 import { fileSizeLimit } from './file-limit';
 import { trainPanelHtml } from './train-html';
 import { webviewOptions } from './webview/scaffold';

@@ -5,12 +5,12 @@ import { basename, dirname, relative } from 'node:path';
 import { modify, applyEdits } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { Network } from '../core/engine/network';
-import { encodeWeights } from '../core/formats/nnjson-weights';
+import { encodeWeights } from '../core/formats/nnjson/weights';
 import { writeKeras } from '../core/formats/keras-script';
 import { writeOnnx } from '../core/formats/onnx-writer';
 import { writePytorch } from '../core/formats/pytorch-export';
-import type { SaveKind } from '../protocol/train-panel-messages';
-import type { WireTrainRun } from '../protocol/worker-messages';
+import type { SaveKind } from '../protocol/train-panel';
+import type { WireTrainRun } from '../protocol/worker';
 
 function rebuild(run: WireTrainRun): Network {
   const net = new Network(run.inputShape, run.layers);

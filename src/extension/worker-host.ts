@@ -4,9 +4,9 @@
 import * as path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { FromWorker, JobKind, Jobs, ToWorker } from '../protocol/worker-messages';
+import type { FromWorker, JobKind, Jobs, ToWorker } from '../protocol/worker';
 import { preview } from '../protocol/guards';
-import { isFromWorker } from '../protocol/worker-guard';
+import { isFromWorker } from '../protocol/worker-guards';
 import { DEFAULT_SIZE_LIMIT } from '../core/io/size-limit';
 
 /**

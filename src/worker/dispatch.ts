@@ -3,8 +3,8 @@
 // with a job id gets an error reply (its sender is waiting); one without is logged and dropped.
 import type { SizeLimit } from '../core/io/size-limit';
 import { DEFAULT_SIZE_LIMIT } from '../core/io/size-limit';
-import { parseToWorker } from '../protocol/worker-guard';
-import type { FromWorker, JobKind, Jobs } from '../protocol/worker-messages';
+import { parseToWorker } from '../protocol/worker-guards';
+import type { FromWorker, JobKind, Jobs } from '../protocol/worker';
 import type { JOB_HANDLERS, JobContext } from './jobs';
 
 export function createDispatcher(

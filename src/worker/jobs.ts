@@ -1,7 +1,7 @@
 // Job handlers by kind. Each checks `isCancelled` between units of work and yields to the event loop
 // so a cancel message is seen promptly.
 import type { SizeLimit } from '../core/io/size-limit';
-import type { JobKind, Jobs } from '../protocol/worker-messages';
+import type { JobKind, Jobs } from '../protocol/worker';
 import { lintFiles } from './lint-job';
 import { mcJob } from './mc-job';
 import { evaluateModel, trainJob } from './train-job';

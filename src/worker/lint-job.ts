@@ -1,8 +1,8 @@
 // Lints many files (Lint Workspace): one file at a time, a progress message per file.
 import { lintSource } from '../core/lint/lint-source';
 import { nodeModelSource } from '../core/formats/node-model-source';
-import { toWireLintResult } from '../protocol/wire-lint';
-import type { Jobs } from '../protocol/worker-messages';
+import { toWireLintResult } from '../core/lint/wire-lint';
+import type { Jobs } from '../protocol/worker';
 import type { JobContext } from './jobs';
 
 export async function lintFiles(

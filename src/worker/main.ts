@@ -1,7 +1,7 @@
 // The engine worker (worker_threads): runs jobs off the extension host's thread, streams progress,
 // honours cancellation between units of work, and reports every failure as a message.
 import { parentPort } from 'node:worker_threads';
-import type { FromWorker } from '../protocol/worker-messages';
+import type { FromWorker } from '../protocol/worker';
 import { createDispatcher } from './dispatch';
 import { JOB_HANDLERS } from './jobs';
 

@@ -4,16 +4,16 @@
 // uncertainty maps over the plane as well.
 import { loadData } from '../core/data/load';
 import { nodeDataSourceWithin } from '../core/data/node-data';
-import type { McStats } from '../core/engine/uncertainty';
-import type { McGrid } from '../core/engine/mc-grid';
-import { samples, scores, summarize } from '../core/engine/mc-report';
-import { runMcSession } from '../core/engine/mc-session';
-import { trainingSpec } from '../core/engine/session';
+import type { McStats } from '../core/engine/mc/uncertainty';
+import type { McGrid } from '../core/engine/mc/grid';
+import { samples, scores, summarize } from '../core/engine/mc/report';
+import { runMcSession } from '../core/engine/mc/session';
+import { trainingSpec } from '../core/engine/train/session';
 import { parseWeights, type WeightsData } from '../core/engine/weights-file';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { readFileWithin } from '../core/io/node-files';
-import type { Jobs, WireMcSample, WireMcView } from '../protocol/worker-messages';
+import type { Jobs, WireMcSample, WireMcView } from '../protocol/worker';
 import type { JobContext } from './jobs';
 
 const PROGRESS_MS = 50;

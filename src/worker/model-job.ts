@@ -8,9 +8,9 @@ import { nodeModelSource } from '../core/formats/node-model-source';
 import type { ModelSource } from '../core/formats/reader';
 import { lintSource } from '../core/lint/lint-source';
 import type { Graph } from '../core/model/ir';
-import { toWireLintResult } from '../protocol/wire-lint';
-import { toWireModel } from '../protocol/wire-model';
-import type { Jobs } from '../protocol/worker-messages';
+import { toWireLintResult } from '../core/lint/wire-lint';
+import { toWireModel } from './wire-model';
+import type { Jobs } from '../protocol/worker';
 import type { JobContext } from './jobs';
 
 /**

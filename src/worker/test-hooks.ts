@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { TEST_HOOKS_ENV, type Jobs } from '../protocol/worker-messages';
+import { TEST_HOOKS_ENV, type Jobs } from '../protocol/worker';
 
 function enabled(kind: string): void {
   if (process.env[TEST_HOOKS_ENV] !== '1') throw new Error(`"${kind}" is a test hook and is not enabled`);

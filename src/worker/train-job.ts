@@ -5,15 +5,21 @@ import { splitAndStandardize } from '../core/data/split';
 import { fitShape } from '../core/data/dataset';
 import { loadData } from '../core/data/load';
 import { nodeDataSourceWithin } from '../core/data/node-data';
-import { decisionGrid } from '../core/engine/boundary';
+import { decisionGrid } from '../core/engine/train/boundary';
 import { buildFromGraph } from '../core/engine/build';
 import { Network } from '../core/engine/network';
-import { trainModel, trainPlan, trainingSpec, type RunContext, type RunReport } from '../core/engine/session';
-import { Trainer, evaluate, type TrainHooks } from '../core/engine/train';
+import {
+  trainModel,
+  trainPlan,
+  trainingSpec,
+  type RunContext,
+  type RunReport,
+} from '../core/engine/train/session';
+import { Trainer, evaluate, type TrainHooks } from '../core/engine/train/train';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import type { SizeLimit } from '../core/io/size-limit';
-import type { Jobs, RunSetup } from '../protocol/worker-messages';
+import type { Jobs, RunSetup } from '../protocol/worker';
 import type { JobContext } from './jobs';
 
 /** Longest stretch of computation between two turns of the event loop. */

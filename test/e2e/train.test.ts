@@ -12,7 +12,7 @@ import { nodeDataSource } from '../../src/core/data/node-data';
 import { buildFromGraph } from '../../src/core/engine/build';
 import { Network } from '../../src/core/engine/network';
 import { openModel } from '../../src/core/formats/detect';
-import { decodeWeights, weightsByName } from '../../src/core/formats/nnjson-weights';
+import { decodeWeights, weightsByName } from '../../src/core/formats/nnjson/weights';
 import { nodeModelSource } from '../../src/core/formats/node-model-source';
 import { enginePredict, maxDiff } from '../unit/formats/engine-predict';
 import { acceptSaveDialog, openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkerHost } from '../../src/extension/worker-host';
-import type { WireLintResult } from '../../src/protocol/worker-messages';
+import type { WireLintResult } from '../../src/protocol/worker';
 import { hostWithHooks } from '../unit/worker/host-support';
 import { heaps, report } from './heap';
 

@@ -6,8 +6,8 @@ import {
   parseToMcPanel,
   type FromMcPanel,
   type McSettings,
-} from '../../src/protocol/mc-panel-messages';
-import type { WireMcSample, WireMcView } from '../../src/protocol/worker-messages';
+} from '../../src/protocol/mc-panel';
+import type { WireMcSample, WireMcView } from '../../src/protocol/worker';
 import { css, histogram, image, lines, reliabilityDiagram } from './charts';
 import { uncertaintyMaps } from './maps';
 import { apply, initialMcState, type McViewState } from './view-state';

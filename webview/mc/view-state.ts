@@ -1,7 +1,7 @@
 // The MC panel's state as plain JSON (what `setState` keeps) and `apply`, which folds one message from
 // the extension into it. Pure, so it is tested in Node and a restored panel redraws from it.
-import { MC_PASSES, type McSettings, type ToMcPanel } from '../../src/protocol/mc-panel-messages';
-import type { WireMcView } from '../../src/protocol/worker-messages';
+import { MC_PASSES, type McSettings, type ToMcPanel } from '../../src/protocol/mc-panel';
+import type { WireMcView } from '../../src/protocol/worker';
 
 export interface McViewState {
   settings: McSettings;

@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import 'uplot/dist/uPlot.min.css';
 import './train.css';
-import { parseToTrainPanel, type FromTrainPanel } from '../../src/protocol/train-panel-messages';
+import { parseToTrainPanel, type FromTrainPanel } from '../../src/protocol/train-panel';
 import { drawBoundary } from './boundary';
 import { Chart } from './charts';
 import { renderControls } from './controls';

@@ -1,7 +1,7 @@
 // The results table (final and best metrics, generalisation gap, time) and the training-time hints.
 // A plain table: screen readers announce its headers, and the e2e tests read its cells by data-* names.
-import { deriveHints } from '../../src/core/engine/train-hints';
-import type { SaveKind } from '../../src/protocol/train-panel-messages';
+import { deriveHints } from '../../src/core/engine/train/hints';
+import type { SaveKind } from '../../src/protocol/train-panel';
 import type { RunView } from './view-state';
 
 const pct = (v: number | null | undefined) =>

@@ -1,6 +1,6 @@
 // Train/validation split (seeded shuffle) and feature standardisation fitted on the training rows only,
 // so no statistic of the validation data leaks into training.
-import { Rng, shuffle } from '../engine/rng';
+import { Rng, shuffle } from '../random/rng';
 import { DataError, subset, type Dataset } from './dataset';
 
 export interface PreparedData {

@@ -1,6 +1,6 @@
 // Seeded synthetic 2-D classification sets (as in scikit-learn's make_moons / make_circles and the classic
 // two-spiral and XOR problems), with gaussian noise of standard deviation `noise` on each coordinate.
-import { Rng } from '../engine/rng';
+import { Rng } from '../random/rng';
 import { DataError, type Dataset } from './dataset';
 
 export type SyntheticName = 'moons' | 'circles' | 'spiral' | 'xor';

@@ -2,11 +2,11 @@
 // tfjs graphs can use it). Supports sequential graphs of the ops below and names the op and layer of
 // anything else. A final softmax is left out when training with cross-entropy on logits.
 import type { DropoutSpec, Graph, Layer } from '../model/ir';
-import { ACTIVATION_NAMES, type ActivationName } from './activations';
-import type { DropoutConfig } from './dropout';
-import { initFor } from './init';
-import { EngineError } from './layer';
-import type { LossKind } from './losses';
+import { ACTIVATION_NAMES, type ActivationName } from './layers/activations';
+import type { DropoutConfig } from './layers/dropout';
+import { initFor } from './layers/init';
+import { EngineError } from './layers/layer';
+import type { LossKind } from './train/losses';
 import type { LayerSpec } from './network';
 
 export interface BuiltModel {

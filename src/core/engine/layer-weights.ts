@@ -1,13 +1,13 @@
 // The weight tensors of one layer, from wherever its format keeps them: ONNX initializers (read lazily by
 // the ONNX reader), TensorFlow.js shards named in the manifest, or the `.nn.json` weights sidecar. Each
 // file's tensors are loaded once per graph and summarised, never handed on raw.
-import { loadOnnxTensor } from '../formats/onnx';
+import { loadOnnxTensor } from '../formats/onnx/reader';
 import type { ModelSource } from '../formats/reader';
-import { loadTfjsWeights, type WeightsGroup } from '../formats/tfjs-weights';
+import { loadTfjsWeights, type WeightsGroup } from '../formats/tfjs/weights';
 import type { Graph, Layer } from '../model/ir';
 import { weightStats, type WeightStats } from '../model/weight-stats';
 import { buildFromGraph } from './build';
-import { EngineError } from './layer';
+import { EngineError } from './layers/layer';
 import { Network } from './network';
 import { parseWeights } from './weights-file';
 

@@ -1,16 +1,22 @@
 // A sequential network of engine layers, built from plain-JSON layer specs (what each layer's `config()`
 // returns, so a network round-trips through JSON). Owns the forward/backward pass and the weights.
-import { Activation, type ActivationConfig } from './activations';
-import { Conv2d, type Conv2dConfig } from './conv';
-import { Dense, type DenseConfig } from './dense';
-import { Dropout, type DropoutConfig } from './dropout';
-import { EngineError, type EngineLayer, type ForwardContext, type LayerSetup, type Param } from './layer';
-import type { Kernels } from './kernels';
+import { Activation, type ActivationConfig } from './layers/activations';
+import { Conv2d, type Conv2dConfig } from './layers/conv';
+import { Dense, type DenseConfig } from './layers/dense';
+import { Dropout, type DropoutConfig } from './layers/dropout';
+import {
+  EngineError,
+  type EngineLayer,
+  type ForwardContext,
+  type LayerSetup,
+  type Param,
+} from './layers/layer';
+import type { Kernels } from './kernels/kernels';
 import { kernelsFor } from './kernels/select';
-import { BatchNorm, LayerNorm, type NormConfig } from './norm';
-import { Pool2d, type PoolConfig } from './pool';
-import { Reshape } from './reshape';
-import type { Rng } from './rng';
+import { BatchNorm, LayerNorm, type NormConfig } from './layers/norm';
+import { Pool2d, type PoolConfig } from './layers/pool';
+import { Reshape } from './layers/reshape';
+import type { Rng } from '../random/rng';
 import type { DType, Tensor, Vec } from './tensor';
 
 export type LayerSpec = { name: string } & (

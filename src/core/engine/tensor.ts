@@ -2,7 +2,7 @@
 // differences in float32 are too noisy). A layer owns its output buffers and reuses them while the batch
 // size stays the same, so a training step allocates nothing in steady state.
 
-import type { Kernels } from './kernels';
+import type { Kernels } from './kernels/kernels';
 
 export type DType = 'float32' | 'float64';
 export type Vec = Float32Array | Float64Array;

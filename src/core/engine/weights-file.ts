@@ -2,8 +2,8 @@
 // shaped tensors), the older bare sidecar (float32 little-endian, every parameter and buffer layer by
 // layer), or JSON (a name → values map, or what `dropout-lens train --out` writes, whose "dropout" run
 // is taken).
-import { WEIGHTS_MAGIC, decodeWeights, weightsByName } from '../formats/nnjson-weights';
-import { EngineError } from './layer';
+import { WEIGHTS_MAGIC, decodeWeights, weightsByName } from '../formats/nnjson/weights';
+import { EngineError } from './layers/layer';
 import type { Network } from './network';
 
 export type WeightsData =

@@ -1,11 +1,11 @@
 // Picks the reader for a file. Overlaps between readers (a model.json that is a tfjs layers model or a
 // graph model) are settled inside the readers' match functions, in the order listed here.
 import type { Graph } from '../model/ir';
-import { nnJsonReader } from './nnjson';
-import { onnxReader } from './onnx';
+import { nnJsonReader } from './nnjson/reader';
+import { onnxReader } from './onnx/reader';
 import { ModelFormatError, type ModelReader, type ModelSource } from './reader';
-import { tfjsGraphReader } from './tfjs-graph';
-import { tfjsLayersReader } from './tfjs-layers';
+import { tfjsGraphReader } from './tfjs/graph-reader';
+import { tfjsLayersReader } from './tfjs/layers-reader';
 
 export const READERS: readonly ModelReader[] = [nnJsonReader, onnxReader, tfjsLayersReader, tfjsGraphReader];
 

@@ -4,10 +4,10 @@
 import { modelNameFromPath } from './model-file-name';
 import type { onnx } from 'onnx-proto';
 import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../model/ir';
-import { onnxDropoutSpec, type ConstantOrigin } from './onnx-dropout';
-import { countParams, inferShape, ints, type Attributes, type ShapeInputs } from './onnx-shapes';
-import { int64, smallTensorValues, tensorDims } from './onnx-tensors';
-import { attributeValue, constantTensor, valueDtype, valueShape } from './onnx-values';
+import { onnxDropoutSpec, type ConstantOrigin } from './onnx/dropout';
+import { countParams, inferShape, ints, type Attributes, type ShapeInputs } from './onnx/shapes';
+import { int64, smallTensorValues, tensorDims } from './onnx/tensors';
+import { attributeValue, constantTensor, valueDtype, valueShape } from './onnx/values';
 import { ModelFormatError } from './reader';
 
 const OPS = new Map<string, LayerOp>([

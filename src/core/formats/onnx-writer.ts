@@ -5,7 +5,7 @@
 // softmax the loss absorbed during training is put back at the end.
 import { onnx } from 'onnx-proto';
 import type { LayerSpec, Network } from '../engine/network';
-import { SELU_ALPHA, SELU_LAMBDA } from '../engine/activations';
+import { SELU_ALPHA, SELU_LAMBDA } from '../engine/layers/activations';
 
 export const ONNX_OPSET = 13;
 

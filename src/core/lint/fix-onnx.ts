@@ -1,6 +1,6 @@
 // "Fix and Save As…" for ONNX: lint, apply every finding's safe fix that ONNX can express, and lint again
 // (removing a Dropout only becomes the fix once its training flag is off), then hand back new bytes.
-import { fixOnnxBytes } from '../formats/onnx-fix';
+import { fixOnnxBytes } from '../formats/onnx/fix';
 import type { ModelSource } from '../formats/reader';
 import type { LintConfig } from './config';
 import { lintSource } from './lint-source';

@@ -8,7 +8,7 @@ import {
   type LayerRow,
   type ToModelView,
 } from '../../protocol/model-view';
-import type { WireLintResult } from '../../protocol/worker-messages';
+import type { WireLintResult } from '../../protocol/worker';
 import type { ModelDiagnostics } from '../diagnostics';
 import { readWithinLimit } from '../file-limit';
 import type { LintConfigSource } from '../lint-config';

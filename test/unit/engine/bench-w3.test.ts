@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { w3Input } from '../../../bench/data';
 import { mcW3, runW3, twoWorkers, w3Network } from '../../../bench/w3';
-import type { ForwardContext } from '../../../src/core/engine/layer';
-import { Rng } from '../../../src/core/engine/rng';
+import type { ForwardContext } from '../../../src/core/engine/layers/layer';
+import { Rng } from '../../../src/core/random/rng';
 
 const T = 5;
 const ROWS = 16;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { readNnJson } from '../../../src/core/formats/nnjson';
+import { readNnJson } from '../../../src/core/formats/nnjson/reader';
 import { buildFromGraph } from '../../../src/core/engine/build';
 import { Network } from '../../../src/core/engine/network';
 import type { Graph } from '../../../src/core/model/ir';

@@ -2,9 +2,9 @@
 // order, its keep rate is 1 − p within 4 standard errors, masks of consecutive passes and of neighbouring
 // units (the four SIMD lanes) are independent, and a seed reproduces them.
 import * as assert from 'node:assert/strict';
-import { jsKernels, type Kernels } from '../../../src/core/engine/kernels';
+import { jsKernels, type Kernels } from '../../../src/core/engine/kernels/kernels';
 import { kernelsFor } from '../../../src/core/engine/kernels/select';
-import { Rng } from '../../../src/core/engine/rng';
+import { Rng } from '../../../src/core/random/rng';
 
 const UNITS = 1 << 18;
 

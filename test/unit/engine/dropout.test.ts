@@ -1,9 +1,9 @@
 // Each dropout variant against its formula: sample mean and variance over ≥ 10⁵ draws within 4σ of the
 // closed-form values (σ of the sample variance from the distribution's fourth central moment).
 import * as assert from 'node:assert/strict';
-import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/engine/activations';
-import { scheduledRate, type DropoutConfig } from '../../../src/core/engine/dropout';
-import { Rng } from '../../../src/core/engine/rng';
+import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/engine/layers/activations';
+import { scheduledRate, type DropoutConfig } from '../../../src/core/engine/layers/dropout';
+import { Rng } from '../../../src/core/random/rng';
 import type { Tensor } from '../../../src/core/engine/tensor';
 import { layer64 } from './helpers';
 

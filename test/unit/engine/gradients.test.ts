@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { ACTIVATION_NAMES, erf } from '../../../src/core/engine/activations';
-import { meanSquaredError, softmaxCrossEntropy } from '../../../src/core/engine/losses';
-import { Rng } from '../../../src/core/engine/rng';
+import { ACTIVATION_NAMES, erf } from '../../../src/core/engine/layers/activations';
+import { meanSquaredError, softmaxCrossEntropy } from '../../../src/core/engine/train/losses';
+import { Rng } from '../../../src/core/random/rng';
 import { assertClose, checkLayerGradients, layer64, numericGrad, randomTensor } from './helpers';
 
 describe('engine gradients (float64 finite differences)', () => {

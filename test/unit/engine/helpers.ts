@@ -1,9 +1,9 @@
 // Shared helpers for engine tests: float64 layers and central finite differences.
 import * as assert from 'node:assert/strict';
-import type { EngineLayer } from '../../../src/core/engine/layer';
-import { jsKernels } from '../../../src/core/engine/kernels';
+import type { EngineLayer } from '../../../src/core/engine/layers/layer';
+import { jsKernels } from '../../../src/core/engine/kernels/kernels';
 import { createLayer, type LayerSpec } from '../../../src/core/engine/network';
-import { Rng } from '../../../src/core/engine/rng';
+import { Rng } from '../../../src/core/random/rng';
 import { sizeOf, type Tensor, type Vec } from '../../../src/core/engine/tensor';
 
 export function layer64(spec: LayerSpec, inputShape: number[]): EngineLayer {

@@ -2,11 +2,11 @@
 // on odd and even sizes that hit every register-tile edge, with operands in WebAssembly memory (the
 // network's case) and in plain arrays (staged through scratch).
 import * as assert from 'node:assert/strict';
-import { jsKernels, type Kernels } from '../../../src/core/engine/kernels';
+import { jsKernels, type Kernels } from '../../../src/core/engine/kernels/kernels';
 import { kernelsFor } from '../../../src/core/engine/kernels/select';
 import { Network, type LayerSpec } from '../../../src/core/engine/network';
-import { Rng } from '../../../src/core/engine/rng';
-import { Trainer } from '../../../src/core/engine/train';
+import { Rng } from '../../../src/core/random/rng';
+import { Trainer } from '../../../src/core/engine/train/train';
 import { assertClose } from './helpers';
 
 const SIZES = [1, 3, 17, 64, 65, 257];

@@ -2,10 +2,10 @@
 // first dropout) once and run only the rest per pass: the statistics must equal those of running the whole
 // graph every pass, with the same masks (each dropout layer draws from its own stream).
 import * as assert from 'node:assert/strict';
-import { runMcPasses } from '../../../src/core/engine/mc';
-import { graphInputShape, graphMcPasses } from '../../../src/core/engine/mc-graph';
-import { Rng } from '../../../src/core/engine/rng';
-import { GraphRunner } from '../../../src/core/engine/run-graph';
+import { runMcPasses } from '../../../src/core/engine/mc/mc';
+import { graphInputShape, graphMcPasses } from '../../../src/core/engine/mc/graph';
+import { Rng } from '../../../src/core/random/rng';
+import { GraphRunner } from '../../../src/core/engine/graph/run-graph';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 

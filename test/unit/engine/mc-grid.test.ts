@@ -5,13 +5,13 @@
 // not change when the maps are added; the maps stream with the partial results and stop on cancel.
 import * as assert from 'node:assert/strict';
 import type { Dataset } from '../../../src/core/data/dataset';
-import { planeOver } from '../../../src/core/engine/boundary';
-import { runMc } from '../../../src/core/engine/mc';
-import { gridSeed, type McGrid } from '../../../src/core/engine/mc-grid';
-import { prepareNetwork, runMcSession, type McSessionInput } from '../../../src/core/engine/mc-session';
-import { trainingSpec } from '../../../src/core/engine/session';
-import { mutualInformation, predictiveEntropy } from '../../../src/core/engine/uncertainty';
-import { readNnJson } from '../../../src/core/formats/nnjson';
+import { planeOver } from '../../../src/core/engine/train/boundary';
+import { runMc } from '../../../src/core/engine/mc/mc';
+import { gridSeed, type McGrid } from '../../../src/core/engine/mc/grid';
+import { prepareNetwork, runMcSession, type McSessionInput } from '../../../src/core/engine/mc/session';
+import { trainingSpec } from '../../../src/core/engine/train/session';
+import { mutualInformation, predictiveEntropy } from '../../../src/core/engine/mc/uncertainty';
+import { readNnJson } from '../../../src/core/formats/nnjson/reader';
 import { assertAllClose } from './mc-helpers';
 
 const graph = readNnJson(

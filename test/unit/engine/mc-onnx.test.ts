@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { main } from '../../../src/cli/main';
-import { runMc } from '../../../src/core/engine/mc';
-import { Rng } from '../../../src/core/engine/rng';
+import { runMc } from '../../../src/core/engine/mc/mc';
+import { Rng } from '../../../src/core/random/rng';
 import { Network, type LayerSpec } from '../../../src/core/engine/network';
-import { statsFromPasses, type McStats } from '../../../src/core/engine/uncertainty';
+import { statsFromPasses, type McStats } from '../../../src/core/engine/mc/uncertainty';
 import { assertWithinStandardErrors } from './mc-helpers';
 
 const dir = 'test/fixtures/mc-onnx';

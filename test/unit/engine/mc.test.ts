@@ -2,10 +2,10 @@
 // passes; the prefix before the first dropout runs once; consistent masks share one mask per pass;
 // batchnorm stays in inference mode; a model without a stochastic layer is refused by rule id.
 import * as assert from 'node:assert/strict';
-import { McNoStochasticLayerError, runMc } from '../../../src/core/engine/mc';
+import { McNoStochasticLayerError, runMc } from '../../../src/core/engine/mc/mc';
 import { Network, type LayerSpec } from '../../../src/core/engine/network';
-import { Rng } from '../../../src/core/engine/rng';
-import { statsFromPasses } from '../../../src/core/engine/uncertainty';
+import { Rng } from '../../../src/core/random/rng';
+import { statsFromPasses } from '../../../src/core/engine/mc/uncertainty';
 import { assertAllClose } from './mc-helpers';
 
 const mlp: LayerSpec[] = [

@@ -4,12 +4,12 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { GraphRunner, fromLoaded, unsupportedLayer } from '../../../src/core/engine/run-graph';
-import { Rng } from '../../../src/core/engine/rng';
+import { GraphRunner, fromLoaded, unsupportedLayer } from '../../../src/core/engine/graph/run-graph';
+import { Rng } from '../../../src/core/random/rng';
 import type { Tensor } from '../../../src/core/engine/tensor';
-import { readOnnx } from '../../../src/core/formats/onnx';
+import { readOnnx } from '../../../src/core/formats/onnx/reader';
 import { assertClose } from './close';
-import { OnnxWeights } from '../../../src/core/formats/onnx-tensors';
+import { OnnxWeights } from '../../../src/core/formats/onnx/tensors';
 import type { Graph } from '../../../src/core/model/ir';
 
 const ROOT = 'test/fixtures/onnx-node-tests';

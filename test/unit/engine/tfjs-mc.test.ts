@@ -10,12 +10,12 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/engine/activations';
-import { Rng } from '../../../src/core/engine/rng';
-import { GraphRunner } from '../../../src/core/engine/run-graph';
+import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/engine/layers/activations';
+import { Rng } from '../../../src/core/random/rng';
+import { GraphRunner } from '../../../src/core/engine/graph/run-graph';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { statsFromPasses } from '../../../src/core/engine/uncertainty';
+import { statsFromPasses } from '../../../src/core/engine/mc/uncertainty';
 import { assertWithinStandardErrors } from './mc-helpers';
 
 const T = 4000;

@@ -2,10 +2,10 @@
 // @tensorflow/tfjs itself (test/fixtures/tfjs/generate.mjs) and stored in expected.json.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { GraphRunner } from '../../../src/core/engine/run-graph';
+import { GraphRunner } from '../../../src/core/engine/graph/run-graph';
 import type { Tensor } from '../../../src/core/engine/tensor';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { readTfjsLayers } from '../../../src/core/formats/tfjs-layers';
+import { readTfjsLayers } from '../../../src/core/formats/tfjs/layers-reader';
 import { assertClose } from './close';
 
 const ROOT = 'test/fixtures/tfjs';

@@ -2,8 +2,8 @@
 // the same initial weights and data and records every step's loss and the final weights (runs.json).
 import { readFileSync } from 'node:fs';
 import { Network, type LayerSpec } from '../../../src/core/engine/network';
-import { Rng } from '../../../src/core/engine/rng';
-import { Trainer, type OptimizerSpec } from '../../../src/core/engine/train';
+import { Rng } from '../../../src/core/random/rng';
+import { Trainer, type OptimizerSpec } from '../../../src/core/engine/train/train';
 import { assertClose } from './helpers';
 
 interface Case {

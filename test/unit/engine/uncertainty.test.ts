@@ -14,7 +14,7 @@ import {
   rejectionCurve,
   statsFromPasses,
   variationRatio,
-} from '../../../src/core/engine/uncertainty';
+} from '../../../src/core/engine/mc/uncertainty';
 import { assertAllClose } from './mc-helpers';
 
 const ref = JSON.parse(readFileSync('test/fixtures/mc-metrics/metrics.json', 'utf8')) as {

@@ -3,11 +3,11 @@
 import * as assert from 'node:assert/strict';
 import { buildFromGraph } from '../../../src/core/engine/build';
 import { Network } from '../../../src/core/engine/network';
-import { Rng } from '../../../src/core/engine/rng';
+import { Rng } from '../../../src/core/random/rng';
 import { applyWeights, parseWeights } from '../../../src/core/engine/weights-file';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { encodeWeights } from '../../../src/core/formats/nnjson-weights';
+import { encodeWeights } from '../../../src/core/formats/nnjson/weights';
 
 function digitsNetwork(seed: number): Network {
   const built = buildFromGraph(openModel(nodeModelSource('samples/digits-mlp.nn.json')));

@@ -1,6 +1,6 @@
 // What the engine predicts for raw rows, the reference side of the export tests (ONNX, PyTorch).
 import * as assert from 'node:assert/strict';
-import { Rng } from '../../../src/core/engine/rng';
+import { Rng } from '../../../src/core/random/rng';
 import type { Network } from '../../../src/core/engine/network';
 
 /** Standardise (when given), forward in inference mode, softmax each row unless `softmax` is false. */

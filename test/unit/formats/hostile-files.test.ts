@@ -9,14 +9,14 @@ import { onnx } from 'onnx-proto';
 import { loadData } from '../../../src/core/data/load';
 import { nodeDataSourceWithin } from '../../../src/core/data/node-data';
 import { buildFromGraph } from '../../../src/core/engine/build';
-import { EngineError } from '../../../src/core/engine/layer';
+import { EngineError } from '../../../src/core/engine/layers/layer';
 import { parseWeights } from '../../../src/core/engine/weights-file';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { encodeWeights, decodeWeights } from '../../../src/core/formats/nnjson-weights';
-import { loadOnnxTensor, readOnnx } from '../../../src/core/formats/onnx';
+import { encodeWeights, decodeWeights } from '../../../src/core/formats/nnjson/weights';
+import { loadOnnxTensor, readOnnx } from '../../../src/core/formats/onnx/reader';
 import { siblingPathProblem } from '../../../src/core/formats/sibling-path';
-import { loadTfjsWeights, type WeightsGroup } from '../../../src/core/formats/tfjs-weights';
+import { loadTfjsWeights, type WeightsGroup } from '../../../src/core/formats/tfjs/weights';
 import {
   DEFAULT_SIZE_LIMIT,
   FileTooLargeError,

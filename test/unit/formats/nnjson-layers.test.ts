@@ -2,8 +2,8 @@
 // each formula written out here rather than taken from the reader.
 import * as assert from 'node:assert/strict';
 import schema from '../../../media/nn.schema.json';
-import { readNnJson } from '../../../src/core/formats/nnjson';
-import { LAYER_OPS } from '../../../src/core/formats/nnjson-layers';
+import { readNnJson } from '../../../src/core/formats/nnjson/reader';
+import { LAYER_OPS } from '../../../src/core/formats/nnjson/layers';
 import type { Layer } from '../../../src/core/model/ir';
 
 /** Reads a one-layer model and returns that layer. */

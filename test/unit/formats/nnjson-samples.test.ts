@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNnJson } from '../../../src/core/formats/nnjson';
+import { readNnJson } from '../../../src/core/formats/nnjson/reader';
 
 const open = (name: string) => readNnJson(readFileSync(join('samples', name), 'utf8'), name);
 const dense = (inputs: number, units: number) => inputs * units + units;

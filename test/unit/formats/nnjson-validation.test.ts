@@ -2,7 +2,7 @@
 // problems the schema cannot see get their own located errors; rate problems are left to the linter.
 import * as assert from 'node:assert/strict';
 import schema from '../../../media/nn.schema.json';
-import { readNnJson } from '../../../src/core/formats/nnjson';
+import { readNnJson } from '../../../src/core/formats/nnjson/reader';
 import { ModelFormatError } from '../../../src/core/formats/reader';
 
 const model = (layers: string, extra = '') => `{

@@ -2,8 +2,8 @@
 // and names the problem in a damaged file.
 import * as assert from 'node:assert/strict';
 import { Network, type LayerSpec } from '../../../src/core/engine/network';
-import { Rng } from '../../../src/core/engine/rng';
-import { decodeWeights, encodeWeights, weightsByName } from '../../../src/core/formats/nnjson-weights';
+import { Rng } from '../../../src/core/random/rng';
+import { decodeWeights, encodeWeights, weightsByName } from '../../../src/core/formats/nnjson/weights';
 
 const specs: LayerSpec[] = [
   { type: 'dense', name: 'dense_1', units: 5 },

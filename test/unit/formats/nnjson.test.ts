@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readNnJson } from '../../../src/core/formats/nnjson';
+import { readNnJson } from '../../../src/core/formats/nnjson/reader';
 import { ModelFormatError } from '../../../src/core/formats/reader';
 
 describe('.nn.json reader', () => {

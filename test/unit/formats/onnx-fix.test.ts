@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { fixOnnxBytes } from '../../../src/core/formats/onnx-fix';
+import { fixOnnxBytes } from '../../../src/core/formats/onnx/fix';
 import { fixOnnx } from '../../../src/core/lint/fix-onnx';
 import { lintSource } from '../../../src/core/lint/lint-source';
 

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { onnx } from 'onnx-proto';
-import { readOnnx } from '../../../src/core/formats/onnx';
+import { readOnnx } from '../../../src/core/formats/onnx/reader';
 import { lintGraph } from '../../../src/core/lint/engine';
 import type { DropoutSpec } from '../../../src/core/model/ir';
 

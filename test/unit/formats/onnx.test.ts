@@ -4,7 +4,12 @@ import * as fc from 'fast-check';
 import { onnx } from 'onnx-proto';
 import { findReader } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { decodeModelProto, loadOnnxTensor, onnxReader, readOnnx } from '../../../src/core/formats/onnx';
+import {
+  decodeModelProto,
+  loadOnnxTensor,
+  onnxReader,
+  readOnnx,
+} from '../../../src/core/formats/onnx/reader';
 import { ModelFormatError } from '../../../src/core/formats/reader';
 import type { Graph } from '../../../src/core/model/ir';
 import { paramCounts } from '../../../src/core/model/param-counts';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { findReader, openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { ModelFormatError } from '../../../src/core/formats/reader';
-import { readTfjsGraph } from '../../../src/core/formats/tfjs-graph';
-import { loadTfjsWeights, type WeightsGroup } from '../../../src/core/formats/tfjs-weights';
+import { readTfjsGraph } from '../../../src/core/formats/tfjs/graph-reader';
+import { loadTfjsWeights, type WeightsGroup } from '../../../src/core/formats/tfjs/weights';
 import type { Graph, Layer } from '../../../src/core/model/ir';
 
 const NSFWJS = join('test', 'fixtures', 'tfjs-graph-nsfwjs-mobilenet_v2_mid', 'model.json');

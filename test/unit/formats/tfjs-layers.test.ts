@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { findReader, openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { ModelFormatError } from '../../../src/core/formats/reader';
-import { readTfjsLayers } from '../../../src/core/formats/tfjs-layers';
+import { readTfjsLayers } from '../../../src/core/formats/tfjs/layers-reader';
 import type { Graph, Layer } from '../../../src/core/model/ir';
 import { paramCounts } from '../../../src/core/model/param-counts';
 

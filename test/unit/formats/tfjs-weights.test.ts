@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { ModelFormatError, type ModelSource } from '../../../src/core/formats/reader';
-import { halfToFloat, loadTfjsWeights, type WeightsGroup } from '../../../src/core/formats/tfjs-weights';
+import { halfToFloat, loadTfjsWeights, type WeightsGroup } from '../../../src/core/formats/tfjs/weights';
 
 const FIXTURES = join('test', 'fixtures', 'tfjs');
 

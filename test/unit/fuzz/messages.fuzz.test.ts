@@ -5,20 +5,16 @@
 // a message is either accepted and handled, or rejected.
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { parseToMcPanel, validFromPanel, type ToMcPanel } from '../../../src/protocol/mc-panel-messages';
+import { parseToMcPanel, validFromPanel, type ToMcPanel } from '../../../src/protocol/mc-panel';
 import {
   isFromModelView,
   isToModelView,
   type LayerRow,
   type ToModelView,
 } from '../../../src/protocol/model-view';
-import {
-  parseFromTrainPanel,
-  parseToTrainPanel,
-  type ToTrainPanel,
-} from '../../../src/protocol/train-panel-messages';
-import { isFromWorker, parseToWorker } from '../../../src/protocol/worker-guard';
-import type { FromWorker, WireMcView } from '../../../src/protocol/worker-messages';
+import { parseFromTrainPanel, parseToTrainPanel, type ToTrainPanel } from '../../../src/protocol/train-panel';
+import { isFromWorker, parseToWorker } from '../../../src/protocol/worker-guards';
+import type { FromWorker, WireMcView } from '../../../src/protocol/worker';
 import { createDispatcher } from '../../../src/worker/dispatch';
 import type { JOB_HANDLERS } from '../../../src/worker/jobs';
 import { apply as applyMc, initialMcState } from '../../../webview/mc/view-state';

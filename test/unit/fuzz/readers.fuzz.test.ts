@@ -3,10 +3,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
-import { nnJsonReader } from '../../../src/core/formats/nnjson';
-import { onnxReader } from '../../../src/core/formats/onnx';
-import { tfjsGraphReader } from '../../../src/core/formats/tfjs-graph';
-import { tfjsLayersReader } from '../../../src/core/formats/tfjs-layers';
+import { nnJsonReader } from '../../../src/core/formats/nnjson/reader';
+import { onnxReader } from '../../../src/core/formats/onnx/reader';
+import { tfjsGraphReader } from '../../../src/core/formats/tfjs/graph-reader';
+import { tfjsLayersReader } from '../../../src/core/formats/tfjs/layers-reader';
 import {
   RUNS,
   checkRead,

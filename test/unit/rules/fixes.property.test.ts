@@ -2,7 +2,7 @@
 // fix leaves a model the reader still accepts.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { readNnJson } from '../../../src/core/formats/nnjson';
+import { readNnJson } from '../../../src/core/formats/nnjson/reader';
 import { ModelFormatError } from '../../../src/core/formats/reader';
 import { lintGraph } from '../../../src/core/lint/engine';
 import { applyFix, nn } from './helpers';

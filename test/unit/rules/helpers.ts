@@ -1,6 +1,6 @@
 // Shared pieces of the rule tests: `.nn.json` models from layer lines, lint one rule, check ranges and fixes.
 import * as assert from 'node:assert/strict';
-import { readNnJson } from '../../../src/core/formats/nnjson';
+import { readNnJson } from '../../../src/core/formats/nnjson/reader';
 import { lintGraph } from '../../../src/core/lint/engine';
 import type { Finding, Fix } from '../../../src/core/lint/rule';
 import type { Graph, SourceRange } from '../../../src/core/model/ir';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readNnJson } from '../../../src/core/formats/nnjson';
+import { readNnJson } from '../../../src/core/formats/nnjson/reader';
 import { lintGraph } from '../../../src/core/lint/engine';
 import { DENSE, OUT, assertFix, drop, lintText, nn } from './helpers';
 import { chain, dense, dropoutLayer, spec } from './ir-builder';

@@ -1,7 +1,7 @@
 // The extension accepts from the Train panel only well-formed messages.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseFromTrainPanel, parseToTrainPanel } from '../../../src/protocol/train-panel-messages';
+import { parseFromTrainPanel, parseToTrainPanel } from '../../../src/protocol/train-panel';
 
 const run = { type: 'run', experiment: 'compare', data: 'builtin:digits', epochs: 5, seed: 1 };
 

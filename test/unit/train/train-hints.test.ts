@@ -1,7 +1,7 @@
 // Hints from curves: each fires on the curve shape it describes and stays quiet otherwise.
 import * as assert from 'node:assert/strict';
-import { deriveHints, type HintRun } from '../../../src/core/engine/train-hints';
-import type { EpochMetrics } from '../../../src/core/engine/train';
+import { deriveHints, type HintRun } from '../../../src/core/engine/train/hints';
+import type { EpochMetrics } from '../../../src/core/engine/train/train';
 
 /** Epochs whose accuracies move linearly to the given final values; losses fall unless `valLoss` says. */
 function curve(trainAcc: number, valAcc: number, n = 10, valLoss?: (e: number) => number): EpochMetrics[] {

@@ -1,7 +1,7 @@
 // Both ends of the model view validate what they receive.
 import * as assert from 'node:assert/strict';
 import { isFromModelView, isToModelView, MAX_EXPORT_CHARS } from '../../../src/protocol/model-view';
-import { toWireModel } from '../../../src/protocol/wire-model';
+import { toWireModel } from '../../../src/worker/wire-model';
 import { weightStats } from '../../../src/core/model/weight-stats';
 import { chain, spec } from '../rules/ir-builder';
 

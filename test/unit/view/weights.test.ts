@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { layerWeightStats } from '../../../src/core/engine/layer-weights';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { encodeWeights } from '../../../src/core/formats/nnjson-weights';
+import { encodeWeights } from '../../../src/core/formats/nnjson/weights';
 import { weightStats, type WeightStats } from '../../../src/core/model/weight-stats';
 
 const FIXTURES = resolve(__dirname, '../../../../test/fixtures');

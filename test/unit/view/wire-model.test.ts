@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { lintSource } from '../../../src/core/lint/lint-source';
-import { toWireModel } from '../../../src/protocol/wire-model';
+import { toWireModel } from '../../../src/worker/wire-model';
 import { chain, spec } from '../rules/ir-builder';
 
 function viewOf(path: string) {

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FromWorker } from '../../../src/protocol/worker-messages';
+import type { FromWorker } from '../../../src/protocol/worker';
 import { createDispatcher } from '../../../src/worker/dispatch';
 import { JOB_HANDLERS } from '../../../src/worker/jobs';
 

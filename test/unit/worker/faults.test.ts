@@ -7,7 +7,7 @@ import {
   type EngineFault,
   type Jobs,
   type TrainProgress,
-} from '../../../src/protocol/worker-messages';
+} from '../../../src/protocol/worker';
 import { readFileSync } from 'node:fs';
 import {
   HEAP_LIMIT_MB,

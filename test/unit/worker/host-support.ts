@@ -2,7 +2,7 @@
 // hooks on, plus the two things the host takes from VS Code: a log and a cancellation token.
 import { resolve } from 'node:path';
 import type * as vscode from 'vscode';
-import { TEST_HOOKS_ENV } from '../../../src/protocol/worker-messages';
+import { TEST_HOOKS_ENV } from '../../../src/protocol/worker';
 import { WorkerHost, type WorkerHostOptions } from '../../../src/extension/worker-host';
 
 export function hostWithHooks(options?: WorkerHostOptions): { host: WorkerHost; errors: string[] } {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { main } from '../../../src/cli/main';
-import type { FromWorker, Jobs, WireMcView } from '../../../src/protocol/worker-messages';
+import type { FromWorker, Jobs, WireMcView } from '../../../src/protocol/worker';
 
 describe('worker mc job (real worker thread)', () => {
   let dir: string;

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from '../../../src/protocol/worker-messages';
+import type { FromWorker, ToWorker } from '../../../src/protocol/worker';
 
 function start(): Worker {
   return new Worker(resolve('dist/worker.js'));

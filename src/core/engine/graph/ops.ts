@@ -1,13 +1,13 @@
 // What an op of the graph executor sees, and the ops both formats share: activations through the
 // engine's Activation layer, batch normalisation through its BatchNorm, dropout through its Dropout
 // layer (so MC runs draw the same mask streams as a built network).
-import type { ActivationName } from '../activations';
-import { Activation } from '../activations';
-import { Dropout } from '../dropout';
-import type { Kernels } from '../kernels';
+import type { ActivationName } from '../layers/activations';
+import { Activation } from '../layers/activations';
+import { Dropout } from '../layers/dropout';
+import type { Kernels } from '../kernels/kernels';
 import type { Layer } from '../../model/ir';
-import { BatchNorm } from '../norm';
-import type { Rng } from '../rng';
+import { BatchNorm } from '../layers/norm';
+import type { Rng } from '../../random/rng';
 import type { Tensor } from '../tensor';
 import { binary, tensor } from './tensor-ops';
 

@@ -2,8 +2,8 @@
 // per-axis strides, dilations, begin/end pads, auto_pad and ceil_mode. The engine's Conv2d/Pool2d
 // cover square, symmetric, undilated 2-D windows only; here one table of input offsets per (output
 // position, kernel position) serves both, and the convolution still runs on the kernels' matmul.
-import type { Kernels } from '../kernels';
-import { EngineError } from '../layer';
+import type { Kernels } from '../kernels/kernels';
+import { EngineError } from '../layers/layer';
 import { sizeOf, type Tensor } from '../tensor';
 import { strides, tensor } from './tensor-ops';
 

@@ -1,9 +1,9 @@
 // Shape-general tensor operations for the graph executor (numpy semantics, as ONNX defines them):
 // broadcasting element-wise arithmetic, transpose, concat, batched matmul and normalisation along an
 // axis. Tensors here carry their full shape (batch included) over Float32Array.
-import { softmaxRows } from '../activations';
-import type { Kernels } from '../kernels';
-import { EngineError } from '../layer';
+import { softmaxRows } from '../layers/activations';
+import type { Kernels } from '../kernels/kernels';
+import { EngineError } from '../layers/layer';
 import { sizeOf, type Tensor } from '../tensor';
 
 export function tensor(shape: readonly number[], data?: Float32Array): Tensor {

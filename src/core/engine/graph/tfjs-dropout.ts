@@ -5,8 +5,8 @@
 //   AlphaDropout: Klambauer et al.'s form, dropped units at −λα before the affine correction. (tfjs 4.x's
 //   own layer puts them at +λα, a sign slip; a model trained in Keras and converted expects the paper's.)
 // Outside MC passes every one of them is the identity.
-import { Dropout, type DropoutKind } from '../dropout';
-import { EngineError } from '../layer';
+import { Dropout, type DropoutKind } from '../layers/dropout';
+import { EngineError } from '../layers/layer';
 import type { Layer } from '../../model/ir';
 import type { Op } from './ops';
 import { binary, tensor } from './tensor-ops';

@@ -1,11 +1,11 @@
 // TensorFlow.js layers (Keras classes) for the graph executor, with their weights from the model's
 // manifest. Keras tensors are channels-last: convolutions and pooling move channels to axis 1 for the
 // shared NCHW code and back. Dropout-family layers are the identity at inference.
-import { loadTfjsWeights, type WeightsGroup } from '../../formats/tfjs-weights';
+import { loadTfjsWeights, type WeightsGroup } from '../../formats/tfjs/weights';
 import type { ModelSource } from '../../formats/reader';
 import type { Graph, Layer } from '../../model/ir';
-import { ACTIVATION_NAMES, type ActivationName } from '../activations';
-import { EngineError } from '../layer';
+import { ACTIVATION_NAMES, type ActivationName } from '../layers/activations';
+import { EngineError } from '../layers/layer';
 import { sizeOf, type Tensor } from '../tensor';
 import { activation, batchNorm, type Op, type OpContext } from './ops';
 import { tfjsDropoutOp } from './tfjs-dropout';

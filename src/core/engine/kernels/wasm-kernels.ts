@@ -3,7 +3,7 @@
 // are passed by address; any other float32 array is copied into a reused scratch block first (and an
 // output copied back), so callers may pass plain arrays too. Float64 work (gradient checks) and the
 // im2col reshuffles run on the JS kernels.
-import { jsKernels, type Kernels } from '../kernels';
+import { jsKernels, type Kernels } from './kernels';
 import { alloc, type DType, type Vec } from '../tensor';
 import { WasmMemory } from './wasm-memory';
 

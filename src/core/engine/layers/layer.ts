@@ -1,0 +1,53 @@
+// What every engine layer provides: forward and backward over batches, its parameters, and its config as
+// plain JSON. Dropout's switch is the `training` flag passed with each call, never global state.
+import type { Kernels } from '../kernels/kernels';
+import type { Rng } from '../../random/rng';
+import type { DType, Tensor, Vec } from '../tensor';
+
+export interface Param {
+  name: string;
+  value: Vec;
+  grad: Vec;
+  shape: number[];
+  /** L2 weight decay applies (weights yes; biases and normalisation scales no, as in Keras' regularizers). */
+  decay: boolean;
+  /** For max-norm: the number of units, each owning one row of incoming weights ([out, in] layout). */
+  units?: number;
+}
+
+export interface ForwardContext {
+  /** Training mode: dropout and noise are active, batchnorm uses and updates batch statistics. */
+  training: boolean;
+  rng: Rng;
+  /**
+   * Consecutive groups of this many rows share one dropout mask (MC dropout's consistent masks, where a
+   * pass of n tiled rows is one sampled network). Default 1: every row draws its own.
+   */
+  maskRows?: number;
+}
+
+export interface LayerSetup {
+  dtype: DType;
+  kernels: Kernels;
+  /** Feature shape of the input (no batch axis). */
+  inputShape: number[];
+}
+
+export interface EngineLayer {
+  readonly kind: string;
+  readonly name: string;
+  /** Feature shape of the output (no batch axis). */
+  readonly outputShape: number[];
+  readonly params: Param[];
+  /** State that is not trained by the optimizer but belongs to the model (batchnorm's running statistics). */
+  readonly buffers?: { name: string; value: Vec }[];
+  /** Draws initial weights. */
+  init(rng: Rng): void;
+  forward(x: Tensor, ctx: ForwardContext): Tensor;
+  /** Accumulates nothing: parameter gradients are overwritten; returns dL/dx unless `needInputGrad` is false. */
+  backward(dy: Tensor, needInputGrad: boolean): Tensor | undefined;
+  /** The layer's configuration as JSON (round-trips through `createLayer`). */
+  config(): Record<string, unknown>;
+}
+
+export class EngineError extends Error {}

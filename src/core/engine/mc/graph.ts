@@ -1,0 +1,190 @@
+// MC dropout of an ONNX or tfjs layers file through the graph executor: every pass runs the whole graph
+// with its dropout layers on (batchnorm in inference mode), on the evaluation rows tiled k passes deep,
+// so the pass loop, the statistics and the report are the same as for a built network.
+import { GraphIndex, isShapeOnly } from '../../model/graph-index';
+import type { Graph, Layer } from '../../model/ir';
+import { EngineError } from '../layers/layer';
+import { MC_CHUNK_ELEMENTS, McNoStochasticLayerError, type McOptions, type McPasses } from './mc';
+import { Rng } from '../../random/rng';
+import { softmaxRows } from '../layers/activations';
+import { io, type GraphRunner } from '../graph/run-graph';
+import { sizeOf, type Tensor } from '../tensor';
+
+export const runsAsGraph = (graph: Graph): boolean =>
+  graph.format === 'onnx' || graph.format === 'tfjs-layers';
+
+const drops = (layer: Layer) => (layer.dropout?.rate ?? 0) > 0;
+
+/** The feature shape one sample must have (the graph input's shape without the batch axis). */
+export function graphInputShape(graph: Graph): number[] {
+  if (graph.inputs.length !== 1)
+    throw new EngineError(
+      `${graph.name}: MC dropout needs a model with one input, this one has ${graph.inputs.length}`,
+    );
+  const info = graph.inputs[0]!;
+  const dims = (info.shape ?? []).slice(1);
+  if (dims.length === 0 || !dims.every((d) => typeof d === 'number' && d > 0))
+    throw new EngineError(
+      `${graph.name}: the input "${info.name}" has no fixed sample shape ([${(info.shape ?? []).join(', ')}])`,
+    );
+  return dims as number[];
+}
+
+function outputName(graph: Graph): string {
+  if (graph.outputs.length !== 1)
+    throw new EngineError(
+      `${graph.name}: MC dropout needs a model with one output, this one has ${graph.outputs.length}`,
+    );
+  return graph.outputs[0]!.name;
+}
+
+/** The output is already probabilities: it comes from a softmax, maybe through Identity/Reshape (our ONNX export). */
+function endsInSoftmax(graph: Graph): boolean {
+  const index = new GraphIndex(graph);
+  const info = graph.outputs[0];
+  const out =
+    (info?.layerId !== undefined ? index.layer(info.layerId) : undefined) ??
+    graph.layers[graph.layers.length - 1];
+  if (!out) return false;
+  const last = isShapeOnly(out) ? index.previous(out) : [out];
+  return last.length === 1 && (last[0]!.op === 'softmax' || last[0]!.activation === 'softmax');
+}
+
+/**
+ * Ops that treat each row (axis 0) on its own whatever the batch size, so running them once on the n
+ * rows and tiling the result equals running them on the tiled rows. Deliberately short: Reshape may fix
+ * the batch size, MatMul may mix rows, a Softmax may run over axis 0.
+ */
+const ROW_WISE = new Set([
+  'Gemm',
+  'Conv',
+  'Relu',
+  'LeakyRelu',
+  'Sigmoid',
+  'Tanh',
+  'Elu',
+  'Selu',
+  'BatchNormalization',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'Identity',
+  'InputLayer',
+  'Dense',
+  'Conv1D',
+  'Conv2D',
+  'Activation',
+  'MaxPooling1D',
+  'MaxPooling2D',
+  'AveragePooling1D',
+  'AveragePooling2D',
+  'GlobalAveragePooling1D',
+  'GlobalAveragePooling2D',
+  'Flatten',
+]);
+
+const rowWise = (graph: Graph, layer: Layer): boolean =>
+  layer.op === 'input' ||
+  (ROW_WISE.has(layer.originalOp) &&
+    // ONNX Flatten may fold the batch axis (axis 0); Gemm with transA mixes rows.
+    !(graph.format === 'onnx' && layer.originalOp === 'Flatten') &&
+    layer.attributes.transA !== 1);
+
+/**
+ * The deterministic prefix: the leading row-wise layers before the first dropout, when what they hand
+ * on to the rest of the graph is one tensor (the rest is then run per chunk on that tensor tiled).
+ */
+function prefixOf(graph: Graph): { end: number; tensor: string } | undefined {
+  let end = 0;
+  while (end < graph.layers.length && !drops(graph.layers[end]!) && rowWise(graph, graph.layers[end]!)) end++;
+  const made = new Set(graph.layers.slice(0, end).flatMap((l) => io(l).outputs));
+  for (const info of graph.inputs) made.add(info.name);
+  const handedOn = new Set(
+    [...graph.layers.slice(end).flatMap((l) => io(l).inputs), ...graph.outputs.map((o) => o.name)].filter(
+      (name) => made.has(name),
+    ),
+  );
+  const [tensor] = handedOn;
+  const ops = graph.layers.slice(0, end).filter((l) => l.op !== 'input').length;
+  return ops > 0 && handedOn.size === 1 && tensor ? { end, tensor } : undefined;
+}
+
+/** Runs `x` (n × …) once through the graph; stochastic or not. */
+function runOnce(
+  runner: GraphRunner,
+  x: Tensor,
+  stochastic: boolean,
+  rngOf?: (l: Layer) => Rng,
+  maskRows = 1,
+): Tensor {
+  const graph = runner.graph;
+  const feeds = { [graph.inputs[0]!.name]: x };
+  const out = runner.run(feeds, { stochastic, rngOf, maskRows })[outputName(graph)];
+  if (!out) throw new EngineError(`${graph.name}: the graph gave no output`);
+  return out;
+}
+
+/** Softmax probabilities of one pass in inference mode, n × classes. */
+export function graphDeterministicProbs(runner: GraphRunner, x: Tensor): Float32Array {
+  const out = runOnce(runner, x, false);
+  const classes = sizeOf(out.shape.slice(1));
+  const probs = Float32Array.from(out.data);
+  if (!endsInSoftmax(runner.graph)) softmaxRows(probs, out.data, classes);
+  return probs;
+}
+
+/** The MC passes of a graph over the rows of `x`; throws McNoStochasticLayerError when nothing is random. */
+export function graphMcPasses(
+  runner: GraphRunner,
+  x: Tensor,
+  options: McOptions,
+  /** Run the whole graph every pass instead of the prefix once (tests compare the two). */
+  wholeGraph = false,
+): McPasses {
+  const graph = runner.graph;
+  if (!graph.layers.some(drops)) throw new McNoStochasticLayerError();
+  const n = x.shape[0] as number;
+  const widths = graph.layers.map((l) =>
+    (l.outputShape ?? []).slice(1).reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1),
+  );
+  const widest = Math.max(sizeOf(x.shape.slice(1)), ...widths);
+  // Each dropout layer draws from its own stream, so the masks do not depend on the chunk size.
+  const rng = new Rng(options.seed);
+  const streams = new Map(graph.layers.filter(drops).map((l) => [l.id, rng.fork()]));
+  const maskRows = options.masks === 'consistent' ? n : 1;
+  const classes = sizeOf(
+    runOnce(
+      runner,
+      { data: x.data.subarray(0, sizeOf(x.shape.slice(1))), shape: [1, ...x.shape.slice(1)] },
+      false,
+    ).shape.slice(1),
+  );
+  const stochastic = { stochastic: true, rngOf: (l: Layer) => streams.get(l.id) ?? rng, maskRows };
+  const common = {
+    classes,
+    probabilities: endsInSoftmax(graph),
+    rowBudget: Math.max(1, Math.floor((options.maxElements ?? MC_CHUNK_ELEMENTS) / widest)),
+  };
+  const prefix = wholeGraph ? undefined : prefixOf(graph);
+  const base = prefix && runner.runPrefix({ [graph.inputs[0]!.name]: x }, prefix.end).get(prefix.tensor);
+  if (!prefix || !base || base.shape[0] !== n)
+    return {
+      ...common,
+      base: x,
+      prefixLayers: 0,
+      forward: (tiled) => runOnce(runner, tiled, true, stochastic.rngOf, maskRows),
+    };
+  const output = outputName(graph);
+  return {
+    ...common,
+    base,
+    prefixLayers: graph.layers.slice(0, prefix.end).filter((l) => l.op !== 'input').length,
+    forward: (tiled) => {
+      const out = runner.resume({ values: new Map([[prefix.tensor, tiled]]), from: prefix.end }, stochastic)[
+        output
+      ];
+      if (!out) throw new EngineError(`${graph.name}: the graph gave no output`);
+      return out;
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// Reader for Dropout Lens's own format, `*.nn.json`: a readable network + training spec. The file is
+// checked against media/nn.schema.json (the schema the editor uses), then built layer by layer; every
+// layer and property keeps its exact source range so findings and quick fixes land on the value itself.
+import { modelNameFromPath } from '../model-file-name';
+import type { Graph, Layer } from '../../model/ir';
+import { JsonErrors, parseJsonTree, propertyNode } from '../json-text';
+import { readLayer, type LayerInput } from './layers';
+import { schemaError } from './validate';
+import { decodeText, type ModelReader, type ModelSource } from '../reader';
+
+export const NN_JSON_FORMAT_ID = 'dropout-lens/nn';
+
+/** The `training` block as the schema admits it; the engine fills in the defaults the schema documents. */
+export interface NnTrainingSpec {
+  data: string;
+  labelColumn?: string | number;
+  validationSplit?: number;
+  epochs?: number;
+  batchSize?: number;
+  optimizer?:
+    | { type: 'sgd'; learningRate?: number; momentum?: number }
+    | { type: 'adam'; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number };
+  l2?: number;
+  maxNorm?: number;
+  loss?: 'cross-entropy' | 'mse';
+  seed?: number;
+}
+
+export const nnJsonReader: ModelReader = {
+  format: 'nn-json',
+  match(source: ModelSource): boolean {
+    if (source.path.endsWith('.nn.json')) return true;
+    const head = decodeText(source.bytes.subarray(0, 512));
+    return head.includes(`"${NN_JSON_FORMAT_ID}"`);
+  },
+  open(source: ModelSource): Graph {
+    return readNnJson(decodeText(source.bytes), source.path);
+  },
+};
+
+/**
+ * Parses .nn.json text into the IR. `path` is only used in messages. `meta.training` holds the
+ * training block (NnTrainingSpec), `meta.weights` the sidecar path, both as written.
+ */
+export function readNnJson(text: string, path = 'model.nn.json'): Graph {
+  const errors = new JsonErrors('nn-json', text, path);
+  const root = parseJsonTree(text, errors);
+  const value = plainValue(text, errors);
+  const problem = schemaError(value, root, errors);
+  if (problem) throw problem;
+
+  const sample = value.input as { shape: number[] };
+  const inputLayer: Layer = {
+    id: 'input',
+    name: 'input',
+    op: 'input',
+    originalOp: 'input',
+    inputs: [],
+    attributes: {},
+    outputShape: [null, ...sample.shape],
+    params: 0,
+    source: {},
+  };
+  const layers: Layer[] = [inputLayer];
+  let previous: LayerInput = { id: 'input', name: 'the input', features: sample.shape };
+  const values = value.layers as unknown[];
+  (propertyNode(root, 'layers')?.children ?? []).forEach((node, index) => {
+    const { layer, features } = readLayer(values[index], node, index, previous, errors);
+    layers.push(layer);
+    previous = { id: layer.id, name: layer.name, features };
+  });
+  const last = layers[layers.length - 1] as Layer;
+  return {
+    format: 'nn-json',
+    name: typeof value.name === 'string' ? value.name : modelNameFromPath(path),
+    inputs: [{ name: 'input', shape: inputLayer.outputShape, dtype: 'float32', layerId: 'input' }],
+    outputs: [{ name: 'output', shape: last.outputShape, dtype: 'float32', layerId: last.id }],
+    layers,
+    meta: {
+      version: value.version,
+      training: value.training as NnTrainingSpec | undefined,
+      weights: value.weights,
+    },
+  };
+}
+
+/** JSON.parse gives plain objects (jsonc-parser's values have no prototype); it is strict where jsonc-parser is lenient. */
+function plainValue(text: string, errors: JsonErrors): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw errors.at(undefined, `invalid JSON (${(e as Error).message})`);
+  }
+}

@@ -1,0 +1,50 @@
+// Turns a LintResult (which holds IR objects) into plain data that crosses thread boundaries.
+import { decodeText } from '../formats/reader';
+import { LineMap } from '../formats/text-position';
+import type { LintResult } from './lint-source';
+import type { SourceRange } from '../model/ir';
+import type { WireLintResult, WireRange } from '../../protocol/worker';
+
+/** `text` is the file's text for text formats (ranges get line/column); binary formats pass undefined. */
+export function toWireLintResult(result: LintResult, bytes: Uint8Array | undefined): WireLintResult {
+  let lines: LineMap | undefined;
+  const textual = bytes !== undefined && result.format !== 'onnx';
+  const wire = (r: SourceRange | undefined): WireRange | undefined => {
+    if (!r || !textual) return undefined;
+    lines ??= new LineMap(decodeText(bytes));
+    return {
+      offset: r.offset,
+      length: r.length,
+      start: lines.at(r.offset),
+      end: lines.at(r.offset + r.length),
+    };
+  };
+  const errorRange = wire(result.error?.range);
+  return {
+    path: result.path,
+    ...(result.format ? { format: result.format } : {}),
+    findings: result.findings.map((f) => {
+      const range = wire(f.range);
+      return {
+        rule: f.rule,
+        severity: f.severity,
+        message: f.message,
+        layer: f.layer.name,
+        ...(range ? { range } : {}),
+        related: (f.related ?? []).map((r) => {
+          const relatedRange = wire(r.layer.source.range);
+          return {
+            layer: r.layer.name,
+            message: r.message,
+            ...(relatedRange ? { range: relatedRange } : {}),
+          };
+        }),
+        fixes: f.fixes ?? [],
+        unnecessary: f.unnecessary === true,
+      };
+    }),
+    ...(result.error
+      ? { error: { message: result.error.message, ...(errorRange ? { range: errorRange } : {}) } }
+      : {}),
+  };
+}

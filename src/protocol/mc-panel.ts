@@ -1,0 +1,144 @@
+// Messages between the MC-uncertainty panel's webview and the extension. Both sides validate what they
+// receive: a webview is a web page and its messages are untrusted input.
+import { isArrayOf, isBool, isInt, isJsonNumber, isObj, isStr, optional } from './guards';
+import type { WireMcView } from './worker';
+import { isBoundary } from './train-panel';
+
+export interface McSettings {
+  passes: number;
+  seed: number;
+  masks: 'fresh' | 'consistent';
+  /** "" = the model's own data (validation split), else builtin:NAME. */
+  data: string;
+}
+
+export const MC_PASSES = { min: 10, max: 200, default: 30 } as const;
+export const MC_DATA_CHOICES = [
+  '',
+  'builtin:digits',
+  'builtin:iris',
+  'builtin:wine',
+  'builtin:breast_cancer',
+  'builtin:moons',
+  'builtin:circles',
+  'builtin:spiral',
+  'builtin:xor',
+];
+
+export type ToMcPanel =
+  /** `file`: the absolute path (kept in the webview state for the serializer); `running`: a job is under way. */
+  | { type: 'model'; name: string; path: string; file: string; running: boolean }
+  | { type: 'running'; settings: McSettings; training: boolean }
+  | { type: 'training'; epoch: number; epochs: number }
+  | { type: 'partial'; view: WireMcView }
+  | { type: 'done'; view: WireMcView }
+  | { type: 'cancelled' }
+  | { type: 'error'; message: string; noStochasticLayer: boolean };
+
+export type FromMcPanel =
+  { type: 'run'; settings: McSettings } | { type: 'cancel' } | { type: 'addDropout' } | { type: 'ready' };
+
+/** The settings if `v` is a valid run request's settings, else undefined. */
+export function validSettings(v: unknown): McSettings | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const s = v as Record<string, unknown>;
+  const passes = s.passes;
+  const seed = s.seed;
+  if (
+    typeof passes !== 'number' ||
+    !Number.isInteger(passes) ||
+    passes < MC_PASSES.min ||
+    passes > MC_PASSES.max
+  )
+    return undefined;
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) return undefined;
+  if (s.masks !== 'fresh' && s.masks !== 'consistent') return undefined;
+  if (typeof s.data !== 'string' || !MC_DATA_CHOICES.includes(s.data)) return undefined;
+  return { passes, seed, masks: s.masks, data: s.data };
+}
+
+export function validFromPanel(v: unknown): FromMcPanel | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const m = v as Record<string, unknown>;
+  if (m.type === 'cancel' || m.type === 'addDropout' || m.type === 'ready') return { type: m.type };
+  if (m.type === 'run') {
+    const settings = validSettings(m.settings);
+    return settings ? { type: 'run', settings } : undefined;
+  }
+  return undefined;
+}
+
+/** The extension's message if it is well formed: every field the panel draws from is checked. */
+export function parseToMcPanel(v: unknown): ToMcPanel | undefined {
+  if (!isObj(v)) return undefined;
+  switch (v.type) {
+    case 'model':
+      return isStr(v.name) && isStr(v.path) && isStr(v.file) && isBool(v.running)
+        ? (v as ToMcPanel)
+        : undefined;
+    case 'running':
+      return validSettings(v.settings) && isBool(v.training) ? (v as ToMcPanel) : undefined;
+    case 'training':
+      return isJsonNumber(v.epoch) && isJsonNumber(v.epochs) ? (v as ToMcPanel) : undefined;
+    case 'partial':
+    case 'done':
+      return isMcView(v.view) ? (v as ToMcPanel) : undefined;
+    case 'cancelled':
+      return { type: 'cancelled' };
+    case 'error':
+      return isStr(v.message) && isBool(v.noStochasticLayer) ? (v as ToMcPanel) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const isNumbers = (v: unknown): v is number[] => isArrayOf(v, isJsonNumber);
+const hasNumbers = (o: Record<string, unknown>, keys: string[]) => keys.every((k) => isJsonNumber(o[k]));
+
+const isScores = (v: unknown): v is Record<string, unknown> =>
+  isObj(v) && hasNumbers(v, ['accuracy', 'nll', 'ece']);
+
+/** Per-sample arrays agree with `n`: the panel splits them by the `correct` flags. */
+const isSummary = (v: unknown) =>
+  isScores(v) &&
+  hasNumbers(v, ['passes', 'meanEntropy', 'meanMutualInfo', 'meanVariance']) &&
+  isInt(v.n, 0, 2 ** 31) &&
+  isInt(v.classes, 1, 1_000_000) &&
+  isArrayOf(
+    v.bins,
+    (b): b is object => isObj(b) && hasNumbers(b, ['lo', 'hi', 'count', 'confidence', 'accuracy']),
+  ) &&
+  isArrayOf(v.rejection, (r): r is object => isObj(r) && hasNumbers(r, ['fraction', 'kept', 'accuracy'])) &&
+  isNumbers(v.entropy) &&
+  isNumbers(v.mutualInfo) &&
+  isArrayOf(v.correct, isBool) &&
+  v.entropy.length === v.n &&
+  v.mutualInfo.length === v.n &&
+  v.correct.length === v.n;
+
+const isSample = (v: unknown): v is object =>
+  isObj(v) &&
+  hasNumbers(v, ['index', 'label', 'pred', 'entropy', 'mutualInfo']) &&
+  isNumbers(v.mean) &&
+  isNumbers(v.variance) &&
+  isNumbers(v.features) &&
+  optional(v.passes, (p) => isArrayOf(p, isNumbers));
+
+const isMcView = (v: unknown) =>
+  isObj(v) &&
+  isJsonNumber(v.passesRequested) &&
+  isSummary(v.summary) &&
+  isArrayOf(v.uncertain, isSample) &&
+  isScores(v.deterministic) &&
+  isBool(v.trained) &&
+  isArrayOf(v.featureShape, (d): d is number => isInt(d, 0, 1_000_000)) &&
+  isJsonNumber(v.prefixLayers) &&
+  optional(v.grid, isGrid);
+
+/** The maps over the plane: a decision grid with an entropy and an MI value per cell. */
+const isGrid = (v: unknown) =>
+  isBoundary(v) &&
+  isNumbers(v.entropy) &&
+  isNumbers(v.mutualInfo) &&
+  v.entropy.length === v.size * v.size &&
+  v.mutualInfo.length === v.entropy.length;

@@ -1,0 +1,191 @@
+// Messages between the Train with Dropout panel (webview) and the extension. Both sides check what
+// they receive: a webview is another process, and its state may come back from an older version.
+import { EXPERIMENT_KINDS, type ExperimentKind } from '../core/engine/train/run-plan';
+import {
+  isArrayOf,
+  isBool,
+  isInt,
+  isJsonNumber,
+  isObj,
+  isShortString,
+  isStr,
+  optional,
+  type Obj,
+} from './guards';
+import type { TrainProgress } from './worker';
+
+export interface DataChoice {
+  /** A data spec as `loadData` reads it (`builtin:NAME` or an absolute CSV path). */
+  spec: string;
+  label: string;
+  /** CSV files: the header's columns, for the label picker. */
+  columns?: string[];
+  /** Synthetic 2-D sets take a noise level. */
+  noise?: boolean;
+}
+
+export interface ModelInfo {
+  name: string;
+  path: string;
+  /** The model's `training.data`, epochs and seed (the panel's defaults). */
+  data?: string;
+  epochs: number;
+  seed: number;
+}
+
+export interface RunRequest {
+  experiment: ExperimentKind;
+  data: string;
+  labelColumn?: string;
+  epochs: number;
+  seed: number;
+  /** Rate sweep: the rates to try. */
+  rates?: number[];
+}
+
+export type ToTrainPanel =
+  | { type: 'init'; model: ModelInfo; choices: DataChoice[] }
+  | { type: 'experiment'; experiment: ExperimentKind; runs: string[] }
+  | ({ type: 'progress' } & TrainProgress)
+  | { type: 'runDone'; run: string; seconds: number; cancelled: boolean }
+  | { type: 'experimentDone'; cancelled: boolean }
+  | { type: 'notice'; level: 'info' | 'error'; message: string };
+
+export type SaveKind = 'weights' | 'onnx' | 'pytorch' | 'keras';
+
+export type FromTrainPanel =
+  | { type: 'ready' }
+  | ({ type: 'run' } & RunRequest)
+  | { type: 'cancel' }
+  | { type: 'save'; kind: SaveKind; run: string };
+
+const SAVE_KINDS: readonly SaveKind[] = ['weights', 'onnx', 'pytorch', 'keras'];
+
+/** The message if it is one the panel may send, else undefined. */
+export function parseFromTrainPanel(m: unknown): FromTrainPanel | undefined {
+  if (!isObj(m)) return undefined;
+  switch (m.type) {
+    case 'ready':
+    case 'cancel':
+      return { type: m.type };
+    case 'save':
+      return SAVE_KINDS.includes(m.kind as SaveKind) && isShortString(m.run)
+        ? { type: 'save', kind: m.kind as SaveKind, run: m.run }
+        : undefined;
+    case 'run': {
+      if (!EXPERIMENT_KINDS.includes(m.experiment as ExperimentKind)) return undefined;
+      if (!isShortString(m.data) || !isInt(m.epochs, 1, 10_000) || !isInt(m.seed, 0, 2 ** 32 - 1))
+        return undefined;
+      if (m.labelColumn !== undefined && !isShortString(m.labelColumn)) return undefined;
+      const rates = m.rates;
+      if (
+        rates !== undefined &&
+        !(
+          Array.isArray(rates) &&
+          rates.length > 0 &&
+          rates.length <= 10 &&
+          rates.every((r) => typeof r === 'number' && r >= 0 && r < 1)
+        )
+      )
+        return undefined;
+      return {
+        type: 'run',
+        experiment: m.experiment as ExperimentKind,
+        data: m.data,
+        epochs: m.epochs,
+        seed: m.seed,
+        ...(m.labelColumn !== undefined ? { labelColumn: m.labelColumn as string } : {}),
+        ...(rates !== undefined ? { rates: rates as number[] } : {}),
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The extension's message if it is well formed (the extension is trusted; this guards against mix-ups). */
+export function parseToTrainPanel(m: unknown): ToTrainPanel | undefined {
+  if (!isObj(m)) return undefined;
+  switch (m.type) {
+    case 'init':
+      return isModelInfo(m.model) && isArrayOf(m.choices, isChoice) ? (m as ToTrainPanel) : undefined;
+    case 'experiment':
+      return EXPERIMENT_KINDS.includes(m.experiment as ExperimentKind) && isArrayOf(m.runs, isStr)
+        ? (m as ToTrainPanel)
+        : undefined;
+    case 'progress':
+      return isProgress(m) ? (m as ToTrainPanel) : undefined;
+    case 'runDone':
+      return isStr(m.run) && isJsonNumber(m.seconds) && isBool(m.cancelled) ? (m as ToTrainPanel) : undefined;
+    case 'experimentDone':
+      return isBool(m.cancelled) ? (m as ToTrainPanel) : undefined;
+    case 'notice':
+      return (m.level === 'info' || m.level === 'error') && isStr(m.message)
+        ? (m as ToTrainPanel)
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const isNumOrNull = (v: unknown) => v === null || isJsonNumber(v);
+const isNumbers = (v: unknown): v is number[] => isArrayOf(v, isJsonNumber);
+
+const isModelInfo = (v: unknown) =>
+  isObj(v) &&
+  isStr(v.name) &&
+  isStr(v.path) &&
+  optional(v.data, isStr) &&
+  isJsonNumber(v.epochs) &&
+  isJsonNumber(v.seed);
+
+const isChoice = (v: unknown): v is DataChoice =>
+  isObj(v) &&
+  isStr(v.spec) &&
+  isStr(v.label) &&
+  optional(v.columns, (c) => isArrayOf(c, isStr)) &&
+  optional(v.noise, isBool);
+
+const isMetrics = (v: unknown) =>
+  isObj(v) &&
+  isJsonNumber(v.epoch) &&
+  isJsonNumber(v.trainLoss) &&
+  isJsonNumber(v.trainAcc) &&
+  isNumOrNull(v.valLoss) &&
+  isNumOrNull(v.valAcc);
+
+/** The panel shows the optimizer and keeps it in webview state (JSON): numbers and a flag only. */
+const isOptimizer = (v: unknown) =>
+  isObj(v) &&
+  isStr(v.type) &&
+  ['learningRate', 'momentum', 'beta1', 'beta2', 'epsilon'].every((k) => optional(v[k], isJsonNumber)) &&
+  optional(v.nesterov, isBool);
+
+const isSetup = (v: unknown) =>
+  isObj(v) &&
+  isStr(v.data) &&
+  ['trainRows', 'valRows', 'classes', 'features', 'maxRate', 'seed'].every((k) => isJsonNumber(v[k])) &&
+  isOptimizer(v.optimizer) &&
+  optional(v.maxNorm, isJsonNumber);
+
+/** A decision grid whose arrays agree with its size (the panel indexes them by cell). */
+export const isBoundary = (v: unknown): v is Obj & { size: number } =>
+  isObj(v) &&
+  isInt(v.size, 1, 1024) &&
+  isNumbers(v.extent) &&
+  v.extent.length === 4 &&
+  isNumbers(v.cls) &&
+  isNumbers(v.prob) &&
+  v.cls.length === v.size * v.size &&
+  v.prob.length === v.cls.length &&
+  isArrayOf(v.points, (p): p is number[] => isNumbers(p) && p.length === 3);
+
+const isProgress = (m: Obj) =>
+  isStr(m.run) &&
+  isJsonNumber(m.epoch) &&
+  isJsonNumber(m.epochs) &&
+  optional(m.batch, isJsonNumber) &&
+  optional(m.batches, isJsonNumber) &&
+  optional(m.metrics, isMetrics) &&
+  optional(m.setup, isSetup) &&
+  optional(m.boundary, isBoundary);

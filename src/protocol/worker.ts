@@ -1,0 +1,228 @@
+// Messages between the extension host and the engine worker. The only contract the two sides share:
+// each job kind names its request, its progress events and its result.
+import type { LintConfig } from '../core/lint/config';
+import type { Fix, Severity } from '../core/lint/rule';
+import type { LineColumn } from '../core/formats/text-position';
+import type { WeightStats } from '../core/model/weight-stats';
+import type { WireModel } from './model-view';
+import type { McSample, McScores, McSummary } from '../core/engine/mc/report';
+import type { EpochMetrics, OptimizerSpec } from '../core/engine/train/train';
+import type { BoundaryGrid } from '../core/engine/train/boundary';
+import type { McGrid } from '../core/engine/mc/grid';
+import type { RunPlan } from '../core/engine/train/run-plan';
+import type { LayerSpec } from '../core/engine/network';
+
+export interface WireRange {
+  offset: number;
+  length: number;
+  start: LineColumn;
+  end: LineColumn;
+}
+
+/** A finding as plain data: layers by name, ranges with line/column so no text is needed to place it. */
+export interface WireFinding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  layer: string;
+  range?: WireRange;
+  related: { layer: string; message: string; range?: WireRange }[];
+  fixes: Fix[];
+  unnecessary: boolean;
+}
+
+export interface WireLintResult {
+  path: string;
+  format?: string;
+  findings: WireFinding[];
+  error?: { message: string; range?: WireRange };
+}
+
+/** Set to 1 by the fault and load tests only: enables the `fault` and `probe` jobs. */
+export const TEST_HOOKS_ENV = 'DROPOUT_LENS_TEST_HOOKS';
+
+export interface Jobs {
+  lint: {
+    request: { files: string[]; config: LintConfig };
+    progress: { done: number; total: number; result: WireLintResult };
+    result: { files: number; findings: number; errors: number };
+  };
+  /**
+   * Trains a model file's network (with `compare`, also without dropout from the same seed). With `plan`,
+   * trains that one run of an experiment instead (the panel starts one job per run).
+   */
+  train: {
+    request: {
+      model: string;
+      data?: string;
+      /** CSV data: the header name of the class column (default "label"). */
+      labelColumn?: string;
+      epochs?: number;
+      seed?: number;
+      compare?: boolean;
+      plan?: RunPlan;
+      /** 2-D data: send a decision grid of `size`² cells every `every` epochs (and after the last). */
+      boundary?: { size: number; every: number };
+    };
+    /**
+     * First `setup` (epoch 0), then per epoch with `metrics` (and `boundary` when asked), and on a timer
+     * inside long epochs with the batch position.
+     */
+    progress: TrainProgress;
+    result: { runs: WireTrainRun[] };
+  };
+  /** Loss and accuracy of trained weights on the validation split the same seed gives in training. */
+  evaluate: {
+    request: { model: string; data?: string; seed?: number; weights: Record<string, number[]> };
+    progress: never;
+    result: { n: number; loss: number; accuracy: number };
+  };
+  /**
+   * Reads and lints one model for the model view. `bytes` come from an editor (maybe unsaved text);
+   * without them the worker reads the file, so a 100 MB ONNX file never passes through the host.
+   * `lint` is the same result a lint job gives, for the Problems panel of files without a text editor.
+   */
+  model: {
+    request: { path: string; bytes?: Uint8Array; config: LintConfig };
+    progress: never;
+    result: { lint: WireLintResult } & ({ model: WireModel } | { error: string });
+  };
+  /** Statistics and histograms of one layer's weight tensors, for the model view's details panel. */
+  weights: {
+    request: { path: string; layerId: string };
+    progress: never;
+    result: { tensors: WeightStats[] } | { error: string };
+  };
+  /**
+   * MC-dropout uncertainty of a model file on its validation split (or `data`). Weights from `weights`
+   * (a file), else the model's sidecar; with neither, `train` trains it first with its training spec.
+   */
+  mc: {
+    request: {
+      model: string;
+      data?: string;
+      passes: number;
+      seed: number;
+      masks: 'fresh' | 'consistent';
+      weights?: string;
+      train?: boolean;
+    };
+    /** While training first (`epoch`), then partial MC statistics at least every 100 ms. */
+    progress: { phase: 'train'; epoch: number; epochs: number } | { phase: 'mc'; mc: WireMcView };
+    result: WireMcView;
+  };
+  /**
+   * Test hooks (the worker refuses them unless DROPOUT_LENS_TEST_HOOKS=1, which the packaged extension
+   * never sets). `fault` breaks the worker the way real bugs do; `probe` reports its heap after a full
+   * GC and how busy its thread has been.
+   */
+  fault: {
+    request: { fault: EngineFault };
+    progress: never;
+    result: never;
+  };
+  probe: {
+    /** `gc`: collect garbage first (slow; leave it off to measure how busy the thread is). */
+    request: { gc: boolean };
+    progress: never;
+    result: WorkerProbe;
+  };
+}
+
+/**
+ * An uncaught exception, `process.exit` in the worker, a JS heap that outgrows its limit, or a loop that
+ * never yields (so never sees a cancel).
+ */
+export type EngineFault = 'throw' | 'exit' | 'oom' | 'hang';
+
+export interface WorkerProbe {
+  /** V8 heap in use (after a full GC when asked), bytes. */
+  heapUsed: number;
+  /** Typed-array memory outside the heap, bytes. */
+  arrayBuffers: number;
+  /** The thread's event-loop time so far (ms): busy and idle, as performance.eventLoopUtilization(). */
+  active: number;
+  idle: number;
+}
+
+/** What the uncertainty panel draws: a summary, the most uncertain samples, the deterministic pass. */
+export interface WireMcView {
+  passesRequested: number;
+  summary: McSummary;
+  uncertain: WireMcSample[];
+  deterministic: McScores;
+  /** The weights were trained just now (the model had none). */
+  trained: boolean;
+  featureShape: number[];
+  /** Layers before the first stochastic one, computed once. */
+  prefixLayers: number;
+  /** On 2-D data: the MC decision boundary and the entropy and MI maps over the plane. */
+  grid?: McGrid;
+}
+
+export interface WireMcSample extends McSample {
+  /** The sample's features before standardisation. */
+  features: number[];
+  /** Each pass's class probabilities (passes × classes); only in the final result. */
+  passes?: number[][];
+}
+
+/** One train job's progress event; the Train panel forwards it to its webview unchanged. */
+export interface TrainProgress {
+  run: string;
+  epoch: number;
+  epochs: number;
+  batch?: number;
+  batches?: number;
+  metrics?: EpochMetrics;
+  setup?: RunSetup;
+  boundary?: BoundaryGrid;
+}
+
+/** What a run trains: enough for the panel's table and hints. */
+export interface RunSetup {
+  data: string;
+  trainRows: number;
+  valRows: number;
+  classes: number;
+  /** Features per sample; 2 means the decision boundary can be drawn. */
+  features: number;
+  /** Highest dropout rate in the run's network (0 = none). */
+  maxRate: number;
+  optimizer: OptimizerSpec;
+  maxNorm?: number;
+  seed: number;
+}
+
+export interface WireTrainRun {
+  run: string;
+  epochs: EpochMetrics[];
+  seconds: number;
+  cancelled: boolean;
+  /** Parameters and buffers by name (PyTorch-style names, row-major). */
+  weights: Record<string, number[]>;
+  /** The trained network's layers and input shape (rebuilds it to save or export the weights). */
+  layers: LayerSpec[];
+  inputShape: number[];
+  softmaxInLoss: boolean;
+  standardization?: { mean: number[]; std: number[] };
+}
+
+export type JobKind = keyof Jobs;
+
+export type ToWorker =
+  | {
+      type: 'start';
+      jobId: number;
+      kind: JobKind;
+      request: Jobs[JobKind]['request'];
+      /** The largest file the job may read (the dropoutLens.maxFileSizeMB setting); default 2 GB. */
+      maxFileBytes?: number;
+    }
+  | { type: 'cancel'; jobId: number };
+
+export type FromWorker =
+  | { type: 'progress'; jobId: number; progress: Jobs[JobKind]['progress'] }
+  | { type: 'done'; jobId: number; result: Jobs[JobKind]['result'] }
+  | { type: 'cancelled'; jobId: number }
+  | { type: 'error'; jobId: number; message: string };
