@@ -2,9 +2,8 @@
 // sources and tests one file each into out/ for mocha. `--production` minifies and drops source maps;
 // `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync, rmSync, cpSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { buildWasm } from './scripts/build-wasm.mjs';
 import { writeNotices } from './scripts/third-party-notices.mjs';
 
@@ -60,6 +59,16 @@ const featuresExternal = {
   },
 };
 
+// The `bin` entry runs as a program (npx dropout-lens), and esbuild writes files without the execute bit.
+const executable = {
+  name: 'executable',
+  setup(build) {
+    build.onEnd((result) => {
+      if (result.errors.length === 0) chmodSync(join(build.initialOptions.outdir, 'cli.js'), 0o755);
+    });
+  },
+};
+
 const builds = [
   {
     ...node,
@@ -69,7 +78,13 @@ const builds = [
   },
   { ...node, entryPoints: { features: 'src/extension/features.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...node,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [executable],
+  },
 ];
 if (webviewEntries.length > 0) {
   builds.push({

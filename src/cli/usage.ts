@@ -1,0 +1,83 @@
+// What `dropout-lens --help` and `dropout-lens <command> --help` print: each command's usage is written
+// once here, and the overview lists the same text.
+import { WORKLOADS } from './bench-command';
+
+const SIZE_OPTION = `  --max-file-size-mb N  refuse model, weights and CSV files larger than
+                        N MB, unread (default 2048)`;
+
+export const COMMAND_USAGE = {
+  lint: {
+    usage: 'lint <paths…> [--format text|json|sarif] [--config file] [--max-file-size-mb N]',
+    about: `Lint the dropout in model files (.onnx, TensorFlow.js model.json, .nn.json); folders are walked.
+--config: a .dropoutlens.json to use instead of the one nearest each file.
+Exit 0: no warning or error. 1: at least one. 2: usage error or unreadable input.`,
+    sizeOption: true,
+  },
+  inspect: {
+    usage: 'inspect <file> [--format text|json] [--max-file-size-mb N]',
+    about: `Show a model's layers with output shapes, parameter counts and dropout.
+Exit 0, or 2 on a usage error or an unreadable file.`,
+    sizeOption: true,
+  },
+  train: {
+    usage:
+      'train <model> [--data builtin:NAME|file.csv] [--epochs N] [--seed S] [--compare] [--out FILE] [--json]',
+    about: `Train the model's network (built-in data: digits, iris, wine, breast_cancer, moons, circles, spiral,
+xor); --compare also trains it without dropout from the same seed. --json: one line per epoch.
+--out FILE saves the trained weights as JSON, or as an ONNX model when FILE ends in .onnx.`,
+    sizeOption: true,
+  },
+  mc: {
+    usage:
+      'mc <model> [--data …] [--passes T] [--seed S] [--masks fresh|consistent] [--weights FILE] [--train] [--json]',
+    about: `MC-dropout uncertainty (T passes, default 30) on the validation split: accuracy, NLL, ECE, entropy,
+mutual information per sample. Weights: --weights FILE (JSON from train --out, or a float32 sidecar),
+else the model's "weights" sidecar; --train trains the model first with its training spec.
+An .onnx file or TensorFlow.js model.json runs with its own weights on every row of --data.
+Exit 0; 1 when the model has no stochastic layer (mc-no-stochastic-layer); 2 on usage or input errors.`,
+    sizeOption: true,
+  },
+  bench: {
+    usage: `bench <${Object.keys(WORKLOADS).join('|')}> [options]`,
+    about: `Run one of the peer benchmark kit's workloads; prints JSON lines with the kit's field names.
+w3: [--passes T] [--rows N] [--reps N] [--workers N]. w4: [--model PATH] [--reps N].`,
+    sizeOption: false,
+  },
+} as const;
+
+export type CommandName = keyof typeof COMMAND_USAGE;
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_USAGE, name);
+}
+
+const indent = (text: string, by: string) => text.replace(/^/gm, by);
+
+/** The overview: every command with what it does, then the options every command shares. */
+export function overviewHelp(): string {
+  const commands = Object.values(COMMAND_USAGE).map(
+    ({ usage, about }) => `  ${usage}\n${indent(about, '      ')}`,
+  );
+  const sized = Object.entries(COMMAND_USAGE).flatMap(([name, c]) => (c.sizeOption ? [name] : []));
+  return `Usage: dropout-lens <command> [options]
+
+Commands:
+${commands.join('\n')}
+
+Options:
+${SIZE_OPTION}
+                        (${sized.join(', ')})
+  -h, --help            show this help; "dropout-lens <command> --help" shows one command's
+  -v, --version         print the version`;
+}
+
+/** One command's usage, for `dropout-lens <command> --help`. */
+export function commandHelp(name: CommandName): string {
+  const { usage, about, sizeOption } = COMMAND_USAGE[name];
+  return `Usage: dropout-lens ${usage}
+
+${about}
+
+Options:
+${sizeOption ? `${SIZE_OPTION}\n` : ''}  -h, --help            show this help`;
+}
