@@ -10,6 +10,8 @@ const STAGES = {
     ['npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
     ['npx', ['eslint', '--max-warnings', '0', '.']],
     ['npx', ['prettier', '--check', '.']],
+    // The layering of DESIGN.md: forbidden imports and cycles (.dependency-cruiser.cjs).
+    ['npm', ['run', '--silent', 'deps']],
   ],
   unit: [
     // PyTorch and NumPy, the references the export tests compare with.
