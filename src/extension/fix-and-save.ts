@@ -1,7 +1,7 @@
 // "Dropout Lens: Fix and Save As…" for ONNX: applies the safe fixes ONNX can express and writes a new
 // file chosen in a save dialog (default `<name>.fixed.onnx`). The original is never overwritten.
 import * as vscode from 'vscode';
-import { fixOnnx } from '../core/lint/fix-onnx';
+import { fixOnnx } from '../core/fix/fix-onnx';
 import { activeModelUri } from './active-model';
 import { readWithinLimit } from './file-limit';
 import type { LintConfigSource } from './lint-config';

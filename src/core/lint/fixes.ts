@@ -4,7 +4,8 @@
 import type { DropoutSpec, DropoutVariant, Layer, SourceRange } from '../model/ir';
 import { formatRate } from './format-number';
 import { rateRange } from './predicates';
-import type { Fix, GraphEdit, RuleContext, TextEdit } from './rule';
+import type { GraphEdit } from '../model/graph-edit';
+import type { Fix, RuleContext, TextEdit } from './rule';
 
 /** Sets a dropout's rate. Writes the file's own unit: a stored keep probability gets 1 − rate. */
 export function setRateFix(layer: Layer, spec: DropoutSpec, rate: number, title: string, safe = false): Fix {

@@ -1,6 +1,7 @@
 // The contract between the lint engine and the rules (one rule a file under rules/).
 import type { GraphIndex } from '../model/graph-index';
-import type { DropoutVariant, Graph, Layer, SourceRange } from '../model/ir';
+import type { GraphEdit } from '../model/graph-edit';
+import type { Graph, Layer, SourceRange } from '../model/ir';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off';
@@ -12,24 +13,13 @@ export interface TextEdit {
   newText: string;
 }
 
-/**
- * The same fix described on the IR, for writers of formats without text (ONNX "Fix and Save As…").
- * Layers are named by id; `rate` is always the drop probability, whatever unit the file stores.
- */
-export type GraphEdit =
-  | { kind: 'set-attribute'; layer: string; name: string; value: unknown }
-  | { kind: 'set-variant'; layer: string; variant: DropoutVariant }
-  | { kind: 'remove-layer'; layer: string }
-  | { kind: 'move-layer'; layer: string; position: 'before' | 'after'; anchor: string }
-  | { kind: 'insert-dropout'; after: string; rate: number };
-
 export interface Fix {
   title: string;
   /** Safe fixes keep the model's meaning apart from the flagged problem; only they are preferred. */
   safe: boolean;
   /** Edits to the model file's text, for JSON formats; empty when the format has no text (ONNX). */
   edits: TextEdit[];
-  /** The fix on the IR, when it can be described there. */
+  /** The fix on the IR, when it can be described there (for formats without text). */
   graphEdits?: GraphEdit[];
 }
 

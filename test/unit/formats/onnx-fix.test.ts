@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { fixOnnxBytes } from '../../../src/core/formats/onnx/fix';
-import { fixOnnx } from '../../../src/core/lint/fix-onnx';
+import { fixOnnx } from '../../../src/core/fix/fix-onnx';
 import { lintSource } from '../../../src/core/lint/lint-source';
 
 const TORCH = 'test/fixtures/onnx-torch';

@@ -3,7 +3,7 @@
 // is_test, ratio, and removing a Dropout (its consumers read its input instead). The caller writes the
 // bytes to a new path; the original is never touched.
 import { onnx } from 'onnx-proto';
-import type { GraphEdit } from '../../lint/rule';
+import type { GraphEdit } from '../../model/graph-edit';
 import type { Graph } from '../../model/ir';
 import { decodeModelProto, readOnnx } from './reader';
 import { ModelFormatError } from '../reader';

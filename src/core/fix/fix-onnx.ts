@@ -2,9 +2,9 @@
 // (removing a Dropout only becomes the fix once its training flag is off), then hand back new bytes.
 import { fixOnnxBytes } from '../formats/onnx/fix';
 import type { ModelSource } from '../formats/reader';
-import type { LintConfig } from './config';
-import { lintSource } from './lint-source';
-import type { Finding, Fix } from './rule';
+import type { LintConfig } from '../lint/config';
+import { lintSource } from '../lint/lint-source';
+import type { Finding, Fix } from '../lint/rule';
 
 export interface OnnxFixResult {
   bytes: Uint8Array;
