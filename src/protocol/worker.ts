@@ -1,8 +1,7 @@
 // Messages between the extension host and the engine worker. The only contract the two sides share:
 // each job kind names its request, its progress events and its result.
 import type { LintConfig } from '../core/lint/config';
-import type { Fix, Severity } from '../core/lint/rule';
-import type { LineColumn } from '../core/formats/text-position';
+import type { WireLintResult } from '../core/lint/wire-lint';
 import type { WeightStats } from '../core/model/weight-stats';
 import type { WireModel } from './model-view';
 import type { McSample, McScores, McSummary } from '../core/engine/mc/report';
@@ -12,31 +11,8 @@ import type { McGrid } from '../core/engine/mc/grid';
 import type { RunPlan } from '../core/engine/train/run-plan';
 import type { LayerSpec } from '../core/engine/network';
 
-export interface WireRange {
-  offset: number;
-  length: number;
-  start: LineColumn;
-  end: LineColumn;
-}
-
-/** A finding as plain data: layers by name, ranges with line/column so no text is needed to place it. */
-export interface WireFinding {
-  rule: string;
-  severity: Severity;
-  message: string;
-  layer: string;
-  range?: WireRange;
-  related: { layer: string; message: string; range?: WireRange }[];
-  fixes: Fix[];
-  unnecessary: boolean;
-}
-
-export interface WireLintResult {
-  path: string;
-  format?: string;
-  findings: WireFinding[];
-  error?: { message: string; range?: WireRange };
-}
+/** Lint results cross as core/lint's plain-data form (the editor's own lint path produces it too). */
+export type { WireFinding, WireLintResult, WireRange } from '../core/lint/wire-lint';
 
 /** Set to 1 by the fault and load tests only: enables the `fault` and `probe` jobs. */
 export const TEST_HOOKS_ENV = 'DROPOUT_LENS_TEST_HOOKS';

@@ -1,9 +1,35 @@
 // Turns a LintResult (which holds IR objects) into plain data that crosses thread boundaries.
 import { decodeText } from '../formats/reader';
-import { LineMap } from '../formats/text-position';
+import { LineMap, type LineColumn } from '../formats/text-position';
 import type { LintResult } from './lint-source';
+import type { Fix, Severity } from './rule';
 import type { SourceRange } from '../model/ir';
-import type { WireLintResult, WireRange } from '../../protocol/worker';
+
+export interface WireRange {
+  offset: number;
+  length: number;
+  start: LineColumn;
+  end: LineColumn;
+}
+
+/** A finding as plain data: layers by name, ranges with line/column so no text is needed to place it. */
+export interface WireFinding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  layer: string;
+  range?: WireRange;
+  related: { layer: string; message: string; range?: WireRange }[];
+  fixes: Fix[];
+  unnecessary: boolean;
+}
+
+export interface WireLintResult {
+  path: string;
+  format?: string;
+  findings: WireFinding[];
+  error?: { message: string; range?: WireRange };
+}
 
 /** `text` is the file's text for text formats (ranges get line/column); binary formats pass undefined. */
 export function toWireLintResult(result: LintResult, bytes: Uint8Array | undefined): WireLintResult {
