@@ -3,8 +3,10 @@
 import type { DropoutSpec, ModelFormat } from '../core/model/ir';
 import type { Severity } from '../core/lint/rule';
 import type { WeightStats } from '../core/model/weight-stats';
+
+/** Core's plain data the view draws, named here so the page imports the protocol only. */
+export type { WeightStats };
 import { isArrayOf, isBool, isJsonNumber, isObj, isStr, optional } from './guards';
-import { isWireLayout, type WireLayout } from './wire-layout';
 
 /** One dropout-family behaviour of a layer, ready to print: its own, or inside an RNN (`property`). */
 export interface DropoutCell {
@@ -72,6 +74,34 @@ export interface WireModel {
 }
 
 /** Extension → webview. */
+/**
+ * The graph drawing's geometry, shared by the worker that lays the graph out and the page that draws it.
+ * Compact on the wire: a 5,001-node graph's layout is about 250 KB of numbers.
+ */
+export const NODE_HEIGHT = 40;
+/** The width of a character of the node font, an estimate: the layout runs where there is no DOM. */
+const CHAR_WIDTH = 7;
+
+/** Graph-model names are long scope paths; the last two parts say enough on a node. */
+export function shortName(name: string): string {
+  const parts = name.split('/');
+  const tail = parts.slice(-2).join('/');
+  return tail.length > 32 ? `…${tail.slice(-31)}` : tail;
+}
+
+export function nodeWidth(row: Pick<LayerRow, 'name' | 'op'>): number {
+  return Math.max(shortName(row.name).length, row.op.length + 2) * CHAR_WIDTH + 24;
+}
+
+export interface WireLayout {
+  width: number;
+  height: number;
+  /** Node centres as x, y pairs, one per row, in row order. */
+  nodes: number[];
+  /** Per edge: the source row's index, the target row's index, then the route's x, y pairs. */
+  edges: number[][];
+}
+
 export type ToModelView =
   /** `version` counts the extension's loads of the file: a page shows each version once. */
   | { type: 'model'; uri: string; version: number; model: WireModel }
@@ -198,5 +228,25 @@ function isWeightStats(v: unknown): v is WeightStats {
     isArrayOf(v.shape, isJsonNumber) &&
     [v.count, v.nonFinite, v.mean, v.std, v.min, v.max, v.zeros].every(isJsonNumber) &&
     isArrayOf(v.histogram, isJsonNumber)
+  );
+}
+
+/** A layout that fits `rows` rows: finite numbers, whole pairs, edges between existing rows. */
+export function isWireLayout(v: unknown, rows: number): v is WireLayout {
+  if (typeof v !== 'object' || v === null) return false;
+  const { width, height, nodes, edges } = v as Record<string, unknown>;
+  const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const row = (x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < rows;
+  return (
+    finite(width) &&
+    finite(height) &&
+    Array.isArray(nodes) &&
+    nodes.length === 2 * rows &&
+    nodes.every(finite) &&
+    Array.isArray(edges) &&
+    edges.every(
+      (e) =>
+        Array.isArray(e) && e.length >= 6 && e.length % 2 === 0 && row(e[0]) && row(e[1]) && e.every(finite),
+    )
   );
 }

@@ -5,7 +5,8 @@ import type { SizeLimit } from '../core/io/size-limit';
 import { DEFAULT_SIZE_LIMIT } from '../core/io/size-limit';
 import { parseToWorker } from '../protocol/worker-guards';
 import type { FromWorker, JobKind, Jobs } from '../protocol/worker';
-import type { JOB_HANDLERS, JobContext } from './jobs';
+import type { JobContext } from './job-context';
+import type { JOB_HANDLERS } from './jobs';
 
 export function createDispatcher(
   post: (message: FromWorker) => void,

@@ -1,19 +1,12 @@
 // Job handlers by kind. Each checks `isCancelled` between units of work and yields to the event loop
 // so a cancel message is seen promptly.
-import type { SizeLimit } from '../core/io/size-limit';
 import type { JobKind, Jobs } from '../protocol/worker';
+import type { JobContext } from './job-context';
 import { lintFiles } from './lint-job';
 import { mcJob } from './mc-job';
 import { evaluateModel, trainJob } from './train-job';
 import { layerWeights, modelView } from './model-job';
 import { faultJob, probeJob } from './test-hooks';
-
-export interface JobContext {
-  isCancelled(): boolean;
-  progress(progress: Jobs[JobKind]['progress']): void;
-  /** Files larger than this are refused before they are read. */
-  limit: SizeLimit;
-}
 
 type Handler<K extends JobKind> = (
   request: Jobs[K]['request'],

@@ -3,7 +3,7 @@ import { lintSource } from '../core/lint/lint-source';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { toWireLintResult } from '../core/lint/wire-lint';
 import type { Jobs } from '../protocol/worker';
-import type { JobContext } from './jobs';
+import type { JobContext } from './job-context';
 
 export async function lintFiles(
   request: Jobs['lint']['request'],

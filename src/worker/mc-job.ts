@@ -14,7 +14,7 @@ import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { readFileWithin } from '../core/io/node-files';
 import type { Jobs, WireMcSample, WireMcView } from '../protocol/worker';
-import type { JobContext } from './jobs';
+import type { JobContext } from './job-context';
 
 const PROGRESS_MS = 50;
 const YIELD_MS = 10;

@@ -11,7 +11,7 @@ import type { Graph } from '../core/model/ir';
 import { toWireLintResult } from '../core/lint/wire-lint';
 import { toWireModel } from './wire-model';
 import type { Jobs } from '../protocol/worker';
-import type { JobContext } from './jobs';
+import type { JobContext } from './job-context';
 
 /**
  * The model last shown, kept so the details panel's weight requests need no second parse. One only:

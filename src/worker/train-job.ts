@@ -20,7 +20,7 @@ import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import type { SizeLimit } from '../core/io/size-limit';
 import type { Jobs, RunSetup } from '../protocol/worker';
-import type { JobContext } from './jobs';
+import type { JobContext } from './job-context';
 
 /** Longest stretch of computation between two turns of the event loop. */
 const YIELD_MS = 10;

@@ -4,7 +4,7 @@ import type { Finding } from '../core/lint/rule';
 import type { DropoutSpec, Graph, Layer, TensorInfo } from '../core/model/ir';
 import { opLabel, shapeText } from '../core/model/labels';
 import { paramCounts } from '../core/model/param-counts';
-import { graphLayout } from '../protocol/wire-layout';
+import { graphLayout } from './wire-layout';
 import type { DropoutCell, LayerRow, WireModel, WireTensor } from '../protocol/model-view';
 
 /** Meta keys that are bookkeeping for readers, not facts a reader of the header wants. */

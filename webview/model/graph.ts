@@ -3,8 +3,13 @@
 // graph of thousands of nodes, its start). Only what is near the visible area is in the document.
 // Keyboard: arrows move between connected layers (graph-navigation.ts), Enter shows the details,
 // + and - zoom, 0 fits.
-import type { LayerRow } from '../../src/protocol/model-view';
-import { NODE_HEIGHT, nodeWidth, shortName, type WireLayout } from '../../src/protocol/wire-layout';
+import {
+  NODE_HEIGHT,
+  nodeWidth,
+  shortName,
+  type LayerRow,
+  type WireLayout,
+} from '../../src/protocol/model-view';
 import { svg } from '../shared/dom';
 import { GraphNavigation, NAV_KEYS, type NavKey } from './graph-navigation';
 import { worstFinding } from './table-model';

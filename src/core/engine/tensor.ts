@@ -2,8 +2,6 @@
 // differences in float32 are too noisy). A layer owns its output buffers and reuses them while the batch
 // size stays the same, so a training step allocates nothing in steady state.
 
-import type { Kernels } from './kernels/kernels';
-
 export type DType = 'float32' | 'float64';
 export type Vec = Float32Array | Float64Array;
 
@@ -11,6 +9,12 @@ export interface Tensor {
   data: Vec;
   /** [batch, ...features]. */
   shape: number[];
+}
+
+/** Where tensor storage comes from: plain arrays, or the memory of the kernels that will use it. */
+export interface Allocator {
+  /** A zero-filled buffer of `length` elements. */
+  alloc(dtype: DType, length: number): Vec;
 }
 
 export function alloc(dtype: DType, length: number): Vec {
@@ -34,7 +38,7 @@ export class Workspace {
   /** `kernels` allocates the storage (so it lives where those kernels want it); plain arrays by default. */
   constructor(
     readonly dtype: DType,
-    private readonly kernels: Pick<Kernels, 'alloc'> = { alloc },
+    private readonly kernels: Allocator = { alloc },
   ) {}
 
   tensor(key: string, shape: readonly number[]): Tensor {

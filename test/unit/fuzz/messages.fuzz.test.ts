@@ -23,7 +23,7 @@ import { SORT_KEYS, visibleRows, worstFinding } from '../../../webview/model/tab
 import { apply as applyTrain, initialState } from '../../../webview/train/view-state';
 import { RUNS, runs, withinTimeLimit, FUZZ_TIMEOUT_MS } from './fuzz-support';
 import { tally } from './tally';
-import { graphLayout } from '../../../src/protocol/wire-layout';
+import { graphLayout } from '../../../src/worker/wire-layout';
 
 /** Values a hostile or broken peer might put where a real one belongs. */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(

@@ -1,5 +1,5 @@
 // The layer table's sort and filter, and its CSV and Markdown exports.
-import { graphLayout } from '../../../src/protocol/wire-layout';
+import { graphLayout } from '../../../src/worker/wire-layout';
 import * as assert from 'node:assert/strict';
 import type { LayerRow, WireModel } from '../../../src/protocol/model-view';
 import { toCsv, toMarkdown } from '../../../webview/model/export';

@@ -2,7 +2,8 @@
 // on arrival.
 import * as assert from 'node:assert/strict';
 import { layeredLayout } from '../../../src/core/model/layered-layout';
-import { graphLayout, isWireLayout, NODE_HEIGHT, nodeWidth } from '../../../src/protocol/wire-layout';
+import { isWireLayout, NODE_HEIGHT, nodeWidth } from '../../../src/protocol/model-view';
+import { graphLayout } from '../../../src/worker/wire-layout';
 
 const rows = [
   { id: 'x', name: 'x', op: 'input', inputs: [] },

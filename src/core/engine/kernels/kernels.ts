@@ -3,7 +3,7 @@
 // row-major buffers; nothing here allocates. Layers allocate their buffers through `alloc`, so buffers
 // live where the kernels work on them without copies (WebAssembly memory for the WASM kernels).
 import { MULBERRY_STEP, mulberry32 } from '../../random/rng';
-import { alloc, type DType, type Vec } from '../tensor';
+import { alloc, type Allocator, type Vec } from '../tensor';
 
 export interface ConvGeometry {
   batch: number;
@@ -17,9 +17,7 @@ export interface ConvGeometry {
   outWidth: number;
 }
 
-export interface Kernels {
-  /** A zero-filled buffer of `length` elements. */
-  alloc(dtype: DType, length: number): Vec;
+export interface Kernels extends Allocator {
   /** out[m×n] = a[m×k] · b[n×k]ᵀ — dense forward with PyTorch-layout weights [out, in]. */
   matmulNT(out: Vec, a: Vec, b: Vec, m: number, n: number, k: number): void;
   /** out[m×n] = a[m×k] · b[k×n] — input gradient. */
