@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { csvHeader } from '../core/data/csv';
 import { BUILTIN_CSV } from '../core/data/load';
 import { SYNTHETIC_NAMES } from '../core/data/synthetic';
-import { experimentPlans } from '../core/engine/train/run-plan';
+import { experimentPlans } from './experiments';
 import { readFileWithin, readHead } from '../core/io/node-files';
 import {
   parseFromTrainPanel,

@@ -4,6 +4,9 @@ import { isArrayOf, isBool, isInt, isJsonNumber, isObj, isStr, optional } from '
 import type { WireMcView } from './worker';
 import { isBoundary } from './train-panel';
 
+/** Core's plain data the panel draws, named here so the page imports the protocol only. */
+export type { McGrid } from '../core/engine/mc/grid';
+
 export interface McSettings {
   passes: number;
   seed: number;

@@ -1,6 +1,5 @@
 // Messages between the Train with Dropout panel (webview) and the extension. Both sides check what
 // they receive: a webview is another process, and its state may come back from an older version.
-import { EXPERIMENT_KINDS, type ExperimentKind } from '../core/engine/train/run-plan';
 import {
   isArrayOf,
   isBool,
@@ -13,6 +12,21 @@ import {
   type Obj,
 } from './guards';
 import type { TrainProgress } from './worker';
+
+/** Core's plain data the panel draws, named here so the page imports the protocol only. */
+export type { BoundaryGrid } from '../core/engine/train/boundary';
+export type { EpochMetrics } from '../core/engine/train/train';
+
+/** The experiments the panel offers; the extension expands each into runs (extension/experiments.ts). */
+export type ExperimentKind = 'as-is' | 'compare' | 'sweep' | 'variants' | 'scaling' | 'schedules';
+export const EXPERIMENT_KINDS: readonly ExperimentKind[] = [
+  'as-is',
+  'compare',
+  'sweep',
+  'variants',
+  'scaling',
+  'schedules',
+];
 
 export interface DataChoice {
   /** A data spec as `loadData` reads it (`builtin:NAME` or an absolute CSV path). */

@@ -2,7 +2,7 @@
 // (the Train panel's drawing of the predictive mean), predictive entropy and mutual information — with
 // the evaluated points on top. A map's colour is one theme chart colour, transparent at 0 and opaque at
 // the scale's top, so it reads on light, dark and high-contrast themes alike; a legend gives the scale.
-import type { McGrid } from '../../src/core/engine/mc/grid';
+import type { McGrid } from '../../src/protocol/mc-panel';
 import { drawBoundary, paintGrid, rgb } from '../train/boundary';
 import { css } from './charts';
 

@@ -1,6 +1,6 @@
 // The details panel's weights section: per tensor, its statistics and a histogram drawn as SVG bars
 // (each bar says its range and count on hover; the whole chart has a text summary for screen readers).
-import type { WeightStats } from '../../src/core/model/weight-stats';
+import type { WeightStats } from '../../src/protocol/model-view';
 import { h, svg } from '../shared/dom';
 
 export type WeightsState = 'loading' | { tensors: WeightStats[] } | { error: string };

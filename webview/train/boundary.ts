@@ -1,7 +1,7 @@
 // The decision boundary on 2-D data as a canvas heatmap: each grid cell in its predicted class's colour,
 // paler where the network is less sure, with the training points on top. The MC panel paints its
 // uncertainty maps with the same cell and point drawing.
-import type { BoundaryGrid } from '../../src/core/engine/train/boundary';
+import type { BoundaryGrid } from '../../src/protocol/train-panel';
 import { runColour } from './charts';
 
 const CLASS_COLOURS = [0, 1, 2, 3, 4, 5];

@@ -1,7 +1,6 @@
 // The form: data set (built-in, synthetic 2-D with a noise level, or a workspace CSV with its label
 // column), epochs, seed, sweep rates, and one button per experiment. All reachable with Tab and Enter.
-import type { ExperimentKind } from '../../src/core/engine/train/run-plan';
-import type { RunRequest } from '../../src/protocol/train-panel';
+import type { ExperimentKind, RunRequest } from '../../src/protocol/train-panel';
 import type { ViewState } from './view-state';
 
 export const EXPERIMENTS: [ExperimentKind, string, string][] = [

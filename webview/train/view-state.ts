@@ -1,9 +1,13 @@
 // The panel's whole state as plain JSON: what `setState` stores and what a restored panel redraws from.
 // `apply` folds one message from the extension into it (pure, so the panel can be rebuilt from it).
-import type { BoundaryGrid } from '../../src/core/engine/train/boundary';
-import type { ExperimentKind } from '../../src/core/engine/train/run-plan';
-import type { EpochMetrics } from '../../src/core/engine/train/train';
-import type { DataChoice, ModelInfo, ToTrainPanel } from '../../src/protocol/train-panel';
+import type {
+  BoundaryGrid,
+  DataChoice,
+  EpochMetrics,
+  ExperimentKind,
+  ModelInfo,
+  ToTrainPanel,
+} from '../../src/protocol/train-panel';
 import type { RunSetup } from '../../src/protocol/worker';
 
 export interface RunView {

@@ -16,43 +16,10 @@ export interface RunPlan {
   schedule?: DropoutSchedule;
 }
 
-export type ExperimentKind = 'as-is' | 'compare' | 'sweep' | 'variants' | 'scaling' | 'schedules';
-export const EXPERIMENT_KINDS: readonly ExperimentKind[] = [
-  'as-is',
-  'compare',
-  'sweep',
-  'variants',
-  'scaling',
-  'schedules',
-];
-
-export const DEFAULT_SWEEP = [0, 0.1, 0.3, 0.5];
-
-/** The runs of an experiment. `epochs` places the schedules' switch points. */
-export function experimentPlans(kind: ExperimentKind, epochs: number, rates = DEFAULT_SWEEP): RunPlan[] {
-  switch (kind) {
-    case 'as-is':
-      return [{ name: 'dropout' }];
-    case 'compare':
-      return [{ name: 'dropout' }, { name: 'no-dropout', removeDropout: true }];
-    case 'sweep':
-      return rates.map((rate) => ({ name: `rate ${rate}`, rate }));
-    case 'variants':
-      return (['standard', 'gaussian', 'alpha'] as const).map((variant) => ({ name: variant, variant }));
-    case 'scaling':
-      return (['inverted', 'classic'] as const).map((scaling) => ({ name: scaling, scaling }));
-    case 'schedules': {
-      // Early dropout: the first quarter of training; late dropout: the second half.
-      const early = Math.max(1, Math.round(epochs / 4));
-      const late = Math.max(1, Math.round(epochs / 2));
-      return [
-        { name: 'constant' },
-        { name: `early (1–${early})`, schedule: { kind: 'early', epochs: early } },
-        { name: `late (${late + 1}–)`, schedule: { kind: 'late', epochs: late } },
-      ];
-    }
-  }
-}
+/** The run every experiment starts from: the model as its file describes it. */
+export const AS_IS: RunPlan = { name: 'dropout' };
+/** The same network without any dropout, for the with / without comparison. */
+export const WITHOUT_DROPOUT: RunPlan = { name: 'no-dropout', removeDropout: true };
 
 const isDropout = (s: LayerSpec) => s.type === 'dropout' && s.variant !== 'gaussian-noise';
 

@@ -9,7 +9,7 @@ import { EngineError } from '../layers/layer';
 import type { LossKind } from './losses';
 import { Network } from '../network';
 import { Rng } from '../../random/rng';
-import { applyPlan, experimentPlans, type RunPlan } from './run-plan';
+import { applyPlan, AS_IS, WITHOUT_DROPOUT, type RunPlan } from './run-plan';
 import { train, type EpochMetrics, type OptimizerSpec, type TrainHooks, type TrainOptions } from './train';
 import type { DropoutSchedule } from '../layers/dropout';
 
@@ -128,7 +128,7 @@ export async function trainModel(
   options: { compare?: boolean },
   hooks: (run: RunName, context: RunContext) => TrainHooks = () => ({}),
 ): Promise<RunReport[]> {
-  const plans = experimentPlans(options.compare ? 'compare' : 'as-is', spec.epochs);
+  const plans = options.compare ? [AS_IS, WITHOUT_DROPOUT] : [AS_IS];
   const reports: RunReport[] = [];
   for (const plan of plans) {
     const report = await trainPlan(graph, data, spec, plan, (ctx) => hooks(plan.name as RunName, ctx));
