@@ -1,7 +1,8 @@
 // Shared timing harness of W1/W2: Adam (lr 1e-3), batches in order without shuffling (last partial batch
 // included), 10 warm-up steps on the first 10 batches, then the timed epochs. Field names as the peer kit.
 import { jsKernels } from '../src/core/engine/kernels/kernels';
-import { Network, type LayerSpec } from '../src/core/engine/network';
+import { Network } from '../src/core/engine/network';
+import type { LayerSpec } from '../src/core/model/network-spec';
 import { Rng } from '../src/core/random/rng';
 import { Trainer, evaluate } from '../src/core/engine/train/train';
 

@@ -14,6 +14,9 @@ export interface InspectDropout {
   /** Probability of dropping; null when the file's value is not a number (see rawRate). */
   rate: number | null;
   rawRate?: unknown;
+  /** Gaussian noise: σ (it drops nothing, so its rate is 0); null when not a number (see rawStddev). */
+  stddev?: number | null;
+  rawStddev?: unknown;
   scaling: DropoutSpec['scaling'];
   mode: DropoutSpec['mode'];
   noiseShape?: (number | null)[];
@@ -101,6 +104,8 @@ function dropout(d: DropoutSpec): InspectDropout {
     variant: d.variant,
     rate: Number.isFinite(d.rate) ? d.rate : null,
     ...(d.rawRate !== undefined ? { rawRate: d.rawRate } : {}),
+    ...(d.stddev !== undefined ? { stddev: Number.isFinite(d.stddev) ? d.stddev : null } : {}),
+    ...(d.rawStddev !== undefined ? { rawStddev: d.rawStddev } : {}),
     scaling: d.scaling,
     mode: d.mode,
     ...(d.noiseShape ? { noiseShape: d.noiseShape } : {}),
@@ -111,13 +116,16 @@ function dropout(d: DropoutSpec): InspectDropout {
 const count = (n: number) => n.toLocaleString('en-US');
 
 function dropoutText(d: InspectDropout): string {
-  const rate = d.rate === null ? `rate ${JSON.stringify(d.rawRate) ?? '?'}` : `rate ${d.rate}`;
+  const level =
+    d.variant === 'gaussian-noise'
+      ? `σ ${d.stddev ?? JSON.stringify(d.rawStddev) ?? '?'}`
+      : `rate ${d.rate ?? JSON.stringify(d.rawRate) ?? '?'}`;
   const notes = [
     d.scaling === 'inference-scale' ? 'inference-scale' : '',
     d.mode !== 'train-only' ? d.mode : '',
     d.schedule && d.schedule.kind !== 'constant' ? `${d.schedule.kind} @ epoch ${d.schedule.epoch}` : '',
   ].filter(Boolean);
-  return [`${d.variant} ${rate}`, ...notes].join(', ');
+  return [`${d.variant} ${level}`, ...notes].join(', ');
 }
 
 function formatText(r: InspectReport): string {

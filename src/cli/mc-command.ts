@@ -12,7 +12,7 @@ import { McNoStochasticLayerError } from '../core/engine/mc/mc';
 import { samples, summarize } from '../core/engine/mc/report';
 import { runsAsGraph } from '../core/engine/mc/graph';
 import { runMcSession } from '../core/engine/mc/session';
-import { trainingSpec } from '../core/engine/train/session';
+import { trainingSpec } from '../core/model/training-spec';
 import { parseWeights, type WeightsData } from '../core/engine/weights-file';
 import type { SizeLimit } from '../core/io/size-limit';
 import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';

@@ -17,15 +17,15 @@ export function experimentPlans(kind: ExperimentKind, epochs: number, rates = DE
     case 'variants':
       return (['standard', 'gaussian', 'alpha'] as const).map((variant) => ({ name: variant, variant }));
     case 'scaling':
-      return (['inverted', 'classic'] as const).map((scaling) => ({ name: scaling, scaling }));
+      return (['inverted', 'inference-scale'] as const).map((scaling) => ({ name: scaling, scaling }));
     case 'schedules': {
       // Early dropout: the first quarter of training; late dropout: the second half.
       const early = Math.max(1, Math.round(epochs / 4));
       const late = Math.max(1, Math.round(epochs / 2));
       return [
-        { name: 'constant' },
-        { name: `early (1–${early})`, schedule: { kind: 'early', epochs: early } },
-        { name: `late (${late + 1}–)`, schedule: { kind: 'late', epochs: late } },
+        { name: 'constant', schedule: { kind: 'constant' } },
+        { name: `early (1–${early})`, schedule: { kind: 'early', epoch: early } },
+        { name: `late (${late + 1}–)`, schedule: { kind: 'late', epoch: late } },
       ];
     }
   }

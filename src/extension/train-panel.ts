@@ -9,6 +9,7 @@ import { BUILTIN_CSV } from '../core/data/load';
 import { SYNTHETIC_NAMES } from '../core/data/synthetic';
 import { experimentPlans } from './experiments';
 import { readFileWithin, readHead } from '../core/io/node-files';
+import { resolveTraining, type TrainingSpec } from '../core/model/training-spec';
 import {
   parseFromTrainPanel,
   type DataChoice,
@@ -222,22 +223,27 @@ export class TrainPanel implements vscode.Disposable {
 
 function modelInfo(model: vscode.Uri): ModelInfo {
   // Only the panel's defaults are read here (a JSON parse, no model reader): training runs in the worker.
-  let training: Record<string, unknown> = {};
+  let training: unknown;
   try {
-    const json = JSON.parse(readFileWithin(model.fsPath, fileSizeLimit()).toString('utf8')) as {
-      training?: Record<string, unknown>;
-    };
-    training = json.training ?? {};
+    training = (
+      JSON.parse(readFileWithin(model.fsPath, fileSizeLimit()).toString('utf8')) as { training?: unknown }
+    ).training;
   } catch {
     // Not JSON or unreadable: the worker reports the real error when training starts.
   }
-  const int = (v: unknown, fallback: number) => (Number.isInteger(v) ? (v as number) : fallback);
+  let spec: TrainingSpec;
+  try {
+    spec = resolveTraining(training, basename(model.fsPath));
+  } catch {
+    // A training block the schema refuses: the worker names the field when training starts.
+    spec = resolveTraining(undefined, basename(model.fsPath));
+  }
   return {
     name: basename(model.fsPath),
     path: model.fsPath,
-    data: typeof training.data === 'string' ? training.data.split('?')[0] : undefined,
-    epochs: int(training.epochs, 20),
-    seed: int(training.seed, 0),
+    data: spec.data?.split('?')[0],
+    epochs: spec.epochs,
+    seed: spec.seed,
   };
 }
 

@@ -16,6 +16,9 @@ export interface DropoutCell {
   /** 1 − rate, the probability of keeping a unit. */
   keep: number | null;
   rawRate?: string;
+  /** Gaussian noise: σ (null when the file's value is not a number: `rawStddev` says what it is). */
+  stddev?: number | null;
+  rawStddev?: string;
   scaling: DropoutSpec['scaling'];
   mode: DropoutSpec['mode'];
   noiseShape?: string;
@@ -160,6 +163,8 @@ const isDropoutCell = (v: unknown): v is DropoutCell =>
   isStr(v.scaling) &&
   isStr(v.mode) &&
   optional(v.rawRate, isStr) &&
+  optional(v.stddev, isNumOrNull) &&
+  optional(v.rawStddev, isStr) &&
   optional(v.noiseShape, isStr) &&
   optional(v.property, isStr) &&
   optional(v.keepProbability, isBool);

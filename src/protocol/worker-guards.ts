@@ -24,14 +24,14 @@ const isLintConfig = (v: unknown) =>
 const isNumbers = (v: unknown): v is number[] => isArrayOf(v, (x): x is number => typeof x === 'number');
 const isSchedule = (v: unknown) =>
   isObj(v) &&
-  (v.kind === 'constant' || ((v.kind === 'early' || v.kind === 'late') && isInt(v.epochs, 0, 1_000_000)));
+  (v.kind === 'constant' || ((v.kind === 'early' || v.kind === 'late') && isInt(v.epoch, 0, 1_000_000)));
 const isPlan = (v: unknown) =>
   isObj(v) &&
   isShortString(v.name) &&
   optional(v.removeDropout, isBool) &&
   optional(v.rate, (r) => isNum(r) && r >= 0 && r < 1) &&
   optional(v.variant, (x) => VARIANTS.includes(x as string)) &&
-  optional(v.scaling, (x) => x === 'inverted' || x === 'classic') &&
+  optional(v.scaling, (x) => x === 'inverted' || x === 'inference-scale') &&
   optional(v.schedule, isSchedule);
 
 const FAULTS: readonly EngineFault[] = ['throw', 'exit', 'oom', 'hang'];

@@ -9,7 +9,7 @@ import type { EpochMetrics, OptimizerSpec } from '../core/engine/train/train';
 import type { BoundaryGrid } from '../core/engine/train/boundary';
 import type { McGrid } from '../core/engine/mc/grid';
 import type { RunPlan } from '../core/engine/train/run-plan';
-import type { LayerSpec } from '../core/engine/network';
+import type { LayerSpec } from '../core/model/network-spec';
 
 /** Lint results cross as core/lint's plain-data form (the editor's own lint path produces it too). */
 export type { WireFinding, WireLintResult, WireRange } from '../core/lint/wire-lint';

@@ -8,7 +8,7 @@ import type { McStats } from '../core/engine/mc/uncertainty';
 import type { McGrid } from '../core/engine/mc/grid';
 import { samples, scores, summarize } from '../core/engine/mc/report';
 import { runMcSession } from '../core/engine/mc/session';
-import { trainingSpec } from '../core/engine/train/session';
+import { trainingSpec } from '../core/model/training-spec';
 import { parseWeights, type WeightsData } from '../core/engine/weights-file';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';

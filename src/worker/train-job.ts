@@ -9,12 +9,14 @@ import { decisionGrid } from '../core/engine/train/boundary';
 import { buildFromGraph } from '../core/engine/build';
 import { Network } from '../core/engine/network';
 import {
+  lossKind,
   trainModel,
   trainPlan,
-  trainingSpec,
   type RunContext,
   type RunReport,
+  type TrainRunSpec,
 } from '../core/engine/train/session';
+import { trainingSpec } from '../core/model/training-spec';
 import { Trainer, evaluate, type TrainHooks } from '../core/engine/train/train';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
@@ -31,7 +33,7 @@ function load(
   limit: SizeLimit,
 ) {
   const graph = openModel(nodeModelSource(request.model, limit));
-  const spec = trainingSpec(graph);
+  const spec: TrainRunSpec = trainingSpec(graph);
   if (request.seed !== undefined) spec.seed = request.seed;
   const dataSpec = request.data ?? spec.data;
   if (!dataSpec) throw new Error(`${request.model}: no data set; the model's training block names none`);
@@ -44,12 +46,7 @@ function load(
   return { graph, spec, dataSpec, data };
 }
 
-function setupOf(
-  context: RunContext,
-  dataSpec: string,
-  spec: ReturnType<typeof trainingSpec>,
-  classes: number,
-): RunSetup {
+function setupOf(context: RunContext, dataSpec: string, spec: TrainRunSpec, classes: number): RunSetup {
   const { train, val } = context.prepared;
   return {
     data: dataSpec,
@@ -59,7 +56,7 @@ function setupOf(
     features: train.x.length / Math.max(1, train.n),
     maxRate: Math.max(
       0,
-      ...context.network.dropoutLayers().map((d) => (d.cfg.variant === 'gaussian-noise' ? 0 : d.rate)),
+      ...context.network.dropoutLayers().map((d) => (d.spec.variant === 'gaussian-noise' ? 0 : d.spec.rate)),
     ),
     optimizer: spec.optimizer,
     maxNorm: spec.maxNorm,
@@ -124,10 +121,10 @@ export async function evaluateModel(
   context: JobContext,
 ): Promise<Jobs['evaluate']['result']> {
   const { graph, spec, data } = load(request, context.limit);
-  const built = buildFromGraph(graph, spec.loss);
+  const built = buildFromGraph(graph, lossKind(spec));
   const { val } = splitAndStandardize(fitShape(data, built.inputShape), spec.validationSplit, spec.seed);
   const net = new Network(built.inputShape, built.specs);
   net.importWeights(request.weights);
-  const r = evaluate(new Trainer(net, spec), val);
+  const r = evaluate(new Trainer(net, { ...spec, loss: lossKind(spec) }), val);
   return { n: val.n, loss: r.loss, accuracy: r.acc };
 }

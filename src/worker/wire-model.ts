@@ -68,6 +68,8 @@ function dropoutCell(d: DropoutSpec, inner: boolean): DropoutCell {
     // Rounded so 1 − 0.1 prints as 0.9, not 0.8999999999999999.
     keep: rate === null ? null : Number((1 - rate).toPrecision(12)),
     ...(d.rawRate !== undefined ? { rawRate: short(d.rawRate) } : {}),
+    ...(d.stddev !== undefined ? { stddev: Number.isFinite(d.stddev) ? d.stddev : null } : {}),
+    ...(d.rawStddev !== undefined ? { rawStddev: short(d.rawStddev) } : {}),
     scaling: d.scaling,
     mode: d.mode,
     ...(d.noiseShape ? { noiseShape: shapeText(d.noiseShape) } : {}),

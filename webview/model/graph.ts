@@ -12,7 +12,7 @@ import {
 } from '../../src/protocol/model-view';
 import { svg } from '../shared/dom';
 import { GraphNavigation, NAV_KEYS, type NavKey } from './graph-navigation';
-import { worstFinding } from './table-model';
+import { shortLevel, worstFinding } from './table-model';
 
 export interface View {
   x: number;
@@ -310,7 +310,7 @@ export class GraphCanvas {
     if (g) return g;
     const worst = worstFinding(row);
     const classes = ['node', row.dropout.length > 0 ? 'dropout' : '', worst ? `sev-${worst.severity}` : ''];
-    const rateLabel = row.dropout[0] ? ` ${row.dropout[0].rate ?? '?'}` : '';
+    const rateLabel = row.dropout[0] ? ` ${shortLevel(row.dropout[0])}` : '';
     g = svg(
       'g',
       {

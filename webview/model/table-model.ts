@@ -16,12 +16,23 @@ export function rateText(cell: DropoutCell): string {
   return cell.rate === null ? (cell.rawRate ?? '?') : String(cell.rate);
 }
 
+const isNoise = (cell: DropoutCell) => cell.variant === 'gaussian-noise';
+
+/** "σ 0.1" for Gaussian noise, which drops nothing; otherwise "rate 0.3 · keep 0.7" (with `joiner`). */
+export function levelText(cell: DropoutCell, joiner = ' · '): string {
+  if (isNoise(cell)) return `σ ${cell.stddev ?? cell.rawStddev ?? '?'}`;
+  return `rate ${rateText(cell)}${joiner}keep ${cell.keep ?? '?'}`;
+}
+
+/** The node label's short form: "0.3", or "σ 0.1" for Gaussian noise. */
+export const shortLevel = (cell: DropoutCell): string =>
+  isNoise(cell) ? levelText(cell) : String(cell.rate ?? '?');
+
 /** "recurrent_dropout: standard, rate 0.3, keep 0.7, inverted, train-only, noise [?, 1, 8]" */
 export function dropoutText(cell: DropoutCell): string {
   return [
     `${cell.property ? `${cell.property}: ` : ''}${cell.variant}`,
-    `rate ${rateText(cell)}`,
-    `keep ${cell.keep ?? '?'}`,
+    levelText(cell, ', '),
     cell.scaling,
     cell.mode,
     ...(cell.noiseShape ? [`noise ${cell.noiseShape}`] : []),

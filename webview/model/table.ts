@@ -2,7 +2,7 @@
 // time (roving tabindex, arrow keys / Home / End), Enter or Space or a click activates a row.
 import type { DropoutCell, LayerRow, RowFinding } from '../../src/protocol/model-view';
 import { h, icon } from '../shared/dom';
-import { rateText, type SortKey, type SortState } from './table-model';
+import { levelText, type SortKey, type SortState } from './table-model';
 
 export const SEVERITY_ICON: Record<RowFinding['severity'], string> = {
   error: 'error',
@@ -33,7 +33,7 @@ function dropoutCell(cell: DropoutCell): HTMLElement {
     { class: 'dropout' },
     h('span', { class: 'variant' }, cell.property ? `${cell.property}: ${cell.variant}` : cell.variant),
     ' ',
-    h('span', { class: 'rate' }, `rate ${rateText(cell)} · keep ${cell.keep ?? '?'}`),
+    h('span', { class: 'rate' }, levelText(cell)),
     cell.keepProbability ? h('span', { class: 'muted', title: 'stored as keep_prob' }, ' (keep_prob)') : null,
     h('div', { class: 'muted small' }, details),
   );

@@ -2,12 +2,11 @@
 // tfjs graphs can use it). Supports sequential graphs of the ops below and names the op and layer of
 // anything else. A final softmax is left out when training with cross-entropy on logits.
 import type { DropoutSpec, Graph, Layer } from '../model/ir';
-import { ACTIVATION_NAMES, type ActivationName } from './layers/activations';
-import type { DropoutConfig } from './layers/dropout';
+import type { ActivationName, DropoutLayerSpec, LayerSpec } from '../model/network-spec';
+import { ACTIVATION_NAMES } from './layers/activations';
 import { initFor } from './layers/init';
 import { EngineError } from './layers/layer';
 import type { LossKind } from './train/losses';
-import type { LayerSpec } from './network';
 
 export interface BuiltModel {
   inputShape: number[];
@@ -44,32 +43,37 @@ function activationSpec(layer: Layer, kind: string, name: string): LayerSpec | u
   };
 }
 
-function dropoutConfig(layer: Layer, spec: DropoutSpec): DropoutConfig {
-  const mode = spec.mode === 'train-only' ? 'train-only' : 'always';
-  if (layer.op === 'gaussian-noise') {
-    const stddev = num(layer.attributes.stddev, spec.rate) as number;
-    return { variant: 'gaussian-noise', rate: stddev, mode };
-  }
-  if (!Number.isFinite(spec.rate))
+/**
+ * The engine's dropout layer for a file's DropoutSpec. Every field the file states is honoured, or the
+ * layer is refused with the reason: the engine has no shared-mask noise shape, and DropConnect and
+ * variational dropout are options of dense and recurrent layers, not layers.
+ */
+function dropoutLayer(layer: Layer, spec: DropoutSpec): DropoutLayerSpec {
+  const { variant, rate, stddev, scaling, mode, schedule } = spec;
+  if (variant === 'dropconnect' || variant === 'variational')
+    return unsupported(layer, `uses ${variant} dropout, which the engine runs only as a dense-layer option`);
+  if (variant === 'gaussian-noise') {
+    if (!Number.isFinite(stddev))
+      unsupported(layer, `has no numeric Gaussian noise σ (${JSON.stringify(spec.rawStddev)})`);
+  } else if (!Number.isFinite(rate))
     unsupported(layer, `has no numeric rate (${JSON.stringify(spec.rawRate)})`);
-  switch (spec.variant) {
-    case 'standard':
-      return {
-        variant: 'standard',
-        rate: spec.rate,
-        scaling: spec.scaling === 'inverted' ? 'inverted' : 'classic',
-        mode,
-      };
-    case 'spatial':
-    case 'alpha':
-    case 'gaussian':
-      return { variant: spec.variant, rate: spec.rate, mode };
-    default:
-      return unsupported(
-        layer,
-        `uses ${spec.variant} dropout, which the engine runs only as a dense-layer option`,
-      );
-  }
+  // An axis of size 1 in the noise shape shares one mask value along it (an axis's own size does not).
+  if (spec.noiseShape?.some((d, i) => i > 0 && d !== null && d !== layer.outputShape?.[i]))
+    unsupported(
+      layer,
+      `has noise shape [${spec.noiseShape.map((d) => d ?? '?').join(', ')}], which the engine cannot train ` +
+        '(it draws one mask value per element); remove "noiseShape" or use spatial dropout',
+    );
+  if (scaling === 'inference-scale' && variant !== 'standard')
+    unsupported(layer, `uses inference-scale scaling, which the engine defines for standard dropout only`);
+  return {
+    variant,
+    rate,
+    ...(variant === 'gaussian-noise' ? { stddev } : {}),
+    scaling,
+    mode,
+    ...(schedule ? { schedule } : {}),
+  };
 }
 
 /** The engine trains small networks; 2^26 float32 parameters already take 1 GB with gradients and Adam. */
@@ -101,7 +105,11 @@ export function buildFromGraph(graph: Graph, loss: LossKind = 'softmax-cross-ent
       case 'dense': {
         const units = num(a.units);
         if (!units) unsupported(layer, 'has no "units"');
-        const dropConnect = layer.dropout?.variant === 'dropconnect' ? layer.dropout.rate : undefined;
+        const dropConnect = [layer.dropout, ...(layer.innerDropout ?? [])].find(
+          (d) => d?.variant === 'dropconnect',
+        )?.rate;
+        if (dropConnect !== undefined && !(dropConnect >= 0 && dropConnect < 1))
+          unsupported(layer, `has DropConnect rate ${dropConnect}, outside [0, 1)`);
         specs.push({
           type: 'dense',
           name,
@@ -169,7 +177,7 @@ export function buildFromGraph(graph: Graph, loss: LossKind = 'softmax-cross-ent
       case 'dropout':
       case 'gaussian-noise':
         if (!layer.dropout) unsupported(layer, 'has no dropout description');
-        specs.push({ type: 'dropout', name, ...dropoutConfig(layer, layer.dropout) });
+        specs.push({ type: 'dropout', name, ...dropoutLayer(layer, layer.dropout) });
         break;
       case 'identity':
         break;

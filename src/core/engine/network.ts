@@ -1,9 +1,11 @@
-// A sequential network of engine layers, built from plain-JSON layer specs (what each layer's `config()`
-// returns, so a network round-trips through JSON). Owns the forward/backward pass and the weights.
-import { Activation, type ActivationConfig } from './layers/activations';
-import { Conv2d, type Conv2dConfig } from './layers/conv';
-import { Dense, type DenseConfig } from './layers/dense';
-import { Dropout, type DropoutConfig } from './layers/dropout';
+// A sequential network of engine layers, built from plain-JSON layer specs (model/network-spec.ts: what
+// each layer's `config()` returns, so a network round-trips through JSON). Owns the forward/backward
+// pass and the weights.
+import type { LayerSpec, NetworkRecord } from '../model/network-spec';
+import { Activation } from './layers/activations';
+import { Conv2d } from './layers/conv';
+import { Dense } from './layers/dense';
+import { Dropout } from './layers/dropout';
 import {
   EngineError,
   type EngineLayer,
@@ -13,23 +15,11 @@ import {
 } from './layers/layer';
 import type { Kernels } from './kernels/kernels';
 import { kernelsFor } from './kernels/select';
-import { BatchNorm, LayerNorm, type NormConfig } from './layers/norm';
-import { Pool2d, type PoolConfig } from './layers/pool';
+import { BatchNorm, LayerNorm } from './layers/norm';
+import { Pool2d } from './layers/pool';
 import { Reshape } from './layers/reshape';
 import type { Rng } from '../random/rng';
 import type { DType, Tensor, Vec } from './tensor';
-
-export type LayerSpec = { name: string } & (
-  | ({ type: 'dense' } & DenseConfig)
-  | ({ type: 'conv2d' } & Conv2dConfig)
-  | ({ type: 'pool' } & PoolConfig)
-  | { type: 'flatten' }
-  | { type: 'reshape'; shape: number[] }
-  | ({ type: 'batchnorm' } & NormConfig)
-  | ({ type: 'layernorm' } & NormConfig)
-  | ({ type: 'activation' } & ActivationConfig)
-  | ({ type: 'dropout' } & DropoutConfig)
-);
 
 export function createLayer(spec: LayerSpec, setup: LayerSetup): EngineLayer {
   switch (spec.type) {
@@ -114,6 +104,22 @@ export class Network {
 
   specs(): LayerSpec[] {
     return this.layers.map((l) => l.config() as LayerSpec);
+  }
+
+  /** The trained network as plain data, for the exporters and for messages. */
+  record(): NetworkRecord {
+    return {
+      inputShape: [...this.inputShape],
+      layers: this.specs().map((spec, i) => ({
+        ...spec,
+        outputShape: [...(this.layers[i] as EngineLayer).outputShape],
+      })),
+      tensors: this.tensors().map((t) => ({
+        name: t.name,
+        shape: t.shape,
+        values: Float32Array.from(t.value),
+      })),
+    };
   }
 
   /** Parameters and buffers by name, as plain numbers (for messages and files). */

@@ -10,7 +10,8 @@
 // Dropout keeps its variant, rate and placement: Dropout, SpatialDropout1D/2D (one mask per channel),
 // AlphaDropout, GaussianDropout, GaussianNoise, a small ClassicDropout layer for unscaled training, and
 // an AlwaysOn wrapper for MC-dropout layers that stay random at inference.
-import type { LayerSpec, Network } from '../engine/network';
+import type { Network } from '../engine/network';
+import type { LayerSpec } from '../model/network-spec';
 import { ScriptExportError, walkNetwork, type WalkStep } from './script-export';
 
 export interface KerasExportOptions {
@@ -127,7 +128,7 @@ function dropout(b: Builder, step: WalkStep, spec: Extract<LayerSpec, { type: 'd
   const rate = { rate: spec.rate };
   switch (spec.variant) {
     case 'standard':
-      return b.add(spec.scaling === 'classic' ? 'ClassicDropout' : 'Dropout', spec.name, rate, extra);
+      return b.add(spec.scaling === 'inference-scale' ? 'ClassicDropout' : 'Dropout', spec.name, rate, extra);
     case 'spatial':
       if (step.inputShape.length === 3) {
         b.toChannelsLast(step);
@@ -146,7 +147,7 @@ function dropout(b: Builder, step: WalkStep, spec: Extract<LayerSpec, { type: 'd
     case 'gaussian':
       return b.add('GaussianDropout', spec.name, rate, extra);
     case 'gaussian-noise':
-      return b.add('GaussianNoise', spec.name, { stddev: spec.rate }, extra);
+      return b.add('GaussianNoise', spec.name, { stddev: spec.stddev ?? 0 }, extra);
   }
 }
 

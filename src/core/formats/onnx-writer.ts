@@ -4,7 +4,8 @@
 // also gets its Mul by 1 − rate). Optional feature standardisation becomes Sub/Div in front, and a
 // softmax the loss absorbed during training is put back at the end.
 import { onnx } from 'onnx-proto';
-import type { LayerSpec, Network } from '../engine/network';
+import type { Network } from '../engine/network';
+import type { LayerSpec } from '../model/network-spec';
 import { SELU_ALPHA, SELU_LAMBDA } from '../engine/layers/activations';
 
 export const ONNX_OPSET = 13;
@@ -167,7 +168,7 @@ function addLayer(g: GraphBuilder, spec: LayerSpec, inputShape: number[], output
       }
       // training_mode true keeps an MC-dropout layer random at inference (ONNX Dropout-13 is inverted).
       const always = spec.mode === 'always';
-      if (always && !(spec.variant === 'standard' && spec.scaling !== 'classic'))
+      if (always && !(spec.variant === 'standard' && spec.scaling !== 'inference-scale'))
         throw new OnnxExportError(`layer "${n}": ONNX has no always-on ${spec.variant} dropout`);
       const inputs = [g.constant(`${n}.ratio`, [], [spec.rate])];
       if (always) {
@@ -180,7 +181,7 @@ function addLayer(g: GraphBuilder, spec: LayerSpec, inputShape: number[], output
         inputs.push(`${n}.training_mode`);
       }
       g.add('Dropout', n, inputs);
-      if (spec.variant === 'standard' && spec.scaling === 'classic' && !always)
+      if (spec.variant === 'standard' && spec.scaling === 'inference-scale' && !always)
         g.add('Mul', n, [g.constant(`${n}.keep`, [], [1 - spec.rate])]);
       return;
     }

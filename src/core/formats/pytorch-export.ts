@@ -4,7 +4,8 @@
 // eval mode), the feature standardisation in front, a softmax the loss absorbed put back at the end, and
 // the trained weights embedded as one base64 little-endian float32 blob with a name/shape/offset table.
 // `python3 script.py --predict rows.json` prints the eval-mode predictions as JSON.
-import type { LayerSpec, Network } from '../engine/network';
+import type { Network } from '../engine/network';
+import type { LayerSpec } from '../model/network-spec';
 import {
   ScriptExportError,
   WeightBlob,
@@ -47,7 +48,7 @@ function dropout(spec: Extract<LayerSpec, { type: 'dropout' }>, inputShape: numb
   let module: string;
   switch (spec.variant) {
     case 'standard':
-      module = spec.scaling === 'classic' ? `ClassicDropout(${p})` : `nn.Dropout(${p})`;
+      module = spec.scaling === 'inference-scale' ? `ClassicDropout(${p})` : `nn.Dropout(${p})`;
       break;
     case 'spatial':
       // One mask per sample and channel: [C, L] → Dropout1d, [C, H, W] → Dropout2d.
@@ -65,7 +66,7 @@ function dropout(spec: Extract<LayerSpec, { type: 'dropout' }>, inputShape: numb
       module = `GaussianDropout(${p})`;
       break;
     case 'gaussian-noise':
-      module = `GaussianNoise(${p})`;
+      module = `GaussianNoise(${num(spec.stddev ?? 0)})`;
       break;
   }
   return spec.mode === 'always' ? `AlwaysOn(${module})` : module;

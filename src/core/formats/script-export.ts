@@ -1,7 +1,8 @@
 // What the Python exporters (PyTorch, Keras) share: walking the trained network layer by layer with the
 // shapes each layer sees, finding its tensors, packing the weights into one base64 little-endian float32
 // blob the script decodes, Python number literals and the script's docstring title.
-import type { LayerSpec, Network } from '../engine/network';
+import type { Network } from '../engine/network';
+import type { LayerSpec } from '../model/network-spec';
 
 /** A network the target framework cannot express; the message names the framework and the layer. */
 export class ScriptExportError extends Error {

@@ -9,9 +9,9 @@ const BERNOULLI: ReadonlySet<DropoutVariant> = new Set(['standard', 'spatial', '
 /** Ops that hold weights: a dropout chain "without a parametric layer between" stops at one of these. */
 const PARAMETRIC = new Set(['dense', 'conv', 'rnn', 'embedding', 'attention', 'batchnorm', 'layernorm']);
 
-/** The dropout spec of a layer whose `rate` is a drop probability (gaussian noise stores a stddev). */
+/** The dropout spec of a layer that drops units (Gaussian noise adds noise of σ `stddev` instead). */
 export function rateSpec(layer: Layer): DropoutSpec | undefined {
-  return layer.op === 'gaussian-noise' ? undefined : layer.dropout;
+  return layer.dropout?.variant === 'gaussian-noise' ? undefined : layer.dropout;
 }
 
 export function isBernoulli(spec: DropoutSpec): boolean {

@@ -65,19 +65,25 @@ export type LayerOp =
   | 'constant'
   | 'unknown';
 
-export type DropoutVariant = 'standard' | 'spatial' | 'alpha' | 'gaussian' | 'dropconnect' | 'variational';
+export type DropoutVariant =
+  'standard' | 'spatial' | 'alpha' | 'gaussian' | 'gaussian-noise' | 'dropconnect' | 'variational';
 
 /**
- * Every dropout-family layer is described by one of these. `rate` is always the probability of
- * dropping; a format that stores a keep probability is converted when read, and `origin.keepProbability`
- * records that it was.
+ * Every dropout-family layer is described by one of these, from the file through the linter and the
+ * engine to the exports. `rate` is always the probability of dropping; a format that stores a keep
+ * probability is converted when read, and `origin.keepProbability` records that it was. Gaussian noise
+ * drops nothing (rate 0): its level is `stddev`.
  */
 export interface DropoutSpec {
   variant: DropoutVariant;
   /** Probability of dropping. NaN when the file's value is missing-but-required or not a number. */
   rate: number;
-  /** The value exactly as the file holds it, when that is not a finite number (a string, null, ...). */
+  /** The rate exactly as the file holds it, when that is not a finite number (a string, null, ...). */
   rawRate?: unknown;
+  /** gaussian-noise only: σ of the additive noise x + σ·ε. NaN when missing or not a number. */
+  stddev?: number;
+  /** gaussian-noise only: σ exactly as the file holds it, when that is not a finite number. */
+  rawStddev?: unknown;
   /** Keras-style noise shape: 1 marks an axis that shares one mask value (null = the input's size). */
   noiseShape?: (number | null)[];
   /** inverted: scale kept units by 1/(1-rate) in training; inference-scale: multiply by (1-rate) at inference. */
@@ -93,11 +99,12 @@ export interface DropoutSpec {
  * Dropout on for every epoch (constant), only before `epoch` (early dropout, against underfitting) or only
  * from `epoch` on (late dropout, against overfitting): Liu et al., ICML 2023.
  */
-export interface DropoutSchedule {
-  kind: 'constant' | 'early' | 'late';
-  /** 0-based epoch at which early dropout stops or late dropout starts. */
-  epoch?: number;
-}
+export type DropoutSchedule =
+  | { kind: 'constant' }
+  /** On in epochs 0 … epoch − 1 (0-based), then off: early dropout, against underfitting. */
+  | { kind: 'early'; epoch: number }
+  /** Off in epochs 0 … epoch − 1 (0-based), then on: late dropout, against overfitting. */
+  | { kind: 'late'; epoch: number };
 
 export interface DropoutOrigin {
   /** The file's own name for the op or class ("Dropout", "SpatialDropout2D", "dropout" ...). */

@@ -63,7 +63,7 @@ describe('dropout-lens inspect', () => {
         input: { shape: [4] },
         layers: [
           { type: 'dense', units: 3, dropconnect: 0.2 },
-          { type: 'dropout', rate: 0.1, mcDropout: true, schedule: { type: 'early', epoch: 5 } },
+          { type: 'dropout', rate: 0.1, mcDropout: true, schedule: { kind: 'early', epoch: 5 } },
           { type: 'alpha-dropout', rate: 'high' },
         ],
       }),
@@ -77,6 +77,34 @@ describe('dropout-lens inspect', () => {
       { variant: 'dropconnect', rate: 0.2, scaling: 'inverted', mode: 'train-only', property: 'dropconnect' },
     ]);
     assert.deepEqual([json.layers[2]?.dropout?.rate, json.layers[2]?.dropout?.rawRate], [null, 'high']);
+  });
+
+  it('shows Gaussian noise as its σ, never as a rate', async () => {
+    const file = join(dir, 'gaussian.nn.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'dropout-lens/nn',
+        version: 1,
+        input: { shape: [4] },
+        layers: [
+          { type: 'gaussian-noise', stddev: 0.1 },
+          { type: 'gaussian-noise', stddev: 'wide' },
+        ],
+      }),
+    );
+    const text = (await run('inspect', file)).out;
+    assert.match(text, /gaussian-noise σ 0\.1$/m);
+    assert.match(text, /gaussian-noise σ "wide"$/m);
+    assert.doesNotMatch(text, /rate/);
+    const json = JSON.parse((await run('inspect', file, '--format=json')).out) as InspectReport;
+    assert.deepEqual(
+      json.layers.map((l) => [l.dropout?.variant, l.dropout?.rate, l.dropout?.stddev, l.dropout?.rawStddev]),
+      [
+        ['gaussian-noise', 0, 0.1, undefined],
+        ['gaussian-noise', 0, null, 'wide'],
+      ],
+    );
   });
 
   it('exits 2 with the place of the problem for a file it cannot read', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { run } from './run-cli';
 import { parseCsv } from '../../../src/core/data/csv';
 import { runMcSession } from '../../../src/core/engine/mc/session';
-import { trainingSpec } from '../../../src/core/engine/train/session';
+import { trainingSpec } from '../../../src/core/model/training-spec';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { loadData } from '../../../src/core/data/load';

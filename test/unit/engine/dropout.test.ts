@@ -2,7 +2,8 @@
 // closed-form values (σ of the sample variance from the distribution's fourth central moment).
 import * as assert from 'node:assert/strict';
 import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/engine/layers/activations';
-import { scheduledRate, type DropoutConfig } from '../../../src/core/engine/layers/dropout';
+import { scheduledOn } from '../../../src/core/engine/layers/dropout';
+import type { DropoutLayerSpec } from '../../../src/core/model/network-spec';
 import { Rng } from '../../../src/core/random/rng';
 import type { Tensor } from '../../../src/core/engine/tensor';
 import { layer64 } from './helpers';
@@ -36,7 +37,7 @@ function assertMoments(sample: ArrayLike<number>, mean: number, variance: number
   );
 }
 
-function run(cfg: DropoutConfig, x: Tensor, training: boolean, seed = 1): Float64Array {
+function run(cfg: DropoutLayerSpec, x: Tensor, training: boolean, seed = 1): Float64Array {
   const layer = layer64({ type: 'dropout', name: 'd', ...cfg }, x.shape.slice(1));
   return Float64Array.from(layer.forward(x, { training, rng: new Rng(seed) }).data);
 }
@@ -69,7 +70,7 @@ describe('dropout variants (statistics over 2·10⁵ draws)', () => {
   });
 
   it('classic: train y = m·x has E[y] = (1−p)·x = the inference output', () => {
-    const cfg: DropoutConfig = { variant: 'standard', rate: p, scaling: 'classic' };
+    const cfg: DropoutLayerSpec = { variant: 'standard', rate: p, scaling: 'inference-scale' };
     const y = run(cfg, constant(x), true);
     const [mean, variance, m4] = twoPoint(x, 1 - p);
     assertMoments(y, mean, variance, m4);
@@ -116,7 +117,7 @@ describe('dropout variants (statistics over 2·10⁵ draws)', () => {
   });
 
   it('gaussian noise: y = x + N(0, σ²)', () => {
-    const y = run({ variant: 'gaussian-noise', rate: 0.5 }, constant(x), true);
+    const y = run({ variant: 'gaussian-noise', rate: 0, stddev: 0.5 }, constant(x), true);
     assertMoments(y, x, 0.25, 3 * 0.0625);
   });
 
@@ -152,9 +153,9 @@ describe('dropout variants (statistics over 2·10⁵ draws)', () => {
 
   it('schedules: early is on then off, late is off then on (Liu et al. 2023)', () => {
     const at = (kind: 'early' | 'late') =>
-      [0, 1, 2, 3].map((e) => scheduledRate(0.3, { kind, epochs: 2 }, e));
+      [0, 1, 2, 3].map((e) => (scheduledOn({ kind, epoch: 2 }, e) ? 0.3 : 0));
     assert.deepEqual(at('early'), [0.3, 0.3, 0, 0]);
     assert.deepEqual(at('late'), [0, 0, 0.3, 0.3]);
-    assert.equal(scheduledRate(0.3, { kind: 'constant' }, 7), 0.3);
+    assert.equal(scheduledOn({ kind: 'constant' }, 7) ? 0.3 : 0, 0.3);
   });
 });

@@ -70,11 +70,11 @@ describe('engine gradients (float64 finite differences)', () => {
 
   const variants = [
     { variant: 'standard', rate: 0.4 },
-    { variant: 'standard', rate: 0.4, scaling: 'classic' },
+    { variant: 'standard', rate: 0.4, scaling: 'inference-scale' },
     { variant: 'spatial', rate: 0.5 },
     { variant: 'alpha', rate: 0.2 },
     { variant: 'gaussian', rate: 0.3 },
-    { variant: 'gaussian-noise', rate: 0.5 },
+    { variant: 'gaussian-noise', rate: 0, stddev: 0.5 },
   ] as const;
   for (const v of variants) {
     it(`dropout ${v.variant}${'scaling' in v ? ' (classic)' : ''}, training and inference`, () => {

@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import type { EngineLayer } from '../../../src/core/engine/layers/layer';
 import { jsKernels } from '../../../src/core/engine/kernels/kernels';
-import { createLayer, type LayerSpec } from '../../../src/core/engine/network';
+import { createLayer } from '../../../src/core/engine/network';
+import type { LayerSpec } from '../../../src/core/model/network-spec';
 import { Rng } from '../../../src/core/random/rng';
 import { sizeOf, type Tensor, type Vec } from '../../../src/core/engine/tensor';
 

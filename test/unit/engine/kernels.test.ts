@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { jsKernels, type Kernels } from '../../../src/core/engine/kernels/kernels';
 import { kernelsFor } from '../../../src/core/engine/kernels/select';
-import { Network, type LayerSpec } from '../../../src/core/engine/network';
+import { Network } from '../../../src/core/engine/network';
+import type { LayerSpec } from '../../../src/core/model/network-spec';
 import { Rng } from '../../../src/core/random/rng';
 import { Trainer } from '../../../src/core/engine/train/train';
 import { assertClose } from './helpers';

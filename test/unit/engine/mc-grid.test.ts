@@ -9,7 +9,7 @@ import { planeOver } from '../../../src/core/engine/train/boundary';
 import { runMc } from '../../../src/core/engine/mc/mc';
 import { gridSeed, type McGrid } from '../../../src/core/engine/mc/grid';
 import { prepareNetwork, runMcSession, type McSessionInput } from '../../../src/core/engine/mc/session';
-import { trainingSpec } from '../../../src/core/engine/train/session';
+import { trainingSpec } from '../../../src/core/model/training-spec';
 import { mutualInformation, predictiveEntropy } from '../../../src/core/engine/mc/uncertainty';
 import { readNnJson } from '../../../src/core/formats/nnjson/reader';
 import { assertAllClose } from './mc-helpers';

@@ -12,7 +12,8 @@ import * as ort from 'onnxruntime-node';
 import { main } from '../../../src/cli/main';
 import { runMc } from '../../../src/core/engine/mc/mc';
 import { Rng } from '../../../src/core/random/rng';
-import { Network, type LayerSpec } from '../../../src/core/engine/network';
+import { Network } from '../../../src/core/engine/network';
+import type { LayerSpec } from '../../../src/core/model/network-spec';
 import { statsFromPasses, type McStats } from '../../../src/core/engine/mc/uncertainty';
 import { assertWithinStandardErrors } from './mc-helpers';
 

@@ -3,7 +3,8 @@
 // batchnorm stays in inference mode; a model without a stochastic layer is refused by rule id.
 import * as assert from 'node:assert/strict';
 import { McNoStochasticLayerError, runMc } from '../../../src/core/engine/mc/mc';
-import { Network, type LayerSpec } from '../../../src/core/engine/network';
+import { Network } from '../../../src/core/engine/network';
+import type { LayerSpec } from '../../../src/core/model/network-spec';
 import { Rng } from '../../../src/core/random/rng';
 import { statsFromPasses } from '../../../src/core/engine/mc/uncertainty';
 import { assertAllClose } from './mc-helpers';

@@ -1,7 +1,8 @@
 // Training runs compared with PyTorch: test/fixtures/torch-train/generate.py builds the same networks with
 // the same initial weights and data and records every step's loss and the final weights (runs.json).
 import { readFileSync } from 'node:fs';
-import { Network, type LayerSpec } from '../../../src/core/engine/network';
+import { Network } from '../../../src/core/engine/network';
+import type { LayerSpec } from '../../../src/core/model/network-spec';
 import { Rng } from '../../../src/core/random/rng';
 import { Trainer, type OptimizerSpec } from '../../../src/core/engine/train/train';
 import { assertClose } from './helpers';

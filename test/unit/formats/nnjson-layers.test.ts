@@ -145,7 +145,7 @@ describe('.nn.json layers', () => {
       scaling: 'inference-scale',
       noiseShape: [4, 1, 1],
       mcDropout: true,
-      schedule: { type: 'late', epoch: 5 },
+      schedule: { kind: 'late', epoch: 5 },
     });
     assert.deepEqual(
       { ...full, origin: undefined },

@@ -68,10 +68,20 @@ describe('.nn.json validation', () => {
 
   it('asks for the epoch of an early or late schedule', () => {
     const f = failure(
-      model('{ "type": "flatten" }, { "type": "dropout", "rate": 0.1, "schedule": { "type": "early" } }'),
+      model('{ "type": "flatten" }, { "type": "dropout", "rate": 0.1, "schedule": { "kind": "early" } }'),
     );
-    assert.equal(f.at, '{ "type": "early" }');
+    assert.equal(f.at, '{ "kind": "early" }');
     assert.match(f.message, /layers\[1\]\.schedule: missing required property "epoch"/);
+  });
+
+  it('names the schedule\'s "kind" when a file still says "type"', () => {
+    const f = failure(
+      model(
+        '{ "type": "flatten" }, { "type": "dropout", "rate": 0.1, "schedule": { "type": "early", "epoch": 3 } }',
+      ),
+    );
+    assert.equal(f.at, '"type"');
+    assert.match(f.message, /layers\[1\]\.schedule: unknown property "type"; allowed here: kind, epoch/);
   });
 
   it('explains a dense layer on a feature map without flatten', () => {

@@ -1,7 +1,8 @@
 // The weights sidecar round-trips bit for bit, loads into a fresh network that then predicts the same,
 // and names the problem in a damaged file.
 import * as assert from 'node:assert/strict';
-import { Network, type LayerSpec } from '../../../src/core/engine/network';
+import { Network } from '../../../src/core/engine/network';
+import type { LayerSpec } from '../../../src/core/model/network-spec';
 import { Rng } from '../../../src/core/random/rng';
 import { decodeWeights, encodeWeights, weightsByName } from '../../../src/core/formats/nnjson/weights';
 

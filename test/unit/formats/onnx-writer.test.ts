@@ -4,9 +4,11 @@ import * as assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { loadData } from '../../../src/core/data/load';
 import { nodeDataSource } from '../../../src/core/data/node-data';
-import { trainPlan, trainingSpec, type RunReport } from '../../../src/core/engine/train/session';
+import { trainPlan, type RunReport } from '../../../src/core/engine/train/session';
+import { trainingSpec } from '../../../src/core/model/training-spec';
 import { Rng } from '../../../src/core/random/rng';
-import { Network, type LayerSpec } from '../../../src/core/engine/network';
+import { Network } from '../../../src/core/engine/network';
+import type { LayerSpec } from '../../../src/core/model/network-spec';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { writeOnnx } from '../../../src/core/formats/onnx-writer';
@@ -58,7 +60,7 @@ describe('ONNX export (onnxruntime-node as the reference)', () => {
     const specs: LayerSpec[] = [
       { type: 'dense', name: 'a', units: 16 },
       { type: 'activation', name: 'a/gelu', activation: 'gelu' },
-      { type: 'dropout', name: 'd1', variant: 'standard', rate: 0.3, scaling: 'classic' },
+      { type: 'dropout', name: 'd1', variant: 'standard', rate: 0.3, scaling: 'inference-scale' },
       { type: 'dense', name: 'b', units: 16 },
       { type: 'activation', name: 'b/selu', activation: 'selu' },
       { type: 'dropout', name: 'd2', variant: 'alpha', rate: 0.1 },

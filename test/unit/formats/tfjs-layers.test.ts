@@ -125,7 +125,7 @@ describe('TensorFlow.js layers-model reader', () => {
       ['selu', 'alpha1', 'dropout', 'alpha', 0.1, undefined],
       ['selu', 'alpha2', 'dropout', 'alpha', 0.05, undefined],
       ['gaussian', 'gdrop', 'dropout', 'gaussian', 0.3, undefined],
-      ['gaussian', 'gnoise', 'gaussian-noise', 'gaussian', 0.2, undefined],
+      ['gaussian', 'gnoise', 'gaussian-noise', 'gaussian-noise', 0.2, undefined],
     ];
     for (const [file, name, op, variant, rate, noiseShape] of cases) {
       const { graph, text } = fixture(file);
@@ -133,7 +133,12 @@ describe('TensorFlow.js layers-model reader', () => {
       const key = op === 'gaussian-noise' ? 'stddev' : 'rate';
       assert.equal(layer.op, op, name);
       assert.deepEqual(
-        [layer.dropout?.variant, layer.dropout?.rate, layer.dropout?.mode, layer.dropout?.scaling],
+        [
+          layer.dropout?.variant,
+          key === 'stddev' ? layer.dropout?.stddev : layer.dropout?.rate,
+          layer.dropout?.mode,
+          layer.dropout?.scaling,
+        ],
         [variant, rate, 'train-only', 'inverted'],
         name,
       );

@@ -3,7 +3,7 @@ import { graphLayout } from '../../../src/worker/wire-layout';
 import * as assert from 'node:assert/strict';
 import type { LayerRow, WireModel } from '../../../src/protocol/model-view';
 import { toCsv, toMarkdown } from '../../../webview/model/export';
-import { dropoutText, visibleRows } from '../../../webview/model/table-model';
+import { dropoutText, levelText, shortLevel, visibleRows } from '../../../webview/model/table-model';
 
 function row(index: number, extra: Partial<LayerRow> = {}): LayerRow {
   return {
@@ -83,6 +83,15 @@ describe('layer table: sort and filter', () => {
       dropoutText({ ...drop(null), rawRate: '"0.5"' }),
       'standard, rate "0.5", keep ?, inverted, train-only',
     );
+  });
+
+  it('spells Gaussian noise as its σ, with no rate or keep probability', () => {
+    const noise = { ...drop(0), variant: 'gaussian-noise' as const, stddev: 0.1 };
+    assert.equal(dropoutText(noise), 'gaussian-noise, σ 0.1, inverted, train-only');
+    assert.equal(levelText(noise), 'σ 0.1');
+    assert.equal(shortLevel(noise), 'σ 0.1');
+    assert.equal(levelText({ ...noise, stddev: null, rawStddev: '"wide"' }), 'σ "wide"');
+    assert.equal(levelText(drop(0.3)), 'rate 0.3 · keep 0.7');
   });
 });
 

@@ -1,7 +1,7 @@
 // What an op of the graph executor sees, and the ops both formats share: activations through the
 // engine's Activation layer, batch normalisation through its BatchNorm, dropout through its Dropout
 // layer (so MC runs draw the same mask streams as a built network).
-import type { ActivationName } from '../layers/activations';
+import type { ActivationName } from '../../model/network-spec';
 import { Activation } from '../layers/activations';
 import { Dropout } from '../layers/dropout';
 import type { Kernels } from '../kernels/kernels';

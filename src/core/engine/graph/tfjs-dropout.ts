@@ -5,14 +5,15 @@
 //   AlphaDropout: Klambauer et al.'s form, dropped units at −λα before the affine correction. (tfjs 4.x's
 //   own layer puts them at +λα, a sign slip; a model trained in Keras and converted expects the paper's.)
 // Outside MC passes every one of them is the identity.
-import { Dropout, type DropoutKind } from '../layers/dropout';
+import type { DropoutLayerVariant } from '../../model/network-spec';
+import { Dropout } from '../layers/dropout';
 import { EngineError } from '../layers/layer';
 import type { Layer } from '../../model/ir';
 import type { Op } from './ops';
 import { binary, tensor } from './tensor-ops';
 import type { Tensor } from '../tensor';
 
-const VARIANTS: Record<string, DropoutKind> = {
+const VARIANTS: Record<string, DropoutLayerVariant> = {
   Dropout: 'standard',
   SpatialDropout1D: 'standard',
   SpatialDropout2D: 'standard',
@@ -38,15 +39,15 @@ function maskShape(layer: Layer, shape: number[]): number[] | undefined {
 export const tfjsDropoutOp: Op = ([x], ctx) => {
   if (!x) throw new EngineError('a required input is missing');
   const { layer } = ctx;
-  const rate = layer.dropout?.rate ?? 0;
-  if (!ctx.stochastic || !(rate > 0)) return [x];
+  const { rate = 0, stddev } = layer.dropout ?? {};
+  if (!ctx.stochastic || !(rate > 0 || (stddev ?? 0) > 0)) return [x];
   const variant = VARIANTS[layer.originalOp];
   if (!variant) throw new EngineError(`${layer.originalOp} cannot draw masks`);
   const run = { training: true, rng: ctx.rng, maskRows: ctx.maskRows };
   const drop = (input: Tensor) =>
     new Dropout(
       layer.name,
-      { variant, rate },
+      { variant, rate, stddev },
       { dtype: 'float32', kernels: ctx.kernels, inputShape: input.shape.slice(1) },
     ).forward(input, run);
   const shared = maskShape(layer, x.shape);

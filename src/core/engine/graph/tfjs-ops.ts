@@ -4,7 +4,8 @@
 import { loadTfjsWeights, type WeightsGroup } from '../../formats/tfjs/weights';
 import type { ModelSource } from '../../formats/reader';
 import type { Graph, Layer } from '../../model/ir';
-import { ACTIVATION_NAMES, type ActivationName } from '../layers/activations';
+import type { ActivationName } from '../../model/network-spec';
+import { ACTIVATION_NAMES } from '../layers/activations';
 import { EngineError } from '../layers/layer';
 import { sizeOf, type Tensor } from '../tensor';
 import { activation, batchNorm, type Op, type OpContext } from './ops';

@@ -1,11 +1,11 @@
 // Element-wise activations and softmax (over the last axis). GELU is the exact erf form, PyTorch's
 // default (`approximate='none'`); SELU's constants are Klambauer et al. (2017), as in PyTorch.
+import type { ActivationName, ActivationSpec } from '../../model/network-spec';
 import type { Kernels } from '../kernels/kernels';
 import type { EngineLayer, LayerSetup } from './layer';
 import { EngineError } from './layer';
 import { Workspace, type Tensor } from '../tensor';
 
-export type ActivationName = 'relu' | 'leaky-relu' | 'elu' | 'selu' | 'gelu' | 'tanh' | 'sigmoid' | 'softmax';
 export const ACTIVATION_NAMES: readonly ActivationName[] = [
   'relu',
   'leaky-relu',
@@ -43,12 +43,6 @@ export function erf(x: number): number {
   return x > 0 ? 1 - erfc : erfc - 1;
 }
 
-export interface ActivationConfig {
-  activation: ActivationName;
-  /** Negative slope of leaky ReLU (PyTorch's default 0.01) or ELU's alpha (default 1). */
-  alpha?: number;
-}
-
 export class Activation implements EngineLayer {
   readonly kind = 'activation';
   readonly params = [];
@@ -61,7 +55,7 @@ export class Activation implements EngineLayer {
 
   constructor(
     readonly name: string,
-    private readonly cfg: ActivationConfig,
+    private readonly cfg: ActivationSpec,
     setup: LayerSetup,
   ) {
     if (!ACTIVATION_NAMES.includes(cfg.activation))

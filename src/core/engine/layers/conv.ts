@@ -1,22 +1,12 @@
 // 2-D convolution over NCHW batches by im2col: the patch matrix times the weights [filters, C·k·k]
 // (PyTorch's layout) reuses the three matmul kernels for forward, weight and input gradients.
-import { initWeights, type InitKind } from './init';
+import type { Conv2dSpec } from '../../model/network-spec';
+import { initWeights } from './init';
 import type { EngineLayer, LayerSetup, Param } from './layer';
 import { EngineError } from './layer';
 import type { ConvGeometry, Kernels } from '../kernels/kernels';
 import type { Rng } from '../../random/rng';
 import { Workspace, type Tensor } from '../tensor';
-
-export interface Conv2dConfig {
-  filters: number;
-  kernelSize: number;
-  stride?: number;
-  /** Zero padding on each side, or 'same' (k/2, for odd k and stride 1) / 'valid' (0). */
-  padding?: number | 'same' | 'valid';
-  /** False before a batchnorm, whose shift makes a bias redundant (its gradient is zero). */
-  bias?: boolean;
-  init?: InitKind;
-}
 
 export class Conv2d implements EngineLayer {
   readonly kind = 'conv2d';
@@ -32,7 +22,7 @@ export class Conv2d implements EngineLayer {
 
   constructor(
     readonly name: string,
-    private readonly cfg: Conv2dConfig,
+    private readonly cfg: Conv2dSpec,
     setup: LayerSetup,
   ) {
     const [channels, height, width] = setup.inputShape;

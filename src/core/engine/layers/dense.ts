@@ -1,19 +1,12 @@
 // Fully connected layer, y = x·Wᵀ + b with PyTorch's weight layout [out, in]. Optional DropConnect
 // (Wan et al. 2013): in training the weights themselves are masked, W' = M ⊙ W / (1 − p), one mask per
 // batch; at inference W is used as is (the inverted scaling keeps E[W'] = W).
-import { initWeights, type InitKind } from './init';
+import type { DenseSpec } from '../../model/network-spec';
+import { initWeights } from './init';
 import type { EngineLayer, ForwardContext, LayerSetup, Param } from './layer';
 import type { Kernels } from '../kernels/kernels';
 import type { Rng } from '../../random/rng';
 import { Workspace, type Tensor, type Vec } from '../tensor';
-
-export interface DenseConfig {
-  units: number;
-  bias?: boolean;
-  init?: InitKind;
-  /** DropConnect probability of dropping each weight (0 = off). */
-  dropConnect?: number;
-}
 
 export class Dense implements EngineLayer {
   readonly kind = 'dense';
@@ -32,7 +25,7 @@ export class Dense implements EngineLayer {
 
   constructor(
     readonly name: string,
-    private readonly cfg: DenseConfig,
+    private readonly cfg: DenseSpec,
     setup: LayerSetup,
   ) {
     this.inFeatures = setup.inputShape.reduce((a, b) => a * b, 1);

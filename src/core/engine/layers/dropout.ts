@@ -1,38 +1,36 @@
-// The dropout family. Each draw multiplies x by a per-element factor (kept for backward) and, for alpha
-// dropout, adds a per-element offset:
+// The dropout family, built from the IR's DropoutSpec names. Each draw multiplies x by a per-element
+// factor (kept for backward) and, for alpha dropout, adds a per-element offset:
 //   standard, inverted (Srivastava et al. 2014 as implemented by every framework): train y = m·x/(1−p), inference y = x
-//   standard, classic (the paper's original form): train y = m·x, inference y = (1−p)·x
+//   standard, inference-scale (the paper's original form): train y = m·x, inference y = (1−p)·x
 //   spatial (Tompson et al. 2015): one inverted mask per sample and channel of [N, C, ...]
 //   alpha (Klambauer et al. 2017): y = a·(m·x + (1−m)·α′) + b with α′ = −λα, q = 1−p,
 //     a = (q + α′²·q·(1−q))^(−1/2), b = −a·(1−q)·α′, so SELU's mean 0 / variance 1 survive
 //   gaussian (Srivastava et al. 2014 §10): y = x·ε, ε ~ N(1, p/(1−p))
-//   gaussian-noise: y = x + σ·ε, ε ~ N(0, 1) (additive; `rate` is σ)
-// m ~ Bernoulli(1 − p). A layer with mode 'always' stays stochastic at inference (MC dropout).
+//   gaussian-noise: y = x + σ·ε, ε ~ N(0, 1) (additive; σ is `stddev`)
+// m ~ Bernoulli(1 − p). A layer with mode 'always' or 'inference-active' stays stochastic at inference
+// (MC dropout). A layer its schedule switches off for an epoch is the identity in that epoch.
+import type { DropoutSchedule } from '../../model/ir';
+import type { DropoutLayerSpec } from '../../model/network-spec';
 import { SELU_ALPHA, SELU_LAMBDA } from './activations';
 import type { Kernels } from '../kernels/kernels';
 import type { EngineLayer, ForwardContext, LayerSetup } from './layer';
 import { EngineError } from './layer';
 import { Workspace, type Tensor } from '../tensor';
 
-export type DropoutKind = 'standard' | 'spatial' | 'alpha' | 'gaussian' | 'gaussian-noise';
-
-export interface DropoutConfig {
-  variant: DropoutKind;
-  /** Drop probability (gaussian-noise: the standard deviation). */
-  rate: number;
-  /** Standard dropout only: where the 1/(1−p) correction goes. */
-  scaling?: 'inverted' | 'classic';
-  mode?: 'train-only' | 'always';
-}
-
 const ALPHA_PRIME = -SELU_LAMBDA * SELU_ALPHA;
+
+/** True when a layer with `schedule` is on in 0-based epoch `epoch` (Liu et al., ICML 2023). */
+export function scheduledOn(schedule: DropoutSchedule | undefined, epoch: number): boolean {
+  if (schedule === undefined || schedule.kind === 'constant') return true;
+  return schedule.kind === 'early' ? epoch < schedule.epoch : epoch >= schedule.epoch;
+}
 
 export class Dropout implements EngineLayer {
   readonly kind = 'dropout';
   readonly params = [];
   readonly outputShape: number[];
-  /** The rate in effect; a schedule changes it between epochs. Starts at the configured rate. */
-  rate: number;
+  /** False while the layer's schedule has it off (the training loop sets it each epoch). */
+  on = true;
   private readonly ws: Workspace;
   private readonly kernels: Kernels;
   private factor?: Tensor;
@@ -40,13 +38,16 @@ export class Dropout implements EngineLayer {
 
   constructor(
     readonly name: string,
-    readonly cfg: DropoutConfig,
+    readonly spec: DropoutLayerSpec,
     setup: LayerSetup,
   ) {
-    const limit = cfg.variant === 'gaussian-noise' ? Infinity : 1;
-    if (!(cfg.rate >= 0 && cfg.rate < limit))
-      throw new EngineError(`${name}: dropout rate ${cfg.rate} is outside [0, 1)`);
-    this.rate = cfg.rate;
+    if (spec.variant === 'gaussian-noise') {
+      if (!(spec.stddev !== undefined && spec.stddev >= 0 && spec.stddev < Infinity))
+        throw new EngineError(`${name}: Gaussian noise σ ${spec.stddev} is not a number ≥ 0`);
+    } else if (!(spec.rate >= 0 && spec.rate < 1))
+      throw new EngineError(`${name}: dropout rate ${spec.rate} is outside [0, 1)`);
+    if (spec.scaling === 'inference-scale' && spec.variant !== 'standard')
+      throw new EngineError(`${name}: inference-scale scaling is defined for standard dropout only`);
     this.outputShape = [...setup.inputShape];
     this.ws = new Workspace(setup.dtype, setup.kernels);
     this.kernels = setup.kernels;
@@ -54,10 +55,22 @@ export class Dropout implements EngineLayer {
 
   init(): void {}
 
+  /** The noise level in effect: the drop probability, or σ for Gaussian noise; 0 while switched off. */
+  level(): number {
+    if (!this.on) return 0;
+    return this.spec.variant === 'gaussian-noise' ? (this.spec.stddev as number) : this.spec.rate;
+  }
+
+  /** Inference-scale dropout multiplies by 1 − p outside training. */
+  private get inferenceScale(): boolean {
+    return this.spec.scaling === 'inference-scale';
+  }
+
   forward(x: Tensor, ctx: ForwardContext): Tensor {
-    const p = this.rate;
-    this.stochastic = (ctx.training || this.cfg.mode === 'always') && p > 0;
-    const classic = this.cfg.variant === 'standard' && this.cfg.scaling === 'classic';
+    const p = this.level();
+    const atInference = this.spec.mode === 'always' || this.spec.mode === 'inference-active';
+    this.stochastic = (ctx.training || atInference) && p > 0;
+    const classic = this.inferenceScale;
     if (!this.stochastic) {
       if (!classic || p === 0) return x;
       const y = this.ws.tensor('y', x.shape);
@@ -77,10 +90,10 @@ export class Dropout implements EngineLayer {
     const batch = x.shape[0] as number;
     const row = n / batch;
     const fresh = (r: number) => r % group === 0;
-    switch (this.cfg.variant) {
+    switch (this.spec.variant) {
       case 'standard':
       case 'alpha': {
-        const alpha = this.cfg.variant === 'alpha';
+        const alpha = this.spec.variant === 'alpha';
         const q = 1 - p;
         const scale = alpha ? 1 / Math.sqrt(q + ALPHA_PRIME * ALPHA_PRIME * q * p) : classic ? 1 : 1 / q;
         const shift = -scale * p * ALPHA_PRIME;
@@ -144,12 +157,12 @@ export class Dropout implements EngineLayer {
 
   backward(dy: Tensor, needInputGrad: boolean): Tensor | undefined {
     if (!needInputGrad) return undefined;
-    const classic = this.cfg.variant === 'standard' && this.cfg.scaling === 'classic';
-    if (!this.stochastic && (!classic || this.rate === 0)) return dy;
+    const p = this.level();
+    if (!this.stochastic && (!this.inferenceScale || p === 0)) return dy;
     const dx = this.ws.tensor('dx', dy.shape);
     const g = dy.data;
     if (!this.stochastic) {
-      for (let i = 0; i < g.length; i++) dx.data[i] = (1 - this.rate) * (g[i] as number);
+      for (let i = 0; i < g.length; i++) dx.data[i] = (1 - p) * (g[i] as number);
       return dx;
     }
     const m = (this.factor as Tensor).data;
@@ -158,26 +171,6 @@ export class Dropout implements EngineLayer {
   }
 
   config(): Record<string, unknown> {
-    return { type: 'dropout', name: this.name, ...this.cfg };
-  }
-}
-
-/** When dropout is on during training (Liu et al., "Dropout Reduces Underfitting", ICML 2023). */
-export type DropoutSchedule =
-  | { kind: 'constant' }
-  /** On for the first `epochs` epochs, then off: early dropout, against underfitting. */
-  | { kind: 'early'; epochs: number }
-  /** Off for the first `epochs` epochs, then on: late dropout, against overfitting. */
-  | { kind: 'late'; epochs: number };
-
-/** The rate a layer configured with `rate` uses in epoch `epoch` (0-based). */
-export function scheduledRate(rate: number, schedule: DropoutSchedule, epoch: number): number {
-  switch (schedule.kind) {
-    case 'constant':
-      return rate;
-    case 'early':
-      return epoch < schedule.epochs ? rate : 0;
-    case 'late':
-      return epoch < schedule.epochs ? 0 : rate;
+    return { type: 'dropout', name: this.name, ...this.spec };
   }
 }

@@ -1,9 +1,8 @@
 // Seeded weight initialisers. He for ReLU-family layers, LeCun normal for SELU (self-normalising nets need
 // it, Klambauer et al. 2017), Glorot for the rest; biases start at zero.
+import type { InitKind } from '../../model/network-spec';
 import type { Rng } from '../../random/rng';
 import type { Vec } from '../tensor';
-
-export type InitKind = 'he-normal' | 'lecun-normal' | 'glorot-uniform';
 
 export function initWeights(w: Vec, kind: InitKind, fanIn: number, fanOut: number, rng: Rng): void {
   if (kind === 'glorot-uniform') {

@@ -2,14 +2,9 @@
 // [N, C, H, W]) with the biased batch variance, and updates running statistics with momentum 0.1 and the
 // unbiased variance; inference uses the running statistics. LayerNorm normalises each row over the last
 // axis. Both use eps = 1e-5 and a learned scale γ and shift β.
+import type { NormSpec } from '../../model/network-spec';
 import type { EngineLayer, LayerSetup, Param } from './layer';
 import { Workspace, alloc, sizeOf, type Tensor, type Vec } from '../tensor';
-
-export interface NormConfig {
-  eps?: number;
-  /** BatchNorm only: weight of the new batch in the running statistics. */
-  momentum?: number;
-}
 
 function scaleAndShift(name: string, setup: LayerSetup, n: number): [Param, Param] {
   const gamma: Param = {
@@ -49,7 +44,7 @@ export class BatchNorm implements EngineLayer {
 
   constructor(
     readonly name: string,
-    private readonly cfg: NormConfig,
+    private readonly cfg: NormSpec,
     setup: LayerSetup,
   ) {
     this.outputShape = [...setup.inputShape];
@@ -168,7 +163,7 @@ export class LayerNorm implements EngineLayer {
 
   constructor(
     readonly name: string,
-    private readonly cfg: NormConfig,
+    private readonly cfg: NormSpec,
     setup: LayerSetup,
   ) {
     this.outputShape = [...setup.inputShape];

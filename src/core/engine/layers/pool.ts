@@ -1,14 +1,9 @@
 // Pooling over NCHW: max and average windows (no padding, like the .nn.json reader's shape inference)
 // and global average pooling to [N, C].
+import type { PoolSpec } from '../../model/network-spec';
 import type { EngineLayer, LayerSetup } from './layer';
 import { EngineError } from './layer';
 import { Workspace, type Tensor } from '../tensor';
-
-export interface PoolConfig {
-  pool: 'max' | 'avg' | 'global-avg';
-  poolSize?: number;
-  stride?: number;
-}
 
 export class Pool2d implements EngineLayer {
   readonly kind = 'pool';
@@ -26,7 +21,7 @@ export class Pool2d implements EngineLayer {
 
   constructor(
     readonly name: string,
-    private readonly cfg: PoolConfig,
+    private readonly cfg: PoolSpec,
     setup: LayerSetup,
   ) {
     const [C, H, W] = setup.inputShape;

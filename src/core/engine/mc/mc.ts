@@ -62,7 +62,7 @@ export class McNoStochasticLayerError extends EngineError {
 }
 
 export function isStochastic(layer: EngineLayer): boolean {
-  if (layer instanceof Dropout) return layer.rate > 0;
+  if (layer instanceof Dropout) return layer.level() > 0;
   return layer instanceof Dense && Number(layer.config().dropConnect ?? 0) > 0;
 }
 

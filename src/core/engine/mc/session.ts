@@ -22,7 +22,8 @@ import { planeFor, runMcOver, type McGrid, type McGridHooks } from './grid';
 import { graphDeterministicProbs, graphInputShape, graphMcPasses, runsAsGraph } from './graph';
 import { Network } from '../network';
 import { GraphRunner } from '../graph/run-graph';
-import { trainModel, type TrainingSpec } from '../train/session';
+import type { TrainingSpec } from '../../model/training-spec';
+import { lossKind, trainModel } from '../train/session';
 import type { TrainHooks } from '../train/train';
 import { applyWeights, type WeightsData } from '../weights-file';
 
@@ -58,7 +59,7 @@ export async function prepareNetwork(
   hooks: TrainHooks = {},
 ): Promise<{ net: Network; trained: boolean; cancelled: boolean }> {
   if (input.weights) {
-    const built = buildFromGraph(input.graph, input.spec.loss);
+    const built = buildFromGraph(input.graph, lossKind(input.spec));
     const net = new Network(built.inputShape, built.specs);
     applyWeights(net, input.weights);
     return { net, trained: false, cancelled: false };

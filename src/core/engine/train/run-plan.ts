@@ -1,18 +1,19 @@
 // What one run of an experiment changes about the model's network and training: dropout removed, every
 // rate set to one value, another variant or scaling, or a schedule (Liu et al., "Dropout Reduces
 // Underfitting", ICML 2023). Experiments are lists of plans, trained one after another from one seed.
-import type { DropoutKind, DropoutSchedule } from '../layers/dropout';
+import type { DropoutSchedule, DropoutSpec } from '../../model/ir';
+import type { DropoutLayerVariant, LayerSpec } from '../../model/network-spec';
 import { EngineError } from '../layers/layer';
-import type { LayerSpec } from '../network';
 
+/** The changes use DropoutSpec's names; each applies to every dropout layer (not to Gaussian noise). */
 export interface RunPlan {
   /** Shown in legends and tables; unique within an experiment. */
   name: string;
   /** Remove every dropout-family layer and DropConnect. */
   removeDropout?: boolean;
   rate?: number;
-  variant?: Exclude<DropoutKind, 'gaussian-noise'>;
-  scaling?: 'inverted' | 'classic';
+  variant?: Exclude<DropoutLayerVariant, 'gaussian-noise'>;
+  scaling?: DropoutSpec['scaling'];
   schedule?: DropoutSchedule;
 }
 
@@ -29,8 +30,12 @@ export function applyPlan(specs: LayerSpec[], plan: RunPlan): LayerSpec[] {
     return specs
       .filter((s) => s.type !== 'dropout')
       .map((s) => (s.type === 'dense' && s.dropConnect !== undefined ? { ...s, dropConnect: undefined } : s));
-  const changes = plan.rate !== undefined || plan.variant !== undefined || plan.scaling !== undefined;
-  if (!changes && plan.schedule === undefined) return specs;
+  const changes =
+    plan.rate !== undefined ||
+    plan.variant !== undefined ||
+    plan.scaling !== undefined ||
+    plan.schedule !== undefined;
+  if (!changes) return specs;
   if (!specs.some(isDropout))
     throw new EngineError(`run "${plan.name}": the model has no dropout layer to change; add one first`);
   return specs.map((s) => {
@@ -40,7 +45,8 @@ export function applyPlan(specs: LayerSpec[], plan: RunPlan): LayerSpec[] {
       ...s,
       variant,
       rate: plan.rate ?? s.rate,
-      scaling: variant === 'standard' ? (plan.scaling ?? s.scaling ?? 'inverted') : undefined,
+      scaling: variant === 'standard' ? (plan.scaling ?? s.scaling ?? 'inverted') : 'inverted',
+      ...(plan.schedule ? { schedule: plan.schedule } : {}),
     };
   });
 }

@@ -4,67 +4,21 @@
 import { splitAndStandardize, type PreparedData } from '../../data/split';
 import { fitShape, type Dataset } from '../../data/dataset';
 import type { Graph } from '../../model/ir';
+import type { TrainingSpec } from '../../model/training-spec';
 import { buildFromGraph } from '../build';
 import { EngineError } from '../layers/layer';
 import type { LossKind } from './losses';
 import { Network } from '../network';
 import { Rng } from '../../random/rng';
 import { applyPlan, AS_IS, WITHOUT_DROPOUT, type RunPlan } from './run-plan';
-import { train, type EpochMetrics, type OptimizerSpec, type TrainHooks, type TrainOptions } from './train';
-import type { DropoutSchedule } from '../layers/dropout';
+import { train, type EpochMetrics, type TrainHooks } from './train';
 
-export interface TrainingSpec {
-  data?: string;
-  validationSplit: number;
-  epochs: number;
-  batchSize: number;
-  optimizer: OptimizerSpec;
-  l2: number;
-  maxNorm?: number;
-  seed: number;
-  loss: LossKind;
-  schedule?: DropoutSchedule;
-  progressIntervalMs?: number;
-}
+/** A model's training spec, and how often a run reports progress inside an epoch. */
+export type TrainRunSpec = TrainingSpec & { progressIntervalMs?: number };
 
-/** Reads the `training` block of a model (graph.meta.training) with defaults; names any bad field. */
-export function trainingSpec(graph: Graph): TrainingSpec {
-  const t = (graph.meta.training ?? {}) as Record<string, unknown>;
-  const bad = (field: string, want: string): never => {
-    throw new EngineError(
-      `${graph.name}: training.${field} must be ${want}, not ${JSON.stringify(t[field])}`,
-    );
-  };
-  const number = (field: string, fallback: number, ok: (v: number) => boolean, want: string): number => {
-    const v = t[field];
-    if (v === undefined) return fallback;
-    return typeof v === 'number' && ok(v) ? v : bad(field, want);
-  };
-  const o = (t.optimizer ?? { type: 'adam' }) as Record<string, unknown>;
-  let optimizer: OptimizerSpec;
-  if (o.type === 'sgd')
-    optimizer = {
-      type: 'sgd',
-      learningRate: Number(o.learningRate ?? 0.01),
-      momentum: Number(o.momentum ?? 0),
-    };
-  else if (o.type === 'adam' || o.type === undefined)
-    optimizer = { type: 'adam', learningRate: Number(o.learningRate ?? 1e-3) };
-  else return bad('optimizer', '{ "type": "sgd" | "adam", "learningRate": … }');
-  const schedule = t.dropoutSchedule as DropoutSchedule | undefined;
-  return {
-    data: typeof t.data === 'string' ? t.data : undefined,
-    validationSplit: number('validationSplit', 0.2, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
-    epochs: number('epochs', 10, (v) => Number.isInteger(v) && v > 0, 'a positive integer'),
-    batchSize: number('batchSize', 32, (v) => Number.isInteger(v) && v > 0, 'a positive integer'),
-    optimizer,
-    l2: number('l2', 0, (v) => v >= 0, 'a number ≥ 0'),
-    maxNorm: t.maxNorm === undefined ? undefined : number('maxNorm', 0, (v) => v > 0, 'a number > 0'),
-    seed: number('seed', 0, Number.isInteger, 'an integer'),
-    loss: t.loss === 'mse' ? 'mse' : 'softmax-cross-entropy',
-    schedule,
-  };
-}
+/** The engine's name for the spec's loss. */
+export const lossKind = (spec: Pick<TrainingSpec, 'loss'>): LossKind =>
+  spec.loss === 'mse' ? 'mse' : 'softmax-cross-entropy';
 
 export type RunName = 'dropout' | 'no-dropout';
 
@@ -93,11 +47,12 @@ export interface RunContext {
 export async function trainPlan(
   graph: Graph,
   data: Dataset,
-  spec: TrainingSpec,
+  spec: TrainRunSpec,
   plan: RunPlan,
   hooks: (context: RunContext) => TrainHooks = () => ({}),
 ): Promise<RunReport> {
-  const built = buildFromGraph(graph, spec.loss);
+  const loss = lossKind(spec);
+  const built = buildFromGraph(graph, loss);
   const prepared = splitAndStandardize(fitShape(data, built.inputShape), spec.validationSplit, spec.seed);
   const network = new Network(built.inputShape, applyPlan(built.specs, plan));
   const outputs = network.outputShape.reduce((a, b) => a * b, 1);
@@ -107,9 +62,8 @@ export async function trainPlan(
     );
   const rng = new Rng(spec.seed);
   network.init(rng.fork());
-  const options: TrainOptions = { ...spec, schedule: plan.schedule ?? spec.schedule };
   const start = performance.now();
-  const result = await train(network, prepared, options, rng, hooks({ network, prepared }));
+  const result = await train(network, prepared, { ...spec, loss }, rng, hooks({ network, prepared }));
   const { mean, std } = prepared;
   return {
     run: plan.name,
@@ -124,7 +78,7 @@ export async function trainPlan(
 export async function trainModel(
   graph: Graph,
   data: Dataset,
-  spec: TrainingSpec,
+  spec: TrainRunSpec,
   options: { compare?: boolean },
   hooks: (run: RunName, context: RunContext) => TrainHooks = () => ({}),
 ): Promise<RunReport[]> {

@@ -2,7 +2,7 @@
 // per-epoch metrics on the training data (as seen during training, dropout on) and the validation data
 // (dropout off); progress on a timer inside long epochs; cancellation checked between batches.
 import type { Dataset } from '../../data/dataset';
-import { scheduledRate, type DropoutSchedule } from '../layers/dropout';
+import { scheduledOn } from '../layers/dropout';
 import type { Kernels } from '../kernels/kernels';
 import { EngineError, type ForwardContext } from '../layers/layer';
 import { countCorrect, meanSquaredError, softmaxCrossEntropy, type LossKind } from './losses';
@@ -24,7 +24,6 @@ export interface TrainOptions {
   /** Max-norm constraint on each unit's incoming weights, applied after every step. */
   maxNorm?: number;
   loss?: LossKind;
-  schedule?: DropoutSchedule;
   /** Shuffle the training rows every epoch (seeded). Default true. */
   shuffle?: boolean;
   /** Minimum milliseconds between batch progress reports inside an epoch. Default 50. */
@@ -184,45 +183,50 @@ export async function train(
   const dropoutRng = rng.fork();
   const batches = new Batches(data.train, options.batchSize, net.kernels);
   const order = identity(data.train.n);
-  const dropouts = net.dropoutLayers().map((layer) => ({ layer, rate: layer.rate }));
+  const dropouts = net.dropoutLayers();
   const interval = options.progressIntervalMs ?? 50;
   const ctx = { training: true, rng: dropoutRng };
   const epochs: EpochMetrics[] = [];
   let lastProgress = performance.now();
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
-    for (const d of dropouts)
-      d.layer.rate = scheduledRate(d.rate, options.schedule ?? { kind: 'constant' }, epoch);
-    if (options.shuffle !== false) shuffle(order, shuffleRng);
-    let loss = 0;
-    let correct = 0;
-    for (let b = 0; b < batches.count; b++) {
-      if (hooks.isCancelled?.()) return { epochs, cancelled: true };
-      const { x, y } = batches.get(b, order);
-      const r = trainer.step(x, y, ctx);
-      if (!Number.isFinite(r.loss))
-        throw new EngineError(
-          `training diverged: the loss became ${r.loss} in epoch ${epoch + 1}, batch ${b + 1}`,
-        );
-      loss += r.loss * y.length;
-      correct += r.correct;
-      const now = performance.now();
-      if (hooks.onProgress && now - lastProgress >= interval) {
-        lastProgress = now;
-        hooks.onProgress({ epoch: epoch + 1, batch: b + 1, batches: batches.count });
+  try {
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      // Each layer follows its own schedule. A layer that is off draws no masks, so the other layers'
+      // masks and the shuffling are what they would be without it.
+      for (const d of dropouts) d.on = scheduledOn(d.spec.schedule, epoch);
+      if (options.shuffle !== false) shuffle(order, shuffleRng);
+      let loss = 0;
+      let correct = 0;
+      for (let b = 0; b < batches.count; b++) {
+        if (hooks.isCancelled?.()) return { epochs, cancelled: true };
+        const { x, y } = batches.get(b, order);
+        const r = trainer.step(x, y, ctx);
+        if (!Number.isFinite(r.loss))
+          throw new EngineError(
+            `training diverged: the loss became ${r.loss} in epoch ${epoch + 1}, batch ${b + 1}`,
+          );
+        loss += r.loss * y.length;
+        correct += r.correct;
+        const now = performance.now();
+        if (hooks.onProgress && now - lastProgress >= interval) {
+          lastProgress = now;
+          hooks.onProgress({ epoch: epoch + 1, batch: b + 1, batches: batches.count });
+        }
+        await hooks.pause?.();
       }
-      await hooks.pause?.();
+      const val = data.val && data.val.n > 0 ? evaluate(trainer, data.val) : undefined;
+      const metrics: EpochMetrics = {
+        epoch: epoch + 1,
+        trainLoss: loss / data.train.n,
+        trainAcc: correct / data.train.n,
+        valLoss: val ? val.loss : null,
+        valAcc: val ? val.acc : null,
+      };
+      epochs.push(metrics);
+      hooks.onEpoch?.(metrics);
     }
-    const val = data.val && data.val.n > 0 ? evaluate(trainer, data.val) : undefined;
-    const metrics: EpochMetrics = {
-      epoch: epoch + 1,
-      trainLoss: loss / data.train.n,
-      trainAcc: correct / data.train.n,
-      valLoss: val ? val.loss : null,
-      valAcc: val ? val.acc : null,
-    };
-    epochs.push(metrics);
-    hooks.onEpoch?.(metrics);
+  } finally {
+    // The trained network is used (MC dropout, exports) with every layer as the file describes it.
+    for (const d of dropouts) d.on = true;
   }
-  for (const d of dropouts) d.layer.rate = d.rate;
   return { epochs, cancelled: false };
 }

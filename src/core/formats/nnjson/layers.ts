@@ -37,7 +37,7 @@ const DROPOUT_VARIANTS: Readonly<Record<string, DropoutSpec['variant']>> = {
   'spatial-dropout': 'spatial',
   'alpha-dropout': 'alpha',
   'gaussian-dropout': 'gaussian',
-  'gaussian-noise': 'gaussian',
+  'gaussian-noise': 'gaussian-noise',
 };
 
 /** A layer as the schema admits it (rates may still be anything: the linter judges them). */
@@ -56,11 +56,11 @@ interface LayerJson {
   padding?: 'valid' | 'same';
   shape?: number[];
   rate?: unknown;
-  stddev?: number;
+  stddev?: unknown;
   scaling?: DropoutSpec['scaling'];
   noiseShape?: (number | null)[];
   mcDropout?: boolean;
-  schedule?: { type: DropoutSchedule['kind']; epoch?: number };
+  schedule?: DropoutSchedule;
 }
 
 export interface LayerInput {
@@ -215,16 +215,20 @@ function dropoutSpec(
   features: number[],
   fail: Fail,
 ): DropoutSpec {
-  const key = json.type === 'gaussian-noise' ? 'stddev' : 'rate';
+  const noise = variant === 'gaussian-noise';
+  const key = noise ? 'stddev' : 'rate';
   const raw = json[key];
+  const value = typeof raw === 'number' ? raw : Number.NaN;
   const spec: DropoutSpec = {
     variant,
-    rate: typeof raw === 'number' ? raw : Number.NaN,
+    // Gaussian noise drops nothing; its level is σ.
+    rate: noise ? 0 : value,
+    ...(noise ? { stddev: value } : {}),
     scaling: json.scaling ?? 'inverted',
     mode: json.mcDropout === true ? 'always' : 'train-only',
     origin: { op: json.type, rateSource: 'property', property: key },
   };
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) spec.rawRate = raw;
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) spec[noise ? 'rawStddev' : 'rawRate'] = raw;
   if (json.noiseShape !== undefined) {
     const ok =
       json.noiseShape.length === features.length &&
@@ -239,10 +243,8 @@ function dropoutSpec(
     // The IR keeps Keras's convention: the batch axis comes first.
     spec.noiseShape = [null, ...json.noiseShape];
   }
-  if (json.schedule !== undefined) {
-    spec.schedule = { kind: json.schedule.type };
-    if (json.schedule.epoch !== undefined) spec.schedule.epoch = json.schedule.epoch;
-  }
+  // The schema makes early and late name their epoch, so the file's schedule is the IR's as written.
+  if (json.schedule !== undefined) spec.schedule = json.schedule;
   return spec;
 }
 

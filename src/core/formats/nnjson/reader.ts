@@ -10,22 +10,6 @@ import { decodeText, type ModelReader, type ModelSource } from '../reader';
 
 export const NN_JSON_FORMAT_ID = 'dropout-lens/nn';
 
-/** The `training` block as the schema admits it; the engine fills in the defaults the schema documents. */
-export interface NnTrainingSpec {
-  data: string;
-  labelColumn?: string | number;
-  validationSplit?: number;
-  epochs?: number;
-  batchSize?: number;
-  optimizer?:
-    | { type: 'sgd'; learningRate?: number; momentum?: number }
-    | { type: 'adam'; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number };
-  l2?: number;
-  maxNorm?: number;
-  loss?: 'cross-entropy' | 'mse';
-  seed?: number;
-}
-
 export const nnJsonReader: ModelReader = {
   format: 'nn-json',
   match(source: ModelSource): boolean {
@@ -40,7 +24,8 @@ export const nnJsonReader: ModelReader = {
 
 /**
  * Parses .nn.json text into the IR. `path` is only used in messages. `meta.training` holds the
- * training block (NnTrainingSpec), `meta.weights` the sidecar path, both as written.
+ * training block and `meta.weights` the sidecar path, both as written (model/training-spec.ts reads
+ * the training block with the schema's defaults).
  */
 export function readNnJson(text: string, path = 'model.nn.json'): Graph {
   const errors = new JsonErrors('nn-json', text, path);
@@ -78,7 +63,7 @@ export function readNnJson(text: string, path = 'model.nn.json'): Graph {
     layers,
     meta: {
       version: value.version,
-      training: value.training as NnTrainingSpec | undefined,
+      training: value.training,
       weights: value.weights,
     },
   };

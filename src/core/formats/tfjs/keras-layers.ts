@@ -56,7 +56,7 @@ const DROPOUT_VARIANTS: Record<string, DropoutSpec['variant']> = {
   SpatialDropout3D: 'spatial',
   AlphaDropout: 'alpha',
   GaussianDropout: 'gaussian',
-  GaussianNoise: 'gaussian',
+  GaussianNoise: 'gaussian-noise',
 };
 
 const RNN_GATES: Record<string, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3 };
@@ -106,21 +106,24 @@ function layout(input: Shape, config: Record<string, unknown>) {
 }
 
 function dropoutFamily(className: string, config: Record<string, unknown>): DropoutSpec {
-  // GaussianNoise has no drop probability; its standard deviation is kept in `rate` (origin.property
-  // says "stddev") so rules that look at every noise layer read one field.
-  const key = className === 'GaussianNoise' ? 'stddev' : 'rate';
+  // GaussianNoise drops nothing (rate 0); its level is σ, the `stddev` property.
+  const noise = className === 'GaussianNoise';
+  const key = noise ? 'stddev' : 'rate';
   const raw = config[key];
+  const finite = typeof raw === 'number' && Number.isFinite(raw);
+  const value = finite ? raw : Number.NaN;
   const spec: DropoutSpec = {
     variant: DROPOUT_VARIANTS[className] ?? 'standard',
-    rate: typeof raw === 'number' && Number.isFinite(raw) ? raw : Number.NaN,
+    rate: noise ? 0 : value,
+    ...(noise ? { stddev: value } : {}),
     scaling: 'inverted',
     mode: 'train-only',
     origin: { op: className, rateSource: 'property', property: key },
   };
-  if (!(typeof raw === 'number' && Number.isFinite(raw))) spec.rawRate = raw;
-  const noise = config.noise_shape;
-  if (Array.isArray(noise) && noise.every((d) => d === null || typeof d === 'number'))
-    spec.noiseShape = noise as (number | null)[];
+  if (!finite) spec[noise ? 'rawStddev' : 'rawRate'] = raw;
+  const shape = config.noise_shape;
+  if (Array.isArray(shape) && shape.every((d) => d === null || typeof d === 'number'))
+    spec.noiseShape = shape as (number | null)[];
   return spec;
 }
 

@@ -15,7 +15,7 @@ export const dropoutBeforeBatchnorm: Rule = {
     const { graph, index } = context;
     const reports: Report[] = [];
     for (const layer of graph.layers) {
-      if (!layer.dropout || layer.op === 'gaussian-noise') continue;
+      if (!layer.dropout || layer.dropout.variant === 'gaussian-noise') continue;
       const bn = index.next(layer, { throughActivations: true }).find((l) => l.op === 'batchnorm');
       if (!bn) continue;
       reports.push({

@@ -16,8 +16,7 @@ export const gaussianRateInvalid: Rule = {
     const reports: Report[] = [];
     for (const layer of graph.layers) {
       const spec = layer.dropout;
-      const rate =
-        spec?.variant === 'gaussian' && layer.op !== 'gaussian-noise' ? finiteRate(spec) : undefined;
+      const rate = spec?.variant === 'gaussian' ? finiteRate(spec) : undefined;
       if (!spec || rate === undefined || (rate > 0 && rate < 1)) continue;
       const fixes: Fix[] = [];
       if (rate > 1) {

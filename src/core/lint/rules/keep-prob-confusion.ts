@@ -19,7 +19,7 @@ export const keepProbConfusion: Rule = {
     const reports: Report[] = [];
     for (const layer of graph.layers) {
       const spec = layer.dropout;
-      if (!spec || spec.variant === 'gaussian' || layer.op === 'gaussian-noise') continue;
+      if (!spec || spec.variant === 'gaussian' || spec.variant === 'gaussian-noise') continue;
       const rate = spec.rate;
       if (!(rate > 0 && rate < 1)) continue;
       const highRate = rate >= 0.8;

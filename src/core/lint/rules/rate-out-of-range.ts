@@ -18,7 +18,7 @@ export const rateOutOfRange: Rule = {
     for (const layer of graph.layers) {
       const specs = [...(layer.dropout ? [layer.dropout] : []), ...(layer.innerDropout ?? [])];
       for (const spec of specs) {
-        const problem = problemOf(layer, spec);
+        const problem = problemOf(spec);
         if (problem === undefined) continue;
         const range = rateRange(layer, spec);
         const fallback = isOnModelInput(index, layer) ? 0.2 : 0.5;
@@ -26,7 +26,7 @@ export const rateOutOfRange: Rule = {
           layer,
           message: problem,
           ...(range ? { range } : {}),
-          fixes: layer.op === 'gaussian-noise' ? [] : fixes(layer, spec, fallback),
+          fixes: spec.variant === 'gaussian-noise' ? [] : fixes(layer, spec, fallback),
         });
       }
     }
@@ -34,25 +34,26 @@ export const rateOutOfRange: Rule = {
   },
 };
 
-const shown = (spec: DropoutSpec) =>
-  spec.rawRate === undefined ? formatRate(spec.rate) : (JSON.stringify(spec.rawRate) ?? String(spec.rawRate));
+const shown = (value: number, raw: unknown) =>
+  raw === undefined ? formatRate(value) : (JSON.stringify(raw) ?? String(raw));
 
-function problemOf(layer: Layer, spec: DropoutSpec): string | undefined {
-  const notNumber = spec.rawRate !== undefined || !Number.isFinite(spec.rate);
-  if (layer.op === 'gaussian-noise') {
-    if (!notNumber && spec.rate >= 0) return undefined;
+function problemOf(spec: DropoutSpec): string | undefined {
+  if (spec.variant === 'gaussian-noise') {
+    const sigma = spec.stddev ?? Number.NaN;
+    if (spec.rawStddev === undefined && sigma >= 0 && sigma < Infinity) return undefined;
     return (
-      `Gaussian noise stddev ${shown(spec)} is not a number ≥ 0 (Keras GaussianNoise). ` +
+      `Gaussian noise σ ${shown(sigma, spec.rawStddev)} is not a number ≥ 0 (Keras GaussianNoise stddev). ` +
       `Set a small non-negative stddev such as 0.1.`
     );
   }
+  const notNumber = spec.rawRate !== undefined || !Number.isFinite(spec.rate);
   // Gaussian dropout's numeric range is gaussian-rate-invalid's business.
   if (!notNumber && (spec.variant === 'gaussian' || (spec.rate >= 0 && spec.rate < 1))) return undefined;
   const what =
     spec.origin.property && spec.origin.property !== 'rate' ? spec.origin.property : 'dropout rate';
   const why = notNumber ? 'is not a number' : spec.rate < 0 ? 'is negative' : 'drops every unit or more';
   return (
-    `The ${what} ${shown(spec)} ${why}: a drop probability lies in [0, 1) (ONNX Dropout spec, tf.nn.dropout, ` +
+    `The ${what} ${shown(spec.rate, spec.rawRate)} ${why}: a drop probability lies in [0, 1) (ONNX Dropout spec, tf.nn.dropout, ` +
     `PyTorch nn.Dropout); frameworks reject it or clamp it silently. Set a number such as 0.5 for hidden ` +
     `layers or 0.2 for inputs.`
   );

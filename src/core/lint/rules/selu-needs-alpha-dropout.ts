@@ -17,7 +17,7 @@ export const seluNeedsAlphaDropout: Rule = {
     const reports: Report[] = [];
     for (const layer of graph.layers) {
       const variant = layer.dropout?.variant;
-      if (layer.op === 'gaussian-noise' || (variant !== 'standard' && variant !== 'gaussian')) continue;
+      if (variant !== 'standard' && variant !== 'gaussian') continue;
       const range = layer.source.properties?.type ?? layer.source.properties?.class_name;
       reports.push({
         layer,
