@@ -9,7 +9,7 @@ import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { trainModel, type RunReport } from '../core/engine/train/session';
 import { trainingSpec } from '../core/model/training-spec';
-import { writeOnnx } from '../core/formats/onnx-writer';
+import { writeOnnx } from '../core/export/onnx-writer';
 import type { SizeLimit } from '../core/io/size-limit';
 import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
 
@@ -91,7 +91,7 @@ export async function runTrain(args: TrainArgs, io: CliIo): Promise<number> {
       if (r)
         writeFileSync(
           args.out,
-          writeOnnx(r.network, {
+          writeOnnx(r.network.record(), {
             name: graph.name,
             softmax: r.softmaxInLoss,
             standardization: r.standardization,

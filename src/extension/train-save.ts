@@ -4,19 +4,12 @@
 import { basename, dirname, relative } from 'node:path';
 import { modify, applyEdits } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { Network } from '../core/engine/network';
 import { encodeWeights } from '../core/formats/nnjson/weights';
-import { writeKeras } from '../core/formats/keras-script';
-import { writeOnnx } from '../core/formats/onnx-writer';
-import { writePytorch } from '../core/formats/pytorch-export';
+import { writeKeras } from '../core/export/keras-script';
+import { writeOnnx } from '../core/export/onnx-writer';
+import { writePytorch } from '../core/export/pytorch-script';
 import type { SaveKind } from '../protocol/train-panel';
 import type { WireTrainRun } from '../protocol/worker';
-
-function rebuild(run: WireTrainRun): Network {
-  const net = new Network(run.inputShape, run.layers);
-  net.importWeights(run.weights);
-  return net;
-}
 
 const stem = (model: vscode.Uri) => basename(model.fsPath).replace(/(\.nn)?\.json$/, '');
 
@@ -35,7 +28,7 @@ export async function saveRun(
       title: `Export run "${run.run}" to ONNX`,
     });
     if (!target) return undefined;
-    const bytes = writeOnnx(rebuild(run), {
+    const bytes = writeOnnx(run.network, {
       name: stem(model),
       softmax: run.softmaxInLoss,
       standardization: run.standardization,
@@ -53,7 +46,7 @@ export async function saveRun(
     });
     if (!target) return undefined;
     const options = { name: stem(model), softmax: run.softmaxInLoss, standardization: run.standardization };
-    const script = (kind === 'pytorch' ? writePytorch : writeKeras)(rebuild(run), options);
+    const script = (kind === 'pytorch' ? writePytorch : writeKeras)(run.network, options);
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(script));
     return `Exported "${run.run}" to ${vscode.workspace.asRelativePath(target)} (${framework}, weights embedded; run it with --predict rows.json).`;
   }
@@ -63,9 +56,7 @@ export async function saveRun(
     title: `Save the weights of run "${run.run}"`,
   });
   if (!target) return undefined;
-  const tensors = rebuild(run)
-    .tensors()
-    .map((t) => ({ name: t.name, shape: t.shape, data: Float32Array.from(t.value) }));
+  const tensors = run.network.tensors.map((t) => ({ name: t.name, shape: t.shape, data: t.values }));
   await vscode.workspace.fs.writeFile(
     target,
     encodeWeights({ tensors, standardization: run.standardization }),

@@ -9,7 +9,7 @@ import type { EpochMetrics, OptimizerSpec } from '../core/engine/train/train';
 import type { BoundaryGrid } from '../core/engine/train/boundary';
 import type { McGrid } from '../core/engine/mc/grid';
 import type { RunPlan } from '../core/engine/train/run-plan';
-import type { LayerSpec } from '../core/model/network-spec';
+import type { NetworkRecord } from '../core/model/network-spec';
 
 /** Lint results cross as core/lint's plain-data form (the editor's own lint path produces it too). */
 export type { WireFinding, WireLintResult, WireRange } from '../core/lint/wire-lint';
@@ -175,11 +175,8 @@ export interface WireTrainRun {
   epochs: EpochMetrics[];
   seconds: number;
   cancelled: boolean;
-  /** Parameters and buffers by name (PyTorch-style names, row-major). */
-  weights: Record<string, number[]>;
-  /** The trained network's layers and input shape (rebuilds it to save or export the weights). */
-  layers: LayerSpec[];
-  inputShape: number[];
+  /** The trained network as plain data: what the weights file and the exporters take. */
+  network: NetworkRecord;
   softmaxInLoss: boolean;
   standardization?: { mean: number[]; std: number[] };
 }

@@ -14,7 +14,7 @@ import { Network } from '../../src/core/engine/network';
 import { openModel } from '../../src/core/formats/detect';
 import { decodeWeights, weightsByName } from '../../src/core/formats/nnjson/weights';
 import { nodeModelSource } from '../../src/core/formats/node-model-source';
-import { enginePredict, maxDiff } from '../unit/formats/engine-predict';
+import { enginePredict, maxDiff } from '../unit/export/engine-predict';
 import { acceptSaveDialog, openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
 import { runCommand } from './webview';
 

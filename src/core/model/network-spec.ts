@@ -5,6 +5,10 @@ import type { DropoutSpec, DropoutVariant } from './ir';
 
 export type ActivationName = 'relu' | 'leaky-relu' | 'elu' | 'selu' | 'gelu' | 'tanh' | 'sigmoid' | 'softmax';
 
+/** SELU's constants (Klambauer et al. 2017, as in PyTorch): what `selu` means wherever it is run or written. */
+export const SELU_ALPHA = 1.6732632423543772;
+export const SELU_LAMBDA = 1.0507009873554805;
+
 export type InitKind = 'he-normal' | 'lecun-normal' | 'glorot-uniform';
 
 export interface DenseSpec {

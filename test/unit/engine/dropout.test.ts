@@ -1,7 +1,7 @@
 // Each dropout variant against its formula: sample mean and variance over ≥ 10⁵ draws within 4σ of the
 // closed-form values (σ of the sample variance from the distribution's fourth central moment).
 import * as assert from 'node:assert/strict';
-import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/engine/layers/activations';
+import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/model/network-spec';
 import { scheduledOn } from '../../../src/core/engine/layers/dropout';
 import type { DropoutLayerSpec } from '../../../src/core/model/network-spec';
 import { Rng } from '../../../src/core/random/rng';

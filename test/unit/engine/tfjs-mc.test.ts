@@ -10,7 +10,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/engine/layers/activations';
+import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/model/network-spec';
 import { Rng } from '../../../src/core/random/rng';
 import { GraphRunner } from '../../../src/core/engine/graph/run-graph';
 import { openModel } from '../../../src/core/formats/detect';

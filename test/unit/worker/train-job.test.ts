@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from '../../../src/protocol/worker';
+import type { FromWorker, ToWorker, WireTrainRun } from '../../../src/protocol/worker';
 
 function start(): Worker {
   return new Worker(resolve('dist/worker.js'));
@@ -80,15 +80,17 @@ describe('worker train job (real worker thread)', () => {
     const trained = done(3);
     send(worker, { type: 'start', jobId: 3, kind: 'train', request: { ...request, epochs: 2 } });
     const t = (await trained) as Extract<FromWorker, { type: 'done' }>;
-    const run = (t.result as { runs: { weights: Record<string, number[]>; epochs: { valAcc: number }[] }[] })
-      .runs[0];
+    const run = (t.result as { runs: WireTrainRun[] }).runs[0];
     assert.ok(run);
     const evaluated = done(4);
     send(worker, {
       type: 'start',
       jobId: 4,
       kind: 'evaluate',
-      request: { ...request, weights: run.weights },
+      request: {
+        ...request,
+        weights: Object.fromEntries(run.network.tensors.map((t) => [t.name, [...t.values]])),
+      },
     });
     const e = (await evaluated) as Extract<FromWorker, { type: 'done' }>;
     assert.equal((e.result as { accuracy: number }).accuracy, run.epochs[1]?.valAcc);

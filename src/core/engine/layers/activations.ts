@@ -1,6 +1,6 @@
 // Element-wise activations and softmax (over the last axis). GELU is the exact erf form, PyTorch's
 // default (`approximate='none'`); SELU's constants are Klambauer et al. (2017), as in PyTorch.
-import type { ActivationName, ActivationSpec } from '../../model/network-spec';
+import { SELU_ALPHA, SELU_LAMBDA, type ActivationName, type ActivationSpec } from '../../model/network-spec';
 import type { Kernels } from '../kernels/kernels';
 import type { EngineLayer, LayerSetup } from './layer';
 import { EngineError } from './layer';
@@ -17,8 +17,6 @@ export const ACTIVATION_NAMES: readonly ActivationName[] = [
   'softmax',
 ];
 
-export const SELU_ALPHA = 1.6732632423543772;
-export const SELU_LAMBDA = 1.0507009873554805;
 const INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 

@@ -10,8 +10,7 @@
 // m ~ Bernoulli(1 − p). A layer with mode 'always' or 'inference-active' stays stochastic at inference
 // (MC dropout). A layer its schedule switches off for an epoch is the identity in that epoch.
 import type { DropoutSchedule } from '../../model/ir';
-import type { DropoutLayerSpec } from '../../model/network-spec';
-import { SELU_ALPHA, SELU_LAMBDA } from './activations';
+import { SELU_ALPHA, SELU_LAMBDA, type DropoutLayerSpec } from '../../model/network-spec';
 import type { Kernels } from '../kernels/kernels';
 import type { EngineLayer, ForwardContext, LayerSetup } from './layer';
 import { EngineError } from './layer';

@@ -1,4 +1,4 @@
-// Describes a trained engine network for Keras 3 (`import keras`) as data: a list of Keras layers (class
+// Describes a trained network (a plain NetworkRecord) for Keras 3 (`import keras`) as data: a list of Keras layers (class
 // name, constructor arguments, weights in get_weights() order). keras-script.ts renders the list as a
 // Python script; the tests build the same list in TensorFlow.js layers (which implements Keras's layer
 // semantics) because Keras itself is not installed where they run.
@@ -10,9 +10,8 @@
 // Dropout keeps its variant, rate and placement: Dropout, SpatialDropout1D/2D (one mask per channel),
 // AlphaDropout, GaussianDropout, GaussianNoise, a small ClassicDropout layer for unscaled training, and
 // an AlwaysOn wrapper for MC-dropout layers that stay random at inference.
-import type { Network } from '../engine/network';
-import type { LayerSpec } from '../model/network-spec';
-import { ScriptExportError, walkNetwork, type WalkStep } from './script-export';
+import type { LayerSpec, NetworkRecord } from '../model/network-spec';
+import { ScriptExportError, randomAtInference, walkNetwork, type WalkStep } from './python-script';
 
 export interface KerasExportOptions {
   name: string;
@@ -124,7 +123,7 @@ function activation(b: Builder, step: WalkStep, spec: Extract<LayerSpec, { type:
 }
 
 function dropout(b: Builder, step: WalkStep, spec: Extract<LayerSpec, { type: 'dropout' }>): void {
-  const extra = spec.mode === 'always' ? { alwaysOn: b.name(`${spec.name}_inner`) } : {};
+  const extra = randomAtInference(spec) ? { alwaysOn: b.name(`${spec.name}_inner`) } : {};
   const rate = { rate: spec.rate };
   switch (spec.variant) {
     case 'standard':
@@ -251,7 +250,7 @@ function nest(values: number[], shape: number[]): PyValue[] {
 }
 
 /** The Keras layers of `net` (with its trained weights), after the standardisation, before a final softmax. */
-export function kerasLayers(net: Network, options: KerasExportOptions): KerasLayer[] {
+export function kerasLayers(net: NetworkRecord, options: KerasExportOptions): KerasLayer[] {
   const b = new Builder();
   if (options.standardization) {
     const { mean, std } = options.standardization;

@@ -17,8 +17,8 @@ import { Rng } from '../../../src/core/random/rng';
 import { Network } from '../../../src/core/engine/network';
 import type { LayerSpec } from '../../../src/core/model/network-spec';
 import { openModel } from '../../../src/core/formats/detect';
-import { kerasLayers, type KerasExportOptions } from '../../../src/core/formats/keras-export';
-import { writeKeras } from '../../../src/core/formats/keras-script';
+import { kerasLayers, type KerasExportOptions } from '../../../src/core/export/keras-model';
+import { writeKeras } from '../../../src/core/export/keras-script';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { enginePredict, maxDiff } from './engine-predict';
 import { MIXED_LAYERS, MIXED_STANDARDIZATION } from './export-networks';
@@ -78,7 +78,7 @@ const TFJS_ARGS: Record<string, string> = { negative_slope: 'alpha' };
 
 /** tfjs predictions of the exported layer list, deserialised from Keras-style JSON with the exported weights. */
 async function tfjsPredict(net: Network, options: KerasExportOptions, x: Float32Array, rows: number) {
-  const layers = kerasLayers(net, options);
+  const layers = kerasLayers(net.record(), options);
   const topology = {
     class_name: 'Sequential',
     config: {
@@ -129,8 +129,8 @@ print(json.dumps(out))
 
 /** Every weighted layer's arrays, as the script's blob holds them, equal the exported ones. */
 function checkScript(net: Network, options: KerasExportOptions): void {
-  const fromPython = pythonWeights(writeKeras(net, options));
-  const layers = kerasLayers(net, options).filter((l) => l.weights.length > 0);
+  const fromPython = pythonWeights(writeKeras(net.record(), options));
+  const layers = kerasLayers(net.record(), options).filter((l) => l.weights.length > 0);
   assert.deepEqual(
     Object.keys(fromPython),
     layers.map((l) => l.config.name),
@@ -196,7 +196,7 @@ describe('Keras export (TensorFlow.js layers as the reference)', function () {
     for (const t of net.tensors())
       if (t.name.startsWith('bn.')) for (let i = 0; i < t.value.length; i++) t.value[i] = 0.5 + 0.25 * i;
     const options = { name: 'layouts', softmax: false };
-    const layers = kerasLayers(net, options);
+    const layers = kerasLayers(net.record(), options);
     assert.deepEqual(
       layers.map((l) => l.className),
       [
@@ -222,7 +222,7 @@ describe('Keras export (TensorFlow.js layers as the reference)', function () {
     );
     net.init(new Rng(2));
     const options = { name: 'image', softmax: true, standardization: MIXED_STANDARDIZATION };
-    const [normalization] = kerasLayers(net, options);
+    const [normalization] = kerasLayers(net.record(), options);
     assert.deepEqual(normalization?.config.axis, [1, 2, 3]);
     assert.deepEqual(
       (normalization?.config.mean as number[][][])[0]?.[1],
@@ -243,7 +243,7 @@ describe('Keras export (TensorFlow.js layers as the reference)', function () {
       ],
     );
     net.init(new Rng(1));
-    const script = writeKeras(net, { name: 'mc', softmax: false });
+    const script = writeKeras(net.record(), { name: 'mc', softmax: false });
     assert.match(
       script,
       /AlwaysOn\(keras\.layers\.GaussianDropout\(rate=0\.5, name="mc_inner"\), name="mc"\)/,

@@ -1,12 +1,11 @@
-// Writes a trained engine network as an ONNX model (opset 13, IR version 8) with onnx-proto: Gemm for
+// Writes a trained network (a plain NetworkRecord) as an ONNX model (opset 13, IR version 8) with onnx-proto: Gemm for
 // dense layers, Conv, MaxPool/AveragePool/GlobalAveragePool, BatchNormalization, the activations, and
-// Dropout nodes that keep the rate (identity at inference, as in the ONNX spec; a classic-scaled dropout
-// also gets its Mul by 1 − rate). Optional feature standardisation becomes Sub/Div in front, and a
+// Dropout nodes that keep the rate (identity at inference, as in the ONNX spec; an inference-scale
+// dropout also gets its Mul by 1 − rate). Optional feature standardisation becomes Sub/Div in front, and a
 // softmax the loss absorbed during training is put back at the end.
 import { onnx } from 'onnx-proto';
-import type { Network } from '../engine/network';
-import type { LayerSpec } from '../model/network-spec';
-import { SELU_ALPHA, SELU_LAMBDA } from '../engine/layers/activations';
+import { SELU_ALPHA, SELU_LAMBDA, type LayerSpec, type NetworkRecord } from '../model/network-spec';
+import { randomAtInference } from './python-script';
 
 export const ONNX_OPSET = 13;
 
@@ -40,7 +39,7 @@ class GraphBuilder {
   current = 'input';
   private count = 0;
 
-  constructor(private readonly weights: Map<string, { shape: number[]; value: ArrayLike<number> }>) {}
+  constructor(private readonly weights: Map<string, { shape: number[]; values: ArrayLike<number> }>) {}
 
   add(op: string, name: string, extraInputs: string[], attribute: onnx.IAttributeProto[] = []): void {
     const output = `${name}:${op}:${this.count++}`;
@@ -62,7 +61,7 @@ class GraphBuilder {
   param(name: string): string {
     const w = this.weights.get(name);
     if (!w) throw new OnnxExportError(`weights: "${name}" is missing`);
-    return this.constant(name, w.shape, w.value);
+    return this.constant(name, w.shape, w.values);
   }
 }
 
@@ -167,7 +166,7 @@ function addLayer(g: GraphBuilder, spec: LayerSpec, inputShape: number[], output
         return;
       }
       // training_mode true keeps an MC-dropout layer random at inference (ONNX Dropout-13 is inverted).
-      const always = spec.mode === 'always';
+      const always = randomAtInference(spec);
       if (always && !(spec.variant === 'standard' && spec.scaling !== 'inference-scale'))
         throw new OnnxExportError(`layer "${n}": ONNX has no always-on ${spec.variant} dropout`);
       const inputs = [g.constant(`${n}.ratio`, [], [spec.rate])];
@@ -190,8 +189,8 @@ function addLayer(g: GraphBuilder, spec: LayerSpec, inputShape: number[], output
   }
 }
 
-export function writeOnnx(net: Network, options: OnnxExportOptions): Uint8Array {
-  const weights = new Map(net.tensors().map((t) => [t.name, t]));
+export function writeOnnx(net: NetworkRecord, options: OnnxExportOptions): Uint8Array {
+  const weights = new Map(net.tensors.map((t) => [t.name, t]));
   const g = new GraphBuilder(weights);
   const dims = (shape: number[]): onnx.TensorShapeProto.IDimension[] => [
     { dimParam: 'batch' },
@@ -207,11 +206,10 @@ export function writeOnnx(net: Network, options: OnnxExportOptions): Uint8Array 
     g.add('Div', 'standardize', [g.constant('standardize.std', net.inputShape, std)]);
   }
   let shape = net.inputShape;
-  net.specs().forEach((spec, i) => {
-    const out = (net.layers[i] as { outputShape: number[] }).outputShape;
-    addLayer(g, spec, shape, out);
-    shape = out;
-  });
+  for (const { outputShape, ...spec } of net.layers) {
+    addLayer(g, spec as LayerSpec, shape, outputShape);
+    shape = outputShape;
+  }
   if (options.softmax) g.add('Softmax', 'output', [], [int('axis', -1)]);
   g.nodes.push({ opType: 'Identity', name: 'output/Identity', input: [g.current], output: ['output'] });
   const model: onnx.IModelProto = {
@@ -224,7 +222,7 @@ export function writeOnnx(net: Network, options: OnnxExportOptions): Uint8Array 
       node: g.nodes,
       initializer: g.initializers,
       input: [valueInfo('input', net.inputShape)],
-      output: [valueInfo('output', net.outputShape)],
+      output: [valueInfo('output', shape)],
     },
   };
   return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();

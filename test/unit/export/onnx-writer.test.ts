@@ -11,7 +11,7 @@ import { Network } from '../../../src/core/engine/network';
 import type { LayerSpec } from '../../../src/core/model/network-spec';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { writeOnnx } from '../../../src/core/formats/onnx-writer';
+import { writeOnnx } from '../../../src/core/export/onnx-writer';
 import { enginePredict, maxDiff } from './engine-predict';
 
 async function ortPredict(bytes: Uint8Array, x: Float32Array, dims: number[]): Promise<Float32Array> {
@@ -44,7 +44,7 @@ describe('ONNX export (onnxruntime-node as the reference)', () => {
   ] as const) {
     it(`${file}: trained for 2 epochs, same probabilities as the engine`, async () => {
       const report = await trainSample(file, 2);
-      const bytes = writeOnnx(report.network, {
+      const bytes = writeOnnx(report.network.record(), {
         name: file,
         softmax: report.softmaxInLoss,
         standardization: report.standardization,
@@ -75,7 +75,10 @@ describe('ONNX export (onnxruntime-node as the reference)', () => {
     const net = new Network([64], specs);
     net.init(new Rng(3));
     const scaled = Float32Array.from(x, (v) => v / 16);
-    const got = await ortPredict(writeOnnx(net, { name: 'mixed', softmax: true }), scaled, [rows, 64]);
+    const got = await ortPredict(writeOnnx(net.record(), { name: 'mixed', softmax: true }), scaled, [
+      rows,
+      64,
+    ]);
     const diff = maxDiff(got, enginePredict(net, scaled, rows));
     assert.ok(diff < 1e-5, `max |onnxruntime − engine| = ${diff}`);
   });

@@ -1,10 +1,10 @@
-// Renders the Keras layer list of keras-export.ts as a self-contained Keras 3 script: keras.Sequential
+// Renders the Keras layer list of keras-model.ts as a self-contained Keras 3 script: keras.Sequential
 // with the layers as constructor calls, two small layer classes the list may use (ClassicDropout,
 // AlwaysOn), the weights embedded as one float32 blob with a layer name -> arrays table, and a
 // `--predict rows.json` entry point.
-import type { Network } from '../engine/network';
-import { kerasLayers, type KerasExportOptions, type KerasLayer, type PyValue } from './keras-export';
-import { WeightBlob, docTitle, pyFloat, pyMain } from './script-export';
+import type { NetworkRecord } from '../model/network-spec';
+import { kerasLayers, type KerasExportOptions, type KerasLayer, type PyValue } from './keras-model';
+import { WeightBlob, docTitle, pyFloat, pyMain } from './python-script';
 
 /** Arguments Keras expects as floats even when the value is whole. */
 const FLOAT_ARGS = new Set([
@@ -86,7 +86,7 @@ ${pyMain({
 })}`;
 
 /** The Python source; `net` carries the trained weights. */
-export function writeKeras(net: Network, options: KerasExportOptions): string {
+export function writeKeras(net: NetworkRecord, options: KerasExportOptions): string {
   const layers = kerasLayers(net, options);
   const blob = new WeightBlob();
   const table = layers

@@ -1,8 +1,7 @@
-// What the Python exporters (PyTorch, Keras) share: walking the trained network layer by layer with the
-// shapes each layer sees, finding its tensors, packing the weights into one base64 little-endian float32
-// blob the script decodes, Python number literals and the script's docstring title.
-import type { Network } from '../engine/network';
-import type { LayerSpec } from '../model/network-spec';
+// What the exporters share: walking a trained network's record layer by layer with the shapes each layer
+// sees, finding its tensors, packing the weights into one base64 little-endian float32 blob the Python
+// scripts decode, Python number literals and the script's docstring title.
+import type { DropoutLayerSpec, LayerSpec, NetworkRecord } from '../model/network-spec';
 
 /** A network the target framework cannot express; the message names the framework and the layer. */
 export class ScriptExportError extends Error {
@@ -58,12 +57,12 @@ export interface WalkStep {
 }
 
 /** The layers in order with the per-sample shapes flowing in and out of each. */
-export function walkNetwork(net: Network, framework: string): WalkStep[] {
-  const tensors = new Map(net.tensors().map((t) => [t.name, t]));
+export function walkNetwork(net: NetworkRecord, framework: string): WalkStep[] {
+  const tensors = new Map(net.tensors.map((t) => [t.name, t]));
   let shape = net.inputShape;
-  return net.specs().map((spec, i) => {
+  return net.layers.map(({ outputShape, ...layer }) => {
+    const spec = layer as LayerSpec;
     const inputShape = shape;
-    const outputShape = (net.layers[i] as { outputShape: number[] }).outputShape;
     shape = outputShape;
     return {
       spec,
@@ -72,11 +71,15 @@ export function walkNetwork(net: Network, framework: string): WalkStep[] {
       tensor(suffix) {
         const t = tensors.get(`${spec.name}.${suffix}`);
         if (!t) throw new ScriptExportError(framework, `weights: "${spec.name}.${suffix}" is missing`);
-        return { shape: t.shape, value: Float32Array.from(t.value) };
+        return { shape: t.shape, value: Float32Array.from(t.values) };
       },
     };
   });
 }
+
+/** MC dropout: the layer stays random at inference (a file's "always", an exported graph's "inference-active"). */
+export const randomAtInference = (spec: Pick<DropoutLayerSpec, 'mode'>): boolean =>
+  spec.mode === 'always' || spec.mode === 'inference-active';
 
 /** Float32 arrays appended one after another; `add` returns where each starts (in floats). */
 export class WeightBlob {

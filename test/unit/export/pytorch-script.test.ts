@@ -13,7 +13,7 @@ import { Rng } from '../../../src/core/random/rng';
 import { Network } from '../../../src/core/engine/network';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { writePytorch } from '../../../src/core/formats/pytorch-export';
+import { writePytorch } from '../../../src/core/export/pytorch-script';
 import { enginePredict, maxDiff } from './engine-predict';
 import { MIXED_LAYERS, MIXED_STANDARDIZATION } from './export-networks';
 
@@ -62,7 +62,7 @@ describe('PyTorch export (PyTorch as the reference)', function () {
         softmax: report.softmaxInLoss,
         standardization: report.standardization,
       };
-      const script = writePytorch(report.network, options);
+      const script = writePytorch(report.network.record(), options);
       const diff = maxDiff(torchPredict(script, x, rows), enginePredict(report.network, x, rows, options));
       assert.ok(diff < 1e-5, `max |PyTorch − engine| = ${diff}`);
     });
@@ -72,7 +72,7 @@ describe('PyTorch export (PyTorch as the reference)', function () {
     const net = new Network([64], MIXED_LAYERS);
     net.init(new Rng(3));
     const options = { name: 'mixed', softmax: true, standardization: MIXED_STANDARDIZATION };
-    const script = writePytorch(net, options);
+    const script = writePytorch(net.record(), options);
     const diff = maxDiff(torchPredict(script, x, rows), enginePredict(net, x, rows, options));
     assert.ok(diff < 1e-5, `max |PyTorch − engine| = ${diff}`);
   });
@@ -87,7 +87,7 @@ describe('PyTorch export (PyTorch as the reference)', function () {
       ],
     );
     net.init(new Rng(1));
-    const script = writePytorch(net, { name: 'mc', softmax: false });
+    const script = writePytorch(net.record(), { name: 'mc', softmax: false });
     assert.match(script, /AlwaysOn\(nn\.Dropout\(0\.5\)\)/);
     const first = torchPredict(script, x, rows);
     const second = torchPredict(script, x, rows);

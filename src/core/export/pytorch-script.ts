@@ -1,19 +1,19 @@
-// Writes a trained engine network as a self-contained PyTorch script: an nn.Sequential with the same
+// Writes a trained network (a plain NetworkRecord) as a self-contained PyTorch script: an nn.Sequential with the same
 // layers and the same dropout placement (nn.Dropout, nn.Dropout1d/2d for spatial, nn.AlphaDropout, small
-// modules for classic-scaled and Gaussian dropout and Gaussian noise; MC-dropout layers stay random in
+// modules for inference-scale and Gaussian dropout and Gaussian noise; MC-dropout layers stay random in
 // eval mode), the feature standardisation in front, a softmax the loss absorbed put back at the end, and
 // the trained weights embedded as one base64 little-endian float32 blob with a name/shape/offset table.
 // `python3 script.py --predict rows.json` prints the eval-mode predictions as JSON.
-import type { Network } from '../engine/network';
-import type { LayerSpec } from '../model/network-spec';
+import type { LayerSpec, NetworkRecord } from '../model/network-spec';
 import {
   ScriptExportError,
   WeightBlob,
   docTitle,
   pyFloat as num,
   pyMain,
+  randomAtInference,
   walkNetwork,
-} from './script-export';
+} from './python-script';
 
 export interface PytorchExportOptions {
   name: string;
@@ -69,7 +69,7 @@ function dropout(spec: Extract<LayerSpec, { type: 'dropout' }>, inputShape: numb
       module = `GaussianNoise(${num(spec.stddev ?? 0)})`;
       break;
   }
-  return spec.mode === 'always' ? `AlwaysOn(${module})` : module;
+  return randomAtInference(spec) ? `AlwaysOn(${module})` : module;
 }
 
 /** The modules of one layer and which of them holds each engine tensor ("<tensor>": [offset, attribute]). */
@@ -239,7 +239,7 @@ ${pyMain({
 })}`;
 
 /** The Python source; `net` carries the trained weights. */
-export function writePytorch(net: Network, options: PytorchExportOptions): string {
+export function writePytorch(net: NetworkRecord, options: PytorchExportOptions): string {
   const modules: string[] = [];
   const table: string[] = [];
   const blob = new WeightBlob();
