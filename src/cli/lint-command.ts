@@ -3,30 +3,14 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { isModelFileName } from '../core/formats/model-file-name';
-import { decodeText } from '../core/formats/reader';
-import { LineMap, type LineColumn } from '../core/formats/text-position';
 import { parseLintConfig, type LintConfig } from '../core/lint/config';
 import { RULE_IDS } from '../core/lint/engine';
-import { lintSource, type LintResult } from '../core/lint/lint-source';
-import { nodeModelSource } from '../core/formats/node-model-source';
+import { lintFile } from '../core/lint/lint-file';
 import type { SizeLimit } from '../core/io/size-limit';
 import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
+import { toJsonReport, type JsonFileReport } from './lint-report';
 import { toSarif } from './sarif';
 import { VERSION } from './version';
-
-export interface JsonRange {
-  start: LineColumn;
-  end: LineColumn;
-  offset: number;
-  length: number;
-}
-
-export interface JsonFileReport {
-  file: string;
-  format: string | null;
-  findings: { rule: string; severity: string; message: string; layer: string; range?: JsonRange }[];
-  error?: string;
-}
 
 export function runLint(
   args: { paths: string[]; format: string; config?: string; limit?: SizeLimit },
@@ -39,14 +23,9 @@ export function runLint(
   const reports: JsonFileReport[] = [];
   let unreadable = false;
   for (const file of expand(args.paths, io)) {
-    let result: LintResult;
-    try {
-      result = lintSource(nodeModelSource(file, args.limit ?? CLI_SIZE_LIMIT), config ?? nearestConfig(file));
-    } catch (e) {
-      result = { path: file, findings: [], error: { message: `${file}: ${(e as Error).message}` } };
-    }
+    const result = lintFile(file, args.limit ?? CLI_SIZE_LIMIT, () => config ?? nearestConfig(file));
     if (result.error) unreadable = true;
-    reports.push(toJson(result, file));
+    reports.push(toJsonReport(result, file));
   }
   if (args.format === 'json') io.out(JSON.stringify(reports, null, 2));
   else if (args.format === 'sarif') io.out(JSON.stringify(toSarif(reports, VERSION, process.cwd()), null, 2));
@@ -109,32 +88,6 @@ function nearestConfig(file: string): LintConfig | undefined {
     }
     if (dirname(dir) === dir) return undefined;
   }
-}
-
-function toJson(result: LintResult, file: string): JsonFileReport {
-  let lines: LineMap | undefined;
-  const range = (r: { offset: number; length: number }): JsonRange => {
-    lines ??= new LineMap(decodeText(readFileSync(file)));
-    return {
-      start: lines.at(r.offset),
-      end: lines.at(r.offset + r.length),
-      offset: r.offset,
-      length: r.length,
-    };
-  };
-  const textual = result.format !== 'onnx';
-  return {
-    file,
-    format: result.format ?? null,
-    findings: result.findings.map((f) => ({
-      rule: f.rule,
-      severity: f.severity,
-      message: f.message,
-      layer: f.layer.name,
-      ...(f.range && textual ? { range: range(f.range) } : {}),
-    })),
-    ...(result.error ? { error: result.error.message } : {}),
-  };
 }
 
 function formatText(reports: JsonFileReport[]): string {

@@ -7,7 +7,7 @@ import type { Location, Log, Notification, ReportingDescriptor, Result } from 's
 import type { Severity } from '../core/lint/rule';
 import { ruleDocsUrl } from '../core/lint/rule-docs';
 import { RULES } from '../core/lint/rules';
-import type { JsonFileReport } from './lint-command';
+import type { JsonFileReport } from './lint-report';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFORMATION_URI = 'https://example.invalid/dropout-lens';
@@ -71,6 +71,9 @@ export function toSarif(reports: JsonFileReport[], version: string, root: string
     runs: [
       {
         tool: { driver: { name: 'Dropout Lens', version, informationUri: INFORMATION_URI, rules } },
+        // How regions were counted (text-position.ts): stated, since SARIF's defaults differ from them.
+        columnKind: 'utf16CodeUnits',
+        newlineSequences: ['\r\n', '\n', '\r'],
         originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(root + sep).href } },
         invocations: [
           { executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications },

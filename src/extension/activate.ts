@@ -83,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): DropoutLensExports {
       deserializeWebviewPanel: (panel, state) =>
         features().mcSerializer.deserializeWebviewPanel(panel, state),
     }),
-    ...registerTestHooks(() => features().worker),
+    ...registerTestHooks({ worker: () => features().worker, diagnostics: () => features().diagnostics }),
   );
   // Documents already open when the extension starts are linted once activation has returned.
   setTimeout(() => vscode.workspace.textDocuments.forEach((d) => lint(d, true)), 0);

@@ -1,12 +1,20 @@
 // Quick fixes for `.nn.json` and TensorFlow.js `model.json` documents: the fixes of the findings under the
-// cursor as WorkspaceEdits (only safe ones preferred), plus "Show documentation" for each rule.
+// cursor as WorkspaceEdits (only safe ones preferred), plus "Show documentation" for each rule. The
+// findings are those the document's last lint kept (ModelDiagnostics): a lightbulb never lints again.
 import * as vscode from 'vscode';
-import { lintSource } from '../core/lint/lint-source';
-import type { Finding } from '../core/lint/rule';
-import { DIAGNOSTIC_SOURCE, ruleDocsUri } from './diagnostics';
+import {
+  DIAGNOSTIC_SOURCE,
+  rangeAt,
+  ruleDocsUri,
+  type DocumentLint,
+  type ModelDiagnostics,
+} from './diagnostics';
 
 export class ModelCodeActions implements vscode.CodeActionProvider {
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly diagnostics: ModelDiagnostics,
+  ) {}
 
   provideCodeActions(
     document: vscode.TextDocument,
@@ -17,31 +25,14 @@ export class ModelCodeActions implements vscode.CodeActionProvider {
       (d) => d.source === DIAGNOSTIC_SOURCE && d.code !== undefined,
     );
     if (diagnostics.length === 0) return [];
-    // Fixes are not kept with diagnostics: lint the current text again so edit offsets match it.
-    const bytes = new TextEncoder().encode(document.getText());
-    const { findings } = lintSource({ path: document.uri.path, bytes });
+    // Undefined while the text has changed since the last lint: its offsets no longer fit, and the
+    // coming lint's diagnostics bring the lightbulb back.
+    const lint = this.diagnostics.lintOf(document);
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of diagnostics) {
       const code = diagnostic.code;
       const rule = String(typeof code === 'object' ? code.value : code);
-      const finding = findings.find(
-        (f) => f.rule === rule && this.rangeOf(document, f)?.isEqual(diagnostic.range),
-      );
-      for (const fix of finding?.fixes ?? []) {
-        if (fix.edits.length === 0) continue;
-        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-        action.edit = new vscode.WorkspaceEdit();
-        for (const e of fix.edits) {
-          const range = new vscode.Range(
-            document.positionAt(e.offset),
-            document.positionAt(e.offset + e.length),
-          );
-          action.edit.replace(document.uri, range, e.newText);
-        }
-        action.diagnostics = [diagnostic];
-        action.isPreferred = fix.safe;
-        actions.push(action);
-      }
+      if (lint) actions.push(...fixActions(document, lint, diagnostic, rule));
       const docs = new vscode.CodeAction(`Show documentation for ${rule}`, vscode.CodeActionKind.QuickFix);
       docs.command = {
         command: 'markdown.showPreview',
@@ -53,9 +44,29 @@ export class ModelCodeActions implements vscode.CodeActionProvider {
     }
     return actions;
   }
+}
 
-  private rangeOf(document: vscode.TextDocument, finding: Finding): vscode.Range | undefined {
-    const r = finding.range;
-    return r && new vscode.Range(document.positionAt(r.offset), document.positionAt(r.offset + r.length));
-  }
+/** The fixes of the finding a diagnostic was made from (same rule, range and message). */
+function fixActions(
+  document: vscode.TextDocument,
+  { entries, lines }: DocumentLint,
+  diagnostic: vscode.Diagnostic,
+  rule: string,
+): vscode.CodeAction[] {
+  const entry = entries.find(
+    ({ finding, diagnostic: shown }) =>
+      finding.rule === rule && shown.range.isEqual(diagnostic.range) && shown.message === diagnostic.message,
+  );
+  if (!entry || !lines) return [];
+  return entry.finding.fixes
+    .filter((fix) => fix.edits.length > 0)
+    .map((fix) => {
+      const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+      action.edit = new vscode.WorkspaceEdit();
+      for (const e of fix.edits)
+        action.edit.replace(document.uri, rangeAt(lines, e.offset, e.length), e.newText);
+      action.diagnostics = [diagnostic];
+      action.isPreferred = fix.safe;
+      return action;
+    });
 }

@@ -1,9 +1,12 @@
 // Diagnostics for model files: linted when opened, again after edits (debounced), cleared when closed.
+// Each open document's lint is kept with the version it read, so quick fixes reuse it instead of
+// linting again, and both place offsets through the same LineMap.
 import * as vscode from 'vscode';
+import { LineMap } from '../core/formats/text-position';
 import { lintSource } from '../core/lint/lint-source';
 import type { Severity } from '../core/lint/rule';
 import { toWireLintResult } from '../core/lint/wire-lint';
-import type { WireLintResult, WireRange } from '../protocol/worker';
+import type { WireFinding, WireLintResult, WireRange } from '../protocol/worker';
 import type { LintConfigSource } from './lint-config';
 import { isModelDocument } from './model-files';
 import { workspaceModelSource } from './workspace-model-source';
@@ -17,9 +20,22 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   hint: vscode.DiagnosticSeverity.Hint,
 };
 
+/** One lint of one version of an open document: what code actions need to offer its fixes. */
+export interface DocumentLint {
+  version: number;
+  /** Counts lints in this session: a lint with the same run is the same lint. */
+  run: number;
+  /** The document text's line map: diagnostics were placed with it, and fix edits are too. */
+  lines: LineMap | undefined;
+  /** Each diagnostic shown, with the finding it came from. */
+  entries: { diagnostic: vscode.Diagnostic; finding: WireFinding }[];
+}
+
 export class ModelDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('dropout-lens');
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly linted = new Map<string, DocumentLint>();
+  private runs = 0;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -48,13 +64,31 @@ export class ModelDiagnostics implements vscode.Disposable {
     const version = document.version;
     const config = await this.config.get();
     if (document.isClosed || document.version !== version) return;
-    const bytes = new TextEncoder().encode(document.getText());
     const started = Date.now();
-    const result = toWireLintResult(lintSource({ path: document.uri.path, bytes }, config), bytes);
+    // The document's text is the source's text: readers and rules use it as is, nothing is decoded.
+    const text = document.getText();
+    const lint = lintSource({ path: document.uri.path, bytes: new TextEncoder().encode(text), text }, config);
+    const lines = lint.text === undefined ? undefined : new LineMap(lint.text);
+    const result = toWireLintResult(lint, lines);
+    const run = ++this.runs;
     this.log.debug(
-      `linted ${document.uri.fsPath} in ${Date.now() - started} ms: ${result.findings.length} findings`,
+      `lint ${run}: ${document.uri.fsPath} v${version} in ${Date.now() - started} ms, ${result.findings.length} findings`,
     );
-    this.set(document.uri, result);
+    const diagnostics = this.show(document.uri, result);
+    this.linted.set(document.uri.toString(), {
+      version,
+      run,
+      lines,
+      entries: result.error
+        ? []
+        : result.findings.map((finding, i) => ({ finding, diagnostic: diagnostics[i] as vscode.Diagnostic })),
+    });
+  }
+
+  /** The lint of the document's current version, or undefined while a newer one is pending. */
+  lintOf(document: vscode.TextDocument): DocumentLint | undefined {
+    const lint = this.linted.get(document.uri.toString());
+    return lint?.version === document.version ? lint : undefined;
   }
 
   /**
@@ -65,7 +99,7 @@ export class ModelDiagnostics implements vscode.Disposable {
     let result: WireLintResult;
     try {
       const source = await workspaceModelSource(uri);
-      result = toWireLintResult(lintSource(source, await this.config.get()), source.bytes);
+      result = toWireLintResult(lintSource(source, await this.config.get()));
     } catch (e) {
       result = { path: uri.path, findings: [], error: { message: `${uri.path}: ${(e as Error).message}` } };
     }
@@ -73,19 +107,19 @@ export class ModelDiagnostics implements vscode.Disposable {
     return result;
   }
 
-  /** Shows a result computed elsewhere (the worker, for Lint Workspace). */
+  /**
+   * Shows a result computed elsewhere (the worker, for Lint Workspace and the ONNX view). A document
+   * open in the editor keeps its own lint, which read its current text, saved or not.
+   */
   set(uri: vscode.Uri, result: WireLintResult): void {
-    // A model.json that no reader recognises is just some JSON file: say nothing about it.
-    if (result.error && !result.format && !uri.path.endsWith('.nn.json') && !uri.path.endsWith('.onnx')) {
-      this.collection.delete(uri);
-      return;
-    }
-    this.collection.set(uri, toDiagnostics(result, uri, this.extensionUri));
+    if (!this.linted.has(uri.toString())) this.show(uri, result);
   }
 
   clear(document: vscode.TextDocument): void {
-    clearTimeout(this.timers.get(document.uri.toString()));
-    this.timers.delete(document.uri.toString());
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.linted.delete(key);
     this.collection.delete(document.uri);
   }
 
@@ -93,11 +127,30 @@ export class ModelDiagnostics implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     this.collection.dispose();
   }
+
+  /** Returns the diagnostics shown, one per finding in order (or one for an unreadable file). */
+  private show(uri: vscode.Uri, result: WireLintResult): vscode.Diagnostic[] {
+    // A model.json that no reader recognises is just some JSON file: say nothing about it.
+    if (result.error && !result.format && !uri.path.endsWith('.nn.json') && !uri.path.endsWith('.onnx')) {
+      this.collection.delete(uri);
+      return [];
+    }
+    const diagnostics = toDiagnostics(result, uri, this.extensionUri);
+    this.collection.set(uri, diagnostics);
+    return diagnostics;
+  }
 }
 
 function toRange(r: WireRange | undefined): vscode.Range {
   if (!r) return new vscode.Range(0, 0, 0, 0);
   return new vscode.Range(r.start.line - 1, r.start.column - 1, r.end.line - 1, r.end.column - 1);
+}
+
+/** An offset range of the text a LineMap was made from, as an editor range: how fix edits are placed. */
+export function rangeAt(lines: LineMap, offset: number, length: number): vscode.Range {
+  const start = lines.at(offset);
+  const end = lines.at(offset + length);
+  return toRange({ offset, length, start, end });
 }
 
 export function ruleDocsUri(extensionUri: vscode.Uri, rule: string): vscode.Uri {

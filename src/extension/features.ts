@@ -31,7 +31,7 @@ export function createFeatures(context: vscode.ExtensionContext) {
   return {
     worker,
     diagnostics,
-    codeActions: new ModelCodeActions(context.extensionUri),
+    codeActions: new ModelCodeActions(context.extensionUri, diagnostics),
     modelView,
     trainSerializer: trainPanelSerializer(context.extensionUri, worker, log),
     mcSerializer: mcPanelSerializer(context.extensionUri, worker, log),

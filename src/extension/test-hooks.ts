@@ -1,20 +1,31 @@
-// A command only the integration tests reach: registered when DROPOUT_LENS_TEST_HOOKS=1, which the
-// packaged extension never sets. It breaks the engine worker on purpose, or lists its jobs.
+// Commands only the integration tests reach: registered when DROPOUT_LENS_TEST_HOOKS=1, which the
+// packaged extension never sets. One breaks the engine worker on purpose, or lists its jobs; the other
+// tells which lint of a document the editor keeps (to check a lightbulb does not lint again).
 import * as vscode from 'vscode';
 import { TEST_HOOKS_ENV, type EngineFault } from '../protocol/worker';
+import type { ModelDiagnostics } from './diagnostics';
 import type { WorkerHost } from './worker-host';
 
-/** `worker` gives the engine's host, loading the rest of the extension on first use. */
-export function registerTestHooks(worker: () => WorkerHost): vscode.Disposable[] {
+/** Each getter loads the rest of the extension on first use. */
+export function registerTestHooks(parts: {
+  worker: () => WorkerHost;
+  diagnostics: () => ModelDiagnostics;
+}): vscode.Disposable[] {
   if (process.env[TEST_HOOKS_ENV] !== '1') return [];
   return [
     vscode.commands.registerCommand('dropoutLens.test.engine', (action: EngineFault | 'jobs') =>
       action === 'jobs'
-        ? worker().jobKinds()
+        ? parts.worker().jobKinds()
         : // The fault job dies with the worker: its own error says how the engine stopped.
-          worker()
+          parts
+            .worker()
             .run('fault', { fault: action }, () => undefined)
             .catch((e: Error) => e.message),
     ),
+    vscode.commands.registerCommand('dropoutLens.test.lint', (uri: vscode.Uri) => {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const lint = document && parts.diagnostics().lintOf(document);
+      return lint && { version: lint.version, run: lint.run, findings: lint.entries.length };
+    }),
   ];
 }

@@ -32,7 +32,7 @@ export async function modelView(
   const { path, bytes, config } = request;
   const source = sourceOf(path, bytes, context.limit);
   const result = lintSource(source, config);
-  const lint = toWireLintResult(result, source.bytes);
+  const lint = toWireLintResult(result);
   if (!result.graph) return { lint, error: result.error?.message ?? `${path}: not a model file` };
   shown = { path, graph: result.graph, source };
   const name = path.slice(path.lastIndexOf('/') + 1);

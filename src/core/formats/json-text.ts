@@ -41,6 +41,28 @@ export function parseJsonTree(text: string, errors: JsonErrors): Node {
   return root;
 }
 
+/**
+ * The JSON value of a tree as JSON.parse would give it: plain objects with a prototype (jsonc-parser's
+ * getNodeValue makes prototype-less ones), a `__proto__` key as an own property, the last duplicate key
+ * winning. The tree's parser is as strict as JSON.parse under parseJsonTree's options.
+ */
+export function plainValue(node: Node): unknown {
+  if (node.type === 'array') return (node.children ?? []).map(plainValue);
+  if (node.type !== 'object') return node.value as unknown;
+  const object: Record<string, unknown> = {};
+  for (const p of node.children ?? []) {
+    const [k, v] = p.children ?? [];
+    if (typeof k?.value !== 'string' || v === undefined) continue;
+    Object.defineProperty(object, k.value, {
+      value: plainValue(v),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return object;
+}
+
 export function rangeOf(node: Node): SourceRange {
   return { offset: node.offset, length: node.length };
 }

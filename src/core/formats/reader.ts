@@ -7,6 +7,11 @@ export interface ModelSource {
   path: string;
   bytes: Uint8Array;
   /**
+   * The bytes as text (see sourceText): given by a caller that already has it (an editor's document),
+   * else filled in by the first reader that needs it, so a file is decoded at most once.
+   */
+  text?: string;
+  /**
    * Reads a file relative to the model's folder. Implementations refuse paths that leave that folder
    * (`..`, absolute paths, links out). Absent where the caller cannot read siblings.
    */
@@ -31,6 +36,11 @@ export class ModelFormatError extends Error {
     super(message);
     this.name = 'ModelFormatError';
   }
+}
+
+/** The source's text, decoded on first use and kept on the source for every later reader and rule. */
+export function sourceText(source: ModelSource): string {
+  return (source.text ??= decodeText(source.bytes));
 }
 
 /** Decodes UTF-8 text; a byte-order mark is dropped so offsets match what editors show. */

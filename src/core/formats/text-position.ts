@@ -1,4 +1,7 @@
-// Offsets to 1-based line/column pairs, for the CLI and SARIF (the editor uses its own positionAt).
+// Offsets to 1-based line/column pairs: the one projection behind the CLI's text and JSON output, SARIF
+// regions and the editor's diagnostics and quick-fix edits, so all of them place a finding alike.
+// Lines end at CRLF, LF or a lone CR, as in VS Code's text model (and SARIF with the newline sequences
+// our log declares); columns count UTF-16 code units, as VS Code positions and JavaScript strings do.
 
 export interface LineColumn {
   line: number;
@@ -6,13 +9,25 @@ export interface LineColumn {
 }
 
 export class LineMap {
+  /** Offset where each line starts, and where its text ends (before the line break). */
   private readonly starts: number[] = [0];
+  private readonly ends: number[] = [];
 
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      this.ends.push(i);
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      this.starts.push(i + 1);
+    }
+    this.ends.push(text.length);
   }
 
-  /** 1-based line and column (in UTF-16 code units) of an offset. */
+  /**
+   * 1-based line and column of an offset. An offset inside a CRLF pair or past the end is placed at the
+   * end of its line, as VS Code's positionAt does.
+   */
   at(offset: number): LineColumn {
     let lo = 0;
     let hi = this.starts.length - 1;
@@ -21,6 +36,8 @@ export class LineMap {
       if ((this.starts[mid] as number) <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - (this.starts[lo] as number) + 1 };
+    const start = this.starts[lo] as number;
+    const end = this.ends[lo] as number;
+    return { line: lo + 1, column: Math.min(Math.max(offset, start), end) - start + 1 };
   }
 }

@@ -1,6 +1,7 @@
-// Reads one model file and lints it: the one pipeline behind the CLI, the worker and the editor.
+// Reads one model file and lints it: the one pipeline behind the CLI, the worker and the editor. A text
+// file is decoded once (sourceText) and parsed once; readers, rules and the ranges' projection share both.
 import { openModel } from '../formats/detect';
-import { ModelFormatError, decodeText, type ModelSource } from '../formats/reader';
+import { ModelFormatError, sourceText, type ModelSource } from '../formats/reader';
 import type { Graph, ModelFormat } from '../model/ir';
 import type { LintConfig } from './config';
 import { lintGraph } from './engine';
@@ -11,6 +12,8 @@ export interface LintResult {
   format?: ModelFormat;
   graph?: Graph;
   findings: Finding[];
+  /** The file's text for text formats (ranges are offsets into it); absent for ONNX. */
+  text?: string;
   /** Why the file could not be read; findings are empty then. */
   error?: { message: string; range?: { offset: number; length: number } };
 }
@@ -22,8 +25,20 @@ export function lintSource(source: ModelSource, config?: LintConfig): LintResult
   } catch (e) {
     if (!(e instanceof ModelFormatError)) throw e;
     const range = e.location && 'offset' in e.location ? e.location : undefined;
-    return { path: source.path, findings: [], error: { message: e.message, ...(range ? { range } : {}) } };
+    return {
+      path: source.path,
+      findings: [],
+      // A located error comes from a text reader, which has decoded the text already.
+      ...(range ? { text: sourceText(source) } : {}),
+      error: { message: e.message, ...(range ? { range } : {}) },
+    };
   }
-  const text = graph.format === 'onnx' ? undefined : decodeText(source.bytes);
-  return { path: source.path, format: graph.format, graph, findings: lintGraph(graph, config, text) };
+  const text = graph.format === 'onnx' ? undefined : sourceText(source);
+  return {
+    path: source.path,
+    format: graph.format,
+    graph,
+    findings: lintGraph(graph, config, text),
+    ...(text !== undefined ? { text } : {}),
+  };
 }

@@ -1,5 +1,5 @@
-// Turns a LintResult (which holds IR objects) into plain data that crosses thread boundaries.
-import { decodeText } from '../formats/reader';
+// Turns a LintResult (which holds IR objects) into plain data that crosses thread boundaries, with every
+// range projected to line/column through the one LineMap of the file's text.
 import { LineMap, type LineColumn } from '../formats/text-position';
 import type { LintResult } from './lint-source';
 import type { Fix, Severity } from './rule';
@@ -31,20 +31,22 @@ export interface WireLintResult {
   error?: { message: string; range?: WireRange };
 }
 
-/** `text` is the file's text for text formats (ranges get line/column); binary formats pass undefined. */
-export function toWireLintResult(result: LintResult, bytes: Uint8Array | undefined): WireLintResult {
-  let lines: LineMap | undefined;
-  const textual = bytes !== undefined && result.format !== 'onnx';
-  const wire = (r: SourceRange | undefined): WireRange | undefined => {
-    if (!r || !textual) return undefined;
-    lines ??= new LineMap(decodeText(bytes));
-    return {
+/**
+ * Ranges get line/column where the result has the file's text (text formats); ONNX ranges are dropped.
+ * `lines` is that text's LineMap when the caller keeps one to place more offsets (the editor's fixes).
+ */
+export function toWireLintResult(
+  result: LintResult,
+  lines = result.text === undefined ? undefined : new LineMap(result.text),
+): WireLintResult {
+  const wire = (r: SourceRange | undefined): WireRange | undefined =>
+    r &&
+    lines && {
       offset: r.offset,
       length: r.length,
       start: lines.at(r.offset),
       end: lines.at(r.offset + r.length),
     };
-  };
   const errorRange = wire(result.error?.range);
   return {
     path: result.path,

@@ -3,10 +3,10 @@
 // layer and property keeps its exact source range so findings and quick fixes land on the value itself.
 import { modelNameFromPath } from '../model-file-name';
 import type { Graph, Layer } from '../../model/ir';
-import { JsonErrors, parseJsonTree, propertyNode } from '../json-text';
+import { JsonErrors, parseJsonTree, plainValue, propertyNode } from '../json-text';
 import { readLayer, type LayerInput } from './layers';
 import { schemaError } from './validate';
-import { decodeText, type ModelReader, type ModelSource } from '../reader';
+import { decodeText, sourceText, type ModelReader, type ModelSource } from '../reader';
 
 export const NN_JSON_FORMAT_ID = 'dropout-lens/nn';
 
@@ -14,11 +14,11 @@ export const nnJsonReader: ModelReader = {
   format: 'nn-json',
   match(source: ModelSource): boolean {
     if (source.path.endsWith('.nn.json')) return true;
-    const head = decodeText(source.bytes.subarray(0, 512));
+    const head = source.text?.slice(0, 512) ?? decodeText(source.bytes.subarray(0, 512));
     return head.includes(`"${NN_JSON_FORMAT_ID}"`);
   },
   open(source: ModelSource): Graph {
-    return readNnJson(decodeText(source.bytes), source.path);
+    return readNnJson(sourceText(source), source.path);
   },
 };
 
@@ -30,7 +30,7 @@ export const nnJsonReader: ModelReader = {
 export function readNnJson(text: string, path = 'model.nn.json'): Graph {
   const errors = new JsonErrors('nn-json', text, path);
   const root = parseJsonTree(text, errors);
-  const value = plainValue(text, errors);
+  const value = plainValue(root) as Record<string, unknown>;
   const problem = schemaError(value, root, errors);
   if (problem) throw problem;
 
@@ -67,13 +67,4 @@ export function readNnJson(text: string, path = 'model.nn.json'): Graph {
       weights: value.weights,
     },
   };
-}
-
-/** JSON.parse gives plain objects (jsonc-parser's values have no prototype); it is strict where jsonc-parser is lenient. */
-function plainValue(text: string, errors: JsonErrors): Record<string, unknown> {
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    throw errors.at(undefined, `invalid JSON (${(e as Error).message})`);
-  }
 }

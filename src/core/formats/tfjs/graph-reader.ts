@@ -7,7 +7,7 @@ import type { Node } from 'jsonc-parser';
 import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../../model/ir';
 import { activationKind } from './keras-layers';
 import { JsonErrors, parseJsonTree, properties, propertyNode, rangeOf } from '../json-text';
-import { ModelFormatError, decodeText, type ModelReader, type ModelSource } from '../reader';
+import { ModelFormatError, sourceText, type ModelReader, type ModelSource } from '../reader';
 import { findDropoutSubgraphs, type TfNode } from './dropout-pattern';
 import { sniffTfjs } from './sniff';
 import { readWeightsManifest } from './weights';
@@ -15,7 +15,7 @@ import { readWeightsManifest } from './weights';
 export const tfjsGraphReader: ModelReader = {
   format: 'tfjs-graph',
   match: (source: ModelSource) => sniffTfjs(source) === 'graph-model',
-  open: (source: ModelSource) => readTfjsGraph(decodeText(source.bytes), source.path),
+  open: (source: ModelSource) => readTfjsGraph(sourceText(source), source.path),
 };
 
 const OPS: Record<string, LayerOp> = {

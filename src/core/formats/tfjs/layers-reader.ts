@@ -7,14 +7,14 @@ import type { Node } from 'jsonc-parser';
 import type { Graph, Layer, Shape, TensorInfo } from '../../model/ir';
 import { kerasLayer } from './keras-layers';
 import { JsonErrors, parseJsonTree, properties, propertyNode, rangeOf } from '../json-text';
-import { ModelFormatError, decodeText, type ModelReader, type ModelSource } from '../reader';
+import { ModelFormatError, sourceText, type ModelReader, type ModelSource } from '../reader';
 import { sniffTfjs } from './sniff';
 import { readWeightsManifest } from './weights';
 
 export const tfjsLayersReader: ModelReader = {
   format: 'tfjs-layers',
   match: (source: ModelSource) => sniffTfjs(source) === 'layers-model',
-  open: (source: ModelSource) => readTfjsLayers(decodeText(source.bytes), source.path),
+  open: (source: ModelSource) => readTfjsLayers(sourceText(source), source.path),
 };
 
 /** A reference to the output `tensor` of call `node` of layer `layer` (Keras's inbound triple). */

@@ -1,7 +1,7 @@
 // Which kind of TensorFlow.js model.json a file is. Both tfjs readers ask this one function, so the
 // overlap between them is settled here: the `format` field first, then the shape of `modelTopology`
 // (older layers models have no `format`; their topology is a Keras config with `class_name`).
-import { decodeText, type ModelSource } from '../reader';
+import { sourceText, type ModelSource } from '../reader';
 import { looksLikeJsonObject } from '../json-text';
 
 export type TfjsKind = 'layers-model' | 'graph-model';
@@ -12,7 +12,7 @@ const MAX_SNIFF_BYTES = 64 << 20;
 export function sniffTfjs(source: ModelSource): TfjsKind | undefined {
   const { bytes } = source;
   if (bytes.length > MAX_SNIFF_BYTES || !looksLikeJsonObject(bytes)) return undefined;
-  const text = decodeText(bytes);
+  const text = sourceText(source);
   if (!/"modelTopology"\s*:/.test(text)) return undefined;
   const format = /"format"\s*:\s*"(layers-model|graph-model)"/.exec(text)?.[1];
   if (format === 'layers-model' || format === 'graph-model') return format;

@@ -1,0 +1,22 @@
+// Lints one local file into plain data, for the CLI and the worker's Lint Workspace: a file that cannot be
+// read becomes a result with an error, so the other files are still reported.
+import { nodeModelSource } from '../formats/node-model-source';
+import type { SizeLimit } from '../io/size-limit';
+import type { WireLintResult } from './wire-lint';
+import type { LintConfig } from './config';
+import { lintSource } from './lint-source';
+import { toWireLintResult } from './wire-lint';
+
+/** `config` may be a function: it runs inside the guard, so a broken config file is this file's error. */
+export function lintFile(
+  path: string,
+  limit: SizeLimit,
+  config?: LintConfig | (() => LintConfig | undefined),
+): WireLintResult {
+  try {
+    const source = nodeModelSource(path, limit);
+    return toWireLintResult(lintSource(source, typeof config === 'function' ? config() : config));
+  } catch (e) {
+    return { path, findings: [], error: { message: `${path}: ${(e as Error).message}` } };
+  }
+}
