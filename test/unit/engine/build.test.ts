@@ -32,6 +32,49 @@ describe('building networks from the IR', () => {
     assert.deepEqual(net.outputShape, [10]);
   });
 
+  it('carries every dropout field a file states into the engine, or refuses it with the reason', () => {
+    const nn = (layers: string) =>
+      readNnJson(`{"format": "dropout-lens/nn", "version": 1, "input": {"shape": [1, 4, 4]}, "layers": [
+        {"type": "flatten"}, ${layers}, {"type": "dense", "units": 2}]}`);
+    const dropout = (layers: string) => buildFromGraph(nn(layers)).specs.filter((s) => s.type !== 'dense');
+    assert.deepEqual(
+      dropout(
+        `{"type": "dropout", "rate": 0.2, "scaling": "inference-scale", "mcDropout": true,
+          "schedule": {"kind": "late", "epoch": 3}}, {"type": "gaussian-noise", "stddev": 0.1}`,
+      ).slice(1),
+      [
+        {
+          type: 'dropout',
+          name: 'layers[1] (dropout)',
+          variant: 'standard',
+          rate: 0.2,
+          scaling: 'inference-scale',
+          mode: 'always',
+          schedule: { kind: 'late', epoch: 3 },
+        },
+        {
+          type: 'dropout',
+          name: 'layers[2] (gaussian-noise)',
+          variant: 'gaussian-noise',
+          rate: 0,
+          stddev: 0.1,
+          scaling: 'inverted',
+          mode: 'train-only',
+        },
+      ],
+    );
+    const dense = buildFromGraph(nn('{"type": "dense", "units": 3, "dropconnect": 0.3}')).specs[1];
+    assert.deepEqual(dense?.type === 'dense' && dense.dropConnect, 0.3);
+    assert.throws(
+      () => buildFromGraph(nn('{"type": "dropout", "rate": 0.2, "noiseShape": [1]}')),
+      /noise shape \[\?, 1\], which the engine cannot train/,
+    );
+    assert.throws(
+      () => buildFromGraph(nn('{"type": "spatial-dropout", "rate": 0.2, "scaling": "inference-scale"}')),
+      /inference-scale scaling, which the engine defines for standard dropout only/,
+    );
+  });
+
   it('names the op and layer it cannot build', () => {
     const g = readNnJson(readFileSync('samples/digits-mlp.nn.json', 'utf8'));
     const bad: Graph = {
