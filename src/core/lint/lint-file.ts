@@ -2,10 +2,9 @@
 // read becomes a result with an error, so the other files are still reported.
 import { nodeModelSource } from '../formats/node-model-source';
 import type { SizeLimit } from '../io/size-limit';
-import type { WireLintResult } from './wire-lint';
 import type { LintConfig } from './config';
 import { lintSource } from './lint-source';
-import { toWireLintResult } from './wire-lint';
+import { toWireLintResult, type WireLintResult } from './wire-lint';
 
 /** `config` may be a function: it runs inside the guard, so a broken config file is this file's error. */
 export function lintFile(
