@@ -5,7 +5,7 @@
 // data is read only through `loadOnnxTensor`.
 import { onnx } from 'onnx-proto';
 import type { Graph } from '../../model/ir';
-import { GraphBuilder } from '../onnx-builder';
+import { GraphBuilder } from './builder';
 import { OnnxWeights, type LoadedTensor } from './tensors';
 import { topologicalOrder } from './values';
 import { ModelFormatError, type ModelReader, type ModelSource } from '../reader';

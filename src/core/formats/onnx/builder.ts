@@ -1,14 +1,14 @@
 // Builds the IR from a decoded ONNX graph in one pass over the nodes. Every tensor name has one entry
 // (producer, shape, constant value), so each node input costs one map lookup: the IR build has to stay
 // cheap next to the protobuf decode itself (W4 benchmark: a 5,001-node graph).
-import { modelNameFromPath } from './model-file-name';
+import { modelNameFromPath } from '../model-file-name';
 import type { onnx } from 'onnx-proto';
-import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../model/ir';
-import { onnxDropoutSpec, type ConstantOrigin } from './onnx/dropout';
-import { countParams, inferShape, ints, type Attributes, type ShapeInputs } from './onnx/shapes';
-import { int64, smallTensorValues, tensorDims } from './onnx/tensors';
-import { attributeValue, constantTensor, valueDtype, valueShape } from './onnx/values';
-import { ModelFormatError } from './reader';
+import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../../model/ir';
+import { onnxDropoutSpec, type ConstantOrigin } from './dropout';
+import { countParams, inferShape, ints, type Attributes, type ShapeInputs } from './shapes';
+import { int64, smallTensorValues, tensorDims } from './tensors';
+import { attributeValue, constantTensor, valueDtype, valueShape } from './values';
+import { ModelFormatError } from '../reader';
 
 const OPS = new Map<string, LayerOp>([
   ['Gemm', 'dense'],
