@@ -121,10 +121,12 @@ if (!production) {
 }
 
 rmSync('dist', { recursive: true, force: true });
-// Webviews may load only from dist/ and media/: the codicon font ships beside the webview bundles.
+// Webviews may load only from dist/ and media/: the codicon font and uPlot's stylesheet ship beside the
+// webview bundles.
 for (const file of ['codicon.css', 'codicon.ttf']) {
   cpSync(join('node_modules/@vscode/codicons/dist', file), join('dist/webview', file));
 }
+cpSync('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css');
 if (!production) {
   rmSync('out', { recursive: true, force: true });
   // The out/ transpile does not bundle: JSON that sources import must sit at the same relative place.
@@ -137,6 +139,9 @@ if (watch) {
   const results = await Promise.all(builds.map((options) => esbuild.build(options)));
   writeNotices(
     results.flatMap((r) => (r.metafile ? [r.metafile] : [])),
-    [{ folder: 'node_modules/@vscode/codicons', what: 'dist/webview/codicon.css and codicon.ttf' }],
+    [
+      { folder: 'node_modules/@vscode/codicons', what: 'dist/webview/codicon.css and codicon.ttf' },
+      { folder: 'node_modules/uplot', what: 'dist/webview/uPlot.min.css' },
+    ],
   );
 }

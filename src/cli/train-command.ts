@@ -7,6 +7,7 @@ import { loadData } from '../core/data/load';
 import { nodeDataSourceWithin } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
+import { AS_IS, WITHOUT_DROPOUT } from '../core/engine/train/run-plan';
 import { trainModel, type RunReport } from '../core/engine/train/session';
 import { trainingSpec } from '../core/model/training-spec';
 import { writeOnnx } from '../core/export/onnx-writer';
@@ -68,7 +69,8 @@ export async function runTrain(args: TrainArgs, io: CliIo): Promise<number> {
     const dataSpec = args.data ?? spec.data;
     if (!dataSpec) throw new UsageError('train: name the data with --data builtin:NAME or a CSV file');
     const data = loadData(dataSpec, nodeDataSourceWithin(args.limit ?? CLI_SIZE_LIMIT), spec.seed);
-    const reports = await trainModel(graph, data, spec, { compare: args.compare }, (run) => ({
+    const plans = args.compare ? [AS_IS, WITHOUT_DROPOUT] : [AS_IS];
+    const reports = await trainModel(graph, data, spec, plans, (run) => ({
       onEpoch: (m) =>
         io.out(
           args.json

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type * as FeaturesModule from './features';
 import { isModelDocument, TEXT_MODEL_SELECTOR } from './model-files';
 import { registerTestHooks } from './test-hooks';
-import type { TrainPanelState } from './train-panel';
+import type { TrainPanelState } from './train/panel';
 import { requireTrust } from './trust';
 import { MC_VIEW_TYPE, MODEL_PANEL, ONNX_EDITOR, TRAIN_VIEW_TYPE } from './view-types';
 

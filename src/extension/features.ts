@@ -9,10 +9,10 @@ import { fixAndSaveAsCommand } from './fix-and-save';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
 import { modelViewParts } from './model-view/register';
-import { mcPanelSerializer, showUncertaintyCommand } from './mc-panel';
+import { mcPanelSerializer, showUncertaintyCommand } from './mc/panel';
 import { openSampleCommand } from './open-sample';
-import { trainWithDropoutCommand } from './train-command';
-import { trainPanelSerializer } from './train-panel';
+import { trainWithDropoutCommand } from './train/command';
+import { trainPanelSerializer } from './train/panel';
 import { WorkerHost } from './worker-host';
 
 export function createFeatures(context: vscode.ExtensionContext) {

@@ -6,6 +6,7 @@ import { isBoundary } from './train-panel';
 
 /** Core's plain data the panel draws, named here so the page imports the protocol only. */
 export type { McGrid } from '../core/engine/mc/grid';
+export type { WireMcSample, WireMcView } from './worker';
 
 export interface McSettings {
   passes: number;
@@ -71,6 +72,8 @@ export function validFromPanel(v: unknown): FromMcPanel | undefined {
   return undefined;
 }
 
+export const isFromMcPanel = (v: unknown): v is FromMcPanel => validFromPanel(v) !== undefined;
+
 /** The extension's message if it is well formed: every field the panel draws from is checked. */
 export function parseToMcPanel(v: unknown): ToMcPanel | undefined {
   if (!isObj(v)) return undefined;
@@ -94,6 +97,8 @@ export function parseToMcPanel(v: unknown): ToMcPanel | undefined {
       return undefined;
   }
 }
+
+export const isToMcPanel = (v: unknown): v is ToMcPanel => parseToMcPanel(v) !== undefined;
 
 const isNumbers = (v: unknown): v is number[] => isArrayOf(v, isJsonNumber);
 const hasNumbers = (o: Record<string, unknown>, keys: string[]) => keys.every((k) => isJsonNumber(o[k]));

@@ -1,5 +1,6 @@
 // Messages between the Train with Dropout panel (webview) and the extension. Both sides check what
 // they receive: a webview is another process, and its state may come back from an older version.
+import type { TrainHint } from '../core/engine/train/hints';
 import {
   isArrayOf,
   isBool,
@@ -11,22 +12,16 @@ import {
   optional,
   type Obj,
 } from './guards';
-import type { TrainProgress } from './worker';
+import { EXPERIMENT_KINDS, type Experiment, type ExperimentKind, type TrainProgress } from './worker';
 
 /** Core's plain data the panel draws, named here so the page imports the protocol only. */
 export type { BoundaryGrid } from '../core/engine/train/boundary';
 export type { EpochMetrics } from '../core/engine/train/train';
+export type { RunSetup } from './worker';
+export type { TrainHint };
 
-/** The experiments the panel offers; the extension expands each into runs (extension/experiments.ts). */
-export type ExperimentKind = 'as-is' | 'compare' | 'sweep' | 'variants' | 'scaling' | 'schedules';
-export const EXPERIMENT_KINDS: readonly ExperimentKind[] = [
-  'as-is',
-  'compare',
-  'sweep',
-  'variants',
-  'scaling',
-  'schedules',
-];
+/** The experiments the panel offers are the worker's to expand: the train job's contract names them. */
+export { EXPERIMENT_KINDS, type ExperimentKind } from './worker';
 
 export interface DataChoice {
   /** A data spec as `loadData` reads it (`builtin:NAME` or an absolute CSV path). */
@@ -59,9 +54,10 @@ export interface RunRequest {
 
 export type ToTrainPanel =
   | { type: 'init'; model: ModelInfo; choices: DataChoice[] }
-  | { type: 'experiment'; experiment: ExperimentKind; runs: string[] }
+  | { type: 'experiment'; experiment: ExperimentKind }
   | ({ type: 'progress' } & TrainProgress)
-  | { type: 'runDone'; run: string; seconds: number; cancelled: boolean }
+  /** `hints`: the training-time hints over the experiment's runs finished so far. */
+  | { type: 'runDone'; run: string; seconds: number; cancelled: boolean; hints: TrainHint[] }
   | { type: 'experimentDone'; cancelled: boolean }
   | { type: 'notice'; level: 'info' | 'error'; message: string };
 
@@ -91,17 +87,8 @@ export function parseFromTrainPanel(m: unknown): FromTrainPanel | undefined {
       if (!isShortString(m.data) || !isInt(m.epochs, 1, 10_000) || !isInt(m.seed, 0, 2 ** 32 - 1))
         return undefined;
       if (m.labelColumn !== undefined && !isShortString(m.labelColumn)) return undefined;
-      const rates = m.rates;
-      if (
-        rates !== undefined &&
-        !(
-          Array.isArray(rates) &&
-          rates.length > 0 &&
-          rates.length <= 10 &&
-          rates.every((r) => typeof r === 'number' && r >= 0 && r < 1)
-        )
-      )
-        return undefined;
+      const rates = m.rates === undefined || isSweepRates(m.rates) ? m.rates : null;
+      if (rates === null) return undefined;
       return {
         type: 'run',
         experiment: m.experiment as ExperimentKind,
@@ -109,13 +96,15 @@ export function parseFromTrainPanel(m: unknown): FromTrainPanel | undefined {
         epochs: m.epochs,
         seed: m.seed,
         ...(m.labelColumn !== undefined ? { labelColumn: m.labelColumn as string } : {}),
-        ...(rates !== undefined ? { rates: rates as number[] } : {}),
+        ...(rates !== undefined ? { rates } : {}),
       };
     }
     default:
       return undefined;
   }
 }
+
+export const isFromTrainPanel = (m: unknown): m is FromTrainPanel => parseFromTrainPanel(m) !== undefined;
 
 /** The extension's message if it is well formed (the extension is trusted; this guards against mix-ups). */
 export function parseToTrainPanel(m: unknown): ToTrainPanel | undefined {
@@ -124,13 +113,13 @@ export function parseToTrainPanel(m: unknown): ToTrainPanel | undefined {
     case 'init':
       return isModelInfo(m.model) && isArrayOf(m.choices, isChoice) ? (m as ToTrainPanel) : undefined;
     case 'experiment':
-      return EXPERIMENT_KINDS.includes(m.experiment as ExperimentKind) && isArrayOf(m.runs, isStr)
-        ? (m as ToTrainPanel)
-        : undefined;
+      return EXPERIMENT_KINDS.includes(m.experiment as ExperimentKind) ? (m as ToTrainPanel) : undefined;
     case 'progress':
       return isProgress(m) ? (m as ToTrainPanel) : undefined;
     case 'runDone':
-      return isStr(m.run) && isJsonNumber(m.seconds) && isBool(m.cancelled) ? (m as ToTrainPanel) : undefined;
+      return isStr(m.run) && isJsonNumber(m.seconds) && isBool(m.cancelled) && isArrayOf(m.hints, isHint)
+        ? (m as ToTrainPanel)
+        : undefined;
     case 'experimentDone':
       return isBool(m.cancelled) ? (m as ToTrainPanel) : undefined;
     case 'notice':
@@ -141,6 +130,19 @@ export function parseToTrainPanel(m: unknown): ToTrainPanel | undefined {
       return undefined;
   }
 }
+
+export const isToTrainPanel = (m: unknown): m is ToTrainPanel => parseToTrainPanel(m) !== undefined;
+
+/** A rate sweep: one to ten dropout rates in [0, 1). */
+const isSweepRates = (v: unknown): v is number[] =>
+  isArrayOf(v, isJsonNumber) && v.length > 0 && v.length <= 10 && v.every((r) => r >= 0 && r < 1);
+
+/** An experiment the worker can expand into runs. */
+export const isExperiment = (v: unknown): v is Experiment =>
+  isObj(v) && EXPERIMENT_KINDS.includes(v.kind as ExperimentKind) && optional(v.rates, isSweepRates);
+
+const isHint = (v: unknown): v is TrainHint =>
+  isObj(v) && isShortString(v.kind) && isStr(v.run) && isStr(v.message);
 
 const isNumOrNull = (v: unknown) => v === null || isJsonNumber(v);
 const isNumbers = (v: unknown): v is number[] => isArrayOf(v, isJsonNumber);
@@ -196,6 +198,7 @@ export const isBoundary = (v: unknown): v is Obj & { size: number } =>
 
 const isProgress = (m: Obj) =>
   isStr(m.run) &&
+  optional(m.runs, (r) => isArrayOf(r, isStr)) &&
   isJsonNumber(m.epoch) &&
   isJsonNumber(m.epochs) &&
   optional(m.batch, isJsonNumber) &&

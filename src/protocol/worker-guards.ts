@@ -4,7 +4,6 @@ import {
   isArrayOf,
   isBool,
   isInt,
-  isNum,
   isObj,
   isRecordOf,
   isShortString,
@@ -13,26 +12,15 @@ import {
   preview,
   type Obj,
 } from './guards';
+import { isExperiment } from './train-panel';
 import type { EngineFault, FromWorker, JobKind, ToWorker } from './worker';
 
 const SEVERITIES = ['off', 'hint', 'info', 'warning', 'error'];
-const VARIANTS = ['standard', 'spatial', 'alpha', 'gaussian'];
 const MAX_SEED = 2 ** 32 - 1;
 
 const isLintConfig = (v: unknown) =>
   isObj(v) && isRecordOf(v.rules, (s): s is string => isStr(s) && SEVERITIES.includes(s));
 const isNumbers = (v: unknown): v is number[] => isArrayOf(v, (x): x is number => typeof x === 'number');
-const isSchedule = (v: unknown) =>
-  isObj(v) &&
-  (v.kind === 'constant' || ((v.kind === 'early' || v.kind === 'late') && isInt(v.epoch, 0, 1_000_000)));
-const isPlan = (v: unknown) =>
-  isObj(v) &&
-  isShortString(v.name) &&
-  optional(v.removeDropout, isBool) &&
-  optional(v.rate, (r) => isNum(r) && r >= 0 && r < 1) &&
-  optional(v.variant, (x) => VARIANTS.includes(x as string)) &&
-  optional(v.scaling, (x) => x === 'inverted' || x === 'inference-scale') &&
-  optional(v.schedule, isSchedule);
 
 const FAULTS: readonly EngineFault[] = ['throw', 'exit', 'oom', 'hang'];
 
@@ -45,8 +33,7 @@ const REQUESTS: { [K in JobKind]: Record<string, (v: unknown) => boolean> } = {
     labelColumn: (v) => optional(v, isShortString),
     epochs: (v) => optional(v, (x) => isInt(x, 1, 100_000)),
     seed: (v) => optional(v, (x) => isInt(x, 0, MAX_SEED)),
-    compare: (v) => optional(v, isBool),
-    plan: (v) => optional(v, isPlan),
+    experiment: (v) => optional(v, isExperiment),
     boundary: (v) => optional(v, (b) => isObj(b) && isInt(b.size, 2, 512) && isInt(b.every, 1, 100_000)),
   },
   evaluate: {

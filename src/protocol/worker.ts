@@ -8,7 +8,7 @@ import type { McSample, McScores, McSummary } from '../core/engine/mc/report';
 import type { EpochMetrics, OptimizerSpec } from '../core/engine/train/train';
 import type { BoundaryGrid } from '../core/engine/train/boundary';
 import type { McGrid } from '../core/engine/mc/grid';
-import type { RunPlan } from '../core/engine/train/run-plan';
+import type { TrainHint } from '../core/engine/train/hints';
 import type { NetworkRecord } from '../core/model/network-spec';
 
 /** Lint results cross as core/lint's plain-data form (the editor's own lint path produces it too). */
@@ -24,8 +24,8 @@ export interface Jobs {
     result: { files: number; findings: number; errors: number };
   };
   /**
-   * Trains a model file's network (with `compare`, also without dropout from the same seed). With `plan`,
-   * trains that one run of an experiment instead (the panel starts one job per run).
+   * Trains the runs of an experiment on a model file's network, one after another from the same seed:
+   * the worker expands `experiment` (default: as is) into its runs.
    */
   train: {
     request: {
@@ -35,16 +35,16 @@ export interface Jobs {
       labelColumn?: string;
       epochs?: number;
       seed?: number;
-      compare?: boolean;
-      plan?: RunPlan;
+      experiment?: Experiment;
       /** 2-D data: send a decision grid of `size`² cells every `every` epochs (and after the last). */
       boundary?: { size: number; every: number };
     };
     /**
-     * First `setup` (epoch 0), then per epoch with `metrics` (and `boundary` when asked), and on a timer
-     * inside long epochs with the batch position.
+     * Per run: first `setup` (epoch 0; the job's first event also lists its `runs`), then per epoch with
+     * `metrics` (and `boundary` when asked), on a timer inside long epochs with the batch position, and
+     * once it ends, the trained run (also when it was cancelled).
      */
-    progress: TrainProgress;
+    progress: TrainProgress | RunFinished;
     result: { runs: WireTrainRun[] };
   };
   /** Loss and accuracy of trained weights on the validation split the same seed gives in training. */
@@ -143,9 +143,28 @@ export interface WireMcSample extends McSample {
   passes?: number[][];
 }
 
-/** One train job's progress event; the Train panel forwards it to its webview unchanged. */
+/** The experiments the Train panel offers; the worker expands each into runs (worker/experiments.ts). */
+export type ExperimentKind = 'as-is' | 'compare' | 'sweep' | 'variants' | 'scaling' | 'schedules';
+export const EXPERIMENT_KINDS: readonly ExperimentKind[] = [
+  'as-is',
+  'compare',
+  'sweep',
+  'variants',
+  'scaling',
+  'schedules',
+];
+
+/** An experiment as the Train panel asks for it: its kind and, for a rate sweep, the rates. */
+export interface Experiment {
+  kind: ExperimentKind;
+  rates?: number[];
+}
+
+/** One train job's progress event within a run; the Train panel forwards it to its webview unchanged. */
 export interface TrainProgress {
   run: string;
+  /** With the job's first event: the names of the experiment's runs, in the order they train. */
+  runs?: string[];
   epoch: number;
   epochs: number;
   batch?: number;
@@ -153,6 +172,12 @@ export interface TrainProgress {
   metrics?: EpochMetrics;
   setup?: RunSetup;
   boundary?: BoundaryGrid;
+}
+
+/** A run that ended: its weights (for Save and Export) and the hints over the job's finished runs. */
+export interface RunFinished {
+  finished: WireTrainRun;
+  hints: TrainHint[];
 }
 
 /** What a run trains: enough for the panel's table and hints. */

@@ -6,12 +6,12 @@ import { fitShape } from '../core/data/dataset';
 import { loadData } from '../core/data/load';
 import { nodeDataSourceWithin } from '../core/data/node-data';
 import { decisionGrid } from '../core/engine/train/boundary';
+import { deriveHints, type HintRun } from '../core/engine/train/hints';
 import { buildFromGraph } from '../core/engine/build';
 import { Network } from '../core/engine/network';
 import {
   lossKind,
   trainModel,
-  trainPlan,
   type RunContext,
   type RunReport,
   type TrainRunSpec,
@@ -21,7 +21,8 @@ import { Trainer, evaluate, type TrainHooks } from '../core/engine/train/train';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import type { SizeLimit } from '../core/io/size-limit';
-import type { Jobs, RunSetup } from '../protocol/worker';
+import type { Jobs, RunSetup, WireTrainRun } from '../protocol/worker';
+import { experimentPlans } from './experiments';
 import type { JobContext } from './job-context';
 
 /** Longest stretch of computation between two turns of the event loop. */
@@ -46,6 +47,10 @@ function load(
   return { graph, spec, dataSpec, data };
 }
 
+/** The highest dropout rate in a network (0 = none; Gaussian noise has no rate). */
+const maxDropoutRate = (network: Network) =>
+  Math.max(0, ...network.dropoutLayers().map((d) => (d.spec.variant === 'gaussian-noise' ? 0 : d.spec.rate)));
+
 function setupOf(context: RunContext, dataSpec: string, spec: TrainRunSpec, classes: number): RunSetup {
   const { train, val } = context.prepared;
   return {
@@ -54,10 +59,7 @@ function setupOf(context: RunContext, dataSpec: string, spec: TrainRunSpec, clas
     valRows: val.n,
     classes,
     features: train.x.length / Math.max(1, train.n),
-    maxRate: Math.max(
-      0,
-      ...context.network.dropoutLayers().map((d) => (d.spec.variant === 'gaussian-noise' ? 0 : d.spec.rate)),
-    ),
+    maxRate: maxDropoutRate(context.network),
     optimizer: spec.optimizer,
     maxNorm: spec.maxNorm,
     seed: spec.seed,
@@ -71,16 +73,21 @@ export async function trainJob(
   const { graph, spec, dataSpec, data } = load(request, context.limit);
   if (request.epochs !== undefined) spec.epochs = request.epochs;
   spec.progressIntervalMs = PROGRESS_MS;
+  const experiment = request.experiment ?? { kind: 'as-is' };
+  const plans = experimentPlans(experiment.kind, spec.epochs, experiment.rates);
+  let announced = false;
   let lastYield = performance.now();
   const hooks = (run: string, ctx: RunContext): TrainHooks => {
     const grid = request.boundary;
     const drawable = grid && ctx.prepared.train.x.length === 2 * ctx.prepared.train.n;
     context.progress({
       run,
+      ...(announced ? {} : { runs: plans.map((p) => p.name) }),
       epoch: 0,
       epochs: spec.epochs,
       setup: setupOf(ctx, dataSpec, spec, data.classes),
     });
+    announced = true;
     return {
       isCancelled: () => context.isCancelled(),
       onProgress: (p) =>
@@ -97,20 +104,34 @@ export async function trainJob(
       },
     };
   };
-  const plan = request.plan;
-  const reports: RunReport[] = plan
-    ? [await trainPlan(graph, data, spec, plan, (ctx) => hooks(plan.name, ctx))]
-    : await trainModel(graph, data, spec, { compare: request.compare }, hooks);
+  // Each run is sent as it ends, so a cancel later in the experiment keeps the runs before it.
+  const finished: HintRun[] = [];
+  const runs: WireTrainRun[] = [];
+  await trainModel(graph, data, spec, plans, hooks, (report) => {
+    const run = wireRun(report);
+    runs.push(run);
+    if (!report.cancelled)
+      finished.push({
+        name: report.run,
+        epochs: report.epochs,
+        maxRate: maxDropoutRate(report.network),
+        optimizer: spec.optimizer,
+        maxNorm: spec.maxNorm,
+      });
+    context.progress({ finished: run, hints: deriveHints(finished) });
+  });
+  return { runs };
+}
+
+function wireRun(r: RunReport): WireTrainRun {
   return {
-    runs: reports.map((r) => ({
-      run: r.run,
-      epochs: r.epochs,
-      seconds: r.seconds,
-      cancelled: r.cancelled,
-      network: r.network.record(),
-      softmaxInLoss: r.softmaxInLoss,
-      standardization: r.standardization,
-    })),
+    run: r.run,
+    epochs: r.epochs,
+    seconds: r.seconds,
+    cancelled: r.cancelled,
+    network: r.network.record(),
+    softmaxInLoss: r.softmaxInLoss,
+    standardization: r.standardization,
   };
 }
 

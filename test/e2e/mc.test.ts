@@ -14,7 +14,7 @@ const CLI = resolve(__dirname, '../../../dist/cli.js');
 
 /** The MC panel of `model` (its heading names the file; the model view is a webview too). */
 const panelFrame = (page: Page, model: string): Promise<Frame> =>
-  webviewFrame(page, `#app:has(h1:has-text("${model}")) #run`, 60_000);
+  webviewFrame(page, `#root:has(h1:has-text("${model}")) #run`, 60_000);
 
 /** `dropout-lens mc --json` on a workspace file. */
 function cliMc(...args: string[]): McReport {
@@ -102,7 +102,8 @@ describe('e2e: MC uncertainty panel', () => {
     await runCommand(page, 'Dropout Lens: Show MC Uncertainty');
     const frame = await panelFrame(page, 'moons-mc.onnx');
     // An ONNX file names no data: the user picks the built-in moons.
-    await frame.locator('#data').selectOption('builtin:moons');
+    await frame.locator('#data').click();
+    await frame.locator('#data [role="option"]', { hasText: 'builtin:moons' }).click();
     await runPasses(page, frame, 30);
     const want = cliMc(
       join(wb.workspace, 'moons-mc.onnx'),
@@ -146,7 +147,7 @@ describe('e2e: MC uncertainty panel', () => {
     await page.locator('.tab', { hasText: 'MC Uncertainty: moons-mc.onnx' }).click();
     await check('hidden and shown');
     await reloadWindow(page);
-    await showRevived(page, 'MC Uncertainty: moons-mc.onnx', '#app:has(h1:has-text("moons-mc.onnx")) #run');
+    await showRevived(page, 'MC Uncertainty: moons-mc.onnx', '#root:has(h1:has-text("moons-mc.onnx")) #run');
     await check('after a window reload');
   });
 });

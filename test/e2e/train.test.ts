@@ -41,7 +41,7 @@ async function waitForEpoch(frame: Frame, atLeast: number): Promise<number> {
     if (e >= atLeast) return e;
     await frame.waitForTimeout(100);
   }
-  const said = await frame.locator('#app').innerText();
+  const said = await frame.locator('#root').innerText();
   throw new Error(`training never reached epoch ${atLeast}; the panel says: ${said.slice(0, 400)}`);
 }
 
@@ -97,7 +97,7 @@ describe('e2e: Train with Dropout', () => {
       .waitFor({ timeout: 20_000 })
       .catch(async (e: Error) => {
         throw new Error(
-          `${e.message}; the panel says: ${(await frame.locator('#app').innerText()).slice(0, 300)}`,
+          `${e.message}; the panel says: ${(await frame.locator('#root').innerText()).slice(0, 300)}`,
         );
       });
     await idle(frame);

@@ -4,9 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { mcPanelHtml } from '../../src/extension/mc-html';
+import { mcPage } from '../../src/extension/mc/panel';
 import { modelViewPage } from '../../src/extension/model-view/model-view';
-import { trainPanelHtml } from '../../src/extension/train-html';
+import { trainPage } from '../../src/extension/train/panel';
 import { webviewHtml, webviewOptions } from '../../src/extension/webview/scaffold';
 
 const extension = () => {
@@ -49,8 +49,8 @@ describe('webview security', () => {
 
   const pages: [string, (webview: vscode.Webview, root: vscode.Uri) => string][] = [
     ['model view', (w, root) => webviewHtml(w, root, modelViewPage('model.onnx'))],
-    ['Train', (w, root) => trainPanelHtml(w, root, 'Train: digits-mlp.nn.json')],
-    ['MC Uncertainty', (w, root) => mcPanelHtml(w, root)],
+    ['Train', (w, root) => webviewHtml(w, root, trainPage('Train: digits-mlp.nn.json'))],
+    ['MC Uncertainty', (w, root) => webviewHtml(w, root, mcPage('MC Uncertainty: digits-mlp.nn.json'))],
   ];
   for (const [name, build] of pages) {
     it(`gives the ${name} page a nonce-only, local-only policy`, () => {

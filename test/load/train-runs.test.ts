@@ -22,7 +22,6 @@ describe('load: 20 consecutive training runs in the worker', function () {
         data: 'builtin:digits',
         epochs: 3,
         seed,
-        plan: { name: 'dropout' },
       },
       () => undefined,
     );

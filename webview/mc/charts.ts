@@ -1,8 +1,8 @@
-// Small canvas charts in the theme's colours: histograms, line charts and the reliability diagram.
-// Each chart gets an aria-label with its numbers so a screen reader has more than a picture.
-
-export const css = (name: string, fallback: string): string =>
-  getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+// The MC panel's charts with uPlot, as the Train panel's curves: histograms, line charts and the
+// reliability diagram, in the theme's colours. Each chart's host gets an aria-label with its numbers so
+// a screen reader has more than a picture. The caller destroys the returned plots before redrawing.
+import uPlot from 'uplot';
+import { themeAxis, themeColour } from '../shared/chart';
 
 export interface Series {
   label: string;
@@ -10,155 +10,159 @@ export interface Series {
   points: [number, number][];
 }
 
-interface Frame {
-  ctx: CanvasRenderingContext2D;
-  x: (v: number) => number;
-  y: (v: number) => number;
-}
-
-function frame(canvas: HTMLCanvasElement, xMax: number, yMax: number, xLabel: string, yLabel: string): Frame {
-  const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth || 320;
-  const h = canvas.clientHeight || 180;
-  canvas.width = w * dpr;
-  canvas.height = h * dpr;
-  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-  ctx.scale(dpr, dpr);
-  const fg = css('--vscode-foreground', '#ccc');
-  const pad = { l: 40, r: 8, t: 8, b: 28 };
-  const x = (v: number) => pad.l + (v / (xMax || 1)) * (w - pad.l - pad.r);
-  const y = (v: number) => h - pad.b - (v / (yMax || 1)) * (h - pad.t - pad.b);
-  ctx.clearRect(0, 0, w, h);
-  ctx.strokeStyle = css('--vscode-panel-border', '#555');
-  ctx.fillStyle = fg;
-  ctx.font = `11px ${css('--vscode-font-family', 'sans-serif')}`;
-  ctx.beginPath();
-  ctx.moveTo(pad.l, pad.t);
-  ctx.lineTo(pad.l, h - pad.b);
-  ctx.lineTo(w - pad.r, h - pad.b);
-  ctx.stroke();
-  ctx.fillText(fmt(yMax), 2, pad.t + 8);
-  ctx.fillText('0', pad.l - 10, h - pad.b);
-  ctx.fillText(fmt(xMax), w - pad.r - 30, h - pad.b + 12);
-  ctx.fillText(xLabel, pad.l + 4, h - 4);
-  ctx.save();
-  ctx.translate(10, h / 2 + 20);
-  ctx.rotate(-Math.PI / 2);
-  ctx.fillText(yLabel, 0, 0);
-  ctx.restore();
-  return { ctx, x, y };
-}
-
+const HEIGHT = 180;
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
 
-/** Overlaid histograms of `groups` over [0, max] in `bins` bins. */
-export function histogram(
-  canvas: HTMLCanvasElement,
-  groups: Series[],
-  max: number,
-  bins: number,
-  xLabel: string,
-): void {
+function plot(
+  host: HTMLElement,
+  options: Omit<uPlot.Options, 'width' | 'height'>,
+  data: uPlot.AlignedData,
+): uPlot {
+  host.replaceChildren();
+  return new uPlot(
+    {
+      width: Math.max(240, host.clientWidth),
+      height: HEIGHT,
+      legend: { live: false },
+      cursor: { drag: { x: false, y: false } },
+      ...options,
+    },
+    data,
+    host,
+  );
+}
+
+const axes = (xLabel: string, yLabel: string): uPlot.Axis[] => [
+  themeAxis({ label: xLabel }),
+  themeAxis({ label: yLabel }),
+];
+
+const bars = (color: string, align: -1 | 0 | 1, size: number): uPlot.Series => ({
+  stroke: color,
+  fill: color,
+  paths: uPlot.paths.bars?.({ align, size: [size] }),
+  points: { show: false },
+});
+
+/** Overlaid histograms of `groups` over [0, max] in `bins` bins, side by side in each bin. */
+export function histogram(host: HTMLElement, groups: Series[], max: number, bins: number, xLabel: string) {
+  const width = (max || 1) / bins;
   const counts = groups.map((g) => {
     const c = new Array<number>(bins).fill(0);
-    for (const [v] of g.points) c[Math.min(bins - 1, Math.floor((v / (max || 1)) * bins))]!++;
+    for (const [v] of g.points) c[Math.min(bins - 1, Math.floor(v / width))]!++;
     return c;
   });
-  const yMax = Math.max(1, ...counts.flat());
-  const { ctx, x, y } = frame(canvas, max, yMax, xLabel, 'samples');
-  const width = (x(max) - x(0)) / bins / groups.length;
-  groups.forEach((g, k) => {
-    ctx.fillStyle = g.color;
-    counts[k]!.forEach((c, b) => ctx.fillRect(x((b * max) / bins) + k * width, y(c), width - 1, y(0) - y(c)));
-  });
-  legend(ctx, groups, canvas);
-  canvas.setAttribute(
+  host.setAttribute(
     'aria-label',
     `${xLabel} histogram: ` + groups.map((g, k) => `${g.label} ${counts[k]!.join(' ')}`).join('; '),
+  );
+  const x = Array.from({ length: bins }, (_, b) => (b + 0.5) * width);
+  const share = 0.9 / Math.max(1, groups.length);
+  return plot(
+    host,
+    {
+      scales: {
+        x: { time: false, range: [0, max || 1] },
+        y: { range: (_u, _min, top) => [0, Math.max(1, top)] },
+      },
+      axes: axes(xLabel, 'samples'),
+      series: [
+        {},
+        ...groups.map((g, k) => ({
+          label: g.label,
+          ...bars(g.color, groups.length === 1 ? 0 : k === 0 ? -1 : 1, share),
+        })),
+      ],
+    },
+    [x, ...counts],
   );
 }
 
 export function lines(
-  canvas: HTMLCanvasElement,
+  host: HTMLElement,
   series: Series[],
   xMax: number,
   yMax: number,
   xLabel: string,
   yLabel: string,
-): void {
-  const { ctx, x, y } = frame(canvas, xMax, yMax, xLabel, yLabel);
-  for (const s of series) {
-    ctx.strokeStyle = s.color;
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    s.points.forEach(([a, b], i) => (i === 0 ? ctx.moveTo(x(a), y(b)) : ctx.lineTo(x(a), y(b))));
-    ctx.stroke();
-    ctx.lineWidth = 1;
-  }
-  legend(ctx, series, canvas);
-  canvas.setAttribute(
+) {
+  host.setAttribute(
     'aria-label',
     `${yLabel} against ${xLabel}: ` +
       series.map((s) => `${s.label} ${s.points.map((p) => fmt(p[1])).join(' ')}`).join('; '),
   );
+  // One x for all series: the union of their x values, each series null where it has no point.
+  const x = [...new Set(series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
+  const ys = series.map((s) => {
+    const at = new Map(s.points);
+    return x.map((v) => at.get(v) ?? null);
+  });
+  return plot(
+    host,
+    {
+      scales: { x: { time: false, range: [0, xMax || 1] }, y: { range: [0, yMax || 1] } },
+      axes: axes(xLabel, yLabel),
+      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, spanGaps: true }))],
+    },
+    [x, ...ys],
+  );
 }
 
-/** Accuracy per confidence bin (bars) against the diagonal, bin counts written above. */
+/** Accuracy per confidence bin (bars, sample counts above) against the diagonal of perfect calibration. */
 export function reliabilityDiagram(
-  canvas: HTMLCanvasElement,
+  host: HTMLElement,
   bins: { lo: number; hi: number; count: number; accuracy: number; confidence: number }[],
   ece: number,
-): void {
-  const { ctx, x, y } = frame(canvas, 1, 1, 'confidence', 'accuracy');
-  ctx.strokeStyle = css('--vscode-descriptionForeground', '#888');
-  ctx.setLineDash([4, 3]);
-  ctx.beginPath();
-  ctx.moveTo(x(0), y(0));
-  ctx.lineTo(x(1), y(1));
-  ctx.stroke();
-  ctx.setLineDash([]);
-  for (const b of bins) {
-    if (b.count === 0) continue;
-    ctx.fillStyle = css('--vscode-charts-blue', '#3794ff');
-    ctx.fillRect(x(b.lo) + 1, y(b.accuracy), x(b.hi) - x(b.lo) - 2, y(0) - y(b.accuracy));
-    ctx.fillStyle = css('--vscode-foreground', '#ccc');
-    ctx.fillText(String(b.count), x(b.lo) + 1, y(b.accuracy) - 2);
-  }
-  ctx.fillText(`ECE ${ece.toFixed(4)}`, x(0.02), y(0.95));
-  canvas.setAttribute(
+) {
+  const used = bins.filter((b) => b.count > 0);
+  host.setAttribute(
     'aria-label',
     `Reliability diagram, ECE ${ece.toFixed(4)}: ` +
-      bins
-        .filter((b) => b.count > 0)
+      used
         .map(
           (b) =>
             `${b.lo.toFixed(2)}–${b.hi.toFixed(2)}: ${b.count} samples, accuracy ${b.accuracy.toFixed(2)}`,
         )
         .join('; '),
   );
-}
-
-function legend(ctx: CanvasRenderingContext2D, series: Series[], canvas: HTMLCanvasElement): void {
-  let at = (canvas.clientWidth || 320) - 8;
-  for (const s of [...series].reverse()) {
-    const w = ctx.measureText(s.label).width;
-    at -= w + 18;
-    ctx.fillStyle = s.color;
-    ctx.fillRect(at, 6, 10, 10);
-    ctx.fillStyle = css('--vscode-foreground', '#ccc');
-    ctx.fillText(s.label, at + 13, 15);
-  }
-}
-
-/** A grey-scale image of `values` (rows × cols), darkest = largest, as the digits data set is drawn. */
-export function image(canvas: HTMLCanvasElement, values: number[], rows: number, cols: number): void {
-  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-  const size = canvas.width / cols;
-  const max = Math.max(...values, 1e-9);
-  values.forEach((v, i) => {
-    const g = Math.round(255 * (1 - Math.max(0, v) / max));
-    ctx.fillStyle = `rgb(${g},${g},${g})`;
-    ctx.fillRect((i % cols) * size, Math.floor(i / cols) * size, size, size);
-  });
-  canvas.setAttribute('aria-label', `${rows}×${cols} image`);
+  const centre = (b: { lo: number; hi: number }) => (b.lo + b.hi) / 2;
+  // Every bin on the x axis (empty ones null) so that uPlot sizes each bar to one bin.
+  const x = bins.map(centre);
+  const accuracy = bins.map((b) => (b.count > 0 ? b.accuracy : null));
+  const foreground = getComputedStyle(document.body).color;
+  const diagonalColour = themeColour('--vscode-descriptionForeground', '#888');
+  /** The diagonal of perfect calibration and each bar's sample count above it. */
+  const annotate = (u: uPlot) => {
+    const ctx = u.ctx;
+    const px = (v: number, scale: 'x' | 'y') => u.valToPos(v, scale, true);
+    ctx.save();
+    ctx.strokeStyle = diagonalColour;
+    ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+    ctx.beginPath();
+    ctx.moveTo(px(0, 'x'), px(0, 'y'));
+    ctx.lineTo(px(1, 'x'), px(1, 'y'));
+    ctx.stroke();
+    ctx.fillStyle = foreground;
+    ctx.textAlign = 'center';
+    ctx.font = `${Math.round(11 * devicePixelRatio)}px ${themeColour('--vscode-font-family', 'sans-serif')}`;
+    for (const b of used)
+      ctx.fillText(String(b.count), px(centre(b), 'x'), px(b.accuracy, 'y') - 3 * devicePixelRatio);
+    ctx.restore();
+  };
+  return plot(
+    host,
+    {
+      scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1.1] } },
+      axes: axes('confidence', 'accuracy'),
+      series: [
+        {},
+        {
+          label: 'accuracy (dashed: calibrated)',
+          ...bars(themeColour('--vscode-charts-blue', '#3794ff'), 0, 0.9),
+        },
+      ],
+      hooks: { draw: [annotate] },
+    },
+    [x, accuracy],
+  );
 }

@@ -3,8 +3,8 @@
 // the evaluated points on top. A map's colour is one theme chart colour, transparent at 0 and opaque at
 // the scale's top, so it reads on light, dark and high-contrast themes alike; a legend gives the scale.
 import type { McGrid } from '../../src/protocol/mc-panel';
-import { drawBoundary, paintGrid, rgb } from '../train/boundary';
-import { css } from './charts';
+import { drawBoundary, paintGrid, rgb } from '../shared/boundary';
+import { themeColour } from '../shared/chart';
 
 const MAP_PX = 180;
 
@@ -29,7 +29,7 @@ function legend(colour: [number, number, number], max: number, unit: string, id:
     gradient.addColorStop(1, `rgba(${colour.join(',')},1)`);
     ctx.fillStyle = gradient;
     ctx.fillRect(0, 0, 120, 10);
-    ctx.strokeStyle = css('--vscode-panel-border', '#555');
+    ctx.strokeStyle = themeColour('--vscode-panel-border', '#555');
     ctx.strokeRect(0.5, 0.5, 119, 9);
   }
   const top = Object.assign(document.createElement('span'), { id, textContent: fmt(max) });
@@ -64,8 +64,8 @@ export function uncertaintyMaps(grid: McGrid, classes: number): HTMLElement {
   const hMax = Math.log(Math.max(2, classes));
   // MI is at most the entropy but usually far below it: scale it to its own largest value.
   const miMax = Math.max(1e-6, ...grid.mutualInfo);
-  const orange = rgb(css('--vscode-charts-orange', '#d18616'));
-  const purple = rgb(css('--vscode-charts-purple', '#b180d7'));
+  const orange = rgb(themeColour('--vscode-charts-orange', '#d18616'));
+  const purple = rgb(themeColour('--vscode-charts-purple', '#b180d7'));
   const boundary = canvasFor(
     'map-boundary',
     'MC decision boundary: each cell in its predicted class colour, paler where the mean probability is lower',

@@ -1,7 +1,6 @@
 // The MC panel's state as plain JSON (what `setState` keeps) and `apply`, which folds one message from
 // the extension into it. Pure, so it is tested in Node and a restored panel redraws from it.
-import { MC_PASSES, type McSettings, type ToMcPanel } from '../../src/protocol/mc-panel';
-import type { WireMcView } from '../../src/protocol/worker';
+import { MC_PASSES, type McSettings, type ToMcPanel, type WireMcView } from '../../src/protocol/mc-panel';
 
 export interface McViewState {
   settings: McSettings;

@@ -1,14 +1,9 @@
 // Live loss and accuracy curves with uPlot: one colour per run, training solid and validation dashed,
-// values at the cursor in the legend. Charts are rebuilt when the set of runs changes, else updated.
+// values at the cursor in the legend. Charts are rebuilt when the set of runs or the theme changes, else
+// updated.
 import uPlot from 'uplot';
+import { chartColour, themeAxis, themeKey } from '../shared/chart';
 import type { RunView } from './view-state';
-
-const PALETTE = ['blue', 'red', 'green', 'yellow', 'purple', 'orange'];
-
-export function runColour(i: number): string {
-  const name = `--vscode-charts-${PALETTE[i % PALETTE.length]}`;
-  return getComputedStyle(document.body).getPropertyValue(name).trim() || '#3794ff';
-}
 
 type Metric = 'loss' | 'acc';
 
@@ -16,8 +11,8 @@ function series(runs: RunView[]): uPlot.Series[] {
   return [
     { label: 'epoch' },
     ...runs.flatMap((r, i) => [
-      { label: `${r.name} train`, stroke: runColour(i), width: 2 },
-      { label: `${r.name} val`, stroke: runColour(i), width: 2, dash: [6, 4] },
+      { label: `${r.name} train`, stroke: chartColour(i), width: 2 },
+      { label: `${r.name} val`, stroke: chartColour(i), width: 2, dash: [6, 4] },
     ]),
   ];
 }
@@ -47,15 +42,11 @@ export class Chart {
   ) {}
 
   update(runs: RunView[]): void {
-    const key = runs.map((r) => r.name).join('\u0000');
+    const key = [themeKey(), ...runs.map((r) => r.name)].join('\u0000');
     const width = Math.max(280, this.host.clientWidth);
     if (!this.plot || key !== this.key) {
       this.plot?.destroy();
       this.key = key;
-      const axis = {
-        stroke: getComputedStyle(document.body).color,
-        grid: { stroke: 'rgba(128,128,128,0.2)' },
-      };
       this.plot = new uPlot(
         {
           title: this.metric === 'loss' ? 'Loss' : 'Accuracy',
@@ -63,12 +54,11 @@ export class Chart {
           height: 220,
           series: series(runs),
           axes: [
-            { ...axis, label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] },
-            {
-              ...axis,
+            themeAxis({ label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] }),
+            themeAxis({
               values: (_u, v) =>
                 v.map((t) => (this.metric === 'acc' ? `${Math.round(100 * t)}%` : t.toFixed(2))),
-            },
+            }),
           ],
           scales: { x: { time: false } },
           legend: { live: true },

@@ -6,26 +6,22 @@ import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import 'uplot/dist/uPlot.min.css';
-import './train.css';
-import { parseToTrainPanel, type FromTrainPanel } from '../../src/protocol/train-panel';
-import { drawBoundary } from './boundary';
+import { isToTrainPanel, type FromTrainPanel, type ToTrainPanel } from '../../src/protocol/train-panel';
+import { onThemeChange } from '../shared/chart';
+import { connect } from '../shared/host';
+import { drawBoundary } from '../shared/boundary';
 import { Chart } from './charts';
 import { renderControls } from './controls';
 import { renderHints, renderTable } from './results';
 import { apply, initialState, type ViewState } from './view-state';
 
-interface VsCodeApi {
-  postMessage(message: FromTrainPanel): void;
-  getState(): ViewState | undefined;
-  setState(state: ViewState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
+const host = connect<ToTrainPanel, FromTrainPanel, ViewState>(isToTrainPanel);
+let state: ViewState = { ...initialState(), ...host.getState(), running: false };
 
-const vscode = acquireVsCodeApi();
-let state: ViewState = { ...initialState(), ...vscode.getState(), running: false };
-
-const app = document.getElementById('app') as HTMLElement;
+const app = document.getElementById('root') as HTMLElement;
+app.replaceChildren();
+app.setAttribute('aria-busy', 'false');
+app.setAttribute('aria-live', 'polite');
 const section = (id: string, tag = 'section') => {
   const e = document.createElement(tag);
   e.id = id;
@@ -56,7 +52,7 @@ const accChart = new Chart(accHost, 'acc');
 /** Saves the form; rebuilds it only when the data set changes (the label and noise fields depend on it). */
 function setForm(form: ViewState['form'], dataChanged: boolean) {
   state = { ...state, form };
-  vscode.setState(state);
+  host.setState(state);
   if (dataChanged) renderForm();
 }
 
@@ -65,8 +61,8 @@ function renderForm() {
     controls,
     state,
     setForm,
-    (r) => vscode.postMessage({ type: 'run', ...r }),
-    () => vscode.postMessage({ type: 'cancel' }),
+    (r) => host.post({ type: 'run', ...r }),
+    () => host.post({ type: 'cancel' }),
   );
 }
 
@@ -107,25 +103,24 @@ function render() {
     canvas.setAttribute('aria-label', text);
     boundaryFigure.dataset.epoch = String(state.boundary.epoch);
   }
-  renderHints(hints, state.runs);
-  renderTable(table, state.runs, state.running, (kind, run) =>
-    vscode.postMessage({ type: 'save', kind, run }),
-  );
+  renderHints(hints, state.hints);
+  renderTable(table, state.runs, state.running, (kind, run) => host.post({ type: 'save', kind, run }));
 }
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const m = parseToTrainPanel(event.data);
-  if (!m) return console.warn('Dropout Lens: unexpected message from the extension', event.data);
+host.onMessage((m) => {
   const wasRunning = state.running;
   state = apply(state, m);
-  vscode.setState(state);
+  host.setState(state);
   if (m.type === 'init' || state.running !== wasRunning) renderForm();
   if (!frame) frame = requestAnimationFrame(render);
 });
-window.addEventListener('resize', () => {
+const redraw = () => {
   if (!frame) frame = requestAnimationFrame(render);
-});
+};
+window.addEventListener('resize', redraw);
+// The charts and the boundary take the theme's colours when drawn.
+onThemeChange(redraw);
 
 renderForm();
 render();
-vscode.postMessage({ type: 'ready' });
+host.post({ type: 'ready' });

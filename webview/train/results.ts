@@ -1,7 +1,7 @@
-// The results table (final and best metrics, generalisation gap, time) and the training-time hints.
-// A plain table: screen readers announce its headers, and the e2e tests read its cells by data-* names.
-import { deriveHints } from '../../src/core/engine/train/hints';
-import type { SaveKind } from '../../src/protocol/train-panel';
+// The results table (final and best metrics, generalisation gap, time) and the training-time hints the
+// engine derived. A plain table: screen readers announce its headers, and the e2e tests read its cells by
+// data-* names.
+import type { SaveKind, TrainHint } from '../../src/protocol/train-panel';
 import type { RunView } from './view-state';
 
 const pct = (v: number | null | undefined) =>
@@ -74,17 +74,7 @@ export function renderTable(
   host.replaceChildren(table);
 }
 
-export function renderHints(host: HTMLElement, runs: RunView[]): void {
-  const finished = runs.filter((r) => r.status === 'done' && r.setup && r.epochs.length > 0);
-  const hints = deriveHints(
-    finished.map((r) => ({
-      name: r.name,
-      epochs: r.epochs,
-      maxRate: r.setup?.maxRate ?? 0,
-      optimizer: r.setup?.optimizer ?? { type: 'adam' },
-      maxNorm: r.setup?.maxNorm,
-    })),
-  );
+export function renderHints(host: HTMLElement, hints: TrainHint[]): void {
   host.replaceChildren(...hints.map((h) => el('p', h.message, { class: 'hint', 'data-hint': h.kind })));
   host.hidden = hints.length === 0;
 }

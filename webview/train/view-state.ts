@@ -6,9 +6,10 @@ import type {
   EpochMetrics,
   ExperimentKind,
   ModelInfo,
+  RunSetup,
   ToTrainPanel,
+  TrainHint,
 } from '../../src/protocol/train-panel';
-import type { RunSetup } from '../../src/protocol/worker';
 
 export interface RunView {
   name: string;
@@ -29,6 +30,8 @@ export interface ViewState {
   experiment?: ExperimentKind;
   running: boolean;
   runs: RunView[];
+  /** Training-time hints over the experiment's finished runs (derived by the engine). */
+  hints: TrainHint[];
   /** The latest decision grid (2-D data) and the run it belongs to. */
   boundary?: { run: string; epoch: number; grid: BoundaryGrid };
   notice?: { level: 'info' | 'error'; message: string };
@@ -39,7 +42,10 @@ export const initialState = (): ViewState => ({
   form: { noise: 0.1, rates: '0, 0.1, 0.3, 0.5' },
   running: false,
   runs: [],
+  hints: [],
 });
+
+const waiting = (name: string): RunView => ({ name, epochs: [], epoch: 0, total: 0, status: 'waiting' });
 
 export function apply(state: ViewState, m: ToTrainPanel): ViewState {
   switch (m.type) {
@@ -52,12 +58,14 @@ export function apply(state: ViewState, m: ToTrainPanel): ViewState {
         running: true,
         notice: undefined,
         boundary: undefined,
-        runs: m.runs.map((name) => ({ name, epochs: [], epoch: 0, total: 0, status: 'waiting' })),
+        runs: [],
+        hints: [],
       };
     case 'progress':
       return {
         ...state,
-        runs: state.runs.map((r) =>
+        // The worker names the experiment's runs with its first event.
+        runs: (m.runs ? m.runs.map(waiting) : state.runs).map((r) =>
           r.name !== m.run
             ? r
             : {
@@ -77,6 +85,7 @@ export function apply(state: ViewState, m: ToTrainPanel): ViewState {
         runs: state.runs.map((r) =>
           r.name === m.run ? { ...r, seconds: m.seconds, status: m.cancelled ? 'cancelled' : 'done' } : r,
         ),
+        hints: m.hints,
       };
     case 'experimentDone':
       return { ...state, running: false };

@@ -20,6 +20,8 @@ export interface PageOptions {
   script: string;
   /** Page stylesheets in `media/`, after the shared `media/webview.css`. */
   styles?: string[];
+  /** Libraries' own stylesheets, copied beside the bundles into `dist/webview/` (uPlot's). */
+  libraryStyles?: string[];
 }
 
 /** A fresh nonce for each page: scripts run only when they carry it. */
@@ -54,6 +56,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('dist', 'webview', 'codicon.css').toString()}" id="vscode-codicon-stylesheet">
+${(page.libraryStyles ?? []).map((css) => `<link rel="stylesheet" href="${asset('dist', 'webview', css).toString()}">`).join('\n')}
 ${['webview.css', ...(page.styles ?? [])].map((css) => `<link rel="stylesheet" href="${asset('media', css).toString()}">`).join('\n')}
 <title>${escapeHtml(page.title)}</title>
 </head>

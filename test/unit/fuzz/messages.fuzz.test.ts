@@ -155,14 +155,7 @@ function workerHandler(): Handler {
           labelColumn: 'label',
           epochs: 3,
           seed: 1,
-          compare: true,
-          plan: {
-            name: 'p',
-            rate: 0.3,
-            variant: 'alpha',
-            scaling: 'inference-scale',
-            schedule: { kind: 'early', epoch: 2 },
-          },
+          experiment: { kind: 'sweep', rates: [0, 0.3] },
           boundary: { size: 40, every: 1 },
         },
       },
@@ -345,10 +338,11 @@ const HANDLERS: Handler[] = [
           { spec: 'builtin:moons', label: 'moons', noise: true },
         ],
       },
-      { type: 'experiment', experiment: 'compare', runs: ['dropout', 'no-dropout'] },
+      { type: 'experiment', experiment: 'compare' },
       {
         type: 'progress',
         run: 'dropout',
+        runs: ['dropout', 'no-dropout'],
         epoch: 1,
         epochs: 3,
         batch: 2,
@@ -372,7 +366,13 @@ const HANDLERS: Handler[] = [
           points: [[0, 0, 1]],
         },
       },
-      { type: 'runDone', run: 'dropout', seconds: 1.5, cancelled: false },
+      {
+        type: 'runDone',
+        run: 'dropout',
+        seconds: 1.5,
+        cancelled: false,
+        hints: [{ kind: 'underfitting-with-dropout', run: 'dropout', message: 'lower the rate' }],
+      },
       { type: 'experimentDone', cancelled: true },
       { type: 'notice', level: 'error', message: 'no data' },
     ] satisfies ToTrainPanel[],
@@ -382,7 +382,6 @@ const HANDLERS: Handler[] = [
       const running = applyTrain(initialState(), {
         type: 'experiment',
         experiment: 'as-is',
-        runs: ['dropout'],
       });
       const next = applyTrain(running, parsed);
       JSON.stringify(next); // what setState stores

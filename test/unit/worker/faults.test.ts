@@ -6,6 +6,7 @@ import {
   TEST_HOOKS_ENV,
   type EngineFault,
   type Jobs,
+  type RunFinished,
   type TrainProgress,
 } from '../../../src/protocol/worker';
 import { readFileSync } from 'node:fs';
@@ -42,8 +43,8 @@ function trainUntilEpoch(host: WorkerHost, request: TrainRequest, token?: TestTo
   const job = host.run(
     'train',
     request,
-    (p: TrainProgress) => {
-      if (p.metrics && ++epochs === 1) epochSeen();
+    (p: TrainProgress | RunFinished) => {
+      if ('metrics' in p && p.metrics && ++epochs === 1) epochSeen();
     },
     token,
   );

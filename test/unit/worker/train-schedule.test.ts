@@ -1,11 +1,10 @@
-// The Train panel's path honours per-layer schedules: the train job the extension starts for each run of
-// an experiment (worker host, real worker bundle dist/worker.js) trains moons-early-dropout exactly like
+// The Train panel's path honours per-layer schedules: the train job the extension starts for an
+// experiment (worker host, real worker bundle dist/worker.js, which expands it into runs) trains moons-early-dropout exactly like
 // the command line, and like always-on dropout only up to the schedule's epoch.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { experimentPlans } from '../../../src/extension/experiments';
 import type { WorkerHost } from '../../../src/extension/worker-host';
 import { run as cli } from '../cli/run-cli';
 import { hostWithHooks } from './host-support';
@@ -28,10 +27,16 @@ describe('Train panel path: per-layer dropout schedules (real worker thread)', f
 
   /** Per-epoch [train loss, val loss] of the "as is" run, started as the panel starts it. */
   async function panelRun(model: string): Promise<[number, number | null][]> {
-    const [plan] = experimentPlans('as-is', EPOCHS);
     const result = await host.run(
       'train',
-      { model, data: 'builtin:moons', epochs: EPOCHS, seed: 1, plan, boundary: { size: 40, every: 1 } },
+      {
+        model,
+        data: 'builtin:moons',
+        epochs: EPOCHS,
+        seed: 1,
+        experiment: { kind: 'as-is' },
+        boundary: { size: 40, every: 1 },
+      },
       () => undefined,
     );
     return (result.runs[0]?.epochs ?? []).map((e) => [e.trainLoss, e.valLoss]);

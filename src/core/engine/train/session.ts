@@ -1,6 +1,6 @@
 // Trains a model from the IR on a data set, the way the CLI and the worker both need it: the training
 // spec from the model file (with overrides), a seeded split, and optionally a twin run without dropout
-// from the same initial weights, data order and seed. The panel trains the same plans one job at a time.
+// from the same initial weights, data order and seed, or the runs of any experiment (the worker's).
 import { splitAndStandardize, type PreparedData } from '../../data/split';
 import { fitShape, type Dataset } from '../../data/dataset';
 import type { Graph } from '../../model/ir';
@@ -10,7 +10,7 @@ import { EngineError } from '../layers/layer';
 import type { LossKind } from './losses';
 import { Network } from '../network';
 import { Rng } from '../../random/rng';
-import { applyPlan, AS_IS, WITHOUT_DROPOUT, type RunPlan } from './run-plan';
+import { applyPlan, type RunPlan } from './run-plan';
 import { train, type EpochMetrics, type TrainHooks } from './train';
 
 /** A model's training spec, and how often a run reports progress inside an epoch. */
@@ -19,8 +19,6 @@ export type TrainRunSpec = TrainingSpec & { progressIntervalMs?: number };
 /** The engine's name for the spec's loss. */
 export const lossKind = (spec: Pick<TrainingSpec, 'loss'>): LossKind =>
   spec.loss === 'mse' ? 'mse' : 'softmax-cross-entropy';
-
-export type RunName = 'dropout' | 'no-dropout';
 
 export interface RunReport {
   run: string;
@@ -75,18 +73,20 @@ export async function trainPlan(
   };
 }
 
+/** Trains `plans` (an experiment's runs) one after another; `onReport` hears of each run as it ends. */
 export async function trainModel(
   graph: Graph,
   data: Dataset,
   spec: TrainRunSpec,
-  options: { compare?: boolean },
-  hooks: (run: RunName, context: RunContext) => TrainHooks = () => ({}),
+  plans: RunPlan[],
+  hooks: (run: string, context: RunContext) => TrainHooks = () => ({}),
+  onReport: (report: RunReport) => void = () => undefined,
 ): Promise<RunReport[]> {
-  const plans = options.compare ? [AS_IS, WITHOUT_DROPOUT] : [AS_IS];
   const reports: RunReport[] = [];
   for (const plan of plans) {
-    const report = await trainPlan(graph, data, spec, plan, (ctx) => hooks(plan.name as RunName, ctx));
+    const report = await trainPlan(graph, data, spec, plan, (ctx) => hooks(plan.name, ctx));
     reports.push(report);
+    onReport(report);
     if (report.cancelled) break;
   }
   return reports;

@@ -1,8 +1,9 @@
 // The decision boundary on 2-D data as a canvas heatmap: each grid cell in its predicted class's colour,
-// paler where the network is less sure, with the training points on top. The MC panel paints its
-// uncertainty maps with the same cell and point drawing.
+// paler where the network is less sure, with the training points on top. The Train panel draws it as
+// training goes; the MC panel paints its uncertainty maps with the same cell and point drawing. A
+// heatmap of thousands of cells is an image, not a chart: uPlot has no such plot, so it is a canvas.
 import type { BoundaryGrid } from '../../src/protocol/train-panel';
-import { runColour } from './charts';
+import { chartColour } from './chart';
 
 const CLASS_COLOURS = [0, 1, 2, 3, 4, 5];
 
@@ -18,7 +19,7 @@ export function rgb(colour: string): [number, number, number] {
   return [r, g, b];
 }
 
-const classColours = () => CLASS_COLOURS.map((i) => rgb(runColour(i)));
+const classColours = () => CLASS_COLOURS.map((i) => rgb(chartColour(i)));
 
 /** Fills a square canvas with the grid's cells (row 0 at the bottom), then draws the points on top. */
 export function paintGrid(

@@ -2,9 +2,9 @@
 // or the explorer's context menu (the clicked file). Needs a trusted workspace, checked where the
 // command is registered (activate.ts): training reads and runs the workspace's files.
 import * as vscode from 'vscode';
-import { parseFromTrainPanel, type RunRequest } from '../protocol/train-panel';
-import { TrainPanel, type RunSummary } from './train-panel';
-import type { WorkerHost } from './worker-host';
+import { parseFromTrainPanel, type RunRequest } from '../../protocol/train-panel';
+import { TrainPanel, type RunSummary } from './panel';
+import type { WorkerHost } from '../worker-host';
 
 const isModel = (uri: vscode.Uri) => /\.nn\.json$|(^|[\\/])model\.json$/.test(uri.fsPath);
 

@@ -4,17 +4,20 @@
 // run message is sent again when a shown webview reloads. A serializer reopens the panel after a reload.
 import { modify, applyEdits, parseTree, findNodeAtLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { activeModelUri } from './active-model';
-import { mcPanelHtml } from './mc-html';
-import { requireTrust } from './trust';
-import { MC_VIEW_TYPE } from './view-types';
-import { webviewOptions } from './webview/scaffold';
-import { preview } from '../protocol/guards';
-import { validFromPanel, type McSettings, type ToMcPanel } from '../protocol/mc-panel';
-import { JobCancelledError, type WorkerHost } from './worker-host';
+import { activeModelUri } from '../active-model';
+import { requireTrust } from '../trust';
+import { MC_VIEW_TYPE } from '../view-types';
+import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
+import { isFromMcPanel, type FromMcPanel, type McSettings, type ToMcPanel } from '../../protocol/mc-panel';
+import { JobCancelledError, type WorkerHost } from '../worker-host';
 
 /** The files MC dropout runs on: .nn.json networks, ONNX files and tfjs layers models. */
 const MC_MODEL = /(\.nn\.json|^model\.json|\.model\.json|\.onnx)$/;
+/** The MC panel's page: its bundle, its stylesheet and uPlot's. */
+export function mcPage(title: string): PageOptions {
+  return { title, script: 'mc', styles: ['mc.css'], libraryStyles: ['uPlot.min.css'] };
+}
+
 /** One panel per model file. */
 const panels = new Map<string, McPanel>();
 
@@ -82,9 +85,10 @@ class McPanel {
     const name = model.path.split('/').pop() ?? 'model';
     panels.set(model.fsPath, this);
     panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = mcPanelHtml(panel.webview, extensionUri);
-    panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m, name));
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, mcPage(panel.title));
+    const messages = onValidMessage(panel.webview, isFromMcPanel, (m) => this.onMessage(m, name), log);
     panel.onDidDispose(() => {
+      messages.dispose();
       // Closing the panel stops its job in the worker (or takes it out of the queue).
       this.disposed = true;
       this.cancel?.cancel();
@@ -102,9 +106,7 @@ class McPanel {
     if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
-  private onMessage(raw: unknown, name: string): void {
-    const message = validFromPanel(raw);
-    if (!message) return this.log.warn(`MC panel: ignored an invalid message ${preview(raw)}`);
+  private onMessage(message: FromMcPanel, name: string): void {
     if (message.type === 'ready') {
       const path = vscode.workspace.asRelativePath(this.model);
       this.post({ type: 'model', name, path, file: this.model.fsPath, running: this.running });

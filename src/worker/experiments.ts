@@ -1,5 +1,5 @@
-// The runs of each experiment the Train panel offers, expanded where the panel's request arrives; the
-// worker trains one run a job. Schedules follow Liu et al., "Dropout Reduces Underfitting" (ICML 2023).
+// The runs of each experiment the Train panel offers, expanded by the worker that trains them one after
+// another in one job. Schedules follow Liu et al., "Dropout Reduces Underfitting" (ICML 2023).
 import { AS_IS, WITHOUT_DROPOUT, type RunPlan } from '../core/engine/train/run-plan';
 import type { ExperimentKind } from '../protocol/train-panel';
 

@@ -1,31 +1,34 @@
 // The Train with Dropout panel on the extension side: one panel per model file, restored after a reload
-// by a serializer. It validates the panel's requests, runs each experiment's runs one after another as
-// worker jobs (one job id per run) under a cancellable progress notification, relays progress to the
-// webview, and keeps the last trained weights of each run for Save / Export.
+// by a serializer. It validates the panel's requests, runs each experiment as one worker job (the worker
+// expands it into runs) under a cancellable progress notification, relays progress to the webview, and
+// keeps the last trained weights of each run for Save / Export.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { csvHeader } from '../core/data/csv';
-import { BUILTIN_CSV } from '../core/data/load';
-import { SYNTHETIC_NAMES } from '../core/data/synthetic';
-import { experimentPlans } from './experiments';
-import { readFileWithin, readHead } from '../core/io/node-files';
-import { resolveTraining, type TrainingSpec } from '../core/model/training-spec';
+import { csvHeader } from '../../core/data/csv';
+import { BUILTIN_CSV } from '../../core/data/load';
+import { SYNTHETIC_NAMES } from '../../core/data/synthetic';
+import { readFileWithin, readHead } from '../../core/io/node-files';
+import { resolveTraining, type TrainingSpec } from '../../core/model/training-spec';
 import {
-  parseFromTrainPanel,
+  isFromTrainPanel,
   type DataChoice,
   type ModelInfo,
+  type FromTrainPanel,
   type RunRequest,
   type ToTrainPanel,
-} from '../protocol/train-panel';
-import { preview } from '../protocol/guards';
-import type { WireTrainRun } from '../protocol/worker';
-import { fileSizeLimit } from './file-limit';
-import { trainPanelHtml } from './train-html';
-import { webviewOptions } from './webview/scaffold';
-import { saveRun } from './train-save';
-import { requireTrust } from './trust';
-import { TRAIN_VIEW_TYPE } from './view-types';
-import { JobCancelledError, type WorkerHost } from './worker-host';
+} from '../../protocol/train-panel';
+import type { RunFinished, WireTrainRun } from '../../protocol/worker';
+import { fileSizeLimit } from '../file-limit';
+import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
+import { saveRun } from './save';
+import { requireTrust } from '../trust';
+import { TRAIN_VIEW_TYPE } from '../view-types';
+import { JobCancelledError, type WorkerHost } from '../worker-host';
+
+/** The Train panel's page: its bundle, its stylesheet and uPlot's. */
+export function trainPage(title: string): PageOptions {
+  return { title, script: 'train', styles: ['train.css'], libraryStyles: ['uPlot.min.css'] };
+}
 
 /** What the webview keeps in its state so the serializer can reopen the panel on the same model. */
 export interface TrainPanelState {
@@ -81,10 +84,10 @@ export class TrainPanel implements vscode.Disposable {
   ) {
     TrainPanel.open.set(model.fsPath, this);
     panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = trainPanelHtml(panel.webview, extensionUri, panel.title);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, trainPage(panel.title));
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      onValidMessage(panel.webview, isFromTrainPanel, (m) => this.onMessage(m), log),
     );
   }
 
@@ -101,9 +104,7 @@ export class TrainPanel implements vscode.Disposable {
     if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const m = parseFromTrainPanel(raw);
-    if (!m) return this.log.warn(`Train panel: ignored a malformed message ${preview(raw)}`);
+  private async onMessage(m: FromTrainPanel): Promise<void> {
     try {
       switch (m.type) {
         case 'ready':
@@ -150,9 +151,8 @@ export class TrainPanel implements vscode.Disposable {
     const base = request.data.split('?')[0];
     if (!this.choices.some((c) => c.spec === base)) throw new Error(`unknown data "${request.data}"`);
     if (this.cancel) throw new Error('an experiment is already running; cancel it first');
-    const plans = experimentPlans(request.experiment, request.epochs, request.rates);
     const source = (this.cancel = new vscode.CancellationTokenSource());
-    this.post({ type: 'experiment', experiment: request.experiment, runs: plans.map((p) => p.name) });
+    this.post({ type: 'experiment', experiment: request.experiment });
     let cancelled = false;
     const summaries: RunSummary[] = [];
     try {
@@ -164,51 +164,55 @@ export class TrainPanel implements vscode.Disposable {
         },
         async (progress, token) => {
           token.onCancellationRequested(() => source.cancel());
-          const total = plans.length * request.epochs;
-          for (const [i, plan] of plans.entries()) {
-            let lastEpoch = 0;
-            try {
-              const result = await this.worker.run(
-                'train',
-                {
-                  model: this.model.fsPath,
-                  data: request.data,
-                  labelColumn: request.labelColumn,
-                  epochs: request.epochs,
-                  seed: request.seed,
-                  plan,
-                  boundary: { size: 40, every: Math.max(1, Math.floor(request.epochs / 30)) },
-                },
-                (p) => {
-                  this.post({ type: 'progress', ...p });
-                  if (p.metrics && p.epoch > lastEpoch) {
-                    progress.report({
-                      message: `${plan.name} (${i + 1}/${plans.length}): epoch ${p.epoch}/${p.epochs}`,
-                      increment: (100 * (p.epoch - lastEpoch)) / total,
-                    });
-                    lastEpoch = p.epoch;
-                  }
-                },
-                source.token,
-                (ahead) => progress.report({ message: `${plan.name}: queued (${ahead} ahead)` }),
-              );
-              for (const r of result.runs) {
-                this.trained.set(r.run, r);
-                const last = r.epochs[r.epochs.length - 1];
-                summaries.push({
-                  run: r.run,
-                  epochs: r.epochs.length,
-                  valAcc: last?.valAcc ?? null,
-                  cancelled: r.cancelled,
-                });
-                this.post({ type: 'runDone', run: r.run, seconds: r.seconds, cancelled: r.cancelled });
-              }
-            } catch (e) {
-              if (!(e instanceof JobCancelledError)) throw e;
-              cancelled = true;
-              this.post({ type: 'runDone', run: plan.name, seconds: 0, cancelled: true });
-              return;
-            }
+          // The worker expands the experiment into its runs and names them with its first event.
+          let runs: string[] = [];
+          let current: string | undefined;
+          let lastEpoch = 0;
+          const onFinished = ({ finished: r, hints }: RunFinished) => {
+            this.trained.set(r.run, r);
+            current = undefined;
+            const last = r.epochs[r.epochs.length - 1];
+            summaries.push({
+              run: r.run,
+              epochs: r.epochs.length,
+              valAcc: last?.valAcc ?? null,
+              cancelled: r.cancelled,
+            });
+            this.post({ type: 'runDone', run: r.run, seconds: r.seconds, cancelled: r.cancelled, hints });
+          };
+          try {
+            await this.worker.run(
+              'train',
+              {
+                model: this.model.fsPath,
+                data: request.data,
+                labelColumn: request.labelColumn,
+                epochs: request.epochs,
+                seed: request.seed,
+                experiment: { kind: request.experiment, rates: request.rates },
+                boundary: { size: 40, every: Math.max(1, Math.floor(request.epochs / 30)) },
+              },
+              (p) => {
+                if ('finished' in p) return onFinished(p);
+                this.post({ type: 'progress', ...p });
+                if (p.runs) runs = p.runs;
+                if (p.run !== current) [current, lastEpoch] = [p.run, 0];
+                if (p.metrics && p.epoch > lastEpoch) {
+                  progress.report({
+                    message: `${p.run} (${runs.indexOf(p.run) + 1}/${runs.length}): epoch ${p.epoch}/${p.epochs}`,
+                    increment: (100 * (p.epoch - lastEpoch)) / (runs.length * p.epochs),
+                  });
+                  lastEpoch = p.epoch;
+                }
+              },
+              source.token,
+              (ahead) => progress.report({ message: `queued (${ahead} ahead)` }),
+            );
+          } catch (e) {
+            if (!(e instanceof JobCancelledError)) throw e;
+            cancelled = true;
+            // A run cut short before it reported its end (the cancel came as it started).
+            if (current) this.post({ type: 'runDone', run: current, seconds: 0, cancelled: true, hints: [] });
           }
         },
       );

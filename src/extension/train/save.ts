@@ -4,12 +4,12 @@
 import { basename, dirname, relative } from 'node:path';
 import { modify, applyEdits } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { encodeWeights } from '../core/formats/nnjson/weights';
-import { writeKeras } from '../core/export/keras-script';
-import { writeOnnx } from '../core/export/onnx-writer';
-import { writePytorch } from '../core/export/pytorch-script';
-import type { SaveKind } from '../protocol/train-panel';
-import type { WireTrainRun } from '../protocol/worker';
+import { encodeWeights } from '../../core/formats/nnjson/weights';
+import { writeKeras } from '../../core/export/keras-script';
+import { writeOnnx } from '../../core/export/onnx-writer';
+import { writePytorch } from '../../core/export/pytorch-script';
+import type { SaveKind } from '../../protocol/train-panel';
+import type { WireTrainRun } from '../../protocol/worker';
 
 const stem = (model: vscode.Uri) => basename(model.fsPath).replace(/(\.nn)?\.json$/, '');
 
