@@ -4,8 +4,7 @@
 // either is trained first with its own training spec only when --train is given. An ONNX or tfjs layers
 // file brings its own weights and is evaluated on every row of --data.
 import { readFileWithin } from '../core/io/node-files';
-import { loadData } from '../core/data/load';
-import { nodeDataSourceWithin } from '../core/data/node-data';
+import { modelData } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { McNoStochasticLayerError } from '../core/engine/mc/mc';
@@ -48,8 +47,8 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
     const source = nodeModelSource(args.model, limit);
     const graph = openModel(source);
     const spec = trainingSpec(graph);
-    const dataSpec = args.data ?? spec.data;
-    if (!dataSpec) throw new UsageError('mc: name the data with --data builtin:NAME or a CSV file');
+    const chosen = modelData(args.model, spec, limit, { data: args.data });
+    if (!chosen) throw new UsageError('mc: name the data with --data builtin:NAME or a CSV file');
     const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
     let weights: WeightsData | undefined;
     if (args.weights) weights = parseWeights(readFileWithin(args.weights, limit), args.weights);
@@ -59,7 +58,7 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
       throw new UsageError(
         `mc: ${args.model} has no "weights" sidecar; pass --weights FILE (e.g. from "train --out") or --train to train it first`,
       );
-    const data = loadData(dataSpec, nodeDataSourceWithin(limit), spec.seed);
+    const { data } = chosen;
     const run = await runMcSession({
       graph,
       data,
@@ -83,7 +82,7 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
     if (args.json) io.out(JSON.stringify(report));
     else {
       io.out(
-        `${graph.name}: ${passes} MC-dropout passes on ${s.n} samples of ${dataSpec}` +
+        `${graph.name}: ${passes} MC-dropout passes on ${s.n} samples of ${chosen.name}` +
           `${run.trained ? ` (trained first, ${spec.epochs} epochs)` : ''}\n` +
           `accuracy ${(100 * s.accuracy).toFixed(1)}%  NLL ${s.nll.toFixed(4)}  ECE ${s.ece.toFixed(4)}  ` +
           `mean entropy ${s.meanEntropy.toFixed(4)}  mean mutual information ${s.meanMutualInfo.toFixed(4)}\n` +

@@ -3,8 +3,7 @@
 // same network without dropout from the same seed, initial weights and data order. `--out` writes the
 // trained weights as JSON, or the dropout run as an ONNX model when the file name ends in .onnx.
 import { writeFileSync } from 'node:fs';
-import { loadData } from '../core/data/load';
-import { nodeDataSourceWithin } from '../core/data/node-data';
+import { modelData } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { AS_IS, WITHOUT_DROPOUT } from '../core/engine/train/run-plan';
@@ -66,9 +65,9 @@ export async function runTrain(args: TrainArgs, io: CliIo): Promise<number> {
     const spec = { ...trainingSpec(graph) };
     if (epochs !== undefined) spec.epochs = epochs;
     if (seed !== undefined) spec.seed = seed;
-    const dataSpec = args.data ?? spec.data;
-    if (!dataSpec) throw new UsageError('train: name the data with --data builtin:NAME or a CSV file');
-    const data = loadData(dataSpec, nodeDataSourceWithin(args.limit ?? CLI_SIZE_LIMIT), spec.seed);
+    const chosen = modelData(args.model, spec, args.limit ?? CLI_SIZE_LIMIT, { data: args.data });
+    if (!chosen) throw new UsageError('train: name the data with --data builtin:NAME or a CSV file');
+    const { name: dataSpec, data } = chosen;
     const plans = args.compare ? [AS_IS, WITHOUT_DROPOUT] : [AS_IS];
     const reports = await trainModel(graph, data, spec, plans, (run) => ({
       onEpoch: (m) =>

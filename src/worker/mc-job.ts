@@ -2,8 +2,7 @@
 // statistics (at most every 50 ms, and at least every 100 ms as long as a chunk of passes takes less) and
 // yields to the event loop between chunks so a cancel is seen promptly. On 2-D data the views carry the
 // uncertainty maps over the plane as well.
-import { loadData } from '../core/data/load';
-import { nodeDataSourceWithin } from '../core/data/node-data';
+import { modelData } from '../core/data/node-data';
 import type { McStats } from '../core/engine/mc/uncertainty';
 import type { McGrid } from '../core/engine/mc/grid';
 import { samples, scores, summarize } from '../core/engine/mc/report';
@@ -32,14 +31,14 @@ export async function mcJob(
   const source = nodeModelSource(request.model, context.limit);
   const graph = openModel(source);
   const spec = trainingSpec(graph);
-  const dataSpec = request.data ?? spec.data;
-  if (!dataSpec) throw new Error(`${request.model}: no data set; the model's training block names none`);
+  const chosen = modelData(request.model, spec, context.limit, request);
+  if (!chosen) throw new Error(`${request.model}: no data set; the model's training block names none`);
   const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
   let weights: WeightsData | undefined;
   if (request.weights)
     weights = parseWeights(readFileWithin(request.weights, context.limit), request.weights);
   else if (sidecar && source.readSibling) weights = parseWeights(await source.readSibling(sidecar), sidecar);
-  const data = loadData(dataSpec, nodeDataSourceWithin(context.limit), spec.seed);
+  const { data } = chosen;
 
   let lastYield = performance.now();
   let lastProgress = 0;

@@ -1,10 +1,8 @@
 // Training and evaluation jobs. Training yields to the event loop every few milliseconds so a cancel
 // message is seen within the 100 ms the UI promises, and reports progress on a timer inside epochs.
-import { isAbsolute, dirname, resolve } from 'node:path';
 import { splitAndStandardize } from '../core/data/split';
 import { fitShape } from '../core/data/dataset';
-import { loadData } from '../core/data/load';
-import { nodeDataSourceWithin } from '../core/data/node-data';
+import { modelData } from '../core/data/node-data';
 import { decisionGrid } from '../core/engine/train/boundary';
 import { deriveHints, type HintRun } from '../core/engine/train/hints';
 import { buildFromGraph } from '../core/engine/build';
@@ -36,15 +34,9 @@ function load(
   const graph = openModel(nodeModelSource(request.model, limit));
   const spec: TrainRunSpec = trainingSpec(graph);
   if (request.seed !== undefined) spec.seed = request.seed;
-  const dataSpec = request.data ?? spec.data;
-  if (!dataSpec) throw new Error(`${request.model}: no data set; the model's training block names none`);
-  // A CSV named in the model file is relative to the model.
-  const path =
-    dataSpec.startsWith('builtin:') || isAbsolute(dataSpec)
-      ? dataSpec
-      : resolve(dirname(request.model), dataSpec);
-  const data = loadData(path, nodeDataSourceWithin(limit), spec.seed, { labelColumn: request.labelColumn });
-  return { graph, spec, dataSpec, data };
+  const chosen = modelData(request.model, spec, limit, request);
+  if (!chosen) throw new Error(`${request.model}: no data set; the model's training block names none`);
+  return { graph, spec, dataSpec: chosen.name, data: chosen.data };
 }
 
 /** The highest dropout rate in a network (0 = none; Gaussian noise has no rate). */

@@ -4,8 +4,8 @@
 import { DataError, type Dataset } from './dataset';
 
 export interface CsvOptions {
-  /** Header name of the class column. Default "label". */
-  labelColumn?: string;
+  /** The class column: its header name, or its 0-based index. Default the column named "label". */
+  labelColumn?: string | number;
   /** Used in messages. */
   name?: string;
 }
@@ -78,16 +78,18 @@ const isBlank = (r: CsvRecord) => r.cells.length === 1 && (r.cells[0] as string)
 
 export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   const name = options.name ?? 'data.csv';
-  const labelName = options.labelColumn ?? 'label';
+  const label = options.labelColumn ?? 'label';
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const rows = records(body, name);
   const first = rows.next();
   const header = first.done ? [] : first.value.cells.map((h) => h.trim());
   if (first.done || isBlank(first.value))
     throw new DataError(`${name}:1: the first line must be a header row (the file is empty)`);
-  const labelIndex = header.indexOf(labelName);
+  const labelIndex = typeof label === 'number' ? label : header.indexOf(label);
+  if (typeof label === 'number' && !(Number.isInteger(label) && label >= 0 && label < header.length))
+    throw new DataError(`${name}:1: no column ${label} (0-based) in the header of ${header.length} columns`);
   if (labelIndex < 0)
-    throw new DataError(`${name}:1: no "${labelName}" column in the header (columns: ${header.join(', ')})`);
+    throw new DataError(`${name}:1: no "${label}" column in the header (columns: ${header.join(', ')})`);
   const width = header.length;
   const features: number[] = [];
   const labels: number[] = [];

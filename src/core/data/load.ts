@@ -17,7 +17,7 @@ export function loadData(
   spec: string,
   source: DataSource,
   seed = 0,
-  options: { labelColumn?: string } = {},
+  options: { labelColumn?: string | number } = {},
 ): Dataset {
   if (!spec.startsWith('builtin:'))
     return parseCsv(source.readFile(spec), { name: spec, labelColumn: options.labelColumn });

@@ -1,10 +1,12 @@
 // Data on the local file system: the built-in CSVs from the product's data/ folder, found by walking up
 // from the running bundle (dist/ in the package, out/… in tests), and users' CSVs under the size limit.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { readFileWithin } from '../io/node-files';
 import { DEFAULT_SIZE_LIMIT, type SizeLimit } from '../io/size-limit';
-import type { DataSource } from './load';
+import type { TrainingSpec } from '../model/training-spec';
+import type { Dataset } from './dataset';
+import { loadData, type DataSource } from './load';
 
 function findDataDir(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
@@ -23,3 +25,22 @@ export function nodeDataSourceWithin(limit: SizeLimit): DataSource {
 }
 
 export const nodeDataSource: DataSource = nodeDataSourceWithin(DEFAULT_SIZE_LIMIT);
+
+/**
+ * The data set a model trains on: `chosen` (the CLI's --data, the panel's choice) or the one its training
+ * block names, a CSV there being relative to the model file; the class column likewise. `name` is the
+ * data as chosen or written. Undefined when neither names any.
+ */
+export function modelData(
+  model: string,
+  spec: TrainingSpec,
+  limit: SizeLimit,
+  chosen: { data?: string; labelColumn?: string } = {},
+): { name: string; data: Dataset } | undefined {
+  const name = chosen.data ?? spec.data;
+  if (name === undefined) return undefined;
+  const fromFile = chosen.data === undefined && !name.startsWith('builtin:') && !isAbsolute(name);
+  const path = fromFile ? resolve(dirname(model), name) : name;
+  const labelColumn = chosen.labelColumn ?? spec.labelColumn;
+  return { name, data: loadData(path, nodeDataSourceWithin(limit), spec.seed, { labelColumn }) };
+}
