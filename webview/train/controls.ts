@@ -12,7 +12,7 @@ export const EXPERIMENTS: [ExperimentKind, string, string][] = [
   ],
   ['sweep', 'Rate sweep', 'Every dropout layer at each rate'],
   ['variants', 'Variants', 'Standard, Gaussian and alpha dropout'],
-  ['scaling', 'Inverted vs classic', 'Scale by 1/(1−p) in training, or by 1−p at inference'],
+  ['scaling', 'Inverted vs inference-scale', 'Scale by 1/(1−p) in training, or by 1−p at inference'],
   ['schedules', 'Early / late dropout', 'Dropout throughout, only early, only late (Liu et al. 2023)'],
 ];
 

@@ -69,9 +69,9 @@ export class Dropout implements EngineLayer {
     const p = this.level();
     const atInference = this.spec.mode === 'always' || this.spec.mode === 'inference-active';
     this.stochastic = (ctx.training || atInference) && p > 0;
-    const classic = this.inferenceScale;
+    const inferenceScale = this.inferenceScale;
     if (!this.stochastic) {
-      if (!classic || p === 0) return x;
+      if (!inferenceScale || p === 0) return x;
       const y = this.ws.tensor('y', x.shape);
       for (let i = 0; i < x.data.length; i++) y.data[i] = (1 - p) * (x.data[i] as number);
       this.factor = undefined;
@@ -94,7 +94,11 @@ export class Dropout implements EngineLayer {
       case 'alpha': {
         const alpha = this.spec.variant === 'alpha';
         const q = 1 - p;
-        const scale = alpha ? 1 / Math.sqrt(q + ALPHA_PRIME * ALPHA_PRIME * q * p) : classic ? 1 : 1 / q;
+        const scale = alpha
+          ? 1 / Math.sqrt(q + ALPHA_PRIME * ALPHA_PRIME * q * p)
+          : inferenceScale
+            ? 1
+            : 1 / q;
         const shift = -scale * p * ALPHA_PRIME;
         // next() ≥ p  ⇔  nextUint32() ≥ ⌈p·2³²⌉ (exact): the same masks without a division per element.
         const threshold = Math.ceil(p * 4294967296);
