@@ -64,8 +64,6 @@ function dropoutLayer(layer: Layer, spec: DropoutSpec): DropoutLayerSpec {
       `has noise shape [${spec.noiseShape.map((d) => d ?? '?').join(', ')}], which the engine cannot train ` +
         '(it draws one mask value per element); remove "noiseShape" or use spatial dropout',
     );
-  if (scaling === 'inference-scale' && variant !== 'standard')
-    unsupported(layer, `uses inference-scale scaling, which the engine defines for standard dropout only`);
   return {
     variant,
     rate,
