@@ -1,28 +1,13 @@
-// The training spec: one type, with its defaults from media/nn.schema.json (the schema the editor shows
-// for completion and hover), filled in by ajv. A model without a training block (ONNX, TensorFlow.js)
-// gets every default and names its data elsewhere (the CLI's --data, the panel's choice).
+// The training spec: its type (generated, training-spec-types.ts) and its defaults both come from
+// media/nn.schema.json, the schema the editor shows for completion and hover; ajv fills the defaults in.
+// A model without a training block (ONNX, TensorFlow.js) gets every default and names its data
+// elsewhere (the CLI's --data, the panel's choice).
 import Ajv, { type AnySchemaObject, type ValidateFunction } from 'ajv';
 import schema from '../../../media/nn.schema.json';
 import type { Graph } from './ir';
+import type { TrainingSpec } from './training-spec-types';
 
-export type TrainingOptimizer =
-  | { type: 'sgd'; learningRate: number; momentum: number }
-  | { type: 'adam'; learningRate: number; beta1: number; beta2: number; epsilon: number };
-
-/** The schema's `training` block with every default in place (a unit test checks the two agree). */
-export interface TrainingSpec {
-  /** builtin:NAME or a CSV path relative to the model; absent when the model names no data. */
-  data?: string;
-  labelColumn?: string | number;
-  validationSplit: number;
-  epochs: number;
-  batchSize: number;
-  optimizer: TrainingOptimizer;
-  l2: number;
-  maxNorm?: number;
-  loss: 'cross-entropy' | 'mse';
-  seed: number;
-}
+export type { TrainingOptimizer, TrainingSpec } from './training-spec-types';
 
 let compiled: ValidateFunction | undefined;
 

@@ -1,6 +1,7 @@
 // The training spec's one type and its defaults, both from media/nn.schema.json: every default the
 // schema documents is what a model without the field trains with, and the type names the schema's fields.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import schema from '../../../media/nn.schema.json';
 import { resolveTraining, type TrainingSpec } from '../../../src/core/model/training-spec';
 
@@ -8,6 +9,10 @@ const training = schema.definitions.training.properties;
 const [sgd, adam] = schema.definitions.optimizer.allOf.map((b) => b.then.properties);
 
 describe('training spec (defaults from the schema)', () => {
+  it('has the type the schema gives (scripts/training-spec-types.mjs --check)', () => {
+    execFileSync(process.execPath, ['scripts/training-spec-types.mjs', '--check'], { stdio: 'pipe' });
+  });
+
   it('names exactly the fields of the schema', () => {
     const full = {
       data: 'builtin:moons',
