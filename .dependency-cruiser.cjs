@@ -1,7 +1,6 @@
 // The layering of DESIGN.md ("Layout" and "Arrows"), written down once and checked by `npm run deps`
-// (part of `npm test`'s static stage). An import that breaks a rule fails the check with the rule's name.
-// Violations being removed are listed in .dependency-cruiser-known-violations.json (read with
-// --ignore-known); remove an entry when its import goes, never add one to let a new import in.
+// (part of `npm test`'s static stage). An import that breaks a rule fails the check with the rule's name;
+// test/unit/layering/rules.test.ts shows each rule firing.
 //
 // src/core       pure TypeScript: runs in the extension host, the worker and the CLI; knows none of them
 // src/protocol   the contract between host, worker and webviews: types and guards

@@ -6,7 +6,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { FromWorker, JobKind, Jobs, ToWorker } from '../protocol/worker';
 import { preview } from '../protocol/guards';
-import { isFromWorker } from '../protocol/worker-guards';
+import { isFromWorker } from '../protocol/worker';
 import { DEFAULT_SIZE_LIMIT } from '../core/io/size-limit';
 
 /**

@@ -1,5 +1,8 @@
 // Small type guards for messages that cross a process boundary (worker, webview). Each message type's
-// parser is built from these, so every side checks what it receives the same way.
+// parser is built from these, so every side checks what it receives the same way. Validators are named
+// by direction and channel: `is<From|To><Channel>` is a type guard (what the webview scaffold and the
+// worker host take), `parse<From|To><Channel>` returns the checked message (or a checked copy), or
+// undefined when it is malformed (the worker's says what is wrong instead).
 
 export type Obj = Record<string, unknown>;
 

@@ -43,7 +43,7 @@ export type FromMcPanel =
   { type: 'run'; settings: McSettings } | { type: 'cancel' } | { type: 'addDropout' } | { type: 'ready' };
 
 /** The settings if `v` is a valid run request's settings, else undefined. */
-export function validSettings(v: unknown): McSettings | undefined {
+function parseSettings(v: unknown): McSettings | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const s = v as Record<string, unknown>;
   const passes = s.passes;
@@ -61,18 +61,19 @@ export function validSettings(v: unknown): McSettings | undefined {
   return { passes, seed, masks: s.masks, data: s.data };
 }
 
-export function validFromPanel(v: unknown): FromMcPanel | undefined {
+/** The page's message if it is well formed (a run's settings copied field by field), else undefined. */
+export function parseFromMcPanel(v: unknown): FromMcPanel | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const m = v as Record<string, unknown>;
   if (m.type === 'cancel' || m.type === 'addDropout' || m.type === 'ready') return { type: m.type };
   if (m.type === 'run') {
-    const settings = validSettings(m.settings);
+    const settings = parseSettings(m.settings);
     return settings ? { type: 'run', settings } : undefined;
   }
   return undefined;
 }
 
-export const isFromMcPanel = (v: unknown): v is FromMcPanel => validFromPanel(v) !== undefined;
+export const isFromMcPanel = (v: unknown): v is FromMcPanel => parseFromMcPanel(v) !== undefined;
 
 /** The extension's message if it is well formed: every field the panel draws from is checked. */
 export function parseToMcPanel(v: unknown): ToMcPanel | undefined {
@@ -83,7 +84,7 @@ export function parseToMcPanel(v: unknown): ToMcPanel | undefined {
         ? (v as ToMcPanel)
         : undefined;
     case 'running':
-      return validSettings(v.settings) && isBool(v.training) ? (v as ToMcPanel) : undefined;
+      return parseSettings(v.settings) && isBool(v.training) ? (v as ToMcPanel) : undefined;
     case 'training':
       return isJsonNumber(v.epoch) && isJsonNumber(v.epochs) ? (v as ToMcPanel) : undefined;
     case 'partial':

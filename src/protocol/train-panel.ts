@@ -12,7 +12,7 @@ import {
   optional,
   type Obj,
 } from './guards';
-import { EXPERIMENT_KINDS, type Experiment, type ExperimentKind, type TrainProgress } from './worker';
+import { EXPERIMENT_KINDS, isSweepRates, type ExperimentKind, type TrainProgress } from './worker';
 
 /** Core's plain data the panel draws, named here so the page imports the protocol only. */
 export type { BoundaryGrid } from '../core/engine/train/boundary';
@@ -132,14 +132,6 @@ export function parseToTrainPanel(m: unknown): ToTrainPanel | undefined {
 }
 
 export const isToTrainPanel = (m: unknown): m is ToTrainPanel => parseToTrainPanel(m) !== undefined;
-
-/** A rate sweep: one to ten dropout rates in [0, 1). */
-const isSweepRates = (v: unknown): v is number[] =>
-  isArrayOf(v, isJsonNumber) && v.length > 0 && v.length <= 10 && v.every((r) => r >= 0 && r < 1);
-
-/** An experiment the worker can expand into runs. */
-export const isExperiment = (v: unknown): v is Experiment =>
-  isObj(v) && EXPERIMENT_KINDS.includes(v.kind as ExperimentKind) && optional(v.rates, isSweepRates);
 
 const isHint = (v: unknown): v is TrainHint =>
   isObj(v) && isShortString(v.kind) && isStr(v.run) && isStr(v.message);

@@ -3,7 +3,7 @@
 // with a job id gets an error reply (its sender is waiting); one without is logged and dropped.
 import type { SizeLimit } from '../core/io/size-limit';
 import { DEFAULT_SIZE_LIMIT } from '../core/io/size-limit';
-import { parseToWorker } from '../protocol/worker-guards';
+import { parseToWorker } from '../protocol/worker';
 import type { FromWorker, JobKind, Jobs } from '../protocol/worker';
 import type { JobContext } from './job-context';
 import type { JOB_HANDLERS } from './jobs';

@@ -5,7 +5,7 @@
 // a message is either accepted and handled, or rejected.
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { parseToMcPanel, validFromPanel, type ToMcPanel } from '../../../src/protocol/mc-panel';
+import { parseToMcPanel, parseFromMcPanel, type ToMcPanel } from '../../../src/protocol/mc-panel';
 import {
   isFromModelView,
   isToModelView,
@@ -13,7 +13,7 @@ import {
   type ToModelView,
 } from '../../../src/protocol/model-view';
 import { parseFromTrainPanel, parseToTrainPanel, type ToTrainPanel } from '../../../src/protocol/train-panel';
-import { isFromWorker, parseToWorker } from '../../../src/protocol/worker-guards';
+import { isFromWorker, parseToWorker } from '../../../src/protocol/worker';
 import type { FromWorker, WireMcView } from '../../../src/protocol/worker';
 import { createDispatcher } from '../../../src/worker/dispatch';
 import type { JOB_HANDLERS } from '../../../src/worker/jobs';
@@ -316,7 +316,7 @@ const HANDLERS: Handler[] = [
       { type: 'addDropout' },
       { type: 'run', settings: { passes: 30, seed: 1, masks: 'consistent', data: 'builtin:iris' } },
     ],
-    handle: (m) => validFromPanel(m) !== undefined,
+    handle: (m) => parseFromMcPanel(m) !== undefined,
   },
   {
     name: 'model view ← webview',
