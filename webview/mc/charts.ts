@@ -131,7 +131,7 @@ export function reliabilityDiagram(
   const accuracy = bins.map((b) => (b.count > 0 ? b.accuracy : null));
   const foreground = getComputedStyle(document.body).color;
   const diagonalColour = themeColour('--vscode-descriptionForeground', '#888');
-  /** The diagonal of perfect calibration and each bar's sample count above it. */
+  /** The diagonal of perfect calibration and each bar's sample count above it (where it fits). */
   const annotate = (u: uPlot) => {
     const ctx = u.ctx;
     const px = (v: number, scale: 'x' | 'y') => u.valToPos(v, scale, true);
@@ -145,8 +145,12 @@ export function reliabilityDiagram(
     ctx.fillStyle = foreground;
     ctx.textAlign = 'center';
     ctx.font = `${Math.round(11 * devicePixelRatio)}px ${themeColour('--vscode-font-family', 'sans-serif')}`;
-    for (const b of used)
-      ctx.fillText(String(b.count), px(centre(b), 'x'), px(b.accuracy, 'y') - 3 * devicePixelRatio);
+    // A count wider than its bar would run into its neighbours' (narrow charts): the aria-label has it.
+    for (const b of used) {
+      const text = String(b.count);
+      if (ctx.measureText(text).width > px(b.hi, 'x') - px(b.lo, 'x')) continue;
+      ctx.fillText(text, px(centre(b), 'x'), px(b.accuracy, 'y') - 3 * devicePixelRatio);
+    }
     ctx.restore();
   };
   return plot(
