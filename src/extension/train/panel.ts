@@ -169,16 +169,18 @@ export class TrainPanel implements vscode.Disposable {
           let current: string | undefined;
           let lastEpoch = 0;
           const onFinished = ({ finished: r, hints }: RunFinished) => {
-            this.trained.set(r.run, r);
             current = undefined;
+            this.post({ type: 'runDone', run: r.run, seconds: r.seconds, cancelled: r.cancelled, hints });
+            // A run cut short keeps no weights and has no summary; the earlier runs keep theirs.
+            if (r.cancelled) return;
+            this.trained.set(r.run, r);
             const last = r.epochs[r.epochs.length - 1];
             summaries.push({
               run: r.run,
               epochs: r.epochs.length,
               valAcc: last?.valAcc ?? null,
-              cancelled: r.cancelled,
+              cancelled: false,
             });
-            this.post({ type: 'runDone', run: r.run, seconds: r.seconds, cancelled: r.cancelled, hints });
           };
           try {
             await this.worker.run(
