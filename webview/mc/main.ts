@@ -1,10 +1,5 @@
 // The MC-uncertainty panel (browser side). Settings → run request; partial and final views → charts.
 // Everything the panel shows is in its saved state, so it redraws the same after being hidden.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-label/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type uPlot from 'uplot';
 import {
   MC_DATA_CHOICES,
@@ -17,6 +12,7 @@ import {
   type WireMcView,
 } from '../../src/protocol/mc-panel';
 import { onThemeChange, themeColour } from '../shared/chart';
+import { button, labelled, singleSelect, textField } from '../shared/controls';
 import { h } from '../shared/dom';
 import { connect } from '../shared/host';
 import { histogram, lines, reliabilityDiagram } from './charts';
@@ -31,44 +27,30 @@ let plots: uPlot[] = [];
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const fix = (v: number, d = 4) => v.toFixed(d);
-type Field = HTMLElement & { value: string };
-
-/** A labelled control from @vscode-elements. */
-function field(label: string, control: HTMLElement): HTMLElement {
-  return h('div', { class: 'field' }, h('vscode-label' as 'label', { for: control.id }, label), control);
-}
-
-function select(id: string, value: string, options: [string, string][]): Field {
-  return h(
-    'vscode-single-select' as 'div',
-    { id },
-    ...options.map(([v, text]) => h('vscode-option' as 'div', { value: v, selected: v === value }, text)),
-  ) as unknown as Field;
-}
-
-const numberField = (id: string, value: number, attributes: Record<string, number>): Field =>
-  h('vscode-textfield' as 'input', { id, type: 'number', value, ...attributes }) as unknown as Field;
-
 function controls(): HTMLElement {
   const s = state.settings;
-  const passes = numberField('passes', s.passes, { min: MC_PASSES.min, max: MC_PASSES.max, step: 10 });
-  const seed = numberField('seed', s.seed, { min: 0, step: 1 });
-  const masks = select('masks', s.masks, [
-    ['fresh', 'fresh masks per sample'],
-    ['consistent', 'one mask per pass (consistent)'],
-  ]);
-  const data = select(
+  const passes = textField('passes', {
+    type: 'number',
+    value: s.passes,
+    min: MC_PASSES.min,
+    max: MC_PASSES.max,
+    step: 10,
+  });
+  const seed = textField('seed', { type: 'number', value: s.seed, min: 0, step: 1 });
+  const masks = singleSelect(
+    'masks',
+    [
+      ['fresh', 'fresh masks per sample'],
+      ['consistent', 'one mask per pass (consistent)'],
+    ],
+    s.masks,
+  );
+  const data = singleSelect(
     'data',
-    s.data,
     MC_DATA_CHOICES.map((d) => [d, d || "model's validation split"]),
+    s.data,
   );
-  const run = h('vscode-button' as 'button', { id: 'run', disabled: state.running }, 'Run');
-  const cancel = h(
-    'vscode-button' as 'button',
-    { id: 'cancel', secondary: true, disabled: !state.running },
-    'Cancel',
-  );
-  run.addEventListener('click', () => {
+  const run = () => {
     const count = Math.round(Number(passes.value) || MC_PASSES.default);
     state.settings = {
       passes: Math.min(MC_PASSES.max, Math.max(MC_PASSES.min, count)),
@@ -79,17 +61,18 @@ function controls(): HTMLElement {
     state.convergence = [];
     state.view = undefined;
     host.post({ type: 'run', settings: state.settings });
-  });
-  cancel.addEventListener('click', () => host.post({ type: 'cancel' }));
+  };
   return h(
     'div',
     { class: 'controls', role: 'group', 'aria-label': 'MC settings' },
-    field(`Passes T (${MC_PASSES.min}–${MC_PASSES.max})`, passes),
-    field('Seed', seed),
-    field('Masks', masks),
-    field('Data', data),
-    run,
-    cancel,
+    labelled(`Passes T (${MC_PASSES.min}–${MC_PASSES.max})`, passes),
+    labelled('Seed', seed),
+    labelled('Masks', masks),
+    labelled('Data', data),
+    button('Run', { id: 'run', disabled: state.running }, run),
+    button('Cancel', { id: 'cancel', secondary: true, disabled: !state.running }, () =>
+      host.post({ type: 'cancel' }),
+    ),
   );
 }
 
@@ -192,12 +175,9 @@ function render(): void {
     h('p', { id: 'status', class: 'status', role: 'status' }, state.status),
   );
   if (state.noStochasticLayer) {
-    const add = h(
-      'vscode-button' as 'button',
-      { id: 'add-dropout' },
-      'Add dropout after the first hidden layer',
+    const add = button('Add dropout after the first hidden layer', { id: 'add-dropout' }, () =>
+      host.post({ type: 'addDropout' }),
     );
-    add.addEventListener('click', () => host.post({ type: 'addDropout' }));
     app.append(
       h(
         'div',

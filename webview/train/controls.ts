@@ -1,6 +1,8 @@
 // The form: data set (built-in, synthetic 2-D with a noise level, or a workspace CSV with its label
 // column), epochs, seed, sweep rates, and one button per experiment. All reachable with Tab and Enter.
 import type { ExperimentKind, RunRequest } from '../../src/protocol/train-panel';
+import { button, labelled, singleSelect, textField, type Field } from '../shared/controls';
+import { h } from '../shared/dom';
 import type { ViewState } from './view-state';
 
 export const EXPERIMENTS: [ExperimentKind, string, string][] = [
@@ -16,34 +18,6 @@ export const EXPERIMENTS: [ExperimentKind, string, string][] = [
   ['schedules', 'Early / late dropout', 'Dropout throughout, only early, only late (Liu et al. 2023)'],
 ];
 
-type Field = HTMLElement & { value: string };
-
-function field(
-  tag: string,
-  id: string,
-  label: string,
-  attrs: Record<string, string> = {},
-): [HTMLElement, Field] {
-  const wrap = document.createElement('div');
-  wrap.className = 'field';
-  const l = document.createElement('vscode-label');
-  l.setAttribute('for', id);
-  l.textContent = label;
-  const input = document.createElement(tag) as Field;
-  input.id = id;
-  for (const [k, v] of Object.entries(attrs)) input.setAttribute(k, v);
-  wrap.append(l, input);
-  return [wrap, input];
-}
-
-function option(value: string, label: string, selected: boolean): HTMLElement {
-  const o = document.createElement('vscode-option');
-  o.setAttribute('value', value);
-  o.textContent = label;
-  if (selected) o.setAttribute('selected', '');
-  return o;
-}
-
 export function renderControls(
   host: HTMLElement,
   state: ViewState,
@@ -54,42 +28,35 @@ export function renderControls(
   const form = { ...state.form };
   const data = form.data ?? state.model?.data ?? state.choices[0]?.spec ?? '';
   const choice = state.choices.find((c) => c.spec === data);
-  const [dataWrap, dataSelect] = field('vscode-single-select', 'data', 'Data');
-  for (const c of state.choices) dataSelect.append(option(c.spec, c.label, c.spec === data));
-  const row = document.createElement('div');
-  row.className = 'row';
-  row.append(dataWrap);
+  const dataSelect = singleSelect(
+    'data',
+    state.choices.map((c) => [c.spec, c.label]),
+    data,
+  );
+  const row = h('div', { class: 'row' }, labelled('Data', dataSelect));
   let labelSelect: Field | undefined;
   if (choice?.columns) {
-    const [wrap, select] = field('vscode-single-select', 'label-column', 'Label column');
     const current = form.labelColumn ?? (choice.columns.includes('label') ? 'label' : choice.columns.at(-1));
-    for (const c of choice.columns) select.append(option(c, c, c === current));
-    row.append(wrap);
-    labelSelect = select;
+    labelSelect = singleSelect(
+      'label-column',
+      choice.columns.map((c) => [c, c]),
+      current,
+    );
+    row.append(labelled('Label column', labelSelect));
   }
   let noise: Field | undefined;
   if (choice?.noise) {
-    const [wrap, input] = field('vscode-textfield', 'noise', 'Noise', {
-      type: 'number',
-      value: String(form.noise),
-      step: '0.05',
-      min: '0',
-    });
-    row.append(wrap);
-    noise = input;
+    noise = textField('noise', { type: 'number', value: form.noise, step: 0.05, min: 0 });
+    row.append(labelled('Noise', noise));
   }
-  const [epochsWrap, epochs] = field('vscode-textfield', 'epochs', 'Epochs', {
+  const epochs = textField('epochs', {
     type: 'number',
-    min: '1',
-    value: String(form.epochs ?? state.model?.epochs ?? 20),
+    min: 1,
+    value: form.epochs ?? state.model?.epochs ?? 20,
   });
-  const [seedWrap, seed] = field('vscode-textfield', 'seed', 'Seed', {
-    type: 'number',
-    min: '0',
-    value: String(form.seed ?? state.model?.seed ?? 0),
-  });
-  const [ratesWrap, rates] = field('vscode-textfield', 'rates', 'Sweep rates', { value: form.rates });
-  row.append(epochsWrap, seedWrap, ratesWrap);
+  const seed = textField('seed', { type: 'number', min: 0, value: form.seed ?? state.model?.seed ?? 0 });
+  const rates = textField('rates', { value: form.rates });
+  row.append(labelled('Epochs', epochs), labelled('Seed', seed), labelled('Sweep rates', rates));
 
   const read = (): ViewState['form'] => ({
     data: dataSelect.value || data,
@@ -103,41 +70,31 @@ export function renderControls(
   for (const f of [labelSelect, noise, epochs, seed, rates])
     f?.addEventListener('change', () => onChange(read(), false));
 
-  const buttons = document.createElement('div');
-  buttons.className = 'row buttons';
-  buttons.setAttribute('role', 'toolbar');
-  buttons.setAttribute('aria-label', 'Experiments');
-  for (const [kind, label, title] of EXPERIMENTS) {
-    const b = document.createElement('vscode-button');
-    b.textContent = label;
-    b.title = title;
-    b.dataset.experiment = kind;
-    // Until the extension has sent the data choices there is nothing to train on.
-    if (state.running || state.choices.length === 0) b.setAttribute('disabled', '');
-    b.addEventListener('click', () => {
-      const f = read();
-      const isSynthetic = state.choices.find((c) => c.spec === f.data)?.noise;
-      const sweep = f.rates
-        .split(/[,\s]+/)
-        .filter(Boolean)
-        .map(Number);
-      onRun({
-        experiment: kind,
-        data: isSynthetic ? `${f.data}?noise=${f.noise}` : (f.data ?? ''),
-        ...(f.labelColumn ? { labelColumn: f.labelColumn } : {}),
-        epochs: f.epochs ?? 20,
-        seed: f.seed ?? 0,
-        ...(kind === 'sweep' ? { rates: sweep } : {}),
-      });
+  // Until the extension has sent the data choices there is nothing to train on.
+  const idle = !state.running && state.choices.length > 0;
+  const run = (kind: ExperimentKind) => {
+    const f = read();
+    const isSynthetic = state.choices.find((c) => c.spec === f.data)?.noise;
+    const sweep = f.rates
+      .split(/[,\s]+/)
+      .filter(Boolean)
+      .map(Number);
+    onRun({
+      experiment: kind,
+      data: isSynthetic ? `${f.data}?noise=${f.noise}` : (f.data ?? ''),
+      ...(f.labelColumn ? { labelColumn: f.labelColumn } : {}),
+      epochs: f.epochs ?? 20,
+      seed: f.seed ?? 0,
+      ...(kind === 'sweep' ? { rates: sweep } : {}),
     });
-    buttons.append(b);
-  }
-  const cancel = document.createElement('vscode-button');
-  cancel.textContent = 'Cancel';
-  cancel.id = 'cancel';
-  cancel.setAttribute('secondary', '');
-  if (!state.running) cancel.setAttribute('disabled', '');
-  cancel.addEventListener('click', onCancel);
-  buttons.append(cancel);
+  };
+  const buttons = h(
+    'div',
+    { class: 'row buttons', role: 'toolbar', 'aria-label': 'Experiments' },
+    ...EXPERIMENTS.map(([kind, label, title]) =>
+      button(label, { title, 'data-experiment': kind, disabled: !idle }, () => run(kind)),
+    ),
+    button('Cancel', { id: 'cancel', secondary: true, disabled: !state.running }, onCancel),
+  );
   host.replaceChildren(row, buttons);
 }

@@ -1,11 +1,6 @@
 // Train with Dropout panel: the form, live curves, results table, hints and (2-D data) the decision
 // boundary. All state lives in one JSON object, saved with setState so a hidden or reloaded panel
 // comes back as it was; the extension does the training and sends messages.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-label/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { isToTrainPanel, type FromTrainPanel, type ToTrainPanel } from '../../src/protocol/train-panel';
 import { onThemeChange } from '../shared/chart';
 import { connect } from '../shared/host';

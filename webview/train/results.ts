@@ -2,18 +2,12 @@
 // engine derived. A plain table: screen readers announce its headers, and the e2e tests read its cells by
 // data-* names.
 import type { SaveKind, TrainHint } from '../../src/protocol/train-panel';
+import { h } from '../shared/dom';
 import type { RunView } from './view-state';
 
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : `${(100 * v).toFixed(1)}%`;
 const num = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(4));
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', attrs: Record<string, string> = {}) {
-  const e = document.createElement(tag);
-  e.textContent = text;
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  return e;
-}
 
 export function renderTable(
   host: HTMLElement,
@@ -21,9 +15,9 @@ export function renderTable(
   running: boolean,
   onSave: (kind: SaveKind, run: string) => void,
 ): void {
-  const table = el('table', '', { class: 'results', 'aria-label': 'Results per run' });
-  const head = el('tr');
-  for (const h of [
+  const table = h('table', { class: 'results', 'aria-label': 'Results per run' });
+  const head = h('tr');
+  for (const title of [
     'Run',
     'Epochs',
     'Train loss',
@@ -35,16 +29,16 @@ export function renderTable(
     'Time',
     '',
   ])
-    head.append(el('th', h, { scope: 'col' }));
-  table.append(el('thead'), el('tbody'));
+    head.append(h('th', { scope: 'col' }, title));
+  table.append(h('thead'), h('tbody'));
   table.tHead?.append(head);
   for (const r of runs) {
     const last = r.epochs[r.epochs.length - 1];
     const best = r.epochs.reduce((b, e) => Math.max(b, e.valAcc ?? -1), -1);
     const gap = last && last.valAcc !== null ? last.trainAcc - last.valAcc : null;
-    const row = el('tr', '', { 'data-run': r.name });
-    const cell = (metric: string, text: string) => row.append(el('td', text, { 'data-metric': metric }));
-    row.append(el('th', r.name, { scope: 'row' }));
+    const row = h('tr', { 'data-run': r.name });
+    const cell = (metric: string, text: string) => row.append(h('td', { 'data-metric': metric }, text));
+    row.append(h('th', { scope: 'row' }, r.name));
     cell(
       'epochs',
       `${r.epochs.length}${r.total ? `/${r.total}` : ''}${r.status === 'cancelled' ? ' (cancelled)' : ''}`,
@@ -56,7 +50,7 @@ export function renderTable(
     cell('bestValAcc', best < 0 ? '—' : pct(best));
     cell('gap', gap === null ? '—' : `${(100 * gap).toFixed(1)} pt`);
     cell('seconds', r.seconds === undefined ? '—' : `${r.seconds.toFixed(1)} s`);
-    const actions = el('td');
+    const actions = h('td');
     if (r.status === 'done' && !running)
       for (const [kind, label] of [
         ['weights', 'Save weights'],
@@ -64,7 +58,11 @@ export function renderTable(
         ['pytorch', 'Export PyTorch'],
         ['keras', 'Export Keras'],
       ] as const) {
-        const b = el('vscode-button', label, { secondary: '', 'aria-label': `${label} of ${r.name}` });
+        const b = h(
+          'vscode-button' as 'button',
+          { secondary: true, 'aria-label': `${label} of ${r.name}` },
+          label,
+        );
         b.addEventListener('click', () => onSave(kind, r.name));
         actions.append(b);
       }
@@ -75,6 +73,8 @@ export function renderTable(
 }
 
 export function renderHints(host: HTMLElement, hints: TrainHint[]): void {
-  host.replaceChildren(...hints.map((h) => el('p', h.message, { class: 'hint', 'data-hint': h.kind })));
+  host.replaceChildren(
+    ...hints.map((hint) => h('p', { class: 'hint', 'data-hint': hint.kind }, hint.message)),
+  );
   host.hidden = hints.length === 0;
 }
