@@ -7,7 +7,10 @@
 // src/extension, src/worker, src/cli   the three hosts of core, separate programs
 // webview/       panel UIs in the browser: their own code and the protocol, nothing else of src/
 
-/** The parts of core, lowest first: a part may import the parts before it, never one after it. */
+/**
+ * The parts of core, lowest first: a part may import the parts before it, never one after it.
+ * A part is [name, what it holds, path under src/core/ (by default its folder)].
+ */
 const CORE_PARTS = [
   ['random', 'seeded random numbers, drawn by the engine and the data sets'],
   ['model', 'the IR (Graph, Layer, DropoutSpec, GraphEdit) and what is computed from it alone'],
@@ -16,30 +19,58 @@ const CORE_PARTS = [
   ['formats', 'readers: onnx/, tfjs/, nnjson/, with detect, reader and the shared helpers at the top'],
   ['lint', 'rules over the IR, their fixes, lint results as plain data'],
   ['export', 'writers and script exporters: plain records in, files out'],
-  ['engine', 'kernels/, layers/, the network, train/, mc/, graph/ (runs an IR graph)'],
+  ['engine', 'trains and runs networks and IR graphs; its own parts are ENGINE_PARTS below'],
   ['fix', '"Fix and Save As…": lint, then apply the fixes with a format writer'],
+];
+
+/** The parts of core/engine, lowest first, as CORE_PARTS (paths under src/core/engine/). */
+const ENGINE_PARTS = [
+  ['engine-error', 'EngineError, thrown by every part', 'engine-error\\.ts$'],
+  ['tensor', 'tensors, dtypes, workspaces', 'tensor\\.ts$'],
+  ['kernels', 'JS and wasm kernels and their selection', 'kernels/'],
+  ['layers', 'the engine layers (dense, conv, dropout variants, norm, ...) and their interface', 'layers/'],
+  [
+    'network',
+    'the network, building it from the IR, its weights files',
+    '(network|build|weights-file|layer-weights)\\.ts$',
+  ],
+  ['graph', 'runs an IR graph op by op (ONNX and tfjs)', 'graph/'],
+  ['train', 'losses, optimizers, the training loop and session', 'train/'],
+  ['mc', 'MC dropout and uncertainty, over networks and graphs', 'mc/'],
 ];
 
 const hosts = '^src/(extension|worker|cli)/';
 
-/** One rule per part: the arrows of core point down the list above. */
-const coreLayers = CORE_PARTS.map(([part, what], i) => ({
-  name: `core-layers-${part}`,
-  comment: `core/${part} (${what}) imports only the parts below it: ${
-    CORE_PARTS.slice(0, i)
-      .map(([p]) => p)
-      .join(', ') || 'none'
-  }.`,
-  severity: 'error',
-  from: { path: `^src/core/${part}/` },
-  to: {
-    path: `^src/core/(${
-      CORE_PARTS.slice(i + 1)
-        .map(([p]) => p)
-        .join('|') || '$^'
-    })/`,
-  },
-}));
+/**
+ * The rules of an ordered list of parts under `root` ('src/core/'): `<prefix>-parts-known`, every file
+ * under root is in one of the parts, so the layer rules cover it; and one `<prefix>-layers-<part>` per
+ * part: the arrows point down the list.
+ */
+function orderedParts(prefix, root, parts) {
+  const pathOf = ([p, , path]) => path ?? `${p}/`;
+  const alternatives = (list) => list.map(pathOf).join('|') || '$^';
+  return [
+    {
+      name: `${prefix}-parts-known`,
+      comment: `Every file of ${root} is in one of its parts (${parts.map(([p]) => p).join(', ')}), so the layer rules cover it.`,
+      severity: 'error',
+      from: { path: `^${root}`, pathNot: `^${root}(${alternatives(parts)})` },
+      to: {},
+    },
+    ...parts.map((part, i) => ({
+      name: `${prefix}-layers-${part[0]}`,
+      comment: `${prefix} part ${part[0]} (${part[1]}) imports only the parts below it: ${
+        parts
+          .slice(0, i)
+          .map(([p]) => p)
+          .join(', ') || 'none'
+      }.`,
+      severity: 'error',
+      from: { path: `^${root}${pathOf(part)}` },
+      to: { path: `^${root}(${alternatives(parts.slice(i + 1))})` },
+    })),
+  ];
+}
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -66,14 +97,8 @@ module.exports = {
       from: { path: '^src/core/' },
       to: { path: [hosts, '^src/protocol/', '^webview/'] },
     },
-    {
-      name: 'core-parts-known',
-      comment: 'Every folder of core is one of CORE_PARTS, so the layer rules cover it.',
-      severity: 'error',
-      from: { path: '^src/core/', pathNot: `^src/core/(${CORE_PARTS.map(([p]) => p).join('|')})/` },
-      to: {},
-    },
-    ...coreLayers,
+    ...orderedParts('core', 'src/core/', CORE_PARTS),
+    ...orderedParts('engine', 'src/core/engine/', ENGINE_PARTS),
     {
       name: 'lint-not-to-format-internals',
       comment:

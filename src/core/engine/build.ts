@@ -5,8 +5,10 @@ import type { DropoutSpec, Graph, Layer } from '../model/ir';
 import type { ActivationName, DropoutLayerSpec, LayerSpec } from '../model/network-spec';
 import { ACTIVATION_NAMES } from './layers/activations';
 import { initFor } from './layers/init';
-import { EngineError } from './layers/layer';
-import type { LossKind } from './train/losses';
+import { EngineError } from './engine-error';
+
+/** The loss a model is built for (train/losses.ts computes it): cross-entropy takes over a final softmax. */
+export type LossKind = 'softmax-cross-entropy' | 'mse';
 
 export interface BuiltModel {
   inputShape: number[];

@@ -7,7 +7,7 @@ import { loadTfjsWeights, type WeightsGroup } from '../formats/tfjs/weights';
 import type { Graph, Layer } from '../model/ir';
 import { weightStats, type WeightStats } from '../model/weight-stats';
 import { buildFromGraph } from './build';
-import { EngineError } from './layers/layer';
+import { EngineError } from './engine-error';
 import { Network } from './network';
 import { parseWeights } from './weights-file';
 

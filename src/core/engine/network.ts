@@ -6,13 +6,8 @@ import { Activation } from './layers/activations';
 import { Conv2d } from './layers/conv';
 import { Dense } from './layers/dense';
 import { Dropout } from './layers/dropout';
-import {
-  EngineError,
-  type EngineLayer,
-  type ForwardContext,
-  type LayerSetup,
-  type Param,
-} from './layers/layer';
+import { EngineError } from './engine-error';
+import type { EngineLayer, ForwardContext, LayerSetup, Param } from './layers/layer';
 import type { Kernels } from './kernels/kernels';
 import { kernelsFor } from './kernels/select';
 import { BatchNorm, LayerNorm } from './layers/norm';

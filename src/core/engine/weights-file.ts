@@ -3,7 +3,7 @@
 // layer), or JSON (a name → values map, or what `dropout-lens train --out` writes, whose "dropout" run
 // is taken).
 import { WEIGHTS_MAGIC, decodeWeights, weightsByName } from '../formats/nnjson/weights';
-import { EngineError } from './layers/layer';
+import { EngineError } from './engine-error';
 import type { Network } from './network';
 
 export type WeightsData =

@@ -9,7 +9,7 @@ import { onnx } from 'onnx-proto';
 import { loadData } from '../../../src/core/data/load';
 import { nodeDataSourceWithin } from '../../../src/core/data/node-data';
 import { buildFromGraph } from '../../../src/core/engine/build';
-import { EngineError } from '../../../src/core/engine/layers/layer';
+import { EngineError } from '../../../src/core/engine/engine-error';
 import { parseWeights } from '../../../src/core/engine/weights-file';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';

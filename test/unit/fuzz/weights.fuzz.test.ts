@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as fc from 'fast-check';
 import { onnx } from 'onnx-proto';
-import { EngineError } from '../../../src/core/engine/layers/layer';
+import { EngineError } from '../../../src/core/engine/engine-error';
 import { parseWeights } from '../../../src/core/engine/weights-file';
 import { WeightsFormatError, decodeWeights, encodeWeights } from '../../../src/core/formats/nnjson/weights';
 import { loadOnnxTensor, readOnnx } from '../../../src/core/formats/onnx/reader';

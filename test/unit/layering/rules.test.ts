@@ -12,7 +12,8 @@ const DEPCRUISE = join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'depen
 
 /** Every file exports `x`; `imports` lists [path, 'value' | 'type'] pairs relative to the tree's root. */
 const TREE: Record<string, [string, 'value' | 'type'][]> = {
-  // Allowed: the extension, worker and CLI use core and protocol; core's parts point down their list.
+  // Allowed: the extension, worker and CLI use core and protocol; core's parts and the engine's point down
+  // their lists.
   'src/extension/activate.ts': [
     ['src/extension/panel.ts', 'value'],
     ['src/protocol/worker.ts', 'value'],
@@ -33,7 +34,16 @@ const TREE: Record<string, [string, 'value' | 'type'][]> = {
   'src/core/engine/network.ts': [
     ['src/core/formats/onnx/reader.ts', 'value'],
     ['src/core/random/rng.ts', 'value'],
+    ['src/core/engine/kernels/kernels.ts', 'value'],
+    ['src/core/engine/odd.ts', 'value'],
   ],
+  'src/core/engine/kernels/kernels.ts': [
+    ['src/core/engine/tensor.ts', 'value'],
+    ['src/core/engine/layers/layer.ts', 'type'], // engine-layers-kernels
+  ],
+  'src/core/engine/layers/layer.ts': [['src/core/engine/engine-error.ts', 'value']],
+  'src/core/engine/engine-error.ts': [],
+  'src/core/engine/odd.ts': [['src/core/engine/tensor.ts', 'value']], // engine-parts-known
   'src/core/lint/engine.ts': [
     ['src/core/formats/detect.ts', 'value'],
     ['src/core/formats/onnx/reader.ts', 'value'], // lint-not-to-format-internals
@@ -62,6 +72,8 @@ const EXPECTED = [
   'core-layers-formats: src/core/formats/onnx/reader.ts → src/core/engine/tensor.ts',
   'core-layers-model: src/core/model/ir.ts → src/core/data/split.ts',
   'core-parts-known: src/core/novel/thing.ts → src/core/random/rng.ts',
+  'engine-layers-kernels: src/core/engine/kernels/kernels.ts → src/core/engine/layers/layer.ts',
+  'engine-parts-known: src/core/engine/odd.ts → src/core/engine/tensor.ts',
   'hosts-apart: src/worker/main.ts → src/extension/panel.ts',
   'lint-not-to-format-internals: src/core/lint/engine.ts → src/core/formats/onnx/reader.ts',
   'no-circular: src/worker/a.ts → src/worker/b.ts',

@@ -2,7 +2,7 @@
 // Softmax and LogSoftmax changed meaning at op set 13: before, the input is flattened to 2-D at
 // `axis` (default 1); from 13 on, they work along `axis` alone (default −1).
 import type { Layer } from '../../model/ir';
-import { EngineError } from '../layers/layer';
+import { EngineError } from '../engine-error';
 import { sizeOf, type Tensor } from '../tensor';
 import { activation, batchNorm, dropout, scale, type Op } from './ops';
 import { conv, pool } from './spatial';

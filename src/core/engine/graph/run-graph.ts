@@ -12,7 +12,7 @@ import { tensor } from './tensor-ops';
 import { loadTfjsLayerWeights, tfjsLayerLimit, tfjsOp } from './tfjs-ops';
 import type { Kernels } from '../kernels/kernels';
 import { kernelsFor } from '../kernels/select';
-import { EngineError } from '../layers/layer';
+import { EngineError } from '../engine-error';
 import { Rng } from '../../random/rng';
 import type { Tensor } from '../tensor';
 

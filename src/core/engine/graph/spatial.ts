@@ -3,7 +3,7 @@
 // cover square, symmetric, undilated 2-D windows only; here one table of input offsets per (output
 // position, kernel position) serves both, and the convolution still runs on the kernels' matmul.
 import type { Kernels } from '../kernels/kernels';
-import { EngineError } from '../layers/layer';
+import { EngineError } from '../engine-error';
 import { sizeOf, type Tensor } from '../tensor';
 import { strides, tensor } from './tensor-ops';
 

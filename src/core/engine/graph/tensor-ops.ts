@@ -3,7 +3,7 @@
 // axis. Tensors here carry their full shape (batch included) over Float32Array.
 import { softmaxRows } from '../layers/activations';
 import type { Kernels } from '../kernels/kernels';
-import { EngineError } from '../layers/layer';
+import { EngineError } from '../engine-error';
 import { sizeOf, type Tensor } from '../tensor';
 
 export function tensor(shape: readonly number[], data?: Float32Array): Tensor {

@@ -7,7 +7,7 @@
 // Outside MC passes every one of them is the identity.
 import type { DropoutLayerVariant } from '../../model/network-spec';
 import { Dropout } from '../layers/dropout';
-import { EngineError } from '../layers/layer';
+import { EngineError } from '../engine-error';
 import type { Layer } from '../../model/ir';
 import type { Op } from './ops';
 import { binary, tensor } from './tensor-ops';

@@ -6,7 +6,7 @@ import type { ModelSource } from '../../formats/reader';
 import type { Graph, Layer } from '../../model/ir';
 import type { ActivationName } from '../../model/network-spec';
 import { ACTIVATION_NAMES } from '../layers/activations';
-import { EngineError } from '../layers/layer';
+import { EngineError } from '../engine-error';
 import { sizeOf, type Tensor } from '../tensor';
 import { activation, batchNorm, type Op, type OpContext } from './ops';
 import { tfjsDropoutOp } from './tfjs-dropout';

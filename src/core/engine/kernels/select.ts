@@ -1,7 +1,7 @@
 // Which kernels the engine uses: the WebAssembly SIMD ones when the runtime can instantiate them, the
 // plain JS ones otherwise. DROPOUT_LENS_KERNELS=js|wasm overrides (tests run the suite under both).
 import { jsKernels, type Kernels } from './kernels';
-import { EngineError } from '../layers/layer';
+import { EngineError } from '../engine-error';
 import { createWasmKernels } from './wasm-kernels';
 
 /** The compiled module, base64, inlined by the build (esbuild `define`); absent in other builds. */

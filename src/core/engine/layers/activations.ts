@@ -3,7 +3,7 @@
 import { SELU_ALPHA, SELU_LAMBDA, type ActivationName, type ActivationSpec } from '../../model/network-spec';
 import type { Kernels } from '../kernels/kernels';
 import type { EngineLayer, LayerSetup } from './layer';
-import { EngineError } from './layer';
+import { EngineError } from '../engine-error';
 import { Workspace, type Tensor } from '../tensor';
 
 export const ACTIVATION_NAMES: readonly ActivationName[] = [

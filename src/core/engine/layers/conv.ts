@@ -3,7 +3,7 @@
 import type { Conv2dSpec } from '../../model/network-spec';
 import { initWeights } from './init';
 import type { EngineLayer, LayerSetup, Param } from './layer';
-import { EngineError } from './layer';
+import { EngineError } from '../engine-error';
 import type { ConvGeometry, Kernels } from '../kernels/kernels';
 import type { Rng } from '../../random/rng';
 import { Workspace, type Tensor } from '../tensor';

@@ -13,7 +13,7 @@ import type { DropoutSchedule } from '../../model/ir';
 import { SELU_ALPHA, SELU_LAMBDA, type DropoutLayerSpec } from '../../model/network-spec';
 import type { Kernels } from '../kernels/kernels';
 import type { EngineLayer, ForwardContext, LayerSetup } from './layer';
-import { EngineError } from './layer';
+import { EngineError } from '../engine-error';
 import { Workspace, type Tensor } from '../tensor';
 
 const ALPHA_PRIME = -SELU_LAMBDA * SELU_ALPHA;

@@ -49,5 +49,3 @@ export interface EngineLayer {
   /** The layer's configuration as JSON (round-trips through `createLayer`). */
   config(): Record<string, unknown>;
 }
-
-export class EngineError extends Error {}

@@ -2,7 +2,7 @@
 // and global average pooling to [N, C].
 import type { PoolSpec } from '../../model/network-spec';
 import type { EngineLayer, LayerSetup } from './layer';
-import { EngineError } from './layer';
+import { EngineError } from '../engine-error';
 import { Workspace, type Tensor } from '../tensor';
 
 export class Pool2d implements EngineLayer {

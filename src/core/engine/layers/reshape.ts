@@ -1,6 +1,6 @@
 // Flatten and reshape: the same storage seen with another feature shape (no copy).
 import type { EngineLayer, LayerSetup } from './layer';
-import { EngineError } from './layer';
+import { EngineError } from '../engine-error';
 import { sizeOf, type Tensor } from '../tensor';
 
 export class Reshape implements EngineLayer {

@@ -3,7 +3,7 @@
 // so the pass loop, the statistics and the report are the same as for a built network.
 import { GraphIndex, isShapeOnly } from '../../model/graph-index';
 import type { Graph, Layer } from '../../model/ir';
-import { EngineError } from '../layers/layer';
+import { EngineError } from '../engine-error';
 import { MC_CHUNK_ELEMENTS, McNoStochasticLayerError, type McOptions, type McPasses } from './mc';
 import { Rng } from '../../random/rng';
 import { softmaxRows } from '../layers/activations';

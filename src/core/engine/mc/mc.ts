@@ -8,7 +8,8 @@
 import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
 import type { Kernels } from '../kernels/kernels';
-import { EngineError, type EngineLayer, type ForwardContext } from '../layers/layer';
+import { EngineError } from '../engine-error';
+import type { EngineLayer, ForwardContext } from '../layers/layer';
 import type { Network } from '../network';
 import { Rng } from '../../random/rng';
 import { softmaxRows } from '../layers/activations';

@@ -9,7 +9,7 @@ import { splitAndStandardize } from '../../data/split';
 import type { ModelSource } from '../../formats/reader';
 import type { Graph } from '../../model/ir';
 import { buildFromGraph } from '../build';
-import { EngineError } from '../layers/layer';
+import { EngineError } from '../engine-error';
 import {
   McAccumulator,
   deterministicProbs,

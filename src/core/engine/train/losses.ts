@@ -3,8 +3,6 @@
 // buffer, writes dL/d(output) into it.
 import type { Vec } from '../tensor';
 
-export type LossKind = 'softmax-cross-entropy' | 'mse';
-
 /** Mean of −log softmax(logits)[label] over `rows` rows of `classes` logits. */
 export function softmaxCrossEntropy(
   logits: Vec,

@@ -3,7 +3,7 @@
 // Underfitting", ICML 2023). Experiments are lists of plans, trained one after another from one seed.
 import type { DropoutSchedule, DropoutSpec } from '../../model/ir';
 import type { DropoutLayerVariant, LayerSpec } from '../../model/network-spec';
-import { EngineError } from '../layers/layer';
+import { EngineError } from '../engine-error';
 
 /** The changes use DropoutSpec's names; each applies to every dropout layer (not to Gaussian noise). */
 export interface RunPlan {

@@ -4,8 +4,10 @@
 import type { Dataset } from '../../data/dataset';
 import { scheduledOn } from '../layers/dropout';
 import type { Kernels } from '../kernels/kernels';
-import { EngineError, type ForwardContext } from '../layers/layer';
-import { countCorrect, meanSquaredError, softmaxCrossEntropy, type LossKind } from './losses';
+import { EngineError } from '../engine-error';
+import type { ForwardContext } from '../layers/layer';
+import type { LossKind } from '../build';
+import { countCorrect, meanSquaredError, softmaxCrossEntropy } from './losses';
 import type { Network } from '../network';
 import { Adam, Sgd, applyMaxNorm, type Optimizer } from './optimizers';
 import { Rng, shuffle } from '../../random/rng';
