@@ -55,10 +55,11 @@ export interface Jobs {
     /**
      * Per run: first `setup` (epoch 0; the job's first event also lists its `runs`), then per epoch with
      * `metrics` (and `boundary` when asked), on a timer inside long epochs with the batch position, and
-     * once it ends, the trained run (also when it was cancelled).
+     * once it ends, the trained run (also when it was cancelled). The finished events are the only copy
+     * of the runs and their weights: the result carries none.
      */
     progress: TrainProgress | RunFinished;
-    result: { runs: WireTrainRun[] };
+    result: Record<string, never>;
   };
   /** Loss and accuracy of trained weights on the validation split the same seed gives in training. */
   evaluate: {

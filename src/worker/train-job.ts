@@ -96,12 +96,9 @@ export async function trainJob(
       },
     };
   };
-  // Each run is sent as it ends, so a cancel later in the experiment keeps the runs before it.
+  // Each run is sent once, as it ends, so a cancel later in the experiment keeps the runs before it.
   const finished: HintRun[] = [];
-  const runs: WireTrainRun[] = [];
   await trainModel(graph, data, spec, plans, hooks, (report) => {
-    const run = wireRun(report);
-    runs.push(run);
     if (!report.cancelled)
       finished.push({
         name: report.run,
@@ -110,9 +107,9 @@ export async function trainJob(
         optimizer: spec.optimizer,
         maxNorm: spec.maxNorm,
       });
-    context.progress({ finished: run, hints: deriveHints(finished) });
+    context.progress({ finished: wireRun(report), hints: deriveHints(finished) });
   });
-  return { runs };
+  return {};
 }
 
 function wireRun(r: RunReport): WireTrainRun {

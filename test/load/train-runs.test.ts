@@ -2,7 +2,7 @@
 // After two warm-up runs, the heaps (worker and host) may not grow more than 10% over the other 18.
 import * as assert from 'node:assert/strict';
 import type { WorkerHost } from '../../src/extension/worker-host';
-import { hostWithHooks } from '../unit/worker/host-support';
+import { hostWithHooks, trainRuns } from '../unit/worker/host-support';
 import { heaps, report } from './heap';
 
 const RUNS = 20;
@@ -15,22 +15,18 @@ describe('load: 20 consecutive training runs in the worker', function () {
   after(() => host.dispose());
 
   const train = (seed: number) =>
-    host.run(
-      'train',
-      {
-        model: 'samples/digits-mlp.nn.json',
-        data: 'builtin:digits',
-        epochs: 3,
-        seed,
-      },
-      () => undefined,
-    );
+    trainRuns(host, {
+      model: 'samples/digits-mlp.nn.json',
+      data: 'builtin:digits',
+      epochs: 3,
+      seed,
+    });
 
   it('trains every run to a useful accuracy with heap growth within 10% after the warm-up', async () => {
     const started = performance.now();
     const accuracies: number[] = [];
     const record = async (seed: number) => {
-      const { runs } = await train(seed);
+      const runs = await train(seed);
       accuracies.push(runs[0]?.epochs[2]?.valAcc ?? 0);
     };
     for (let seed = 1; seed <= WARM_UP; seed++) await record(seed);

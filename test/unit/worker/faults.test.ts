@@ -16,7 +16,7 @@ import {
   MAX_RUNNING,
   type WorkerHost,
 } from '../../../src/extension/worker-host';
-import { hostWithHooks, TestToken, workerBusy } from './host-support';
+import { hostWithHooks, TestToken, trainRuns, workerBusy } from './host-support';
 
 type TrainRequest = Jobs['train']['request'];
 const long: TrainRequest = {
@@ -84,9 +84,9 @@ describe('engine faults (real worker thread)', function () {
       assert.equal(rb, ra);
       assert.equal(crash, ra, 'the fault job itself was running');
       assert.equal(await queued, 'done', 'the queued job ran on a restarted worker');
-      const next = await host.run('train', short, () => undefined);
-      assert.equal(next.runs[0]?.epochs.length, 2);
-      assert.ok((next.runs[0]?.epochs[1]?.valAcc ?? 0) > 0.8, 'the fresh worker trains as well as before');
+      const next = await trainRuns(host, short);
+      assert.equal(next[0]?.epochs.length, 2);
+      assert.ok((next[0]?.epochs[1]?.valAcc ?? 0) > 0.8, 'the fresh worker trains as well as before');
       assert.ok(
         errors.some((e) => e.includes('the engine stopped')),
         'the crash is in the log',

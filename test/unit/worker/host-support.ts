@@ -2,7 +2,7 @@
 // hooks on, plus the two things the host takes from VS Code: a log and a cancellation token.
 import { resolve } from 'node:path';
 import type * as vscode from 'vscode';
-import { TEST_HOOKS_ENV } from '../../../src/protocol/worker';
+import { TEST_HOOKS_ENV, type Jobs, type WireTrainRun } from '../../../src/protocol/worker';
 import { WorkerHost, type WorkerHostOptions } from '../../../src/extension/worker-host';
 
 export function hostWithHooks(options?: WorkerHostOptions): { host: WorkerHost; errors: string[] } {
@@ -14,6 +14,18 @@ export function hostWithHooks(options?: WorkerHostOptions): { host: WorkerHost; 
     warn: () => undefined,
   } as unknown as vscode.LogOutputChannel;
   return { host: new WorkerHost(resolve('.'), log, options), errors };
+}
+
+/** Runs a train job on the host: the runs its finished events carried, in the order they ended. */
+export async function trainRuns(
+  host: WorkerHost,
+  request: Jobs['train']['request'],
+): Promise<WireTrainRun[]> {
+  const runs: WireTrainRun[] = [];
+  await host.run('train', request, (p) => {
+    if ('finished' in p) runs.push(p.finished);
+  });
+  return runs;
 }
 
 export class TestToken implements vscode.CancellationToken {

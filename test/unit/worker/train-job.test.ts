@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, ToWorker, WireTrainRun } from '../../../src/protocol/worker';
+import type { FromWorker, RunFinished, ToWorker, WireTrainRun } from '../../../src/protocol/worker';
 
 function start(): Worker {
   return new Worker(resolve('dist/worker.js'));
@@ -72,15 +72,20 @@ describe('worker train job (real worker thread)', () => {
     assert.match((m as { message: string }).message, /missing\.nn\.json/);
   });
 
-  it('evaluates the weights a train job returns, agreeing with its last validation accuracy', async () => {
+  it('evaluates the weights a train job sends, agreeing with its last validation accuracy', async () => {
     const done = (jobId: number) =>
       new Promise<FromWorker>((resolve) =>
         worker.on('message', (m: FromWorker) => m.jobId === jobId && m.type !== 'progress' && resolve(m)),
       );
+    const finished: WireTrainRun[] = [];
+    worker.on('message', (m: FromWorker) => {
+      if (m.jobId === 3 && m.type === 'progress' && 'finished' in m.progress)
+        finished.push((m.progress as RunFinished).finished);
+    });
     const trained = done(3);
     send(worker, { type: 'start', jobId: 3, kind: 'train', request: { ...request, epochs: 2 } });
-    const t = (await trained) as Extract<FromWorker, { type: 'done' }>;
-    const run = (t.result as { runs: WireTrainRun[] }).runs[0];
+    assert.equal((await trained).type, 'done');
+    const run = finished[0];
     assert.ok(run);
     const evaluated = done(4);
     send(worker, {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { WorkerHost } from '../../../src/extension/worker-host';
 import { run as cli } from '../cli/run-cli';
-import { hostWithHooks } from './host-support';
+import { hostWithHooks, trainRuns } from './host-support';
 
 const SAMPLE = resolve('samples/moons-early-dropout.nn.json');
 const EPOCHS = 22;
@@ -27,19 +27,15 @@ describe('Train panel path: per-layer dropout schedules (real worker thread)', f
 
   /** Per-epoch [train loss, val loss] of the "as is" run, started as the panel starts it. */
   async function panelRun(model: string): Promise<[number, number | null][]> {
-    const result = await host.run(
-      'train',
-      {
-        model,
-        data: 'builtin:moons',
-        epochs: EPOCHS,
-        seed: 1,
-        experiment: { kind: 'as-is' },
-        boundary: { size: 40, every: 1 },
-      },
-      () => undefined,
-    );
-    return (result.runs[0]?.epochs ?? []).map((e) => [e.trainLoss, e.valLoss]);
+    const runs = await trainRuns(host, {
+      model,
+      data: 'builtin:moons',
+      epochs: EPOCHS,
+      seed: 1,
+      experiment: { kind: 'as-is' },
+      boundary: { size: 40, every: 1 },
+    });
+    return (runs[0]?.epochs ?? []).map((e) => [e.trainLoss, e.valLoss]);
   }
 
   it('trains the sample as the CLI does, and like always-on dropout only for its first 20 epochs', async () => {
