@@ -73,8 +73,6 @@ export function parseFromMcPanel(v: unknown): FromMcPanel | undefined {
   return undefined;
 }
 
-export const isFromMcPanel = (v: unknown): v is FromMcPanel => parseFromMcPanel(v) !== undefined;
-
 /** The extension's message if it is well formed: every field the panel draws from is checked. */
 export function parseToMcPanel(v: unknown): ToMcPanel | undefined {
   if (!isObj(v)) return undefined;

@@ -76,7 +76,6 @@ export interface WireModel {
   layout: WireLayout;
 }
 
-/** Extension → webview. */
 /**
  * The graph drawing's geometry, shared by the worker that lays the graph out and the page that draws it.
  * Compact on the wire: a 5,001-node graph's layout is about 250 KB of numbers.
@@ -105,6 +104,7 @@ export interface WireLayout {
   edges: number[][];
 }
 
+/** Extension → webview. */
 export type ToModelView =
   /** `version` counts the extension's loads of the file: a page shows each version once. */
   | { type: 'model'; uri: string; version: number; model: WireModel }

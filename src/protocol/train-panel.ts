@@ -104,8 +104,6 @@ export function parseFromTrainPanel(m: unknown): FromTrainPanel | undefined {
   }
 }
 
-export const isFromTrainPanel = (m: unknown): m is FromTrainPanel => parseFromTrainPanel(m) !== undefined;
-
 /** The extension's message if it is well formed (the extension is trusted; this guards against mix-ups). */
 export function parseToTrainPanel(m: unknown): ToTrainPanel | undefined {
   if (!isObj(m)) return undefined;

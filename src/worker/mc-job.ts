@@ -2,7 +2,6 @@
 // statistics (at most every 50 ms, and at least every 100 ms as long as a chunk of passes takes less) and
 // yields to the event loop between chunks so a cancel is seen promptly. On 2-D data the views carry the
 // uncertainty maps over the plane as well.
-import { modelData } from '../core/data/node-data';
 import type { McStats } from '../core/engine/mc/uncertainty';
 import type { McGrid } from '../core/engine/mc/grid';
 import { samples, scores, summarize } from '../core/engine/mc/report';
@@ -14,6 +13,7 @@ import { nodeModelSource } from '../core/formats/node-model-source';
 import { readFileWithin } from '../core/io/node-files';
 import type { Jobs, WireMcSample, WireMcView } from '../protocol/worker';
 import type { JobContext } from './job-context';
+import { jobData } from './job-data';
 
 const PROGRESS_MS = 50;
 const YIELD_MS = 10;
@@ -31,8 +31,7 @@ export async function mcJob(
   const source = nodeModelSource(request.model, context.limit);
   const graph = openModel(source);
   const spec = trainingSpec(graph);
-  const chosen = modelData(request.model, spec, context.limit, request);
-  if (!chosen) throw new Error(`${request.model}: no data set; the model's training block names none`);
+  const chosen = jobData(request, spec, context.limit);
   const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
   let weights: WeightsData | undefined;
   if (request.weights)

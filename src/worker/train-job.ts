@@ -2,7 +2,6 @@
 // message is seen within the 100 ms the UI promises, and reports progress on a timer inside epochs.
 import { splitAndStandardize } from '../core/data/split';
 import { fitShape } from '../core/data/dataset';
-import { modelData } from '../core/data/node-data';
 import { decisionGrid } from '../core/engine/train/boundary';
 import { deriveHints, type HintRun } from '../core/engine/train/hints';
 import { buildFromGraph } from '../core/engine/build';
@@ -22,6 +21,7 @@ import type { SizeLimit } from '../core/io/size-limit';
 import type { Jobs, RunSetup, WireTrainRun } from '../protocol/worker';
 import { experimentPlans } from './experiments';
 import type { JobContext } from './job-context';
+import { jobData } from './job-data';
 
 /** Longest stretch of computation between two turns of the event loop. */
 const YIELD_MS = 10;
@@ -34,8 +34,7 @@ function load(
   const graph = openModel(nodeModelSource(request.model, limit));
   const spec: TrainRunSpec = trainingSpec(graph);
   if (request.seed !== undefined) spec.seed = request.seed;
-  const chosen = modelData(request.model, spec, limit, request);
-  if (!chosen) throw new Error(`${request.model}: no data set; the model's training block names none`);
+  const chosen = jobData(request, spec, limit);
   return { graph, spec, dataSpec: chosen.name, data: chosen.data };
 }
 
@@ -129,10 +128,11 @@ export async function evaluateModel(
   context: JobContext,
 ): Promise<Jobs['evaluate']['result']> {
   const { graph, spec, data } = load(request, context.limit);
-  const built = buildFromGraph(graph, lossKind(spec));
+  const loss = lossKind(spec);
+  const built = buildFromGraph(graph, loss);
   const { val } = splitAndStandardize(fitShape(data, built.inputShape), spec.validationSplit, spec.seed);
   const net = new Network(built.inputShape, built.specs);
   net.importWeights(request.weights);
-  const r = evaluate(new Trainer(net, { ...spec, loss: lossKind(spec) }), val);
+  const r = evaluate(new Trainer(net, { ...spec, loss }), val);
   return { n: val.n, loss: r.loss, accuracy: r.acc };
 }

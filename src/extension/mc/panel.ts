@@ -8,7 +8,7 @@ import { activeModelUri } from '../active-model';
 import { requireTrust } from '../trust';
 import { MC_VIEW_TYPE } from '../view-types';
 import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
-import { isFromMcPanel, type FromMcPanel, type McSettings, type ToMcPanel } from '../../protocol/mc-panel';
+import { parseFromMcPanel, type FromMcPanel, type McSettings, type ToMcPanel } from '../../protocol/mc-panel';
 import { JobCancelledError, type WorkerHost } from '../worker-host';
 
 /** The files MC dropout runs on: .nn.json networks, ONNX files and tfjs layers models. */
@@ -86,7 +86,7 @@ class McPanel {
     panels.set(model.fsPath, this);
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, mcPage(panel.title));
-    const messages = onValidMessage(panel.webview, isFromMcPanel, (m) => this.onMessage(m, name), log);
+    const messages = onValidMessage(panel.webview, parseFromMcPanel, (m) => this.onMessage(m, name), log);
     panel.onDidDispose(() => {
       messages.dispose();
       // Closing the panel stops its job in the worker (or takes it out of the queue).

@@ -54,7 +54,12 @@ export class ModelView implements vscode.Disposable {
     webview.html = webviewHtml(webview, deps.extensionUri, modelViewPage(basename(uri)));
     const key = uri.toString();
     this.disposables.push(
-      onValidMessage(webview, isFromModelView, (m) => this.onMessage(m), deps.log),
+      onValidMessage(
+        webview,
+        (v) => (isFromModelView(v) ? v : undefined),
+        (m) => this.onMessage(m),
+        deps.log,
+      ),
       // JSON models follow the editor's text, unsaved edits included; binary ones follow the disk.
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() === key) this.scheduleReload();

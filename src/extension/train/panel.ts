@@ -10,7 +10,7 @@ import { SYNTHETIC_NAMES } from '../../core/data/synthetic';
 import { readFileWithin, readHead } from '../../core/io/node-files';
 import { resolveTraining, type TrainingSpec } from '../../core/model/training-spec';
 import {
-  isFromTrainPanel,
+  parseFromTrainPanel,
   type DataChoice,
   type ModelInfo,
   type FromTrainPanel,
@@ -87,7 +87,7 @@ export class TrainPanel implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, trainPage(panel.title));
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      onValidMessage(panel.webview, isFromTrainPanel, (m) => this.onMessage(m), log),
+      onValidMessage(panel.webview, parseFromTrainPanel, (m) => this.onMessage(m), log),
     );
   }
 

@@ -67,22 +67,26 @@ ${['webview.css', ...(page.styles ?? [])].map((css) => `<link rel="stylesheet" h
 </html>`;
 }
 
-/** Calls `handler` with each message that passes `isValid`; anything else is logged and dropped. */
+/**
+ * Calls `handler` with what `parse` makes of each message (the checked message, never the raw one);
+ * a message it refuses (undefined) is logged and dropped.
+ */
 export function onValidMessage<T>(
   webview: vscode.Webview,
-  isValid: (v: unknown) => v is T,
+  parse: (v: unknown) => T | undefined,
   handler: (message: T) => void | Promise<void>,
   log: vscode.LogOutputChannel,
 ): vscode.Disposable {
-  return webview.onDidReceiveMessage(async (message: unknown) => {
-    if (!isValid(message)) {
-      log.warn(`webview sent an unexpected message: ${preview(message)}`);
+  return webview.onDidReceiveMessage(async (raw: unknown) => {
+    const message = parse(raw);
+    if (message === undefined) {
+      log.warn(`webview sent an unexpected message: ${preview(raw)}`);
       return;
     }
     try {
       await handler(message);
     } catch (e) {
-      log.error(`webview message ${JSON.stringify((message as { type?: unknown }).type)}: ${String(e)}`);
+      log.error(`webview message ${JSON.stringify((raw as { type?: unknown }).type)}: ${String(e)}`);
     }
   });
 }
