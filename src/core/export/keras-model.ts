@@ -10,8 +10,9 @@
 // Dropout keeps its variant, rate and placement: Dropout, SpatialDropout1D/2D (one mask per channel),
 // AlphaDropout, GaussianDropout, GaussianNoise, a small ClassicDropout layer for unscaled training, and
 // an AlwaysOn wrapper for MC-dropout layers that stay random at inference.
+import { randomAtInference } from '../model/ir';
 import type { LayerSpec, NetworkRecord } from '../model/network-spec';
-import { ScriptExportError, randomAtInference, walkNetwork, type WalkStep } from './python-script';
+import { ScriptExportError, walkNetwork, type WalkStep } from './python-script';
 
 export interface KerasExportOptions {
   name: string;

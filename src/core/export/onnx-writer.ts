@@ -5,7 +5,7 @@
 // softmax the loss absorbed during training is put back at the end.
 import { onnx } from 'onnx-proto';
 import { SELU_ALPHA, SELU_LAMBDA, type LayerSpec, type NetworkRecord } from '../model/network-spec';
-import { randomAtInference } from './python-script';
+import { randomAtInference } from '../model/ir';
 
 export const ONNX_OPSET = 13;
 

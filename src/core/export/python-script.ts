@@ -1,7 +1,7 @@
 // What the exporters share: walking a trained network's record layer by layer with the shapes each layer
 // sees, finding its tensors, packing the weights into one base64 little-endian float32 blob the Python
 // scripts decode, Python number literals and the script's docstring title.
-import type { DropoutLayerSpec, LayerSpec, NetworkRecord } from '../model/network-spec';
+import type { LayerSpec, NetworkRecord } from '../model/network-spec';
 
 /** A network the target framework cannot express; the message names the framework and the layer. */
 export class ScriptExportError extends Error {
@@ -76,10 +76,6 @@ export function walkNetwork(net: NetworkRecord, framework: string): WalkStep[] {
     };
   });
 }
-
-/** MC dropout: the layer stays random at inference (a file's "always", an exported graph's "inference-active"). */
-export const randomAtInference = (spec: Pick<DropoutLayerSpec, 'mode'>): boolean =>
-  spec.mode === 'always' || spec.mode === 'inference-active';
 
 /** Float32 arrays appended one after another; `add` returns where each starts (in floats). */
 export class WeightBlob {

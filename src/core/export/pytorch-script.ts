@@ -4,6 +4,7 @@
 // eval mode), the feature standardisation in front, a softmax the loss absorbed put back at the end, and
 // the trained weights embedded as one base64 little-endian float32 blob with a name/shape/offset table.
 // `python3 script.py --predict rows.json` prints the eval-mode predictions as JSON.
+import { randomAtInference } from '../model/ir';
 import type { LayerSpec, NetworkRecord } from '../model/network-spec';
 import {
   ScriptExportError,
@@ -11,7 +12,6 @@ import {
   docTitle,
   pyFloat as num,
   pyMain,
-  randomAtInference,
   walkNetwork,
 } from './python-script';
 

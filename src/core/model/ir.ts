@@ -95,6 +95,10 @@ export interface DropoutSpec {
   origin: DropoutOrigin;
 }
 
+/** MC dropout: the layer stays random at inference (a file's "always", an exported graph's "inference-active"). */
+export const randomAtInference = (spec: Partial<Pick<DropoutSpec, 'mode'>>): boolean =>
+  spec.mode === 'always' || spec.mode === 'inference-active';
+
 /**
  * Dropout on for every epoch (constant), only before `epoch` (early dropout, against underfitting) or only
  * from `epoch` on (late dropout, against overfitting): Liu et al., ICML 2023.

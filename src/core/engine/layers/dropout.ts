@@ -9,7 +9,7 @@
 //   gaussian-noise: y = x + σ·ε, ε ~ N(0, 1) (additive; σ is `stddev`)
 // m ~ Bernoulli(1 − p). A layer with mode 'always' or 'inference-active' stays stochastic at inference
 // (MC dropout). A layer its schedule switches off for an epoch is the identity in that epoch.
-import type { DropoutSchedule } from '../../model/ir';
+import { randomAtInference, type DropoutSchedule } from '../../model/ir';
 import { SELU_ALPHA, SELU_LAMBDA, type DropoutLayerSpec } from '../../model/network-spec';
 import type { Kernels } from '../kernels/kernels';
 import type { EngineLayer, ForwardContext, LayerSetup } from './layer';
@@ -67,8 +67,7 @@ export class Dropout implements EngineLayer {
 
   forward(x: Tensor, ctx: ForwardContext): Tensor {
     const p = this.level();
-    const atInference = this.spec.mode === 'always' || this.spec.mode === 'inference-active';
-    this.stochastic = (ctx.training || atInference) && p > 0;
+    this.stochastic = (ctx.training || randomAtInference(this.spec)) && p > 0;
     const inferenceScale = this.inferenceScale;
     if (!this.stochastic) {
       if (!inferenceScale || p === 0) return x;

@@ -24,7 +24,7 @@ import { Network } from '../network';
 import { GraphRunner } from '../graph/run-graph';
 import { AS_IS } from '../train/run-plan';
 import type { TrainingSpec } from '../../model/training-spec';
-import { lossKind, trainModel } from '../train/session';
+import { lossKind, trainPlan } from '../train/session';
 import type { TrainHooks } from '../train/train';
 import { applyWeights, type WeightsData } from '../weights-file';
 
@@ -69,8 +69,7 @@ export async function prepareNetwork(
     throw new EngineError(
       `${input.graph.name}: the model has no trained weights (no "weights" sidecar); give a weights file or train it first`,
     );
-  const [report] = await trainModel(input.graph, input.data, input.spec, [AS_IS], () => hooks);
-  if (!report) throw new EngineError(`${input.graph.name}: training produced no network`);
+  const report = await trainPlan(input.graph, input.data, input.spec, AS_IS, () => hooks);
   return { net: report.network, trained: true, cancelled: report.cancelled };
 }
 

@@ -2,6 +2,7 @@
 // ("variance shift", Li et al., CVPR 2019; NeuraLint f006).
 import { moveLayerFix } from '../fixes';
 import { formatRate } from '../format-number';
+import { rateSpec } from '../predicates';
 import type { Report, Rule, RuleContext } from '../rule';
 
 export const dropoutBeforeBatchnorm: Rule = {
@@ -15,13 +16,14 @@ export const dropoutBeforeBatchnorm: Rule = {
     const { graph, index } = context;
     const reports: Report[] = [];
     for (const layer of graph.layers) {
-      if (!layer.dropout || layer.dropout.variant === 'gaussian-noise') continue;
+      const spec = rateSpec(layer);
+      if (!spec) continue;
       const bn = index.next(layer, { throughActivations: true }).find((l) => l.op === 'batchnorm');
       if (!bn) continue;
       reports.push({
         layer,
         message:
-          `Dropout (rate ${formatRate(layer.dropout.rate)}) feeds BatchNorm '${bn.name}': at inference BN sees ` +
+          `Dropout (rate ${formatRate(spec.rate)}) feeds BatchNorm '${bn.name}': at inference BN sees ` +
           `a different variance than in training (variance shift, Li et al., CVPR 2019; NeuraLint f006). ` +
           `Move the dropout after the last BatchNorm.`,
         related: [{ layer: bn, message: 'the BatchNorm fed by the dropout' }],

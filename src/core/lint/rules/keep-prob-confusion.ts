@@ -3,7 +3,7 @@
 import type { DropoutSpec, Layer } from '../../model/ir';
 import { combineFixes, setPropertyFix, setRateFix } from '../fixes';
 import { formatRate } from '../format-number';
-import { rateRange } from '../predicates';
+import { rateRange, rateSpec } from '../predicates';
 import type { Report, Rule, RuleContext } from '../rule';
 
 const KEEP_NAME = /keep_?prob/i;
@@ -18,8 +18,8 @@ export const keepProbConfusion: Rule = {
   check({ graph }: RuleContext): Report[] {
     const reports: Report[] = [];
     for (const layer of graph.layers) {
-      const spec = layer.dropout;
-      if (!spec || spec.variant === 'gaussian' || spec.variant === 'gaussian-noise') continue;
+      const spec = rateSpec(layer);
+      if (!spec || spec.variant === 'gaussian') continue;
       const rate = spec.rate;
       if (!(rate > 0 && rate < 1)) continue;
       const highRate = rate >= 0.8;
