@@ -136,7 +136,7 @@ module.exports = {
         'The extension, the worker and the CLI are separate programs (separate bundles) that share core ' +
         'and protocol; one never imports another.',
       severity: 'error',
-      from: { path: '^src/(extension|worker|cli)/' },
+      from: { path: hosts },
       to: { path: [hosts, '^webview/'], pathNot: '^src/$1/' },
     },
     {

@@ -1,23 +1,16 @@
 // The per-file report of `dropout-lens lint` (the JSON output; text and SARIF are written from it). Its
 // ranges are the ones the editor shows: both come from toWireLintResult's projection.
-import type { LineColumn } from '../core/formats/text-position';
 import type { WireLintResult, WireRange } from '../core/lint/wire-lint';
-
-export interface JsonRange {
-  start: LineColumn;
-  end: LineColumn;
-  offset: number;
-  length: number;
-}
 
 export interface JsonFileReport {
   file: string;
   format: string | null;
-  findings: { rule: string; severity: string; message: string; layer: string; range?: JsonRange }[];
+  findings: { rule: string; severity: string; message: string; layer: string; range?: WireRange }[];
   error?: string;
 }
 
-const jsonRange = ({ start, end, offset, length }: WireRange): JsonRange => ({ start, end, offset, length });
+// A copy with the keys in the JSON output's order.
+const jsonRange = ({ start, end, offset, length }: WireRange): WireRange => ({ start, end, offset, length });
 
 export function toJsonReport(result: WireLintResult, file: string): JsonFileReport {
   return {

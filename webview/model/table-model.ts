@@ -16,7 +16,8 @@ export function rateText(cell: DropoutCell): string {
   return cell.rate === null ? (cell.rawRate ?? '?') : String(cell.rate);
 }
 
-const isNoise = (cell: DropoutCell) => cell.variant === 'gaussian-noise';
+/** Gaussian noise drops nothing: it has a σ, no rate and no keep probability. */
+export const isNoise = (cell: DropoutCell) => cell.variant === 'gaussian-noise';
 
 /** "σ 0.1" for Gaussian noise, which drops nothing; otherwise "rate 0.3 · keep 0.7" (with `joiner`). */
 export function levelText(cell: DropoutCell, joiner = ' · '): string {

@@ -2,6 +2,7 @@
 // engine derived. A plain table: screen readers announce its headers, and the e2e tests read its cells by
 // data-* names.
 import type { SaveKind, TrainHint } from '../../src/protocol/train-panel';
+import { button } from '../shared/controls';
 import { h } from '../shared/dom';
 import type { RunView } from './view-state';
 
@@ -58,13 +59,11 @@ export function renderTable(
         ['pytorch', 'Export PyTorch'],
         ['keras', 'Export Keras'],
       ] as const) {
-        const b = h(
-          'vscode-button' as 'button',
-          { secondary: true, 'aria-label': `${label} of ${r.name}` },
-          label,
+        actions.append(
+          button(label, { secondary: true, 'aria-label': `${label} of ${r.name}` }, () =>
+            onSave(kind, r.name),
+          ),
         );
-        b.addEventListener('click', () => onSave(kind, r.name));
-        actions.append(b);
       }
     row.append(actions);
     table.tBodies[0]?.append(row);
