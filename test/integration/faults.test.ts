@@ -33,18 +33,30 @@ async function waitForJobs(accept: (jobs: JobKinds) => boolean, ms = 30_000): Pr
     const now = await jobs();
     if (accept(now)) return now;
     if (Date.now() > deadline)
-      throw new Error(`the engine's jobs never matched; last: ${JSON.stringify(now)}`);
+      throw new Error(`the engine's jobs never matched; last: ${JSON.stringify(now)}; tabs: ${tabs()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
+/** The editor groups and their tabs (* marks the active ones), for a failure's message. */
+const tabs = () =>
+  vscode.window.tabGroups.all
+    .map(
+      (g) =>
+        `${g.viewColumn}${g.isActive ? '*' : ''} [${g.tabs.map((t) => t.label + (t.isActive ? '*' : '')).join(', ')}]`,
+    )
+    .join(' ');
+
 const trains = (kinds: string[]) => kinds.filter((k) => k === 'train').length;
+
+/** The panel's most epochs: no run ends while a test waits on it (500 once ended under the test's own wait). */
+const UNENDING = 10_000;
 
 describe('engine faults in the extension host', () => {
   after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
   it('a worker crash during training ends the experiment with "the engine stopped", then the next one trains', async () => {
-    const training = train(500);
+    const training = train(UNENDING);
     // The notification's task is the command's promise: once it settles the notification is closed.
     const settled = training.then(
       () => 'resolved',
@@ -67,7 +79,7 @@ describe('engine faults in the extension host', () => {
   });
 
   it('closing the Train panel stops its job in the worker', async () => {
-    const training = train(500);
+    const training = train(UNENDING);
     await waitForJobs((j) => trains(j.running) === 1);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The job leaves the host's list only when the worker answers that it has stopped.
@@ -80,8 +92,15 @@ describe('engine faults in the extension host', () => {
     const experiments: Thenable<RunSummary[]>[] = [];
     for (const [i, model] of models.entries()) {
       // One panel at a time: each must have loaded its form before the next one hides it.
-      experiments.push(train(500, model));
-      await waitForJobs((j) => trains(j.running) + trains(j.queued) === i + 1);
+      const experiment = train(UNENDING, model);
+      experiments.push(experiment);
+      // An experiment that ends (or fails) before its job is seen says why, instead of a timeout.
+      await Promise.race([
+        waitForJobs((j) => trains(j.running) + trains(j.queued) === i + 1),
+        Promise.resolve(experiment).then((r) => {
+          throw new Error(`${model} ended before the others started: ${JSON.stringify(r)}`);
+        }),
+      ]);
     }
     assert.deepEqual(await jobs(), { running: ['train', 'train'], queued: ['train'] });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
