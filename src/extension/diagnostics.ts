@@ -9,6 +9,7 @@ import { toWireLintResult } from '../core/lint/wire-lint';
 import type { WireFinding, WireLintResult, WireRange } from '../protocol/worker';
 import type { LintConfigSource } from './lint-config';
 import { isModelDocument } from './model-files';
+import { markStepDone } from './walkthrough';
 import { workspaceModelSource } from './workspace-model-source';
 
 export const DIAGNOSTIC_SOURCE = 'Dropout Lens';
@@ -137,6 +138,7 @@ export class ModelDiagnostics implements vscode.Disposable {
     }
     const diagnostics = toDiagnostics(result, uri, this.extensionUri);
     this.collection.set(uri, diagnostics);
+    if (!result.error) markStepDone('modelLinted');
     return diagnostics;
   }
 }

@@ -2,6 +2,7 @@
 // (dist/features.js) only when a model file is opened or a command runs, so activation parses no model,
 // starts no worker and compiles none of the readers, the linter or the engine.
 import * as vscode from 'vscode';
+import { trackModelEditors } from './active-model';
 import { ModelCodeActions } from './code-actions';
 import { ModelDiagnostics } from './diagnostics';
 import { fileSizeLimit } from './file-limit';
@@ -25,6 +26,7 @@ export function createFeatures(context: vscode.ExtensionContext) {
     config,
     diagnostics,
     worker,
+    ...trackModelEditors(),
     config.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true))),
   );
   const modelView = modelViewParts({ extensionUri: context.extensionUri, worker, config, log, diagnostics });

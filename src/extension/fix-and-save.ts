@@ -2,24 +2,15 @@
 // file chosen in a save dialog (default `<name>.fixed.onnx`). The original is never overwritten.
 import * as vscode from 'vscode';
 import { fixOnnx } from '../core/fix/fix-onnx';
-import { activeModelUri } from './active-model';
+import { modelToActOn, ONNX_MODEL } from './active-model';
 import { readWithinLimit } from './file-limit';
 import type { LintConfigSource } from './lint-config';
-
-/** The `.onnx` file of the active custom editor (the model view), when there is one. */
-function activeOnnx(): vscode.Uri | undefined {
-  const uri = activeModelUri();
-  return uri?.path.toLowerCase().endsWith('.onnx') ? uri : undefined;
-}
 
 /** `destination` skips the dialog (tests and other commands); the user normally picks it. */
 export function fixAndSaveAsCommand(config: LintConfigSource, log: vscode.LogOutputChannel) {
   return async (target?: vscode.Uri, destination?: vscode.Uri): Promise<vscode.Uri | undefined> => {
-    const uri = target instanceof vscode.Uri ? target : activeOnnx();
-    if (!uri) {
-      void vscode.window.showInformationMessage('Dropout Lens: open an .onnx model to fix it.');
-      return undefined;
-    }
+    const uri = await modelToActOn(ONNX_MODEL, target);
+    if (!uri) return undefined;
     const bytes = await readWithinLimit(uri);
     const result = fixOnnx({ path: uri.path, bytes }, await config.get());
     if (result.fixed.length === 0) {

@@ -42,3 +42,21 @@ export function ruleOf(d: vscode.Diagnostic): string | undefined {
       ? undefined
       : String(d.code);
 }
+
+export const allTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+
+/** Resolves with the first tab that `accept` takes, polling the tab groups (or rejects after `ms`). */
+export async function waitForTab(accept: (t: vscode.Tab) => boolean, ms = 15_000): Promise<vscode.Tab> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const tab = allTabs().find(accept);
+    if (tab) return tab;
+    if (Date.now() > deadline)
+      throw new Error(
+        `no such tab; tabs: ${allTabs()
+          .map((t) => t.label)
+          .join(', ')}`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

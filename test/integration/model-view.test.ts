@@ -1,25 +1,7 @@
 // Show Model opens the model view beside a JSON model; `.onnx` files open in the model view by default.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { workspaceFile } from './helpers';
-
-const allTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-
-/** Resolves with the first tab that `accept` takes, polling the tab groups (or rejects after `ms`). */
-async function waitForTab(accept: (t: vscode.Tab) => boolean, ms = 15_000): Promise<vscode.Tab> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const tab = allTabs().find(accept);
-    if (tab) return tab;
-    if (Date.now() > deadline)
-      throw new Error(
-        `no such tab; tabs: ${allTabs()
-          .map((t) => t.label)
-          .join(', ')}`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { allTabs, waitForTab, workspaceFile } from './helpers';
 
 const isModelPanel = (label: string) => (t: vscode.Tab) =>
   t.input instanceof vscode.TabInputWebview &&

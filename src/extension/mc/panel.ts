@@ -4,15 +4,16 @@
 // run message is sent again when a shown webview reloads. A serializer reopens the panel after a reload.
 import { modify, applyEdits, parseTree, findNodeAtLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { activeModelUri } from '../active-model';
+import { ANY_MODEL, modelOnDisk, modelToActOn, trackModelPanel, type ModelKind } from '../active-model';
 import { requireTrust } from '../trust';
+import { markStepDone } from '../walkthrough';
 import { MC_VIEW_TYPE } from '../view-types';
 import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
 import { parseFromMcPanel, type FromMcPanel, type McSettings, type ToMcPanel } from '../../protocol/mc-panel';
 import { JobCancelledError, type WorkerHost } from '../worker-host';
 
 /** The files MC dropout runs on: .nn.json networks, ONNX files and tfjs layers models. */
-const MC_MODEL = /(\.nn\.json|^model\.json|\.model\.json|\.onnx)$/;
+const MC_MODEL: ModelKind = { ...ANY_MODEL, title: `Show MC Uncertainty: ${ANY_MODEL.title}` };
 /** The MC panel's page: its bundle, its stylesheet and uPlot's. */
 export function mcPage(title: string): PageOptions {
   return { title, script: 'mc', styles: ['mc.css'], libraryStyles: ['uPlot.min.css'] };
@@ -26,21 +27,10 @@ export function showUncertaintyCommand(
   worker: WorkerHost,
   log: vscode.LogOutputChannel,
 ) {
-  return (target?: vscode.Uri) => {
-    const uri = target instanceof vscode.Uri ? target : activeModelUri();
-    if (!uri || !MC_MODEL.test(uri.path.split('/').pop() ?? '')) {
-      void vscode.window.showErrorMessage(
-        'Dropout Lens: open a .nn.json, .onnx or TensorFlow.js model.json to show its MC uncertainty.',
-      );
-      return;
-    }
-    if (uri.scheme !== 'file') {
-      // Unsaved or in a virtual workspace: the engine reads the model, weights and data from the disk.
-      void vscode.window.showErrorMessage(
-        'Dropout Lens: MC uncertainty runs on model files on the local disk: save this one first, or open a local copy.',
-      );
-      return;
-    }
+  return async (target?: vscode.Uri) => {
+    const chosen = await modelToActOn(MC_MODEL, target);
+    const uri = chosen && (await modelOnDisk(chosen, 'Show MC Uncertainty'));
+    if (!uri) return;
     const open = panels.get(uri.fsPath);
     if (open) return open.reveal();
     const panel = vscode.window.createWebviewPanel(
@@ -84,6 +74,7 @@ class McPanel {
   ) {
     const name = model.path.split('/').pop() ?? 'model';
     panels.set(model.fsPath, this);
+    trackModelPanel(panel, model);
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, mcPage(panel.title));
     const messages = onValidMessage(panel.webview, parseFromMcPanel, (m) => this.onMessage(m, name), log);
@@ -162,6 +153,7 @@ class McPanel {
             (ahead) => progress.report({ message: `queued (${ahead} ahead)` }),
           );
           this.post({ type: 'done', view });
+          markStepDone('mcShown');
         } catch (e) {
           // A run replaced by a new one says nothing: the new one owns the panel.
           if (e instanceof JobCancelledError)

@@ -1,6 +1,7 @@
 // The model view's entry points: the default (read-only) editor for `.onnx`, the Show Model command
 // that opens a panel beside a JSON model, and the serializer that brings such panels back after a reload.
 import * as vscode from 'vscode';
+import { ANY_MODEL, modelToActOn, trackModelPanel } from '../active-model';
 import { MODEL_PANEL, ONNX_EDITOR } from '../view-types';
 import { basename, ModelView, type ModelViewDeps } from './model-view';
 
@@ -25,6 +26,7 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
   /** The view's own load (parse and lint in the worker) also feeds the Problems panel: one parse, not two. */
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
     const uri = document.uri;
+    trackModelPanel(panel, uri);
     new ModelView(panel, uri, this.deps, (result) => {
       if (this.open.has(uri.toString())) this.deps.diagnostics.set(uri, result);
     });
@@ -42,6 +44,7 @@ export function modelViewParts(deps: ModelViewDeps): ModelViewParts {
   const panels = new Map<string, ModelView>();
   const track = (view: ModelView) => {
     const key = view.uri.toString();
+    trackModelPanel(view.panel, view.uri);
     panels.set(key, view);
     view.panel.onDidDispose(() => {
       if (panels.get(key) === view) panels.delete(key);
@@ -50,11 +53,8 @@ export function modelViewParts(deps: ModelViewDeps): ModelViewParts {
   };
 
   const showModel = async (target?: vscode.Uri) => {
-    const uri = target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri;
-    if (!uri) {
-      void vscode.window.showInformationMessage('Dropout Lens: open a model file to show it.');
-      return;
-    }
+    const uri = await modelToActOn(ANY_MODEL, target);
+    if (!uri) return;
     if (uri.path.endsWith('.onnx')) {
       await vscode.commands.executeCommand('vscode.openWith', uri, ONNX_EDITOR);
       return;

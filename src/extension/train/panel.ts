@@ -22,6 +22,8 @@ import { fileSizeLimit } from '../file-limit';
 import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
 import { saveRun } from './save';
 import { requireTrust } from '../trust';
+import { trackModelPanel } from '../active-model';
+import { markStepDone } from '../walkthrough';
 import { TRAIN_VIEW_TYPE } from '../view-types';
 import { JobCancelledError, type WorkerHost } from '../worker-host';
 
@@ -83,6 +85,7 @@ export class TrainPanel implements vscode.Disposable {
     private readonly model: vscode.Uri,
   ) {
     TrainPanel.open.set(model.fsPath, this);
+    trackModelPanel(panel, model);
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, trainPage(panel.title));
     this.disposables.push(
@@ -173,6 +176,7 @@ export class TrainPanel implements vscode.Disposable {
             this.post({ type: 'runDone', run: r.run, seconds: r.seconds, cancelled: r.cancelled, hints });
             // A run cut short keeps no weights and has no summary; the earlier runs keep theirs.
             if (r.cancelled) return;
+            markStepDone('trained');
             this.trained.set(r.run, r);
             const last = r.epochs[r.epochs.length - 1];
             summaries.push({
