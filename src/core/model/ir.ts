@@ -56,6 +56,8 @@ export type LayerOp =
   | 'activation'
   | 'softmax'
   | 'add'
+  /** Arithmetic, math and comparison ops applied per element (Sub, Mul, Sqrt, ...); Add stays 'add'. */
+  | 'elementwise'
   | 'concat'
   | 'rnn'
   | 'embedding'

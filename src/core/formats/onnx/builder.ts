@@ -5,7 +5,15 @@ import { modelNameFromPath } from '../model-file-name';
 import type { onnx } from 'onnx-proto';
 import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../../model/ir';
 import { onnxDropoutSpec, type ConstantOrigin } from './dropout';
-import { countParams, inferShape, ints, type Attributes, type ShapeInputs } from './shapes';
+import {
+  countParams,
+  ELEMENTWISE_BROADCAST,
+  ELEMENTWISE_UNARY,
+  inferShape,
+  ints,
+  type Attributes,
+  type ShapeInputs,
+} from './shapes';
 import { int64, smallTensorValues, tensorDims } from './tensors';
 import { attributeValue, constantTensor, valueDtype, valueShape } from './values';
 import { ModelFormatError } from '../reader';
@@ -52,6 +60,10 @@ const ACTIVATIONS = new Map<string, ActivationKind>([
   ['Mish', 'mish'],
   ['LogSoftmax', 'log-softmax'],
 ]);
+
+function elementwise(opType: string): boolean {
+  return ELEMENTWISE_UNARY.has(opType) || ELEMENTWISE_BROADCAST.has(opType);
+}
 
 export interface Constant {
   tensor: onnx.ITensorProto;
@@ -213,7 +225,9 @@ export class GraphBuilder {
     const layer: Layer = {
       id,
       name,
-      op: (standard && OPS.get(opType)) || (activation ? 'activation' : 'unknown'),
+      op:
+        (standard && OPS.get(opType)) ||
+        (activation ? 'activation' : standard && elementwise(opType) ? 'elementwise' : 'unknown'),
       originalOp: opType,
       inputs: this.producerIds(names),
       attributes,

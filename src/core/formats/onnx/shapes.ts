@@ -17,6 +17,7 @@ export interface ShapeInputs {
 
 export type Attributes = Record<string, unknown>;
 
+/** Ops whose output has their first input's shape (PRelu broadcasts its slope to X, one way). */
 const SAME_AS_INPUT = new Set([
   'Identity',
   'Dropout',
@@ -25,6 +26,7 @@ const SAME_AS_INPUT = new Set([
   'InstanceNormalization',
   'Relu',
   'LeakyRelu',
+  'PRelu',
   'Elu',
   'Selu',
   'Gelu',
@@ -39,34 +41,54 @@ const SAME_AS_INPUT = new Set([
   'Softmax',
   'LogSoftmax',
   'Cast',
-  'Neg',
-  'Abs',
-  'Sqrt',
-  'Exp',
-  'Log',
-  'Erf',
-  'Not',
   'LRN',
 ]);
 
-const BROADCAST = new Set([
+/** Elementwise ops of one input: the output has the input's shape. */
+export const ELEMENTWISE_UNARY: ReadonlySet<string> = new Set([
+  'Neg',
+  'Abs',
+  'Sqrt',
+  'Reciprocal',
+  'Exp',
+  'Log',
+  'Erf',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Sign',
+  'Sin',
+  'Cos',
+  'Not',
+]);
+
+/** Elementwise ops with multidirectional (numpy) broadcasting of all inputs (ONNX docs/Broadcasting.md). */
+export const ELEMENTWISE_BROADCAST: ReadonlySet<string> = new Set([
   'Add',
   'Sub',
   'Mul',
   'Div',
   'Pow',
-  'PRelu',
+  'Mod',
   'Max',
   'Min',
   'Sum',
-  'Where',
+  'Mean',
   'Equal',
+  'Greater',
+  'GreaterOrEqual',
+  'Less',
+  'LessOrEqual',
+  'And',
+  'Or',
+  'Xor',
+  'Where',
 ]);
 
 export function inferShape(opType: string, attrs: Attributes, inputs: ShapeInputs): Shape | undefined {
   const x = inputs.shape(0);
-  if (SAME_AS_INPUT.has(opType)) return x;
-  if (BROADCAST.has(opType)) {
+  if (SAME_AS_INPUT.has(opType) || ELEMENTWISE_UNARY.has(opType)) return x;
+  if (ELEMENTWISE_BROADCAST.has(opType)) {
     let out = x;
     for (let i = 1; out && i < inputs.count; i++) {
       const s = inputs.shape(i);
