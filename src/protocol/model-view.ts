@@ -61,7 +61,10 @@ export interface WireTensor {
 
 export interface WireModel {
   fileName: string;
+  /** The model's size on disk: its file plus, for TensorFlow.js, the weight shards it lists. */
   fileSize: number;
+  /** Weight shard files counted in `fileSize`, when there are any. */
+  shards?: number;
   format: ModelFormat;
   name: string;
   /** Facts from the file worth a header line: producer, opset, tfjs version ... */
@@ -201,6 +204,7 @@ export function isToModelView(v: unknown): v is ToModelView {
         isObj(m) &&
         isStr(m.fileName) &&
         typeof m.fileSize === 'number' &&
+        (m.shards === undefined || Number.isSafeInteger(m.shards)) &&
         isStr(m.format) &&
         isStr(m.name) &&
         typeof m.params === 'number' &&

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { layerWeightStats } from '../core/engine/layer-weights';
 import { openModel } from '../core/formats/detect';
+import { modelSize } from '../core/formats/model-size';
 import type { SizeLimit } from '../core/io/size-limit';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import type { ModelSource } from '../core/formats/reader';
@@ -36,7 +37,11 @@ export async function modelView(
   if (!result.graph) return { lint, error: result.error?.message ?? `${path}: not a model file` };
   shown = { path, graph: result.graph, source };
   const name = path.slice(path.lastIndexOf('/') + 1);
-  return { lint, model: toWireModel(result.graph, result.findings, { name, size: source.bytes.byteLength }) };
+  const size = await modelSize(result.graph, source);
+  return {
+    lint,
+    model: toWireModel(result.graph, result.findings, { name, size: size.bytes, shards: size.shards }),
+  };
 }
 
 export async function layerWeights(request: Jobs['weights']['request']): Promise<Jobs['weights']['result']> {

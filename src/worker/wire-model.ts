@@ -14,7 +14,7 @@ const SHORT = 80;
 export function toWireModel(
   graph: Graph,
   findings: Finding[],
-  file: { name: string; size: number },
+  file: { name: string; size: number; shards?: number },
 ): WireModel {
   const byLayer = new Map<string, Finding[]>();
   for (const f of findings) byLayer.set(f.layer.id, [...(byLayer.get(f.layer.id) ?? []), f]);
@@ -24,6 +24,7 @@ export function toWireModel(
   return {
     fileName: file.name,
     fileSize: file.size,
+    ...(file.shards ? { shards: file.shards } : {}),
     format: graph.format,
     name: graph.name,
     meta: metaEntries(graph.meta),

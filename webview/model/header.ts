@@ -21,6 +21,13 @@ export function formatBytes(n: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
+/** A TensorFlow.js model's size counts its weight shards, and says so. */
+function sizeOnDisk(model: WireModel): string {
+  const size = formatBytes(model.fileSize);
+  const { shards } = model;
+  return shards ? `${size} (${model.fileName} + ${shards} shard${shards === 1 ? '' : 's'})` : size;
+}
+
 const tensors = (list: WireTensor[]) =>
   list.map((t) => `${t.name} ${t.shape}${t.dtype ? ` ${t.dtype}` : ''}`).join(', ') || '—';
 
@@ -32,7 +39,7 @@ export function renderHeader(model: WireModel): HTMLElement {
     ['outputs', tensors(model.outputs)],
     ['parameters', model.params.toLocaleString('en-US')],
     ['trainable', model.trainableParams.toLocaleString('en-US')],
-    ['file size', formatBytes(model.fileSize)],
+    ['size on disk', sizeOnDisk(model)],
   ];
   return h(
     'header',

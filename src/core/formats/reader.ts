@@ -16,6 +16,8 @@ export interface ModelSource {
    * (`..`, absolute paths, links out). Absent where the caller cannot read siblings.
    */
   readSibling?: (relativePath: string) => Promise<Uint8Array>;
+  /** Size in bytes of a file beside the model, confined as `readSibling` is (the model's size on disk). */
+  siblingSize?: (relativePath: string) => Promise<number>;
 }
 
 export interface ModelReader {
