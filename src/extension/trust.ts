@@ -6,19 +6,25 @@ import type * as vscode from 'vscode';
 /** The part of the `vscode` API the check uses (so a test can give it a workspace of its own). */
 export interface TrustApi {
   workspace: Pick<typeof vscode.workspace, 'isTrusted'>;
-  window: { showWarningMessage(message: string): unknown };
+  window: { showWarningMessage(message: string, ...actions: string[]): Thenable<string | undefined> };
+  commands: { executeCommand(command: string): Thenable<unknown> };
 }
+
+/** The refusal's button: VS Code's own trust editor, where the user can trust the folder. */
+export const MANAGE_TRUST = 'Manage Workspace Trust';
 
 export function untrustedMessage(action: string): string {
   return (
     `Dropout Lens: ${action} needs a trusted workspace, because it runs or writes the workspace's files. ` +
-    'Linting works without trust; use "Workspaces: Manage Workspace Trust" to trust this folder.'
+    `Linting works without trust; ${MANAGE_TRUST} trusts this folder.`
   );
 }
 
 /** True in a trusted workspace; otherwise says why `action` is refused and returns false. */
 export function requireTrust(api: TrustApi, action: string): boolean {
   if (api.workspace.isTrusted) return true;
-  void api.window.showWarningMessage(untrustedMessage(action));
+  void api.window
+    .showWarningMessage(untrustedMessage(action), MANAGE_TRUST)
+    .then((answer) => answer === MANAGE_TRUST && api.commands.executeCommand('workbench.trust.manage'));
   return false;
 }

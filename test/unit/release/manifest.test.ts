@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireTrust, untrustedMessage } from '../../../src/extension/trust';
+import { MANAGE_TRUST, requireTrust, untrustedMessage } from '../../../src/extension/trust';
 
 interface MenuItem {
   command: string;
@@ -78,9 +78,16 @@ describe('manifest', () => {
 });
 
 describe('workspace trust check', () => {
-  const api = (isTrusted: boolean, shown: string[]) => ({
+  /** A workspace whose warnings are answered with `answer`, recording messages and commands run. */
+  const api = (isTrusted: boolean, shown: string[], ran: string[] = [], answer?: string) => ({
     workspace: { isTrusted },
-    window: { showWarningMessage: (m: string) => shown.push(m) },
+    window: {
+      showWarningMessage: async (m: string, ...actions: string[]) => {
+        shown.push(m, ...actions);
+        return answer;
+      },
+    },
+    commands: { executeCommand: async (c: string) => ran.push(c) },
   });
 
   it('lets the action run in a trusted workspace and says nothing', () => {
@@ -89,11 +96,20 @@ describe('workspace trust check', () => {
     assert.deepEqual(shown, []);
   });
 
-  it('refuses in an untrusted workspace and names the action and the way to trust', () => {
+  it('refuses in an untrusted workspace, names the action and offers to manage trust', async () => {
     const shown: string[] = [];
-    assert.equal(requireTrust(api(false, shown), 'Show MC Uncertainty'), false);
-    assert.deepEqual(shown, [untrustedMessage('Show MC Uncertainty')]);
+    const ran: string[] = [];
+    assert.equal(requireTrust(api(false, shown, ran), 'Show MC Uncertainty'), false);
+    assert.deepEqual(shown, [untrustedMessage('Show MC Uncertainty'), MANAGE_TRUST]);
     assert.match(shown[0]!, /Show MC Uncertainty needs a trusted workspace/);
-    assert.match(shown[0]!, /Manage Workspace Trust/);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(ran, [], 'dismissed: nothing runs');
+  });
+
+  it('opens the trust editor when the user presses the button', async () => {
+    const ran: string[] = [];
+    requireTrust(api(false, [], ran, MANAGE_TRUST), 'Train with Dropout');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(ran, ['workbench.trust.manage']);
   });
 });
