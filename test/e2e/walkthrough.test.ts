@@ -2,12 +2,13 @@
 // of the sample: Help: Welcome → Get Started with Dropout Lens → each step's button in order. The sample
 // opens (unsaved) with its finding; Train with Dropout asks to save it and opens its Train panel, no file
 // dialog; Show MC Uncertainty opens on the same model and shows its figures. Each step is ticked only
-// once its result appeared, read from the walkthrough's own checkboxes.
+// once its result appeared, read from the walkthrough's own checkboxes. Then the palette's commands act
+// on the model of the active panel, and with nothing open on the model used last.
 import * as assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { openWorkbench, problemRows, screenshot, showProblems, type Workbench } from './workbench';
+import { openWorkbench, problemRows, quickOpen, screenshot, showProblems, type Workbench } from './workbench';
 import { runCommand, webviewFrame } from './webview';
 
 const SAMPLE = 'keep-prob-mistake.nn.json';
@@ -129,5 +130,25 @@ describe('e2e: the Get Started walkthrough from a fresh profile', () => {
     await runCommand(page, 'View: Hide Panel');
     await stepOf(page, 'lint').scrollIntoViewIfNeeded();
     await screenshot(page, 'walkthrough-4-done');
+  });
+
+  it('runs palette commands on the active panel’s model, else on the model used last', async () => {
+    const { page } = wb;
+    await quickOpen(page, 'digits-mlp.nn.json');
+    await runCommand(page, 'Dropout Lens: Train with Dropout');
+    await page.locator('.tab.active', { hasText: 'Train: digits-mlp.nn.json' }).waitFor();
+    // The Train panel is active (not the model's text): MC acts on its model, offered by the palette.
+    await runCommand(page, 'Dropout Lens: Show MC Uncertainty');
+    await webviewFrame(page, '#root:has(h1:has-text("digits-mlp.nn.json")) #run', 60_000);
+    await page.locator('.tab.active', { hasText: 'MC Uncertainty: digits-mlp.nn.json' }).waitFor();
+    await screenshot(page, 'walkthrough-5-mc-from-train-panel');
+    // Nothing open: Show Model shows the model used last, without a file dialog.
+    await runCommand(page, 'View: Close All Editor Groups');
+    await page.locator('.tab').first().waitFor({ state: 'detached' });
+    await runCommand(page, 'Dropout Lens: Show Model');
+    await page.locator('.tab.active', { hasText: 'Model: digits-mlp.nn.json' }).waitFor();
+    assert.equal(await page.locator('.quick-input-widget input').isVisible(), false, 'no file dialog');
+    await webviewFrame(page, 'h1:text("digits-mlp")');
+    await screenshot(page, 'walkthrough-6-last-used');
   });
 });
