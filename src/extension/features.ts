@@ -6,6 +6,7 @@ import { trackModelEditors } from './active-model';
 import { ModelCodeActions } from './code-actions';
 import { ModelDiagnostics } from './diagnostics';
 import { fileSizeLimit } from './file-limit';
+import { keepDataPicksIn } from './data/chooser';
 import { fixAndSaveAsCommand } from './fix-and-save';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
@@ -29,6 +30,7 @@ export function createFeatures(context: vscode.ExtensionContext) {
     ...trackModelEditors(),
     config.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true))),
   );
+  keepDataPicksIn(context.workspaceState);
   const modelView = modelViewParts({ extensionUri: context.extensionUri, worker, config, log, diagnostics });
   return {
     worker,

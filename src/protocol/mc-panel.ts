@@ -1,5 +1,6 @@
 // Messages between the MC-uncertainty panel's webview and the extension. Both sides validate what they
 // receive: a webview is a web page and its messages are untrusted input.
+import { isDataOffer, parseDataPick, type DataOffer } from './data-choice';
 import { isArrayOf, isBool, isInt, isJsonNumber, isObj, isStr, optional } from './guards';
 import type { WireMcView } from './worker';
 import { isBoundary } from './train-panel';
@@ -12,26 +13,19 @@ export interface McSettings {
   passes: number;
   seed: number;
   masks: 'fresh' | 'consistent';
-  /** "" = the model's own data (validation split), else builtin:NAME. */
+  /** One of the data the extension offered ("" until it has offered any). */
   data: string;
+  /** CSV data: the class column. */
+  labelColumn?: string;
 }
 
 export const MC_PASSES = { min: 10, max: 200, default: 30 } as const;
-export const MC_DATA_CHOICES = [
-  '',
-  'builtin:digits',
-  'builtin:iris',
-  'builtin:wine',
-  'builtin:breast_cancer',
-  'builtin:moons',
-  'builtin:circles',
-  'builtin:spiral',
-  'builtin:xor',
-];
 
 export type ToMcPanel =
   /** `file`: the absolute path (kept in the webview state for the serializer); `running`: a job is under way. */
   | { type: 'model'; name: string; path: string; file: string; running: boolean }
+  /** The data chooser's offer; `browsed`: after Browse…, with the file picked selected. */
+  | { type: 'data'; data: DataOffer; browsed: boolean }
   | { type: 'running'; settings: McSettings; training: boolean }
   | { type: 'training'; epoch: number; epochs: number }
   | { type: 'partial'; view: WireMcView }
@@ -40,7 +34,11 @@ export type ToMcPanel =
   | { type: 'error'; message: string; noStochasticLayer: boolean };
 
 export type FromMcPanel =
-  { type: 'run'; settings: McSettings } | { type: 'cancel' } | { type: 'addDropout' } | { type: 'ready' };
+  | { type: 'run'; settings: McSettings }
+  | { type: 'cancel' }
+  | { type: 'addDropout' }
+  | { type: 'browse' }
+  | { type: 'ready' };
 
 /** The settings if `v` is a valid run request's settings, else undefined. */
 function parseSettings(v: unknown): McSettings | undefined {
@@ -57,15 +55,18 @@ function parseSettings(v: unknown): McSettings | undefined {
     return undefined;
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) return undefined;
   if (s.masks !== 'fresh' && s.masks !== 'consistent') return undefined;
-  if (typeof s.data !== 'string' || !MC_DATA_CHOICES.includes(s.data)) return undefined;
-  return { passes, seed, masks: s.masks, data: s.data };
+  // Which data it names, the extension checks against what it offered.
+  const pick = parseDataPick(s);
+  if (!pick) return undefined;
+  return { passes, seed, masks: s.masks, ...pick };
 }
 
 /** The page's message if it is well formed (a run's settings copied field by field), else undefined. */
 export function parseFromMcPanel(v: unknown): FromMcPanel | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const m = v as Record<string, unknown>;
-  if (m.type === 'cancel' || m.type === 'addDropout' || m.type === 'ready') return { type: m.type };
+  if (m.type === 'cancel' || m.type === 'addDropout' || m.type === 'browse' || m.type === 'ready')
+    return { type: m.type };
   if (m.type === 'run') {
     const settings = parseSettings(m.settings);
     return settings ? { type: 'run', settings } : undefined;
@@ -81,6 +82,8 @@ export function parseToMcPanel(v: unknown): ToMcPanel | undefined {
       return isStr(v.name) && isStr(v.path) && isStr(v.file) && isBool(v.running)
         ? (v as ToMcPanel)
         : undefined;
+    case 'data':
+      return isDataOffer(v.data) && isBool(v.browsed) ? (v as ToMcPanel) : undefined;
     case 'running':
       return parseSettings(v.settings) && isBool(v.training) ? (v as ToMcPanel) : undefined;
     case 'training':

@@ -1,6 +1,7 @@
 // Messages between the Train with Dropout panel (webview) and the extension. Both sides check what
 // they receive: a webview is another process, and its state may come back from an older version.
 import type { TrainHint } from '../core/engine/train/hints';
+import { isDataOffer, parseDataPick, type DataOffer } from './data-choice';
 import {
   isArrayOf,
   isBool,
@@ -23,27 +24,17 @@ export type { TrainHint };
 /** The experiments the panel offers are the worker's to expand: the train job's contract names them. */
 export { EXPERIMENT_KINDS, type ExperimentKind } from './worker';
 
-export interface DataChoice {
-  /** A data spec as `loadData` reads it (`builtin:NAME` or an absolute CSV path). */
-  spec: string;
-  label: string;
-  /** CSV files: the header's columns, for the label picker. */
-  columns?: string[];
-  /** Synthetic 2-D sets take a noise level. */
-  noise?: boolean;
-}
-
 export interface ModelInfo {
   name: string;
   path: string;
-  /** The model's `training.data`, epochs and seed (the panel's defaults). */
-  data?: string;
+  /** The model's training epochs and seed (the panel's defaults). */
   epochs: number;
   seed: number;
 }
 
 export interface RunRequest {
   experiment: ExperimentKind;
+  /** One of the data offered (a synthetic set with `?noise=…`). */
   data: string;
   labelColumn?: string;
   epochs: number;
@@ -53,7 +44,9 @@ export interface RunRequest {
 }
 
 export type ToTrainPanel =
-  | { type: 'init'; model: ModelInfo; choices: DataChoice[] }
+  | { type: 'init'; model: ModelInfo; data: DataOffer }
+  /** A new offer after Browse…, with the file picked selected. */
+  | { type: 'data'; data: DataOffer }
   | { type: 'experiment'; experiment: ExperimentKind }
   | ({ type: 'progress' } & TrainProgress)
   /** `hints`: the training-time hints over the experiment's runs finished so far. */
@@ -65,6 +58,7 @@ export type SaveKind = 'weights' | 'onnx' | 'pytorch' | 'keras';
 
 export type FromTrainPanel =
   | { type: 'ready' }
+  | { type: 'browse' }
   | ({ type: 'run' } & RunRequest)
   | { type: 'cancel' }
   | { type: 'save'; kind: SaveKind; run: string };
@@ -76,6 +70,7 @@ export function parseFromTrainPanel(m: unknown): FromTrainPanel | undefined {
   if (!isObj(m)) return undefined;
   switch (m.type) {
     case 'ready':
+    case 'browse':
     case 'cancel':
       return { type: m.type };
     case 'save':
@@ -84,18 +79,16 @@ export function parseFromTrainPanel(m: unknown): FromTrainPanel | undefined {
         : undefined;
     case 'run': {
       if (!EXPERIMENT_KINDS.includes(m.experiment as ExperimentKind)) return undefined;
-      if (!isShortString(m.data) || !isInt(m.epochs, 1, 10_000) || !isInt(m.seed, 0, 2 ** 32 - 1))
-        return undefined;
-      if (m.labelColumn !== undefined && !isShortString(m.labelColumn)) return undefined;
+      const pick = parseDataPick(m);
+      if (!pick || !isInt(m.epochs, 1, 10_000) || !isInt(m.seed, 0, 2 ** 32 - 1)) return undefined;
       const rates = m.rates === undefined || isSweepRates(m.rates) ? m.rates : null;
       if (rates === null) return undefined;
       return {
         type: 'run',
         experiment: m.experiment as ExperimentKind,
-        data: m.data,
+        ...pick,
         epochs: m.epochs,
         seed: m.seed,
-        ...(m.labelColumn !== undefined ? { labelColumn: m.labelColumn as string } : {}),
         ...(rates !== undefined ? { rates } : {}),
       };
     }
@@ -109,7 +102,9 @@ export function parseToTrainPanel(m: unknown): ToTrainPanel | undefined {
   if (!isObj(m)) return undefined;
   switch (m.type) {
     case 'init':
-      return isModelInfo(m.model) && isArrayOf(m.choices, isChoice) ? (m as ToTrainPanel) : undefined;
+      return isModelInfo(m.model) && isDataOffer(m.data) ? (m as ToTrainPanel) : undefined;
+    case 'data':
+      return isDataOffer(m.data) ? (m as ToTrainPanel) : undefined;
     case 'experiment':
       return EXPERIMENT_KINDS.includes(m.experiment as ExperimentKind) ? (m as ToTrainPanel) : undefined;
     case 'progress':
@@ -138,19 +133,7 @@ const isNumOrNull = (v: unknown) => v === null || isJsonNumber(v);
 const isNumbers = (v: unknown): v is number[] => isArrayOf(v, isJsonNumber);
 
 const isModelInfo = (v: unknown) =>
-  isObj(v) &&
-  isStr(v.name) &&
-  isStr(v.path) &&
-  optional(v.data, isStr) &&
-  isJsonNumber(v.epochs) &&
-  isJsonNumber(v.seed);
-
-const isChoice = (v: unknown): v is DataChoice =>
-  isObj(v) &&
-  isStr(v.spec) &&
-  isStr(v.label) &&
-  optional(v.columns, (c) => isArrayOf(c, isStr)) &&
-  optional(v.noise, isBool);
+  isObj(v) && isStr(v.name) && isStr(v.path) && isJsonNumber(v.epochs) && isJsonNumber(v.seed);
 
 const isMetrics = (v: unknown) =>
   isObj(v) &&

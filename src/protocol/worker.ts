@@ -91,6 +91,8 @@ export interface Jobs {
     request: {
       model: string;
       data?: string;
+      /** CSV data: the header name of the class column (default "label"). */
+      labelColumn?: string;
       passes: number;
       seed: number;
       masks: 'fresh' | 'consistent';
@@ -100,6 +102,16 @@ export interface Jobs {
     /** While training first (`epoch`), then partial MC statistics at least every 100 ms. */
     progress: { phase: 'train'; epoch: number; epochs: number } | { phase: 'mc'; mc: WireMcView };
     result: WireMcView;
+  };
+  /**
+   * What the data chooser needs of a model file: its input width (features per sample; absent when the
+   * input has no fixed shape) and its training block's data (a CSV's path made absolute), epochs and
+   * seed. Read in the worker so a large model is never parsed on the extension host's thread.
+   */
+  modelInput: {
+    request: { model: string };
+    progress: never;
+    result: ModelInput | { error: string };
   };
   /**
    * Test hooks (the worker refuses them unless DROPOUT_LENS_TEST_HOOKS=1, which the packaged extension
@@ -117,6 +129,14 @@ export interface Jobs {
     progress: never;
     result: WorkerProbe;
   };
+}
+
+export interface ModelInput {
+  width?: number;
+  data?: string;
+  labelColumn?: string;
+  epochs: number;
+  seed: number;
 }
 
 /**
@@ -286,12 +306,14 @@ const REQUESTS: { [K in JobKind]: Record<string, (v: unknown) => boolean> } = {
   mc: {
     model: isShortString,
     data: (v) => optional(v, isShortString),
+    labelColumn: (v) => optional(v, isShortString),
     passes: (v) => isInt(v, 1, 10_000_000),
     seed: (v) => isInt(v, 0, MAX_SEED),
     masks: (v) => v === 'fresh' || v === 'consistent',
     weights: (v) => optional(v, isShortString),
     train: (v) => optional(v, isBool),
   },
+  modelInput: { model: isShortString },
   fault: { fault: (v) => FAULTS.includes(v as EngineFault) },
   probe: { gc: isBool },
 };

@@ -1,8 +1,15 @@
 // The data set a worker job runs on: the request's choice or the one the model's training block names.
-// Unlike the CLI (which answers with its usage), a job without any data set is an error.
-import { modelData } from '../core/data/node-data';
+// Unlike the CLI (which answers with its usage), a job without any data set is an error. And what the
+// panels' data chooser needs to know of a model to offer data that fits it.
+import { inputWidth } from '../core/data/fit';
+import { modelData, trainingDataSpec } from '../core/data/node-data';
+import { openModel } from '../core/formats/detect';
+import { nodeModelSource } from '../core/formats/node-model-source';
 import type { SizeLimit } from '../core/io/size-limit';
-import type { TrainingSpec } from '../core/model/training-spec';
+import type { Graph } from '../core/model/ir';
+import { resolveTraining, trainingSpec, type TrainingSpec } from '../core/model/training-spec';
+import type { Jobs } from '../protocol/worker';
+import type { JobContext } from './job-context';
 
 export function jobData(
   request: { model: string; data?: string; labelColumn?: string },
@@ -12,4 +19,30 @@ export function jobData(
   const chosen = modelData(request.model, spec, limit, request);
   if (!chosen) throw new Error(`${request.model}: no data set; the model's training block names none`);
   return chosen;
+}
+
+export async function modelInput(
+  request: Jobs['modelInput']['request'],
+  context: JobContext,
+): Promise<Jobs['modelInput']['result']> {
+  let graph: Graph;
+  try {
+    graph = openModel(nodeModelSource(request.model, context.limit));
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  let spec: TrainingSpec;
+  try {
+    spec = trainingSpec(graph);
+  } catch {
+    // A training block the schema refuses: training names the field when it starts.
+    spec = resolveTraining(undefined, graph.name);
+  }
+  return {
+    width: inputWidth(graph),
+    ...(spec.data !== undefined ? { data: trainingDataSpec(request.model, spec.data) } : {}),
+    ...(typeof spec.labelColumn === 'string' ? { labelColumn: spec.labelColumn } : {}),
+    epochs: spec.epochs,
+    seed: spec.seed,
+  };
 }

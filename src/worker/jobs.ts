@@ -3,6 +3,7 @@
 import type { JobKind, Jobs } from '../protocol/worker';
 import type { JobContext } from './job-context';
 import { lintFiles } from './lint-job';
+import { modelInput } from './job-data';
 import { mcJob } from './mc-job';
 import { evaluateModel, trainJob } from './train-job';
 import { layerWeights, modelView } from './model-job';
@@ -20,6 +21,7 @@ export const JOB_HANDLERS: { [K in JobKind]: Handler<K> } = {
   model: modelView,
   weights: layerWeights,
   mc: mcJob,
+  modelInput,
   fault: faultJob,
   probe: probeJob,
 };

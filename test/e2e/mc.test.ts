@@ -1,14 +1,15 @@
 // MC uncertainty as a user gets it: a model trained with the CLI, the panel opened from the palette, a
 // run of T = 30 passes, and the ECE, mean entropy and most uncertain sample read from the webview —
 // the same figures `dropout-lens mc` prints for the same weights and seed. Then an ONNX file (the moons-mc
-// sample, with Dropout nodes) from its model view, on built-in data, with the uncertainty maps over the plane.
+// sample, with Dropout nodes) with no data chosen: the built-in set of its input width, with the uncertainty
+// maps over the plane.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { openWorkbench, quickOpen, reloadWindow, screenshot, type Workbench } from './workbench';
-import { runCommand, showRevived, webviewFrame } from './webview';
+import { dataPicked, optionText, runCommand, showRevived, webviewFrame } from './webview';
 
 const CLI = resolve(__dirname, '../../../dist/cli.js');
 
@@ -32,7 +33,8 @@ interface McReport {
 
 /** Presses Run (from the keyboard) and waits for T passes. */
 async function runPasses(page: Page, frame: Frame, passes: number): Promise<void> {
-  await frame.locator('#run').focus();
+  // Run is enabled once the extension has offered the data and one is picked.
+  await frame.locator('#run:not([disabled])').focus();
   await page.keyboard.press('Enter');
   await frame.locator('#status', { hasText: `Done: ${passes} passes` }).waitFor({ timeout: 60_000 });
 }
@@ -101,9 +103,10 @@ describe('e2e: MC uncertainty panel', () => {
     await quickOpen(page, 'moons-mc.onnx');
     await runCommand(page, 'Dropout Lens: Show MC Uncertainty');
     const frame = await panelFrame(page, 'moons-mc.onnx');
-    // An ONNX file names no data: the user picks the built-in moons.
-    await frame.locator('#data').click();
-    await frame.locator('#data [role="option"]', { hasText: 'builtin:moons' }).click();
+    // An ONNX file names no data: with no choice made, the chooser offers the built-in set of its input
+    // width (2 features: moons, the first such set).
+    await dataPicked(frame, 'builtin:moons');
+    assert.equal(await optionText(frame), 'moons (synthetic 2-D) · 2 features');
     await runPasses(page, frame, 30);
     const want = cliMc(
       join(wb.workspace, 'moons-mc.onnx'),

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { openQuickInput, openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
-import { runCommand, webviewFrame } from './webview';
+import { dataPicked, runCommand, webviewFrame } from './webview';
 
 const THEMES = [
   { label: 'Light Modern', kind: 'vscode-light' },
@@ -133,8 +133,8 @@ describe('e2e: the panels in light, dark and high-contrast themes', () => {
     await quickOpen(page, 'moons-mc.onnx');
     await runCommand(page, 'Dropout Lens: Show MC Uncertainty');
     const mc = await webviewFrame(page, '#root:has(h1:has-text("moons-mc.onnx")) #run', 60_000);
-    await mc.locator('#data').click();
-    await mc.locator('#data [role="option"]', { hasText: 'builtin:moons' }).click();
+    // The data that fits the model's input (the built-in moons) is chosen for the user.
+    await dataPicked(mc, 'builtin:moons');
     await mc.locator('#run').click();
     await mc.locator('#status', { hasText: 'Done: 30 passes' }).waitFor({ timeout: 60_000 });
     // One editor group: each panel, when its tab is picked, has the whole editor area.

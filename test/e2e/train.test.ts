@@ -16,7 +16,7 @@ import { decodeWeights, weightsByName } from '../../src/core/formats/nnjson/weig
 import { nodeModelSource } from '../../src/core/formats/node-model-source';
 import { enginePredict, maxDiff } from '../unit/export/engine-predict';
 import { acceptSaveDialog, openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
-import { runCommand } from './webview';
+import { dataPicked, optionText, runCommand } from './webview';
 
 async function trainFrame(page: Page): Promise<Frame> {
   for (let i = 0; i < 150; i++) {
@@ -66,6 +66,10 @@ describe('e2e: Train with Dropout', () => {
     const frame = await trainFrame(page);
     // Enabled once the extension has sent the data choices (the form is then rebuilt).
     await frame.locator('vscode-button[data-experiment="as-is"]:not([disabled])').waitFor();
+    // The model's training block names digits (64 features, as its input): the chooser starts there.
+    await dataPicked(frame, 'builtin:digits');
+    assert.equal(await optionText(frame), 'digits (built-in) · 64 features');
+    assert.equal(await frame.locator('#status').innerText(), 'Pick an experiment.');
     await screenshot(page, 'train-opened');
 
     // A long run (the engine does an epoch of digits in a few tens of ms): watch the epoch count take

@@ -87,3 +87,20 @@ export async function showRevived(page: Page, tab: string, selector: string): Pr
   await runCommand(page, 'Developer: Reload Webviews');
   return webviewFrame(page, selector, 60_000);
 }
+
+/** Waits until the data chooser in `frame` has `spec` picked (the extension offers the data after load). */
+export async function dataPicked(frame: Frame, spec: string, timeout = 30_000): Promise<void> {
+  await frame.waitForFunction(
+    (want) => (document.querySelector('#data') as (Element & { value?: string }) | null)?.value === want,
+    spec,
+    { timeout },
+  );
+}
+
+/** The text of the data chooser's picked option. */
+export const optionText = (frame: Frame): Promise<string> =>
+  frame.locator('#data').evaluate((e) => {
+    const select = e as Element & { value?: string };
+    const options = [...e.querySelectorAll('vscode-option')] as (Element & { value?: string })[];
+    return options.find((o) => o.getAttribute('value') === select.value)?.textContent?.trim() ?? '';
+  });

@@ -2,7 +2,6 @@
 // Everything the panel shows is in its saved state, so it redraws the same after being hidden.
 import type uPlot from 'uplot';
 import {
-  MC_DATA_CHOICES,
   MC_PASSES,
   isToMcPanel,
   type FromMcPanel,
@@ -13,6 +12,7 @@ import {
 } from '../../src/protocol/mc-panel';
 import { onThemeChange, themeColour } from '../shared/chart';
 import { button, labelled, singleSelect, textField } from '../shared/controls';
+import { dataChooser } from '../shared/data-chooser';
 import { h } from '../shared/dom';
 import { connect } from '../shared/host';
 import { histogram, lines, reliabilityDiagram } from './charts';
@@ -45,19 +45,29 @@ function controls(): HTMLElement {
     ],
     s.masks,
   );
-  const data = singleSelect(
-    'data',
-    MC_DATA_CHOICES.map((d) => [d, d || "model's validation split"]),
-    s.data,
-  );
+  const read = (): Omit<McSettings, 'data'> => ({
+    passes: Math.min(
+      MC_PASSES.max,
+      Math.max(MC_PASSES.min, Math.round(Number(passes.value) || MC_PASSES.default)),
+    ),
+    seed: Math.max(0, Math.floor(Number(seed.value) || 0)),
+    masks: masks.value as McSettings['masks'],
+  });
+  const data = dataChooser({
+    offer: state.data,
+    pick: s,
+    disabled: state.running,
+    onChange: (pick, dataChanged) => {
+      state.settings = { ...read(), data: pick.data ?? '', labelColumn: pick.labelColumn };
+      if (dataChanged) render();
+      else host.setState(state);
+    },
+    onBrowse: () => host.post({ type: 'browse' }),
+  });
   const run = () => {
-    const count = Math.round(Number(passes.value) || MC_PASSES.default);
-    state.settings = {
-      passes: Math.min(MC_PASSES.max, Math.max(MC_PASSES.min, count)),
-      seed: Math.max(0, Math.floor(Number(seed.value) || 0)),
-      masks: masks.value as McSettings['masks'],
-      data: data.value,
-    };
+    const pick = data.read();
+    if (!pick) return;
+    state.settings = { ...read(), ...pick };
     state.convergence = [];
     state.view = undefined;
     host.post({ type: 'run', settings: state.settings });
@@ -68,8 +78,8 @@ function controls(): HTMLElement {
     labelled(`Passes T (${MC_PASSES.min}–${MC_PASSES.max})`, passes),
     labelled('Seed', seed),
     labelled('Masks', masks),
-    labelled('Data', data),
-    button('Run', { id: 'run', disabled: state.running }, run),
+    ...data.fields,
+    button('Run', { id: 'run', disabled: state.running || !data.choice }, run),
     button('Cancel', { id: 'cancel', secondary: true, disabled: !state.running }, () =>
       host.post({ type: 'cancel' }),
     ),
@@ -172,7 +182,8 @@ function render(): void {
   app.replaceChildren(
     h('h1', {}, `MC dropout uncertainty${state.model ? `: ${state.model}` : ''}`),
     controls(),
-    h('p', { id: 'status', class: 'status', role: 'status' }, state.status),
+    // No data picked: the data chooser says why and what to do.
+    h('p', { id: 'status', class: 'status', role: 'status' }, state.settings.data ? state.status : ''),
   );
   if (state.noStochasticLayer) {
     const add = button('Add dropout after the first hidden layer', { id: 'add-dropout' }, () =>

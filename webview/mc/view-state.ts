@@ -1,9 +1,12 @@
 // The MC panel's state as plain JSON (what `setState` keeps) and `apply`, which folds one message from
 // the extension into it. Pure, so it is tested in Node and a restored panel redraws from it.
+import { pickIn, type DataOffer } from '../../src/protocol/data-choice';
 import { MC_PASSES, type McSettings, type ToMcPanel, type WireMcView } from '../../src/protocol/mc-panel';
 
 export interface McViewState {
   settings: McSettings;
+  /** The data the extension offered (undefined until it has). */
+  data?: DataOffer;
   model?: string;
   /** The model's absolute path: the serializer reopens the panel on it after a window reload. */
   file?: string;
@@ -44,6 +47,15 @@ export function apply(state: McViewState, m: ToMcPanel): McViewState {
           status: `${state.status} Interrupted: press Run to run again.`,
         };
       return { ...state, model: m.path, file: m.file };
+    case 'data': {
+      // The user's data stays while offered, except that a file just browsed to takes its place.
+      const pick = pickIn(m.data, m.browsed ? undefined : state.settings);
+      return {
+        ...state,
+        data: m.data,
+        settings: { ...state.settings, data: pick?.data ?? '', labelColumn: pick?.labelColumn },
+      };
+    }
     case 'running':
       return {
         ...state,

@@ -1,7 +1,8 @@
-// The form: data set (built-in, synthetic 2-D with a noise level, or a workspace CSV with its label
-// column), epochs, seed, sweep rates, and one button per experiment. All reachable with Tab and Enter.
+// The form: the shared data chooser (and a noise level for a synthetic 2-D set), epochs, seed, sweep
+// rates, and one button per experiment. All reachable with Tab and Enter.
 import type { ExperimentKind, RunRequest } from '../../src/protocol/train-panel';
-import { button, labelled, singleSelect, textField, type Field } from '../shared/controls';
+import { button, labelled, textField, type Field } from '../shared/controls';
+import { dataChooser } from '../shared/data-chooser';
 import { h } from '../shared/dom';
 import type { ViewState } from './view-state';
 
@@ -24,28 +25,20 @@ export function renderControls(
   onChange: (form: ViewState['form'], dataChanged: boolean) => void,
   onRun: (request: RunRequest) => void,
   onCancel: () => void,
+  onBrowse: () => void,
 ): void {
   const form = { ...state.form };
-  const data = form.data ?? state.model?.data ?? state.choices[0]?.spec ?? '';
-  const choice = state.choices.find((c) => c.spec === data);
-  const dataSelect = singleSelect(
-    'data',
-    state.choices.map((c) => [c.spec, c.label]),
-    data,
-  );
-  const row = h('div', { class: 'row' }, labelled('Data', dataSelect));
-  let labelSelect: Field | undefined;
-  if (choice?.columns) {
-    const current = form.labelColumn ?? (choice.columns.includes('label') ? 'label' : choice.columns.at(-1));
-    labelSelect = singleSelect(
-      'label-column',
-      choice.columns.map((c) => [c, c]),
-      current,
-    );
-    row.append(labelled('Label column', labelSelect));
-  }
+  const chooser = dataChooser({
+    offer: state.data,
+    pick: form,
+    disabled: state.running,
+    onChange: (pick, dataChanged) =>
+      onChange({ ...read(), ...pick, labelColumn: pick.labelColumn }, dataChanged),
+    onBrowse,
+  });
+  const row = h('div', { class: 'row' }, ...chooser.fields);
   let noise: Field | undefined;
-  if (choice?.noise) {
+  if (chooser.choice?.kind === 'synthetic') {
     noise = textField('noise', { type: 'number', value: form.noise, step: 0.05, min: 0 });
     row.append(labelled('Noise', noise));
   }
@@ -59,29 +52,26 @@ export function renderControls(
   row.append(labelled('Epochs', epochs), labelled('Seed', seed), labelled('Sweep rates', rates));
 
   const read = (): ViewState['form'] => ({
-    data: dataSelect.value || data,
-    labelColumn: labelSelect?.value,
+    ...chooser.read(),
     noise: noise ? Number(noise.value) : form.noise,
     epochs: Number(epochs.value),
     seed: Number(seed.value),
     rates: rates.value,
   });
-  dataSelect.addEventListener('change', () => onChange({ ...read(), labelColumn: undefined }, true));
-  for (const f of [labelSelect, noise, epochs, seed, rates])
-    f?.addEventListener('change', () => onChange(read(), false));
+  for (const f of [noise, epochs, seed, rates]) f?.addEventListener('change', () => onChange(read(), false));
 
-  // Until the extension has sent the data choices there is nothing to train on.
-  const idle = !state.running && state.choices.length > 0;
+  // Until data is picked (offered, or browsed to) there is nothing to train on.
+  const idle = !state.running && chooser.choice !== undefined;
   const run = (kind: ExperimentKind) => {
     const f = read();
-    const isSynthetic = state.choices.find((c) => c.spec === f.data)?.noise;
+    if (!f.data) return;
     const sweep = f.rates
       .split(/[,\s]+/)
       .filter(Boolean)
       .map(Number);
     onRun({
       experiment: kind,
-      data: isSynthetic ? `${f.data}?noise=${f.noise}` : (f.data ?? ''),
+      data: chooser.choice?.kind === 'synthetic' ? `${f.data}?noise=${f.noise}` : f.data,
       ...(f.labelColumn ? { labelColumn: f.labelColumn } : {}),
       epochs: f.epochs ?? 20,
       seed: f.seed ?? 0,

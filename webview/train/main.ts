@@ -46,9 +46,12 @@ const accChart = new Chart(accHost, 'acc');
 
 /** Saves the form; rebuilds it only when the data set changes (the label and noise fields depend on it). */
 function setForm(form: ViewState['form'], dataChanged: boolean) {
-  state = { ...state, form };
+  // Other data: an error about the data before no longer applies.
+  state = { ...state, form, notice: dataChanged ? undefined : state.notice };
   host.setState(state);
-  if (dataChanged) renderForm();
+  if (!dataChanged) return;
+  renderForm();
+  if (!frame) frame = requestAnimationFrame(render);
 }
 
 function renderForm() {
@@ -58,6 +61,7 @@ function renderForm() {
     setForm,
     (r) => host.post({ type: 'run', ...r }),
     () => host.post({ type: 'cancel' }),
+    () => host.post({ type: 'browse' }),
   );
 }
 
@@ -67,7 +71,8 @@ function renderStatus() {
   status.dataset.run = current?.name ?? '';
   status.dataset.epoch = String(current?.epochs.length ?? 0);
   status.dataset.running = String(state.running);
-  if (!current) status.textContent = state.model ? 'Pick data and an experiment.' : 'Loading…';
+  // No data picked: the data chooser says why and what to do; the status line has nothing to add.
+  if (!current) status.textContent = !state.model ? 'Loading…' : state.form.data ? 'Pick an experiment.' : '';
   else if (state.running)
     status.textContent = `${current.name}: epoch ${current.epochs.length}/${current.total}`;
   else {
@@ -106,7 +111,7 @@ host.onMessage((m) => {
   const wasRunning = state.running;
   state = apply(state, m);
   host.setState(state);
-  if (m.type === 'init' || state.running !== wasRunning) renderForm();
+  if (m.type === 'init' || m.type === 'data' || state.running !== wasRunning) renderForm();
   if (!frame) frame = requestAnimationFrame(render);
 });
 const redraw = () => {

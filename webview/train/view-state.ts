@@ -1,8 +1,8 @@
 // The panel's whole state as plain JSON: what `setState` stores and what a restored panel redraws from.
 // `apply` folds one message from the extension into it (pure, so the panel can be rebuilt from it).
+import { pickIn, type DataOffer, type DataPick } from '../../src/protocol/data-choice';
 import type {
   BoundaryGrid,
-  DataChoice,
   EpochMetrics,
   ExperimentKind,
   ModelInfo,
@@ -25,7 +25,8 @@ export interface RunView {
 export interface ViewState {
   modelPath?: string;
   model?: ModelInfo;
-  choices: DataChoice[];
+  /** The data the extension offered (undefined until it has). */
+  data?: DataOffer;
   form: { data?: string; labelColumn?: string; noise: number; epochs?: number; seed?: number; rates: string };
   experiment?: ExperimentKind;
   running: boolean;
@@ -38,19 +39,26 @@ export interface ViewState {
 }
 
 export const initialState = (): ViewState => ({
-  choices: [],
   form: { noise: 0.1, rates: '0, 0.1, 0.3, 0.5' },
   running: false,
   runs: [],
   hints: [],
 });
 
+/** A new offer: the form keeps the user's data if it is still offered (`current`), else takes the default. */
+function withData(state: ViewState, data: DataOffer, current: Partial<DataPick> | undefined): ViewState {
+  const pick = pickIn(data, current);
+  return { ...state, data, form: { ...state.form, data: pick?.data, labelColumn: pick?.labelColumn } };
+}
+
 const waiting = (name: string): RunView => ({ name, epochs: [], epoch: 0, total: 0, status: 'waiting' });
 
 export function apply(state: ViewState, m: ToTrainPanel): ViewState {
   switch (m.type) {
     case 'init':
-      return { ...state, model: m.model, modelPath: m.model.path, choices: m.choices };
+      return withData({ ...state, model: m.model, modelPath: m.model.path }, m.data, state.form);
+    case 'data':
+      return withData(state, m.data, undefined);
     case 'experiment':
       return {
         ...state,

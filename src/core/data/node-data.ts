@@ -20,11 +20,19 @@ function findDataDir(): string {
 export function nodeDataSourceWithin(limit: SizeLimit): DataSource {
   return {
     readFile: (path) => readFileWithin(path, limit).toString('utf8'),
-    readBuiltin: (name) => readFileSync(join(findDataDir(), `${name}.csv`), 'utf8'),
+    readBuiltin: (name) => readFileSync(builtinCsvPath(name), 'utf8'),
   };
 }
 
 export const nodeDataSource: DataSource = nodeDataSourceWithin(DEFAULT_SIZE_LIMIT);
+
+/** The file of a built-in CSV set (`digits`, …), for reading its header. */
+export const builtinCsvPath = (name: string): string => join(findDataDir(), `${name}.csv`);
+
+/** A training block's data as a spec `loadData` reads: a CSV there is relative to the model file. */
+export function trainingDataSpec(model: string, data: string): string {
+  return data.startsWith('builtin:') || isAbsolute(data) ? data : resolve(dirname(model), data);
+}
 
 /**
  * The data set a model trains on: `chosen` (the CLI's --data, the panel's choice) or the one its training
@@ -39,8 +47,7 @@ export function modelData(
 ): { name: string; data: Dataset } | undefined {
   const name = chosen.data ?? spec.data;
   if (name === undefined) return undefined;
-  const fromFile = chosen.data === undefined && !name.startsWith('builtin:') && !isAbsolute(name);
-  const path = fromFile ? resolve(dirname(model), name) : name;
+  const path = chosen.data ?? trainingDataSpec(model, name);
   const labelColumn = chosen.labelColumn ?? spec.labelColumn;
   return { name, data: loadData(path, nodeDataSourceWithin(limit), spec.seed, { labelColumn }) };
 }

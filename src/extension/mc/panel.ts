@@ -5,10 +5,12 @@
 import { modify, applyEdits, parseTree, findNodeAtLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { ANY_MODEL, modelOnDisk, modelToActOn, trackModelPanel, type ModelKind } from '../active-model';
+import { DataChooser } from '../data/chooser';
 import { requireTrust } from '../trust';
 import { markStepDone } from '../walkthrough';
 import { MC_VIEW_TYPE } from '../view-types';
 import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
+import type { DataOffer } from '../../protocol/data-choice';
 import { parseFromMcPanel, type FromMcPanel, type McSettings, type ToMcPanel } from '../../protocol/mc-panel';
 import { JobCancelledError, type WorkerHost } from '../worker-host';
 
@@ -64,6 +66,7 @@ class McPanel {
   private disposed = false;
   /** The latest run message, sent again when the webview reloads (it was hidden, or messages were missed). */
   private last?: ToMcPanel;
+  private readonly data: DataChooser;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -73,6 +76,7 @@ class McPanel {
     private readonly log: vscode.LogOutputChannel,
   ) {
     const name = model.path.split('/').pop() ?? 'model';
+    this.data = new DataChooser(model, worker, log);
     panels.set(model.fsPath, this);
     trackModelPanel(panel, model);
     panel.webview.options = webviewOptions(extensionUri);
@@ -92,7 +96,8 @@ class McPanel {
   }
 
   private post(message: ToMcPanel): void {
-    if (message.type !== 'model' && message.type !== 'running') this.last = message;
+    if (message.type !== 'model' && message.type !== 'running' && message.type !== 'data')
+      this.last = message;
     // A closed panel's webview throws on access; a job ending after the close has nobody to tell.
     if (!this.disposed) void this.panel.webview.postMessage(message);
   }
@@ -102,14 +107,36 @@ class McPanel {
       const path = vscode.workspace.asRelativePath(this.model);
       this.post({ type: 'model', name, path, file: this.model.fsPath, running: this.running });
       if (this.last) this.post(this.last);
+      void this.offerData(() => this.data.offer(), false);
     } else if (message.type === 'cancel') this.cancel?.cancel();
+    else if (message.type === 'browse') void this.offerData(() => this.data.browse(), true);
     // A panel restored in a window that is not trusted (now) shows its figures but runs nothing.
     else if (!requireTrust(vscode, 'Show MC Uncertainty')) return;
     else if (message.type === 'addDropout') void this.addDropout();
     else void this.run(message.settings);
   }
 
-  private run(settings: McSettings): Thenable<void> {
+  private async offerData(offer: () => Promise<DataOffer | undefined>, browsed: boolean): Promise<void> {
+    try {
+      const data = await offer();
+      if (data) this.post({ type: 'data', data, browsed });
+    } catch (e) {
+      this.log.error(`MC data of ${this.model.fsPath}: ${(e as Error).message}`);
+    }
+  }
+
+  private run(settings: McSettings): Thenable<void> | undefined {
+    const pick = {
+      data: settings.data,
+      ...(settings.labelColumn ? { labelColumn: settings.labelColumn } : {}),
+    };
+    try {
+      this.data.check(pick);
+    } catch (e) {
+      this.post({ type: 'error', message: (e as Error).message, noStochasticLayer: false });
+      return undefined;
+    }
+    this.data.remember(pick);
     this.cancel?.cancel();
     const cancel = (this.cancel = new vscode.CancellationTokenSource());
     this.last = undefined;
@@ -133,7 +160,7 @@ class McPanel {
               seed: settings.seed,
               masks: settings.masks,
               train: true,
-              ...(settings.data ? { data: settings.data } : {}),
+              ...this.data.jobData(pick),
             },
             (p) => {
               if (p.phase === 'train') {

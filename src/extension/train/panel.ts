@@ -4,21 +4,14 @@
 // keeps the last trained weights of each run for Save / Export.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { csvHeader } from '../../core/data/csv';
-import { BUILTIN_CSV } from '../../core/data/load';
-import { SYNTHETIC_NAMES } from '../../core/data/synthetic';
-import { readFileWithin, readHead } from '../../core/io/node-files';
-import { resolveTraining, type TrainingSpec } from '../../core/model/training-spec';
 import {
   parseFromTrainPanel,
-  type DataChoice,
-  type ModelInfo,
   type FromTrainPanel,
   type RunRequest,
   type ToTrainPanel,
 } from '../../protocol/train-panel';
 import type { RunFinished, WireTrainRun } from '../../protocol/worker';
-import { fileSizeLimit } from '../file-limit';
+import { DataChooser } from '../data/chooser';
 import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
 import { saveRun } from './save';
 import { requireTrust } from '../trust';
@@ -49,7 +42,7 @@ export class TrainPanel implements vscode.Disposable {
   private static readonly open = new Map<string, TrainPanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly trained = new Map<string, WireTrainRun>();
-  private choices: DataChoice[] = [];
+  private readonly data: DataChooser;
   private cancel?: vscode.CancellationTokenSource;
   private disposed = false;
 
@@ -86,6 +79,7 @@ export class TrainPanel implements vscode.Disposable {
   ) {
     TrainPanel.open.set(model.fsPath, this);
     trackModelPanel(panel, model);
+    this.data = new DataChooser(model, worker, log);
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, trainPage(panel.title));
     this.disposables.push(
@@ -110,10 +104,19 @@ export class TrainPanel implements vscode.Disposable {
   private async onMessage(m: FromTrainPanel): Promise<void> {
     try {
       switch (m.type) {
-        case 'ready':
-          this.choices = await dataChoices(this.log);
-          this.post({ type: 'init', model: modelInfo(this.model), choices: this.choices });
+        case 'ready': {
+          const data = await this.data.offer();
+          // The training block's epochs and seed, read with the model's input (defaults when it has none).
+          const { epochs = 20, seed = 0 } = this.data.input;
+          const model = { name: basename(this.model.fsPath), path: this.model.fsPath, epochs, seed };
+          this.post({ type: 'init', model, data });
           return this.markReady();
+        }
+        case 'browse': {
+          const data = await this.data.browse();
+          if (data) this.post({ type: 'data', data });
+          return;
+        }
         case 'cancel':
           return this.cancel?.cancel();
         case 'run':
@@ -150,10 +153,10 @@ export class TrainPanel implements vscode.Disposable {
 
   private async runExperiment(request: RunRequest): Promise<RunSummary[]> {
     if (!requireTrust(vscode, 'Train with Dropout')) throw new Error('the workspace is not trusted');
-    // Only offered data: a built-in set or a CSV found in the workspace.
-    const base = request.data.split('?')[0];
-    if (!this.choices.some((c) => c.spec === base)) throw new Error(`unknown data "${request.data}"`);
+    const pick = { data: request.data, ...(request.labelColumn ? { labelColumn: request.labelColumn } : {}) };
+    this.data.check(pick);
     if (this.cancel) throw new Error('an experiment is already running; cancel it first');
+    this.data.remember(pick);
     const source = (this.cancel = new vscode.CancellationTokenSource());
     this.post({ type: 'experiment', experiment: request.experiment });
     let cancelled = false;
@@ -229,55 +232,6 @@ export class TrainPanel implements vscode.Disposable {
     }
     return summaries;
   }
-}
-
-function modelInfo(model: vscode.Uri): ModelInfo {
-  // Only the panel's defaults are read here (a JSON parse, no model reader): training runs in the worker.
-  let training: unknown;
-  try {
-    training = (
-      JSON.parse(readFileWithin(model.fsPath, fileSizeLimit()).toString('utf8')) as { training?: unknown }
-    ).training;
-  } catch {
-    // Not JSON or unreadable: the worker reports the real error when training starts.
-  }
-  let spec: TrainingSpec;
-  try {
-    spec = resolveTraining(training, basename(model.fsPath));
-  } catch {
-    // A training block the schema refuses: the worker names the field when training starts.
-    spec = resolveTraining(undefined, basename(model.fsPath));
-  }
-  return {
-    name: basename(model.fsPath),
-    path: model.fsPath,
-    data: spec.data?.split('?')[0],
-    epochs: spec.epochs,
-    seed: spec.seed,
-  };
-}
-
-/** Enough of a CSV to hold its header row. */
-const HEADER_BYTES = 64 * 1024;
-
-async function dataChoices(log: vscode.LogOutputChannel): Promise<DataChoice[]> {
-  const label = (n: string) => n.replace('_', ' ');
-  const choices: DataChoice[] = [
-    ...BUILTIN_CSV.map((n) => ({ spec: `builtin:${n}`, label: `${label(n)} (built-in)` })),
-    ...SYNTHETIC_NAMES.map((n) => ({ spec: `builtin:${n}`, label: `${n} (synthetic 2-D)`, noise: true })),
-  ];
-  const csvs = await vscode.workspace.findFiles('**/*.csv', '**/node_modules/**', 100);
-  for (const uri of csvs.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
-    // The header only: a workspace may hold CSVs of gigabytes.
-    let columns: string[] = [];
-    try {
-      columns = csvHeader(readHead(uri.fsPath, HEADER_BYTES).toString('utf8'));
-    } catch (e) {
-      log.warn(`Train panel: cannot read ${uri.fsPath}: ${(e as Error).message}`);
-    }
-    choices.push({ spec: uri.fsPath, label: vscode.workspace.asRelativePath(uri), columns });
-  }
-  return choices;
 }
 
 /** Reopens Train panels after a reload (registered under TRAIN_VIEW_TYPE at activation). */

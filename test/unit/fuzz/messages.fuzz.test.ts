@@ -5,6 +5,7 @@
 // a message is either accepted and handled, or rejected.
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
+import type { DataOffer } from '../../../src/protocol/data-choice';
 import { parseToMcPanel, parseFromMcPanel, type ToMcPanel } from '../../../src/protocol/mc-panel';
 import {
   isFromModelView,
@@ -133,6 +134,7 @@ function workerHandler(): Handler {
     evaluate: job('evaluate'),
     model: job('model'),
     mc: job('mc'),
+    modelInput: job('modelInput'),
   } as unknown as typeof JOB_HANDLERS;
   const dispatch = createDispatcher(
     (m) => posted.push(m),
@@ -177,7 +179,8 @@ function workerHandler(): Handler {
         kind: 'mc',
         request: {
           model: 'm.onnx',
-          data: 'builtin:iris',
+          data: '/w/d.csv',
+          labelColumn: 'y',
           passes: 30,
           seed: 0,
           masks: 'fresh',
@@ -185,7 +188,8 @@ function workerHandler(): Handler {
           train: true,
         },
       },
-      { type: 'cancel', jobId: 6 },
+      { type: 'start', jobId: 6, kind: 'modelInput', request: { model: 'm.onnx' } },
+      { type: 'cancel', jobId: 7 },
     ],
     async handle(message) {
       posted.length = 0;
@@ -215,6 +219,15 @@ function workerHandler(): Handler {
     },
   };
 }
+
+const dataOffer: DataOffer = {
+  choices: [
+    { spec: '/w/d.csv', label: 'd.csv', kind: 'csv', features: 1, columns: ['a', 'label'] },
+    { spec: 'builtin:moons', label: 'moons', kind: 'synthetic', features: 2 },
+  ],
+  selected: '/w/d.csv',
+  labelColumn: 'label',
+};
 
 const mcView: WireMcView = {
   passesRequested: 30,
@@ -295,6 +308,7 @@ const HANDLERS: Handler[] = [
     seeds: [
       { type: 'ready' },
       { type: 'cancel' },
+      { type: 'browse' },
       {
         type: 'run',
         experiment: 'sweep',
@@ -314,7 +328,12 @@ const HANDLERS: Handler[] = [
       { type: 'ready' },
       { type: 'cancel' },
       { type: 'addDropout' },
+      { type: 'browse' },
       { type: 'run', settings: { passes: 30, seed: 1, masks: 'consistent', data: 'builtin:iris' } },
+      {
+        type: 'run',
+        settings: { passes: 30, seed: 1, masks: 'fresh', data: '/w/d.csv', labelColumn: 'label' },
+      },
     ],
     handle: (m) => parseFromMcPanel(m) !== undefined,
   },
@@ -332,12 +351,10 @@ const HANDLERS: Handler[] = [
     seeds: [
       {
         type: 'init',
-        model: { name: 'm', path: '/w/m.nn.json', data: 'builtin:moons', epochs: 20, seed: 0 },
-        choices: [
-          { spec: '/w/d.csv', label: 'd.csv', columns: ['a', 'label'] },
-          { spec: 'builtin:moons', label: 'moons', noise: true },
-        ],
+        model: { name: 'm', path: '/w/m.nn.json', epochs: 20, seed: 0 },
+        data: dataOffer,
       },
+      { type: 'data', data: { choices: dataOffer.choices, message: 'No data with 32 features' } },
       { type: 'experiment', experiment: 'compare' },
       {
         type: 'progress',
@@ -392,7 +409,12 @@ const HANDLERS: Handler[] = [
     name: 'MC webview ← extension',
     seeds: [
       { type: 'model', name: 'm.onnx', path: 'models/m.onnx', file: '/w/models/m.onnx', running: false },
-      { type: 'running', settings: { passes: 30, seed: 0, masks: 'fresh', data: '' }, training: true },
+      { type: 'data', data: dataOffer, browsed: true },
+      {
+        type: 'running',
+        settings: { passes: 30, seed: 0, masks: 'fresh', data: 'builtin:moons' },
+        training: true,
+      },
       { type: 'training', epoch: 2, epochs: 10 },
       { type: 'partial', view: mcView },
       { type: 'done', view: mcView },

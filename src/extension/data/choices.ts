@@ -1,0 +1,90 @@
+// The data sets the chooser lists: the built-in ones and users' files, each with its features per sample
+// (what a model's input width is matched with) and, for a CSV, its header's columns for the label picker.
+// Only headers are read: a workspace may hold CSVs of gigabytes.
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
+import * as vscode from 'vscode';
+import { csvHeader } from '../../core/data/csv';
+import { BUILTIN_CSV } from '../../core/data/load';
+import { builtinCsvPath } from '../../core/data/node-data';
+import { SYNTHETIC_NAMES, synthetic } from '../../core/data/synthetic';
+import { readHead } from '../../core/io/node-files';
+import type { DataChoice, DataKind } from '../../protocol/data-choice';
+
+/** Enough of a CSV to hold its header row. */
+const HEADER_BYTES = 64 * 1024;
+/** Workspace files listed per kind. */
+const MAX_FILES = 100;
+
+type Facts = Pick<DataChoice, 'features' | 'columns'>;
+
+/**
+ * Users' data files by kind: the workspace search, the Browse… dialog's filter and what one file holds.
+ * A new kind of data file is one entry here (and its loader in core/data).
+ */
+const FILE_KINDS: { kind: DataKind; extensions: string[]; filter: string; facts(path: string): Facts }[] = [
+  { kind: 'csv', extensions: ['csv'], filter: 'CSV data (header row, label column)', facts: csvFacts },
+];
+
+function csvFacts(path: string): Facts {
+  const columns = csvHeader(readHead(path, HEADER_BYTES).toString('utf8'));
+  return { columns, ...(columns.length > 1 ? { features: columns.length - 1 } : {}) };
+}
+
+/** The Browse… dialog's filters: every kind of data file. */
+export const browseFilters = (): Record<string, string[]> =>
+  Object.fromEntries(FILE_KINDS.map((k) => [k.filter, k.extensions]));
+
+let builtins: DataChoice[] | undefined;
+
+/** The shipped CSVs and the synthetic 2-D sets (read once: they never change). */
+export function builtinChoices(): DataChoice[] {
+  const label = (n: string) => n.replace('_', ' ');
+  return (builtins ??= [
+    ...BUILTIN_CSV.map((n): DataChoice => {
+      const columns = csvHeader(readHead(builtinCsvPath(n), HEADER_BYTES).toString('utf8'));
+      return {
+        spec: `builtin:${n}`,
+        label: `${label(n)} (built-in)`,
+        kind: 'builtin',
+        features: columns.length - 1,
+      };
+    }),
+    ...SYNTHETIC_NAMES.map((n): DataChoice => ({
+      spec: `builtin:${n}`,
+      label: `${n} (synthetic 2-D)`,
+      kind: 'synthetic',
+      features: synthetic(n, { n: 1 }).shape.reduce((a, b) => a * b, 1),
+    })),
+  ]);
+}
+
+/** One user's file as a choice, or undefined when it is no kind of data the chooser knows (or is gone). */
+export function fileChoice(path: string, log: vscode.LogOutputChannel): DataChoice | undefined {
+  const kind = FILE_KINDS.find((k) => k.extensions.includes(extname(path).slice(1).toLowerCase()));
+  if (!kind || !existsSync(path)) return undefined;
+  let facts: Facts = {};
+  try {
+    facts = kind.facts(path);
+  } catch (e) {
+    log.warn(`Data: cannot read ${path}: ${(e as Error).message}`);
+  }
+  // A file outside the workspace: its name first, the list is narrow.
+  const relative = vscode.workspace.asRelativePath(path);
+  const label = relative !== path ? relative : `${basename(path)} — ${dirname(path)}`;
+  return { spec: path, label, kind: kind.kind, ...facts };
+}
+
+/** The data files of the workspace, in path order. */
+export async function workspaceChoices(log: vscode.LogOutputChannel): Promise<DataChoice[]> {
+  const found = await Promise.all(
+    FILE_KINDS.flatMap((k) => k.extensions).map((e) =>
+      vscode.workspace.findFiles(`**/*.${e}`, '**/node_modules/**', MAX_FILES),
+    ),
+  );
+  return found
+    .flat()
+    .map((u) => u.fsPath)
+    .sort((a, b) => a.localeCompare(b))
+    .flatMap((p) => fileChoice(p, log) ?? []);
+}
