@@ -24,6 +24,9 @@ describe('data that fits a model', () => {
     assert.equal(width('samples/digits-mlp.nn.json'), 64);
     // [1, 8, 8] images: 64 features per sample.
     assert.equal(width('samples/digits-cnn.nn.json'), 64);
+    // A TensorFlow.js layers model: 6 token ids per sample, which no built-in set has.
+    assert.equal(width('samples/tfjs-rnn/model.json'), 6);
+    assert.equal(defaultData(BUILTINS, { width: 6 }), undefined);
     assert.equal(inputWidth({ inputs: [{ name: 'x', shape: [null, null] }] }), undefined);
     assert.equal(inputWidth({ inputs: [] }), undefined);
   });
