@@ -5,6 +5,7 @@ import { fixOnnx } from '../core/fix/fix-onnx';
 import { modelToActOn, ONNX_MODEL } from './active-model';
 import { readWithinLimit } from './file-limit';
 import type { LintConfigSource } from './lint-config';
+import { ONNX_EDITOR } from './view-types';
 
 /** `destination` skips the dialog (tests and other commands); the user normally picks it. */
 export function fixAndSaveAsCommand(config: LintConfigSource, log: vscode.LogOutputChannel) {
@@ -32,12 +33,19 @@ export function fixAndSaveAsCommand(config: LintConfigSource, log: vscode.LogOut
       return undefined;
     }
     await vscode.workspace.fs.writeFile(out, result.bytes);
-    const fixed = result.fixed.map((f) => `${f.finding.rule} (${f.finding.layer.name}): ${f.fix.title}`);
+    const fixed = result.fixed.map((f) => `${f.change} (${f.finding.rule})`);
     log.info(`fixed ${uri.fsPath} → ${out.fsPath}:\n  ${fixed.join('\n  ')}`);
-    void vscode.window.showInformationMessage(
-      `Dropout Lens: ${result.fixed.length} fix(es) applied, saved as ${vscode.workspace.asRelativePath(out)}` +
-        (result.remaining.length ? `; ${result.remaining.length} finding(s) remain.` : '.'),
-    );
+    const fixes = `${fixed.length} fix${fixed.length === 1 ? '' : 'es'}`;
+    const left = result.remaining.length;
+    const remain = left === 0 ? '' : ` ${left} finding${left === 1 ? ' remains' : 's remain'}.`;
+    void vscode.window
+      .showInformationMessage(
+        `Dropout Lens: saved ${vscode.workspace.asRelativePath(out)} with ${fixes}: ${fixed.join('; ')}.${remain}`,
+        'Open',
+      )
+      .then((choice) => {
+        if (choice === 'Open') void vscode.commands.executeCommand('vscode.openWith', out, ONNX_EDITOR);
+      });
     return out;
   };
 }

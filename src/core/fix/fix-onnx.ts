@@ -1,6 +1,7 @@
 // "Fix and Save As…" for ONNX: lint, apply every finding's safe fix that ONNX can express, and lint again
 // (removing a Dropout only becomes the fix once its training flag is off), then hand back new bytes.
 import { fixOnnxBytes } from '../formats/onnx/fix';
+import { describeEdits } from './describe-fix';
 import type { ModelSource } from '../formats/reader';
 import type { LintConfig } from '../lint/config';
 import { lintSource } from '../lint/lint-source';
@@ -8,8 +9,11 @@ import type { Finding, Fix } from '../lint/rule';
 
 export interface OnnxFixResult {
   bytes: Uint8Array;
-  /** The fixes applied, each with the finding it answers, in the order they were applied. */
-  fixed: { finding: Finding; fix: Fix }[];
+  /**
+   * The fixes applied, each with the finding it answers and what it changed (describeEdits), in the
+   * order they were applied.
+   */
+  fixed: { finding: Finding; fix: Fix; change: string }[];
   /** What the fixed model still reports. */
   remaining: Finding[];
 }
@@ -22,7 +26,8 @@ export function fixOnnx(source: ModelSource, config?: LintConfig): OnnxFixResult
   const fixed: OnnxFixResult['fixed'] = [];
   for (let round = 0; ; round++) {
     const result = lintSource({ path: source.path, bytes }, config);
-    if (result.error) throw new Error(result.error.message);
+    const { graph } = result;
+    if (result.error || !graph) throw new Error(result.error?.message ?? `${source.path}: not a model file`);
     const chosen = result.findings
       .map((finding) => ({ finding, fix: finding.fixes?.find((f) => f.safe && f.graphEdits?.length) }))
       .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined);
@@ -33,7 +38,7 @@ export function fixOnnx(source: ModelSource, config?: LintConfig): OnnxFixResult
     if (applied.length === 0) return { bytes, fixed, remaining: result.findings };
     // A fix is all or nothing: without the ones ONNX could take only in part, apply again.
     if (applied.length < chosen.length) out = fixOnnxBytes(bytes, source.path, editsOf(applied));
-    fixed.push(...applied);
+    fixed.push(...applied.map((c) => ({ ...c, change: describeEdits(graph, c.fix.graphEdits ?? []) })));
     bytes = out.bytes;
   }
 }
