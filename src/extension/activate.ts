@@ -32,6 +32,7 @@ const COMMANDS: Record<CommandId, string | null> = {
   'dropoutLens.showUncertainty': 'Show MC Uncertainty',
   'dropoutLens.trainWithDropout': 'Train with Dropout',
   'dropoutLens.openSample': null,
+  'dropoutLens.showRuleDocs': null,
 };
 
 export function activate(context: vscode.ExtensionContext): DropoutLensExports {

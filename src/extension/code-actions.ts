@@ -5,16 +5,13 @@ import * as vscode from 'vscode';
 import {
   DIAGNOSTIC_SOURCE,
   rangeAt,
-  ruleDocsUri,
+  SHOW_RULE_DOCS,
   type DocumentLint,
   type ModelDiagnostics,
 } from './diagnostics';
 
 export class ModelCodeActions implements vscode.CodeActionProvider {
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly diagnostics: ModelDiagnostics,
-  ) {}
+  constructor(private readonly diagnostics: ModelDiagnostics) {}
 
   provideCodeActions(
     document: vscode.TextDocument,
@@ -34,11 +31,7 @@ export class ModelCodeActions implements vscode.CodeActionProvider {
       const rule = String(typeof code === 'object' ? code.value : code);
       if (lint) actions.push(...fixActions(document, lint, diagnostic, rule));
       const docs = new vscode.CodeAction(`Show documentation for ${rule}`, vscode.CodeActionKind.QuickFix);
-      docs.command = {
-        command: 'markdown.showPreview',
-        title: docs.title,
-        arguments: [ruleDocsUri(this.extensionUri, rule)],
-      };
+      docs.command = { command: SHOW_RULE_DOCS, title: docs.title, arguments: [rule] };
       docs.diagnostics = [diagnostic];
       actions.push(docs);
     }

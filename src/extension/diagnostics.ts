@@ -32,14 +32,31 @@ export interface DocumentLint {
   entries: { diagnostic: vscode.Diagnostic; finding: WireFinding }[];
 }
 
+/**
+ * A finding without a text range (ONNX) sits on its file's URI with this fragment naming its layer. The
+ * Problems panel lists such URIs under the file and opens the URI itself when a finding is clicked: the
+ * only way the model view (a custom editor, which gets no selection) learns which layer to show.
+ */
+const LAYER_FRAGMENT = 'layer=';
+
+export function layerUri(uri: vscode.Uri, layerId: string): vscode.Uri {
+  return uri.with({ fragment: LAYER_FRAGMENT + layerId });
+}
+
+/** The layer a finding's URI names, if it names one. */
+export function layerOf(uri: vscode.Uri): string | undefined {
+  return uri.fragment.startsWith(LAYER_FRAGMENT) ? uri.fragment.slice(LAYER_FRAGMENT.length) : undefined;
+}
+
 export class ModelDiagnostics implements vscode.Disposable {
-  readonly collection = vscode.languages.createDiagnosticCollection('dropout-lens');
+  private readonly collection = vscode.languages.createDiagnosticCollection('dropout-lens');
+  /** Per file, the layer URIs its findings were last shown on (see LAYER_FRAGMENT). */
+  private readonly layerUris = new Map<string, vscode.Uri[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly linted = new Map<string, DocumentLint>();
   private runs = 0;
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
     private readonly config: LintConfigSource,
     private readonly log: vscode.LogOutputChannel,
   ) {}
@@ -121,7 +138,15 @@ export class ModelDiagnostics implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.linted.delete(key);
-    this.collection.delete(document.uri);
+    this.delete(document.uri);
+  }
+
+  /** Removes a file's diagnostics, those on its layers included. */
+  delete(uri: vscode.Uri): void {
+    const key = uri.toString();
+    for (const at of this.layerUris.get(key) ?? []) this.collection.delete(at);
+    this.layerUris.delete(key);
+    this.collection.delete(uri);
   }
 
   dispose(): void {
@@ -133,12 +158,30 @@ export class ModelDiagnostics implements vscode.Disposable {
   private show(uri: vscode.Uri, result: WireLintResult): vscode.Diagnostic[] {
     // A model.json that no reader recognises is just some JSON file: say nothing about it.
     if (result.error && !result.format && !uri.path.endsWith('.nn.json') && !uri.path.endsWith('.onnx')) {
-      this.collection.delete(uri);
+      this.delete(uri);
       return [];
     }
-    const diagnostics = toDiagnostics(result, uri, this.extensionUri);
-    this.collection.set(uri, diagnostics);
+    const diagnostics = toDiagnostics(result, uri);
+    const byUri = new Map<string, [vscode.Uri, vscode.Diagnostic[]]>([[uri.toString(), [uri, []]]]);
+    diagnostics.forEach((d, i) => {
+      const finding = result.error ? undefined : result.findings[i];
+      const at = finding && !finding.range ? layerUri(uri, finding.layerId) : uri;
+      const entry = byUri.get(at.toString()) ?? [at, []];
+      byUri.set(at.toString(), entry);
+      entry[1].push(d);
+    });
+    const entries = [...byUri.values()];
+    // In one change: the layers' earlier diagnostics cleared (undefined), the new ones set.
+    const earlier = (this.layerUris.get(uri.toString()) ?? []).map((at): [vscode.Uri, undefined] => [
+      at,
+      undefined,
+    ]);
+    this.collection.set([...earlier, ...entries]);
     if (!result.error) markStepDone('modelLinted');
+    this.layerUris.set(
+      uri.toString(),
+      entries.slice(1).map(([at]) => at),
+    );
     return diagnostics;
   }
 }
@@ -155,15 +198,30 @@ export function rangeAt(lines: LineMap, offset: number, length: number): vscode.
   return toRange({ offset, length, start, end });
 }
 
-export function ruleDocsUri(extensionUri: vscode.Uri, rule: string): vscode.Uri {
+function ruleDocsUri(extensionUri: vscode.Uri, rule: string): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'docs', 'rules', `${rule}.md`);
 }
 
-function toDiagnostics(
-  result: WireLintResult,
-  uri: vscode.Uri,
-  extensionUri: vscode.Uri,
-): vscode.Diagnostic[] {
+export const SHOW_RULE_DOCS = 'dropoutLens.showRuleDocs';
+
+/** Opens a rule's page rendered, in a Markdown preview: a diagnostic's rule link and its code action. */
+export function showRuleDocsCommand(extensionUri: vscode.Uri) {
+  return (rule?: unknown) =>
+    typeof rule === 'string' && /^[a-z0-9-]+$/.test(rule)
+      ? vscode.commands.executeCommand('markdown.showPreview', ruleDocsUri(extensionUri, rule))
+      : undefined;
+}
+
+/**
+ * The rule link of a diagnostic: the command above, by the rule's id. (The Problems panel opens a file
+ * link as an editor of the raw Markdown; a command URI holding the file's URI would not be translated
+ * for a remote window, so the command builds the URI where the extension runs.)
+ */
+export function ruleLink(rule: string): vscode.Uri {
+  return vscode.Uri.parse(`command:${SHOW_RULE_DOCS}?${encodeURIComponent(JSON.stringify([rule]))}`);
+}
+
+function toDiagnostics(result: WireLintResult, uri: vscode.Uri): vscode.Diagnostic[] {
   if (result.error) {
     const d = new vscode.Diagnostic(
       toRange(result.error.range),
@@ -174,11 +232,11 @@ function toDiagnostics(
     return [d];
   }
   return result.findings.map((f) => {
-    // Without a range (ONNX) the diagnostic sits at line 0, so the message names the node.
+    // Without a range (ONNX) the diagnostic sits at line 0 of its layer's URI; the message names the node.
     const message = f.range ? f.message : `${f.layer}: ${f.message}`;
     const d = new vscode.Diagnostic(toRange(f.range), message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = { value: f.rule, target: ruleDocsUri(extensionUri, f.rule) };
+    d.code = { value: f.rule, target: ruleLink(f.rule) };
     if (f.unnecessary) d.tags = [vscode.DiagnosticTag.Unnecessary];
     if (f.related.length > 0) {
       d.relatedInformation = f.related.map(

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { trackModelEditors } from './active-model';
 import { ModelCodeActions } from './code-actions';
-import { ModelDiagnostics } from './diagnostics';
+import { ModelDiagnostics, showRuleDocsCommand } from './diagnostics';
 import { fileSizeLimit } from './file-limit';
 import { keepDataPicksIn } from './data/chooser';
 import { fixAndSaveAsCommand } from './fix-and-save';
@@ -20,7 +20,7 @@ import { WorkerHost } from './worker-host';
 export function createFeatures(context: vscode.ExtensionContext) {
   const log = vscode.window.createOutputChannel('Dropout Lens', { log: true });
   const config = new LintConfigSource(log);
-  const diagnostics = new ModelDiagnostics(context.extensionUri, config, log);
+  const diagnostics = new ModelDiagnostics(config, log);
   const worker = new WorkerHost(context.extensionPath, log, { maxFileBytes: () => fileSizeLimit().bytes });
   context.subscriptions.push(
     log,
@@ -35,7 +35,7 @@ export function createFeatures(context: vscode.ExtensionContext) {
   return {
     worker,
     diagnostics,
-    codeActions: new ModelCodeActions(context.extensionUri, diagnostics),
+    codeActions: new ModelCodeActions(diagnostics),
     modelView,
     trainSerializer: trainPanelSerializer(context.extensionUri, worker, log),
     mcSerializer: mcPanelSerializer(context.extensionUri, worker, log),
@@ -46,6 +46,7 @@ export function createFeatures(context: vscode.ExtensionContext) {
       'dropoutLens.showUncertainty': showUncertaintyCommand(context, worker, log),
       'dropoutLens.trainWithDropout': trainWithDropoutCommand(context.extensionUri, worker, log),
       'dropoutLens.openSample': openSampleCommand(context.extensionUri),
+      'dropoutLens.showRuleDocs': showRuleDocsCommand(context.extensionUri),
     },
   };
 }

@@ -113,6 +113,8 @@ export type ToModelView =
   | { type: 'model'; uri: string; version: number; model: WireModel }
   | { type: 'error'; uri: string; fileName: string; message: string }
   | { type: 'saved'; path: string }
+  /** Select a layer in the table and the graph and bring it into view (a finding opened from Problems). */
+  | { type: 'select'; layerId: string }
   /** A layer's weight statistics (never the values), or why they could not be read. */
   | { type: 'weights'; layerId: string; tensors: WeightStats[] }
   | { type: 'weights'; layerId: string; error: string };
@@ -220,6 +222,8 @@ export function isToModelView(v: unknown): v is ToModelView {
       return isStr(v.uri) && isStr(v.fileName) && isStr(v.message);
     case 'saved':
       return isStr(v.path);
+    case 'select':
+      return isStr(v.layerId);
     case 'weights':
       return (
         isStr(v.layerId) && (isStr(v.error) || (Array.isArray(v.tensors) && v.tensors.every(isWeightStats)))

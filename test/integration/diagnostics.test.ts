@@ -23,9 +23,11 @@ describe('diagnostics in the extension host', () => {
     assert.ok(d);
     assert.equal(document.getText(d.range), '0.9');
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
-    assert.ok(
-      typeof d.code === 'object' && d.code.target.path.endsWith('/docs/rules/keep-prob-confusion.md'),
-    );
+    // The link runs the command that opens the rule's page rendered (a Markdown preview), by rule id.
+    assert.ok(typeof d.code === 'object');
+    const { scheme, path, query } = d.code.target;
+    assert.deepEqual([scheme, path], ['command', 'dropoutLens.showRuleDocs']);
+    assert.deepEqual(JSON.parse(decodeURIComponent(query)), ['keep-prob-confusion']);
   });
 
   it('clears the diagnostic once the rate is fixed in the editor, and brings it back on undo', async () => {

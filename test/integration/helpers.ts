@@ -1,12 +1,22 @@
 import * as vscode from 'vscode';
 
-/** Resolves with the file's Dropout Lens diagnostics once `accept` holds for them (or rejects after `ms`). */
+/** The file a diagnostic's URI belongs to: findings without a text range sit on `file#layer=…`. */
+const fileOf = (uri: vscode.Uri) => uri.with({ fragment: '' }).toString();
+
+/**
+ * Resolves with the file's Dropout Lens diagnostics (its layers' included) once `accept` holds for them
+ * (or rejects after `ms`).
+ */
 export function waitForDiagnostics(
   uri: vscode.Uri,
   accept: (d: vscode.Diagnostic[]) => boolean,
   ms = 15_000,
 ): Promise<vscode.Diagnostic[]> {
-  const current = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Dropout Lens');
+  const current = () =>
+    vscode.languages
+      .getDiagnostics()
+      .filter(([at]) => fileOf(at) === uri.toString())
+      .flatMap(([, all]) => all.filter((d) => d.source === 'Dropout Lens'));
   return new Promise((resolve, reject) => {
     if (accept(current())) return resolve(current());
     const timer = setTimeout(() => {
@@ -18,7 +28,7 @@ export function waitForDiagnostics(
       );
     }, ms);
     const listener = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
+      if (!e.uris.some((u) => fileOf(u) === uri.toString())) return;
       const diagnostics = current();
       if (accept(diagnostics)) {
         clearTimeout(timer);

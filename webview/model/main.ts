@@ -101,11 +101,28 @@ function showDetails(row: LayerRow | undefined): void {
 /** From the table: JSON formats reveal the layer's text; ONNX (no text) shows the node in the graph. */
 function select(row: LayerRow, fromTable: boolean): void {
   host.setState({ selected: row.id });
+  table.select(row.id);
   showDetails(row);
   const showGraph = fromTable && !row.range;
   if (showGraph) setTab(1);
   canvas.highlight(row.id, searchMatches(), showGraph || !fromTable);
   if (fromTable && row.range) host.post({ type: 'reveal', layerId: row.id });
+}
+
+/** A layer the extension asks for (a finding opened from Problems), kept until the model is shown. */
+let requested: string | undefined;
+
+/** Selects the requested layer: its node centred in the graph, its row marked and scrolled to in the table. */
+function selectRequested(): void {
+  if (!model) return;
+  const row = model.rows.find((r) => r.id === requested);
+  requested = undefined;
+  if (!row) return;
+  setTab(1);
+  select(row, false);
+  table.select(row.id, true);
+  // The page scrolls too: below a tall header, the graph (and the node centred in it) comes into sight.
+  requestAnimationFrame(() => canvas.svg.scrollIntoView({ block: 'nearest' }));
 }
 
 function setTab(index: number): void {
@@ -201,7 +218,9 @@ function renderModel(m: WireModel): void {
   showDetails(selected);
   canvas.draw(m.rows, m.layout, state.view);
   canvas.highlight(selected?.id, searchMatches(), false);
+  table.select(selected?.id);
   performance.mark('dropout-lens:graph');
+  selectRequested();
 }
 
 host.onMessage((message) => {
@@ -226,6 +245,10 @@ host.onMessage((message) => {
       return;
     case 'saved':
       tableStatus.textContent = `Saved ${message.path}`;
+      return;
+    case 'select':
+      requested = message.layerId;
+      selectRequested();
       return;
     case 'weights': {
       if (weights.get(message.layerId) !== 'loading') return;

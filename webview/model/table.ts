@@ -99,6 +99,10 @@ export class LayerTable {
   readonly element = h('div', { class: 'table-wrap' }, this.table);
   private readonly body = h('tbody');
   private focusedId: string | undefined;
+  /** The layer selected in the view (table, graph or a finding opened from Problems). */
+  private selectedId: string | undefined;
+  /** Set when the selected row should be scrolled into view once the table has a size. */
+  private revealSelected = false;
   private rows: LayerRow[] = [];
   private indexOf = new Map<string, number>();
   private rowHeight = 24;
@@ -143,6 +147,34 @@ export class LayerTable {
   /** Redraws the rows after the table's tab is shown again (a hidden tab has no height to window). */
   refresh(): void {
     this.renderWindow();
+    this.scrollToSelected();
+  }
+
+  /**
+   * Marks the selected layer's row; `reveal` also makes it the row the keyboard starts from and scrolls it
+   * into view, now or when the table's tab is shown (without taking the focus).
+   */
+  select(id: string | undefined, reveal = false): void {
+    this.selectedId = id;
+    if (reveal && id !== undefined && this.indexOf.has(id)) {
+      this.focusedId = id;
+      this.revealSelected = true;
+    }
+    this.renderWindow();
+    this.scrollToSelected();
+  }
+
+  private scrollToSelected(): void {
+    const at = this.selectedId === undefined ? undefined : this.indexOf.get(this.selectedId);
+    if (!this.revealSelected || at === undefined || this.element.clientHeight === 0) return;
+    this.revealSelected = false;
+    if (at < this.window.start || at >= this.window.end) {
+      this.element.scrollTop = Math.max(0, at * this.rowHeight - this.element.clientHeight / 2);
+      this.renderWindow();
+    }
+    this.body
+      .querySelector(`tr[data-id="${CSS.escape(this.selectedId as string)}"]`)
+      ?.scrollIntoView({ block: 'nearest' });
   }
 
   private header(c: (typeof COLUMNS)[number], sort: SortState): HTMLElement {
@@ -262,6 +294,7 @@ export class LayerTable {
         'data-id': r.id,
         'aria-rowindex': position + 2,
         tabindex: r.id === this.focusedId ? 0 : -1,
+        'aria-selected': r.id === this.selectedId ? 'true' : 'false',
         class: classes.join(' ').trim(),
         title: r.range ? 'Enter: show in the model file' : 'Enter: show in the graph',
       },

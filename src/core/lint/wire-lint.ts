@@ -18,6 +18,8 @@ export interface WireFinding {
   severity: Severity;
   message: string;
   layer: string;
+  /** The layer's id in the IR (and the model view's rows); names need not be unique. */
+  layerId: string;
   range?: WireRange;
   related: { layer: string; message: string; range?: WireRange }[];
   fixes: Fix[];
@@ -58,6 +60,7 @@ export function toWireLintResult(
         severity: f.severity,
         message: f.message,
         layer: f.layer.name,
+        layerId: f.layer.id,
         ...(range ? { range } : {}),
         related: (f.related ?? []).map((r) => {
           const relatedRange = wire(r.layer.source.range);

@@ -41,6 +41,8 @@ export class ModelView implements vscode.Disposable {
   private reloadTimer: NodeJS.Timeout | undefined;
   private loading = 0;
   private latest: ToModelView | undefined;
+  /** The layer last asked for by select(), posted again to a page that says it is ready. */
+  private selected: string | undefined;
 
   /** `onLint`: the file's lint result with each load, for views whose file has no text editor. */
   constructor(
@@ -103,6 +105,7 @@ export class ModelView implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         if (this.latest) this.post(this.latest);
+        if (this.selected !== undefined) this.post({ type: 'select', layerId: this.selected });
         return;
       case 'reveal':
         return this.reveal(message.layerId);
@@ -111,6 +114,12 @@ export class ModelView implements vscode.Disposable {
       case 'export':
         return this.save(message.kind, message.content);
     }
+  }
+
+  /** Selects a layer in the page, now or once it has the model (the page keeps it until then). */
+  select(layerId: string): void {
+    this.selected = layerId;
+    this.post({ type: 'select', layerId });
   }
 
   private scheduleReload(): void {

@@ -3,22 +3,27 @@
 import * as vscode from 'vscode';
 import { ANY_MODEL, modelToActOn, trackModelPanel } from '../active-model';
 import { MODEL_PANEL, ONNX_EDITOR } from '../view-types';
+import { layerOf } from '../diagnostics';
 import { basename, ModelView, type ModelViewDeps } from './model-view';
 
 class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
   private readonly open = new Set<string>();
+  /** The view of each open file (the latest, when it is open in more than one group). */
+  private readonly views = new Map<string, ModelView>();
 
   constructor(private readonly deps: ModelViewDeps) {}
 
   /** The file's findings go to the Problems panel while it is open (ONNX has no text document). */
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    // A finding's layer URI is not a document of its own (see showLayer).
+    if (layerOf(uri) !== undefined) return { uri, dispose: () => undefined };
     const key = uri.toString();
     this.open.add(key);
     return {
       uri,
       dispose: () => {
         this.open.delete(key);
-        this.deps.diagnostics.collection.delete(uri);
+        this.deps.diagnostics.delete(uri);
       },
     };
   }
@@ -26,10 +31,36 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
   /** The view's own load (parse and lint in the worker) also feeds the Problems panel: one parse, not two. */
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
     const uri = document.uri;
-    trackModelPanel(panel, uri);
-    new ModelView(panel, uri, this.deps, (result) => {
-      if (this.open.has(uri.toString())) this.deps.diagnostics.set(uri, result);
+    const layer = layerOf(uri);
+    if (layer !== undefined) {
+      void this.showLayer(uri.with({ fragment: '' }), layer, panel);
+      return;
+    }
+    const key = uri.toString();
+    const view = new ModelView(panel, uri, this.deps, (result) => {
+      if (this.open.has(key)) this.deps.diagnostics.set(uri, result);
     });
+    this.views.set(key, view);
+    panel.onDidDispose(() => {
+      if (this.views.get(key) === view) this.views.delete(key);
+    });
+  }
+
+  /**
+   * A finding opened from the Problems panel opens its layer URI. The file's own view selects the layer
+   * instead, brought forward where it is or opened where that editor was, and the editor opened for the
+   * layer URI closes. The focus stays where the user clicked.
+   */
+  private async showLayer(file: vscode.Uri, layerId: string, panel: vscode.WebviewPanel): Promise<void> {
+    const shown = this.views.get(file.toString());
+    if (shown) shown.panel.reveal(shown.panel.viewColumn, true);
+    else
+      await vscode.commands.executeCommand('vscode.openWith', file, ONNX_EDITOR, {
+        viewColumn: panel.viewColumn,
+        preserveFocus: true,
+      });
+    panel.dispose();
+    this.views.get(file.toString())?.select(layerId);
   }
 }
 
