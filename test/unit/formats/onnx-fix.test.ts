@@ -65,6 +65,18 @@ describe('ONNX Fix and Save As (onnx-fix, fix-onnx)', () => {
     });
   }
 
+  it('says what each fix changed: the op and name of each layer and the new value', () => {
+    const result = fixOnnx(nodeModelSource(`${TORCH}/rules/consecutive.onnx`));
+    assert.deepEqual(
+      result.fixed.map((f) => `${f.finding.rule}: ${f.change}`),
+      [
+        "consecutive-dropout: Dropout '/drop1/Dropout': rate → 0.51, Dropout '/drop2/Dropout' removed",
+        "dropout-active-at-inference: Dropout '/drop1/Dropout': training_mode → false",
+        "inference-noop-dropout: Dropout '/drop1/Dropout' removed",
+      ],
+    );
+  });
+
   it('sets the ratio of Dropout-13 (new initializer) and of Dropout-7 (attribute); onnxruntime loads both', async () => {
     for (const [name, opset] of [
       ['mlp_train_opset13', 13],
