@@ -251,6 +251,9 @@ describe('e2e: model view', () => {
     await quickOpenPath(page, 'tfjs-rnn/model.json');
     await runCommand(page, 'Dropout Lens: Show Model');
     const view = await webviewFrame(page, 'h1:text("rnn")');
+    // Its size on disk: model.json (6,238 bytes) and its one weight shard (2,560 bytes).
+    const facts = (await view.locator('dl.facts').innerText()).replace(/\s+/g, ' ');
+    assert.match(facts, /size on disk 8\.6 KiB \(model\.json \+ 1 shard\)/);
     const row = view.locator('tr:has(td.name:text-is("lstm"))');
     const lstm = await row.locator('td.dropout-col').innerText();
     assert.match(lstm, /dropout: standard rate 0\.2 · keep 0\.8/);
