@@ -3,6 +3,7 @@
 // a screen reader has more than a picture. The caller destroys the returned plots before redrawing.
 import uPlot from 'uplot';
 import { themeAxis, themeColour } from '../shared/chart';
+import { h } from '../shared/dom';
 
 export interface Series {
   label: string;
@@ -11,6 +12,8 @@ export interface Series {
 }
 
 const HEIGHT = 180;
+/** The height of the reliability diagram's row of counts above its plot (media/mc.css places them). */
+const COUNTS_ROW = 20;
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
 
 function plot(
@@ -108,7 +111,10 @@ export function lines(
   );
 }
 
-/** Accuracy per confidence bin (bars, sample counts above) against the diagonal of perfect calibration. */
+/**
+ * Accuracy per confidence bin (bars) against the diagonal of perfect calibration, each bin's sample count
+ * in a row above the plot, where no bar reaches.
+ */
 export function reliabilityDiagram(
   host: HTMLElement,
   bins: { lo: number; hi: number; count: number; accuracy: number; confidence: number }[],
@@ -129,9 +135,9 @@ export function reliabilityDiagram(
   // Every bin on the x axis (empty ones null) so that uPlot sizes each bar to one bin.
   const x = bins.map(centre);
   const accuracy = bins.map((b) => (b.count > 0 ? b.accuracy : null));
-  const foreground = getComputedStyle(document.body).color;
   const diagonalColour = themeColour('--vscode-descriptionForeground', '#888');
-  /** The diagonal of perfect calibration and each bar's sample count above it (where it fits). */
+  const counts = h('div', { class: 'bin-counts', 'aria-hidden': 'true' });
+  /** The diagonal of perfect calibration, and the bins' counts placed over their bars' centres. */
   const annotate = (u: uPlot) => {
     const ctx = u.ctx;
     const px = (v: number, scale: 'x' | 'y') => u.valToPos(v, scale, true);
@@ -142,21 +148,26 @@ export function reliabilityDiagram(
     ctx.moveTo(px(0, 'x'), px(0, 'y'));
     ctx.lineTo(px(1, 'x'), px(1, 'y'));
     ctx.stroke();
-    ctx.fillStyle = foreground;
-    ctx.textAlign = 'center';
-    ctx.font = `${Math.round(11 * devicePixelRatio)}px ${themeColour('--vscode-font-family', 'sans-serif')}`;
-    // A count wider than its bar would run into its neighbours' (narrow charts): the aria-label has it.
-    for (const b of used) {
-      const text = String(b.count);
-      if (ctx.measureText(text).width > px(b.hi, 'x') - px(b.lo, 'x')) continue;
-      ctx.fillText(text, px(centre(b), 'x'), px(b.accuracy, 'y') - 3 * devicePixelRatio);
-    }
     ctx.restore();
+    // A count wider than its bin would run into its neighbours' (narrow charts): the aria-label has it.
+    const digit = 7;
+    counts.replaceChildren(
+      ...used
+        .filter((b) => String(b.count).length * digit <= u.valToPos(b.hi, 'x') - u.valToPos(b.lo, 'x'))
+        .map((b) => {
+          const label = h('span', {}, String(b.count));
+          label.style.left = `${u.valToPos(centre(b), 'x')}px`;
+          return label;
+        }),
+    );
+    if (counts.parentElement !== u.over) u.over.append(counts);
   };
   return plot(
     host,
     {
-      scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1.1] } },
+      // Room above the plot for the counts.
+      padding: [COUNTS_ROW, null, null, null],
+      scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
       axes: axes('confidence', 'accuracy'),
       series: [
         {},

@@ -5,10 +5,12 @@ import { isToTrainPanel, type FromTrainPanel, type ToTrainPanel } from '../../sr
 import { onThemeChange } from '../shared/chart';
 import { connect } from '../shared/host';
 import { drawBoundary } from '../shared/boundary';
+import { h } from '../shared/dom';
+import { wrapFocus } from '../shared/focus';
 import { Chart } from './charts';
 import { renderControls } from './controls';
 import { renderHints, renderTable } from './results';
-import { apply, initialState, type ViewState } from './view-state';
+import { apply, initialState, type RunView, type ViewState } from './view-state';
 
 const host = connect<ToTrainPanel, FromTrainPanel, ViewState>(isToTrainPanel);
 let state: ViewState = { ...initialState(), ...host.getState(), running: false };
@@ -31,7 +33,14 @@ const notice = section('notice', 'p');
 const charts = section('charts');
 const lossHost = document.createElement('div');
 const accHost = document.createElement('div');
-charts.append(lossHost, accHost);
+// uPlot's legend names each series; what its line style means is said once for both charts.
+const lineKey = (style: string, text: string) =>
+  h('span', {}, h('span', { class: `line ${style}`, 'aria-hidden': 'true' }), text);
+charts.append(
+  lossHost,
+  accHost,
+  h('p', { id: 'line-key' }, lineKey('solid', 'solid: training'), lineKey('dashed', 'dashed: validation')),
+);
 const boundaryFigure = section('boundary', 'figure');
 const canvas = document.createElement('canvas');
 canvas.width = canvas.height = 280;
@@ -76,8 +85,12 @@ function renderStatus() {
   else if (state.running)
     status.textContent = `${current.name}: epoch ${current.epochs.length}/${current.total}`;
   else {
-    const cancelled = state.runs.some((r) => r.status === 'cancelled');
-    status.textContent = `${cancelled ? 'Cancelled' : 'Finished'}: ${state.runs.filter((r) => r.status === 'done').length} of ${state.runs.length} runs`;
+    const count = (s: RunView['status']) => state.runs.filter((r) => r.status === s).length;
+    const [done, cancelled, total] = [count('done'), count('cancelled'), state.runs.length];
+    status.textContent =
+      cancelled > 0
+        ? `Cancelled: ${cancelled} of ${total} runs cut short, ${done} finished`
+        : `Finished: ${done} of ${total} runs`;
   }
 }
 
@@ -121,6 +134,7 @@ window.addEventListener('resize', redraw);
 // The charts and the boundary take the theme's colours when drawn.
 onThemeChange(redraw);
 
+wrapFocus(app);
 renderForm();
 render();
 host.post({ type: 'ready' });

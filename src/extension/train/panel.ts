@@ -173,6 +173,7 @@ export class TrainPanel implements vscode.Disposable {
           // The worker expands the experiment into its runs and names them with its first event.
           let runs: string[] = [];
           let current: string | undefined;
+          let started = 0;
           let lastEpoch = 0;
           const onFinished = ({ finished: r, hints }: RunFinished) => {
             current = undefined;
@@ -205,7 +206,7 @@ export class TrainPanel implements vscode.Disposable {
                 if ('finished' in p) return onFinished(p);
                 this.post({ type: 'progress', ...p });
                 if (p.runs) runs = p.runs;
-                if (p.run !== current) [current, lastEpoch] = [p.run, 0];
+                if (p.run !== current) [current, started, lastEpoch] = [p.run, Date.now(), 0];
                 if (p.metrics && p.epoch > lastEpoch) {
                   progress.report({
                     message: `${p.run} (${runs.indexOf(p.run) + 1}/${runs.length}): epoch ${p.epoch}/${p.epochs}`,
@@ -220,8 +221,11 @@ export class TrainPanel implements vscode.Disposable {
           } catch (e) {
             if (!(e instanceof JobCancelledError)) throw e;
             cancelled = true;
-            // A run cut short before it reported its end (the cancel came as it started).
-            if (current) this.post({ type: 'runDone', run: current, seconds: 0, cancelled: true, hints: [] });
+            // A run cut short before it reported its end: its time is the time it ran.
+            if (current) {
+              const seconds = (Date.now() - started) / 1000;
+              this.post({ type: 'runDone', run: current, seconds, cancelled: true, hints: [] });
+            }
           }
         },
       );
