@@ -87,11 +87,11 @@ export const NODE_HEIGHT = 40;
 /** The width of a character of the node font, an estimate: the layout runs where there is no DOM. */
 const CHAR_WIDTH = 7;
 
-/** Graph-model names are long scope paths; the last two parts say enough on a node. */
+/** A node's name as the details show it; a long scope path keeps its last two parts (after "…/"). */
 export function shortName(name: string): string {
-  const parts = name.split('/');
-  const tail = parts.slice(-2).join('/');
-  return tail.length > 32 ? `…${tail.slice(-31)}` : tail;
+  if (name.length <= 32) return name;
+  const tail = `…/${name.split('/').slice(-2).join('/')}`;
+  return tail.length > 32 ? `…${name.slice(-31)}` : tail;
 }
 
 export function nodeWidth(row: Pick<LayerRow, 'name' | 'op'>): number {
@@ -124,7 +124,8 @@ export type ExportKind = 'csv' | 'markdown' | 'svg';
 /** Webview → extension. */
 export type FromModelView =
   | { type: 'ready' }
-  | { type: 'reveal'; layerId: string }
+  /** `keepFocus`: the keyboard chose the layer and goes on in the view (the editor does not take the focus). */
+  | { type: 'reveal'; layerId: string; keepFocus?: boolean }
   | { type: 'weights'; layerId: string }
   | { type: 'export'; kind: ExportKind; content: string };
 
@@ -139,6 +140,7 @@ export function isFromModelView(v: unknown): v is FromModelView {
     case 'ready':
       return true;
     case 'reveal':
+      return isStr(v.layerId) && optional(v.keepFocus, isBool);
     case 'weights':
       return isStr(v.layerId);
     case 'export':

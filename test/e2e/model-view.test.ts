@@ -228,18 +228,19 @@ describe('e2e: model view', () => {
     assert.equal(await firstName(shown).innerText(), 'layers[2] (dense):Gemm:5');
     assert.match(await shown.locator('.details h2').innerText(), /Relu:3/);
 
-    // Export the table as CSV and the graph as SVG through the save dialog.
+    // Export the table as CSV and the graph as SVG through the Export menu and the save dialog.
     const exportAs = async (label: string, file: string) => {
-      await shown.locator('vscode-button', { hasText: label }).click();
+      await shown.locator('vscode-button', { hasText: 'Export' }).click();
+      await shown.locator('.menu [role="menuitem"]', { hasText: label }).click();
       await acceptSaveDialog(page, file);
       await shown.locator('span[role="status"]', { hasText: file }).waitFor();
       return readFileSync(join(workspace, file), 'utf8');
     };
-    const csv = (await exportAs('Export CSV', 'moons-mc.layers.csv')).split('\r\n');
+    const csv = (await exportAs('Layer table as CSV', 'moons-mc.layers.csv')).split('\r\n');
     assert.match(csv[0] ?? '', /^layer,op,output shape,params,dropout variant,rate,keep,/);
     assert.equal(csv.filter((line) => line.includes('inference-noop-dropout')).length, 2);
     // The whole graph, drawn or not, with the theme's colours written in.
-    const svgText = await exportAs('Export SVG', 'moons-mc.graph.svg');
+    const svgText = await exportAs('Graph as SVG', 'moons-mc.graph.svg');
     assert.match(svgText, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.equal(svgText.match(/<g class="node/g)?.length, 12);
     assert.equal(svgText.match(/<g class="node dropout sev-hint"/g)?.length, 2);

@@ -123,9 +123,10 @@ describe('e2e: Train with Dropout', () => {
   it('saves the weights and exports ONNX, PyTorch and Keras from the finished run', async () => {
     const { page, workspace } = wb;
     const frame = await trainFrame(page);
-    // Each button opens VS Code's save dialog with the suggested path.
+    // Each action of the run's Save menu opens VS Code's save dialog with the suggested path.
     const save = async (label: string, file: string, said: RegExp) => {
-      await frame.locator(`vscode-button[aria-label="${label} of dropout"]`).click();
+      await frame.locator('vscode-button[aria-label="Save or export dropout"]').click();
+      await frame.locator('.menu [role="menuitem"]', { hasText: label }).click();
       await acceptSaveDialog(page, file);
       await frame.locator('#notice', { hasText: said }).waitFor({ timeout: 30_000 });
       assert.ok(existsSync(join(workspace, file)), `${file} is in the workspace`);

@@ -261,11 +261,22 @@ export class GraphCanvas {
       if (p.x + p.width < x0 || p.x > x1 || p.y + NODE_HEIGHT < y0 || p.y > y1) continue;
       nodes.push(this.nodeElement(p));
     }
+    // Drawing moves the nodes in the document: a focused node that is still drawn keeps the focus.
+    const active = document.activeElement;
+    const hadFocus =
+      active instanceof SVGGElement && this.svg.contains(active) ? active.dataset.id : undefined;
     this.viewport.replaceChildren(this.defs, ...paths, ...nodes);
     this.svg.dataset.drawn = String(nodes.length);
-    const focus = this.focusAfterRender && this.nodeElements.get(this.focusAfterRender);
+    const next = this.focusAfterRender ?? hadFocus;
+    const focus = next && this.nodeElements.get(next);
     this.focusAfterRender = undefined;
     if (focus) focus.focus({ preventScroll: true });
+  }
+
+  /** Gives the keyboard focus to a node once it is drawn (the graph may be about to be shown). */
+  focusNode(id: string): void {
+    this.focusAfterRender = id;
+    this.schedule();
   }
 
   private onKey(e: KeyboardEvent): void {

@@ -1,4 +1,5 @@
-// The model's header: format, producer / opset / version facts, inputs and outputs, size.
+// The model's header: format, producer / opset / version facts, inputs and outputs, size. The facts fold
+// away under the model's name (a disclosure), leaving the room to the table and the graph.
 import type { WireModel, WireTensor } from '../../src/protocol/model-view';
 import { h } from '../shared/dom';
 
@@ -31,7 +32,7 @@ function sizeOnDisk(model: WireModel): string {
 const tensors = (list: WireTensor[]) =>
   list.map((t) => `${t.name} ${t.shape}${t.dtype ? ` ${t.dtype}` : ''}`).join(', ') || '—';
 
-export function renderHeader(model: WireModel): HTMLElement {
+export function renderHeader(model: WireModel, open: boolean): HTMLDetailsElement {
   const facts: [string, string][] = [
     ['format', FORMAT_NAMES[model.format]],
     ...model.meta,
@@ -42,14 +43,19 @@ export function renderHeader(model: WireModel): HTMLElement {
     ['size on disk', sizeOnDisk(model)],
   ];
   return h(
-    'header',
-    { class: 'model-header' },
-    h('h1', {}, model.name),
-    h('div', { class: 'muted' }, model.fileName),
+    'details',
+    { class: 'model-header', open },
+    h(
+      'summary',
+      { title: 'Show or hide the model facts' },
+      h('h1', {}, model.name),
+      ' ',
+      h('span', { class: 'muted' }, model.fileName),
+    ),
     h(
       'dl',
       { class: 'facts' },
-      ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { class: 'mono' }, v)]),
+      ...facts.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', { class: 'mono' }, v))),
     ),
   );
 }

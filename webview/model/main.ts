@@ -15,6 +15,7 @@ import {
 } from '../../src/protocol/model-view';
 import { connect } from '../shared/host';
 import { h, icon } from '../shared/dom';
+import { menuButton } from '../shared/menu';
 import { renderDetails } from './details';
 import type { WeightsState } from './weights';
 import { toCsv, toMarkdown } from './export';
@@ -32,6 +33,8 @@ interface State {
   selected: string;
   view: View;
   columns: Partial<Record<SortKey, number>>;
+  /** The header's facts folded away (the user's choice, kept). */
+  headerClosed: boolean;
 }
 
 const host = connect<ToModelView, FromModelView, State>(isToModelView);
@@ -42,7 +45,7 @@ let built = false;
 
 const table = new LayerTable(
   {
-    activate: (row) => select(row, true),
+    activate: (row, byKeyboard) => select(row, true, byKeyboard),
     sort: (key: SortKey) => {
       const sort = host.getState().sort;
       host.setState({ sort: { key, descending: sort?.key === key ? !sort.descending : false } });
@@ -98,15 +101,19 @@ function showDetails(row: LayerRow | undefined): void {
   details.replaceChildren(renderDetails(row, row ? weights.get(row.id) : undefined));
 }
 
-/** From the table: JSON formats reveal the layer's text; ONNX (no text) shows the node in the graph. */
-function select(row: LayerRow, fromTable: boolean): void {
+/**
+ * From the table: JSON formats reveal the layer's text; ONNX (no text) shows the node in the graph. Chosen
+ * with the keyboard, the focus stays in the view: on the row, or on the node in the graph.
+ */
+function select(row: LayerRow, fromTable: boolean, byKeyboard = false): void {
   host.setState({ selected: row.id });
   table.select(row.id);
   showDetails(row);
   const showGraph = fromTable && !row.range;
   if (showGraph) setTab(1);
   canvas.highlight(row.id, searchMatches(), showGraph || !fromTable);
-  if (fromTable && row.range) host.post({ type: 'reveal', layerId: row.id });
+  if (showGraph && byKeyboard) canvas.focusNode(row.id);
+  if (fromTable && row.range) host.post({ type: 'reveal', layerId: row.id, keepFocus: byKeyboard });
 }
 
 /** A layer the extension asks for (a finding opened from Problems), kept until the model is shown. */
@@ -129,9 +136,26 @@ function setTab(index: number): void {
   tabs.setAttribute('selected-index', String(index));
   host.setState({ tab: index });
   // A hidden graph has no size: fit it when it is first shown, draw it again when it comes back.
-  if (index === 1) requestAnimationFrame(() => (host.getState().view ? canvas.refresh() : canvas.fit()));
-  else requestAnimationFrame(() => table.refresh());
+  requestAnimationFrame(() => {
+    fitHeights();
+    if (index !== 1) table.refresh();
+    else if (host.getState().view) canvas.refresh();
+    else canvas.fit();
+  });
 }
+
+const graphArea = h('div', { class: 'graph-area' }, canvas.svg, details);
+
+/** The table and the graph end at the window's bottom, below however much the header takes. */
+function fitHeights(): void {
+  for (const area of [table.element, graphArea]) {
+    if (area.getClientRects().length === 0) continue;
+    const top = area.getBoundingClientRect().top + window.scrollY;
+    // The page's bottom padding (16px) stays.
+    area.style.height = `${Math.max(240, Math.floor(window.innerHeight - top - 16))}px`;
+  }
+}
+window.addEventListener('resize', fitHeights);
 
 function textfield(placeholder: string, value: string, onInput: (v: string) => void): HTMLElement {
   const field = h('vscode-textfield' as 'input', { placeholder, 'aria-label': placeholder, value });
@@ -144,6 +168,12 @@ function button(label: string, codicon: string, onClick: () => void, secondary =
   b.addEventListener('click', onClick);
   return b;
 }
+
+const EXPORTS = [
+  ['csv', 'Layer table as CSV'],
+  ['markdown', 'Layer table as Markdown'],
+  ['svg', 'Graph as SVG'],
+] as const satisfies readonly (readonly [ExportKind, string])[];
 
 function exportAs(kind: ExportKind): void {
   if (!model) return;
@@ -169,13 +199,14 @@ function renderModel(m: WireModel): void {
       const next = model?.rows.find((r) => r.id === matches[(at + 1) % matches.length]);
       if (next) select(next, false);
     });
+    // The panels hold focusable content (headers, rows, the graph): they are no Tab stop themselves.
     tabs.replaceChildren(
       h('vscode-tab-header' as 'div', { slot: 'header' }, 'Layers'),
-      h('vscode-tab-panel' as 'div', {}, table.element),
+      h('vscode-tab-panel' as 'div', { tabindex: -1 }, table.element),
       h('vscode-tab-header' as 'div', { slot: 'header' }, 'Graph'),
       h(
         'vscode-tab-panel' as 'div',
-        {},
+        { tabindex: -1 },
         h(
           'div',
           { class: 'toolbar' },
@@ -184,7 +215,7 @@ function renderModel(m: WireModel): void {
           button('Zoom in', 'zoom-in', () => canvas.zoom(1.25)),
           button('Fit', 'screen-full', () => canvas.fit()),
         ),
-        h('div', { class: 'graph-area' }, canvas.svg, details),
+        graphArea,
       ),
     );
     tabs.setAttribute('selected-index', String(state.tab ?? 0));
@@ -196,21 +227,30 @@ function renderModel(m: WireModel): void {
     host.setState({ filter });
     renderTable();
   });
+  const header = renderHeader(m, !state.headerClosed);
+  header.addEventListener('toggle', () => {
+    host.setState({ headerClosed: !header.open });
+    fitHeights();
+  });
   root.replaceChildren(
-    renderHeader(m),
+    header,
     h(
       'div',
       { class: 'toolbar' },
       filter,
       tableStatus,
-      button('Export CSV', 'table', () => exportAs('csv')),
-      button('Export Markdown', 'markdown', () => exportAs('markdown')),
-      button('Export SVG', 'file-media', () => exportAs('svg')),
+      menuButton(
+        'Export',
+        { secondary: true, 'aria-label': 'Export the layers or the graph' },
+        EXPORTS,
+        exportAs,
+      ),
     ),
     tabs,
   );
   root.removeAttribute('aria-busy');
   renderTable();
+  fitHeights();
   // User Timing marks: when the table and the graph became usable (DevTools and the e2e test read them).
   performance.mark('dropout-lens:table');
   const selected = m.rows.find((r) => r.id === state.selected);

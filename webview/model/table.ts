@@ -1,5 +1,6 @@
-// The layer table: sortable, resizable headers (buttons, so they take focus), one focusable row at a
-// time (roving tabindex, arrow keys / Home / End), Enter or Space or a click activates a row.
+// The layer table: sortable, resizable headers, one tab stop for the headers and one for the rows (roving
+// tabindex: arrow keys / Home / End move), Enter or Space or a click sorts by a header or activates a row.
+// On a header, Alt or Ctrl with Left / Right resizes its column (the drag handles are for the mouse only).
 import type { DropoutCell, LayerRow, RowFinding } from '../../src/protocol/model-view';
 import { h, icon } from '../shared/dom';
 import { levelText, type SortKey, type SortState } from './table-model';
@@ -12,7 +13,8 @@ export const SEVERITY_ICON: Record<RowFinding['severity'], string> = {
 };
 
 export interface TableEvents {
-  activate(row: LayerRow): void;
+  /** `byKeyboard`: Enter or Space, after which the focus stays where the keys go on. */
+  activate(row: LayerRow, byKeyboard: boolean): void;
   sort(key: SortKey): void;
   /** Column widths in pixels after the user resized one, to keep in the page state. */
   resize(widths: Partial<Record<SortKey, number>>): void;
@@ -23,6 +25,8 @@ const ALL_ROWS_LIMIT = 300;
 /** Rows rendered above and below the visible ones. */
 const OVERSCAN = 20;
 const MIN_COLUMN = 32;
+/** How much one key press resizes a column, in pixels. */
+const RESIZE_STEP = 16;
 
 function dropoutCell(cell: DropoutCell): HTMLElement {
   const details = [cell.scaling, cell.mode, cell.noiseShape ? `noise ${cell.noiseShape}` : undefined]
@@ -103,6 +107,8 @@ export class LayerTable {
   private selectedId: string | undefined;
   /** Set when the selected row should be scrolled into view once the table has a size. */
   private revealSelected = false;
+  /** The header that has the headers' tab stop. */
+  private focusedKey: SortKey = COLUMNS[0]!.key;
   private rows: LayerRow[] = [];
   private indexOf = new Map<string, number>();
   private rowHeight = 24;
@@ -118,7 +124,7 @@ export class LayerTable {
     this.body.addEventListener('keydown', (e) => this.onKey(e));
     this.body.addEventListener('click', (e) => {
       const row = (e.target as Element).closest<HTMLTableRowElement>('tr[data-id]');
-      if (row) this.activate(row.dataset.id ?? '');
+      if (row) this.activate(row.dataset.id ?? '', false);
     });
     this.element.addEventListener('scroll', () => {
       if (this.frame || this.rows.length <= ALL_ROWS_LIMIT) return;
@@ -130,12 +136,15 @@ export class LayerTable {
   }
 
   render(rows: LayerRow[], sort: SortState): void {
+    // A header sorted with the keyboard is drawn again: the new one keeps the focus.
+    const headerFocus = this.table.tHead?.contains(document.activeElement) ?? false;
     const head = h('tr', { 'aria-rowindex': 1 }, ...COLUMNS.map((c) => this.header(c, sort)));
     this.rows = rows;
     this.indexOf = new Map(rows.map((r, i) => [r.id, i]));
     if (!this.focusedId || !this.indexOf.has(this.focusedId)) this.focusedId = rows[0]?.id;
     this.table.setAttribute('aria-rowcount', String(rows.length + 1));
     this.table.replaceChildren(h('thead', {}, head), this.body);
+    if (headerFocus) this.headerButton(this.focusedKey)?.focus();
     this.renderWindow();
     if (rows.length === 0) {
       this.body.replaceChildren(
@@ -181,11 +190,21 @@ export class LayerTable {
     const active = sort.key === c.key;
     const button = h(
       'button',
-      { class: 'sort', type: 'button', 'data-key': c.key },
+      {
+        class: 'sort',
+        type: 'button',
+        'data-key': c.key,
+        tabindex: c.key === this.focusedKey ? 0 : -1,
+        title: `Sort by ${c.label}. Alt+Left / Alt+Right (or Ctrl): narrower / wider column`,
+        'aria-keyshortcuts': 'Alt+ArrowLeft Alt+ArrowRight Control+ArrowLeft Control+ArrowRight',
+      },
       c.label,
       active ? icon(sort.descending ? 'arrow-down' : 'arrow-up') : null,
     );
-    button.addEventListener('click', () => this.events.sort(c.key));
+    button.addEventListener('click', () => {
+      this.focusedKey = c.key;
+      this.events.sort(c.key);
+    });
     const width = this.widths[c.key];
     const th = h(
       'th',
@@ -197,24 +216,46 @@ export class LayerTable {
       button,
     );
     if (width) th.style.width = `${width}px`;
-    th.append(this.resizer(th, c));
-    return th;
-  }
-
-  /** A drag handle on the column's right edge; with focus, the arrow keys resize by 16 pixels. */
-  private resizer(th: HTMLElement, c: (typeof COLUMNS)[number]): HTMLElement {
-    const handle = h('span', {
-      class: 'resizer',
-      role: 'separator',
-      'aria-orientation': 'vertical',
-      'aria-label': `Resize the ${c.label} column`,
-      tabindex: 0,
-    });
-    const set = (width: number) => {
+    const resize = (width: number) => {
       const w = Math.max(MIN_COLUMN, Math.round(width));
       th.style.width = `${w}px`;
       this.widths[c.key] = w;
     };
+    button.addEventListener('keydown', (e) => this.onHeaderKey(e, c.key, th, resize));
+    th.append(this.resizer(th, resize));
+    return th;
+  }
+
+  private headerButton(key: SortKey): HTMLElement | null {
+    return this.table.querySelector<HTMLElement>(`button.sort[data-key="${key}"]`);
+  }
+
+  /** Left / Right / Home / End move between headers, Down goes to the rows; with Alt or Ctrl, resize. */
+  private onHeaderKey(e: KeyboardEvent, key: SortKey, th: HTMLElement, resize: (w: number) => void): void {
+    const at = COLUMNS.findIndex((c) => c.key === key);
+    const horizontal = e.key === 'ArrowLeft' || e.key === 'ArrowRight';
+    if (horizontal && (e.altKey || e.ctrlKey)) {
+      resize(th.getBoundingClientRect().width + (e.key === 'ArrowRight' ? RESIZE_STEP : -RESIZE_STEP));
+      this.events.resize({ ...this.widths });
+    } else if (horizontal || e.key === 'Home' || e.key === 'End') {
+      const to =
+        e.key === 'Home' ? 0 : e.key === 'End' ? COLUMNS.length - 1 : at + (e.key === 'ArrowRight' ? 1 : -1);
+      const next = COLUMNS[Math.max(0, Math.min(COLUMNS.length - 1, to))]!.key;
+      this.headerButton(key)?.setAttribute('tabindex', '-1');
+      this.focusedKey = next;
+      const button = this.headerButton(next);
+      button?.setAttribute('tabindex', '0');
+      button?.focus();
+    } else if (e.key === 'ArrowDown') {
+      const focused = this.focusedId === undefined ? undefined : this.indexOf.get(this.focusedId);
+      this.moveTo(focused ?? 0);
+    } else return;
+    e.preventDefault();
+  }
+
+  /** A drag handle on the column's right edge, for the mouse (the header's keys resize too). */
+  private resizer(th: HTMLElement, set: (width: number) => void): HTMLElement {
+    const handle = h('span', { class: 'resizer', 'aria-hidden': 'true' });
     handle.addEventListener('pointerdown', (e) => {
       e.preventDefault();
       const startX = e.clientX;
@@ -230,12 +271,6 @@ export class LayerTable {
       handle.addEventListener('pointerup', up);
     });
     handle.addEventListener('click', (e) => e.stopPropagation());
-    handle.addEventListener('keydown', (e) => {
-      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
-      e.preventDefault();
-      set(th.getBoundingClientRect().width + (e.key === 'ArrowRight' ? 16 : -16));
-      this.events.resize({ ...this.widths });
-    });
     return handle;
   }
 
@@ -317,12 +352,12 @@ export class LayerTable {
     tr?.focus();
   }
 
-  private activate(id: string): void {
+  private activate(id: string, byKeyboard: boolean): void {
     const at = this.indexOf.get(id);
     const data = at === undefined ? undefined : this.rows[at];
     if (at === undefined || !data) return;
     this.moveTo(at);
-    this.events.activate(data);
+    this.events.activate(data, byKeyboard);
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -351,7 +386,7 @@ export class LayerTable {
         break;
       case 'Enter':
       case ' ':
-        this.activate(row.dataset.id ?? '');
+        this.activate(row.dataset.id ?? '', true);
         break;
       default:
         return;

@@ -2,13 +2,20 @@
 // engine derived. A plain table: screen readers announce its headers, and the e2e tests read its cells by
 // data-* names.
 import type { SaveKind, TrainHint } from '../../src/protocol/train-panel';
-import { button } from '../shared/controls';
 import { h } from '../shared/dom';
+import { menuButton } from '../shared/menu';
 import type { RunView } from './view-state';
 
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : `${(100 * v).toFixed(1)}%`;
 const num = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(4));
+
+const SAVES = [
+  ['weights', 'Save weights'],
+  ['onnx', 'Export ONNX'],
+  ['pytorch', 'Export PyTorch'],
+  ['keras', 'Export Keras'],
+] as const satisfies readonly (readonly [SaveKind, string])[];
 
 export function renderTable(
   host: HTMLElement,
@@ -18,8 +25,11 @@ export function renderTable(
 ): void {
   const table = h('table', { class: 'results', 'aria-label': 'Results per run' });
   const head = h('tr');
+  // The run's Save / Export menu comes right after its name, so a narrow panel that scrolls the metrics
+  // sideways still shows it.
   for (const title of [
     'Run',
+    '',
     'Epochs',
     'Train loss',
     'Val loss',
@@ -28,7 +38,6 @@ export function renderTable(
     'Best val acc',
     'Gap',
     'Time',
-    '',
   ])
     head.append(h('th', { scope: 'col' }, title));
   table.append(h('thead'), h('tbody'));
@@ -40,6 +49,17 @@ export function renderTable(
     const row = h('tr', { 'data-run': r.name });
     const cell = (metric: string, text: string) => row.append(h('td', { 'data-metric': metric }, text));
     row.append(h('th', { scope: 'row' }, r.name));
+    const actions = h('td');
+    if (r.status === 'done' && !running)
+      actions.append(
+        menuButton(
+          'Save / Export',
+          { secondary: true, 'aria-label': `Save or export ${r.name}` },
+          SAVES,
+          (kind) => onSave(kind, r.name),
+        ),
+      );
+    row.append(actions);
     cell(
       'epochs',
       `${r.epochs.length}${r.total ? `/${r.total}` : ''}${r.status === 'cancelled' ? ' (cancelled)' : ''}`,
@@ -51,24 +71,13 @@ export function renderTable(
     cell('bestValAcc', best < 0 ? '—' : pct(best));
     cell('gap', gap === null ? '—' : `${(100 * gap).toFixed(1)} pt`);
     cell('seconds', r.seconds === undefined ? '—' : `${r.seconds.toFixed(1)} s`);
-    const actions = h('td');
-    if (r.status === 'done' && !running)
-      for (const [kind, label] of [
-        ['weights', 'Save weights'],
-        ['onnx', 'Export ONNX'],
-        ['pytorch', 'Export PyTorch'],
-        ['keras', 'Export Keras'],
-      ] as const) {
-        actions.append(
-          button(label, { secondary: true, 'aria-label': `${label} of ${r.name}` }, () =>
-            onSave(kind, r.name),
-          ),
-        );
-      }
-    row.append(actions);
     table.tBodies[0]?.append(row);
   }
-  host.replaceChildren(table);
+  // A redrawn table keeps the keyboard focus on the same control (its menu button after a save).
+  const focused = host.contains(document.activeElement) && document.activeElement?.getAttribute('aria-label');
+  // A narrow panel scrolls the table sideways, not the page.
+  host.replaceChildren(h('div', { class: 'table-scroll' }, table));
+  if (focused) table.querySelector<HTMLElement>(`[aria-label="${CSS.escape(focused)}"]`)?.focus();
 }
 
 export function renderHints(host: HTMLElement, hints: TrainHint[]): void {

@@ -108,7 +108,7 @@ export class ModelView implements vscode.Disposable {
         if (this.selected !== undefined) this.post({ type: 'select', layerId: this.selected });
         return;
       case 'reveal':
-        return this.reveal(message.layerId);
+        return this.reveal(message.layerId, message.keepFocus ?? false);
       case 'weights':
         return this.weights(message.layerId);
       case 'export':
@@ -175,7 +175,7 @@ export class ModelView implements vscode.Disposable {
   }
 
   /** Opens the model's text beside the view (or where it is already shown) with the layer selected. */
-  private async reveal(layerId: string): Promise<void> {
+  private async reveal(layerId: string, keepFocus: boolean): Promise<void> {
     const range = this.rows.get(layerId)?.range;
     if (!range) return;
     const document = await vscode.workspace.openTextDocument(this.uri);
@@ -187,6 +187,7 @@ export class ModelView implements vscode.Disposable {
     const editor = await vscode.window.showTextDocument(document, {
       viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Beside,
       selection,
+      preserveFocus: keepFocus,
     });
     editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }

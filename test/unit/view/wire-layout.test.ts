@@ -2,7 +2,7 @@
 // on arrival.
 import * as assert from 'node:assert/strict';
 import { layeredLayout } from '../../../src/core/model/layered-layout';
-import { isWireLayout, NODE_HEIGHT, nodeWidth } from '../../../src/protocol/model-view';
+import { isWireLayout, NODE_HEIGHT, nodeWidth, shortName } from '../../../src/protocol/model-view';
 import { graphLayout } from '../../../src/worker/wire-layout';
 
 const rows = [
@@ -25,9 +25,10 @@ describe('graph layout on the wire', () => {
       ],
     });
     assert.equal(wire.nodes.length, 2 * rows.length);
+    // Rounded to tenths: off by half a tenth at most (and the float error of that half).
     full.nodes.forEach((n, i) => {
-      assert.ok(Math.abs((wire.nodes[2 * i] as number) - n.x) <= 0.05);
-      assert.ok(Math.abs((wire.nodes[2 * i + 1] as number) - n.y) <= 0.05);
+      assert.ok(Math.abs((wire.nodes[2 * i] as number) - n.x) <= 0.05 + 1e-9);
+      assert.ok(Math.abs((wire.nodes[2 * i + 1] as number) - n.y) <= 0.05 + 1e-9);
     });
     // Inputs that are not rows draw no edge.
     assert.deepEqual(wire.edges.map((e) => [rows[e[0] as number]?.id, rows[e[1] as number]?.id]).sort(), [
@@ -43,8 +44,11 @@ describe('graph layout on the wire', () => {
     assert.ok(isWireLayout(wire, rows.length));
   });
 
-  it('names the node a short name and sizes it to its longer line', () => {
-    assert.equal(nodeWidth({ name: 'model/block/dense', op: 'dense' }), 'block/dense'.length * 7 + 24);
+  it('names the node as the details do (a long scope path by its last two parts) and sizes it to its longer line', () => {
+    assert.equal(shortName('/lins.0/Gemm'), '/lins.0/Gemm');
+    assert.equal(shortName('/model/encoder/layers.11/self_attn/MatMul'), '…/self_attn/MatMul');
+    assert.equal(shortName(`/a/${'b'.repeat(40)}`).length, 32);
+    assert.equal(nodeWidth({ name: 'model/block/dense', op: 'dense' }), 'model/block/dense'.length * 7 + 24);
     assert.equal(nodeWidth({ name: 'x', op: 'activation(relu)' }), ('activation(relu)'.length + 2) * 7 + 24);
   });
 
