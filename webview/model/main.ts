@@ -175,6 +175,19 @@ const EXPORTS = [
   ['svg', 'Graph as SVG'],
 ] as const satisfies readonly (readonly [ExportKind, string])[];
 
+/**
+ * A tab panel holds focusable content (headers, rows, the graph), so it is no Tab stop itself. The element
+ * makes itself one (tabindex 0) when first drawn, and -1 would take its content out of the tab order too:
+ * the attribute goes once it is drawn.
+ */
+function noTabStop(panel: HTMLElement): HTMLElement {
+  void customElements
+    .whenDefined('vscode-tab-panel')
+    .then(() => (panel as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete)
+    .then(() => panel.removeAttribute('tabindex'));
+  return panel;
+}
+
 function exportAs(kind: ExportKind): void {
   if (!model) return;
   const rows = visibleRows(model.rows, host.getState().filter ?? '', sortState());
@@ -199,23 +212,24 @@ function renderModel(m: WireModel): void {
       const next = model?.rows.find((r) => r.id === matches[(at + 1) % matches.length]);
       if (next) select(next, false);
     });
-    // The panels hold focusable content (headers, rows, the graph): they are no Tab stop themselves.
     tabs.replaceChildren(
       h('vscode-tab-header' as 'div', { slot: 'header' }, 'Layers'),
-      h('vscode-tab-panel' as 'div', { tabindex: -1 }, table.element),
+      noTabStop(h('vscode-tab-panel' as 'div', {}, table.element)),
       h('vscode-tab-header' as 'div', { slot: 'header' }, 'Graph'),
-      h(
-        'vscode-tab-panel' as 'div',
-        { tabindex: -1 },
+      noTabStop(
         h(
-          'div',
-          { class: 'toolbar' },
-          search,
-          button('Zoom out', 'zoom-out', () => canvas.zoom(1 / 1.25)),
-          button('Zoom in', 'zoom-in', () => canvas.zoom(1.25)),
-          button('Fit', 'screen-full', () => canvas.fit()),
+          'vscode-tab-panel' as 'div',
+          {},
+          h(
+            'div',
+            { class: 'toolbar' },
+            search,
+            button('Zoom out', 'zoom-out', () => canvas.zoom(1 / 1.25)),
+            button('Zoom in', 'zoom-in', () => canvas.zoom(1.25)),
+            button('Fit', 'screen-full', () => canvas.fit()),
+          ),
+          graphArea,
         ),
-        graphArea,
       ),
     );
     tabs.setAttribute('selected-index', String(state.tab ?? 0));
