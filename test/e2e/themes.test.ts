@@ -1,8 +1,9 @@
-// The three panels (model view, Train with Dropout, MC Uncertainty) in the light, dark and high-contrast
-// themes, switched live through Preferences: Color Theme as a user does. In each theme every panel is
-// screenshot (test-results/screenshots/theme-*.png) and its page colours are read: the background and text
-// are the theme's editor background and foreground, the charts' series are the theme's chart colours, and
-// the backgrounds differ from theme to theme. A panel with a colour of its own fails here.
+// The three panels (model view, Train with Dropout, MC Uncertainty) in the light, dark and both
+// high-contrast themes, switched live through Preferences: Color Theme as a user does. In each theme every
+// panel is screenshot (test-results/screenshots/theme-*.png) and its page colours are read: the background
+// and text are the theme's editor background and foreground, the charts' series are the theme's chart
+// colours, and the colours differ from theme to theme. A panel with a colour of its own fails here. In the
+// high-contrast themes every button shows a border (what tells a button from text there).
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { openQuickInput, openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
@@ -12,6 +13,7 @@ const THEMES = [
   { label: 'Light Modern', kind: 'vscode-light' },
   { label: 'Dark Modern', kind: 'vscode-dark' },
   { label: 'Dark High Contrast', kind: 'vscode-high-contrast' },
+  { label: 'Light High Contrast', kind: 'vscode-high-contrast-light' },
 ] as const;
 
 interface Panel {
@@ -51,6 +53,8 @@ interface Colours {
   themeForeground: string;
   marker: string | null;
   chart: string | null;
+  /** Each visible button's id or label with its border colour and width. */
+  buttons: { name: string; border: string; width: string; background: string }[];
 }
 
 /** The page's colours and the theme's, all resolved to rgb() by the page's own style engine. */
@@ -78,6 +82,18 @@ function readColours(frame: Frame, chart: Panel['chart']): Promise<Colours> {
       themeForeground: resolve('--vscode-foreground'),
       marker: marker ? getComputedStyle(marker).borderTopColor : null,
       chart: chart ? resolve(chart.colour) : null,
+      buttons: [...document.querySelectorAll('vscode-button')]
+        .filter((b) => b.getClientRects().length > 0)
+        .map((b) => {
+          // The button draws itself in its shadow root's base part.
+          const style = getComputedStyle(b.shadowRoot?.querySelector('[part="base"]') ?? b);
+          return {
+            name: b.id || (b.textContent ?? '').trim(),
+            border: style.borderTopColor,
+            width: style.borderTopWidth,
+            background: style.backgroundColor,
+          };
+        }),
     };
   }, chart);
 }
@@ -162,27 +178,40 @@ describe('e2e: the panels in light, dark and high-contrast themes', () => {
           await page.waitForTimeout(100);
           colours = await readColours(frame, panel.chart);
         }
-        // The MC page redraws itself when resized: scroll in the page, not through a held element.
-        if (panel.shows)
+        // The page's top (its controls), then what the panel shows further down. The MC page redraws
+        // itself when resized: scroll in the page, not through a held element.
+        if (panel.shows) {
+          await frame.evaluate(() => window.scrollTo(0, 0));
+          await screenshot(page, `theme-${theme.kind}-${panel.name}-top`);
           await frame.evaluate((css) => document.querySelector(css)?.scrollIntoView(), panel.shows);
+        }
         await screenshot(page, `theme-${theme.kind}-${panel.name}`);
         const what = `${panel.name} in ${theme.label}: ${JSON.stringify(colours)}`;
         assert.ok(colours.theme.split(' ').includes(theme.kind), what);
         assert.equal(colours.background, colours.editorBackground, what);
         assert.equal(colours.foreground, colours.themeForeground, what);
         if (panel.chart) assert.equal(colours.marker, colours.chart, `chart colour: ${what}`);
+        if (theme.kind.startsWith('vscode-high-contrast')) {
+          assert.ok(colours.buttons.length > 0, what);
+          for (const b of colours.buttons)
+            assert.ok(
+              b.width !== '0px' && !/^rgba\(.*, 0\)$|transparent/.test(b.border),
+              `${panel.name} button "${b.name}" has no visible border in ${theme.label}: ${JSON.stringify(b)}`,
+            );
+        }
         seen.set(panel.name, [...(seen.get(panel.name) ?? []), colours]);
       }
     });
   }
 
-  it('gives every panel a different background (and chart colours) in each theme', () => {
+  it('gives every panel different colours (and chart colours) in each theme', () => {
     for (const panel of PANELS) {
       for (const c of seen.get(panel.name) ?? [])
         console.log(`      ${panel.name} ${c.theme}: ${c.background} ${c.foreground} ${c.marker ?? ''}`);
-      const backgrounds = (seen.get(panel.name) ?? []).map((c) => c.background);
-      assert.equal(backgrounds.length, THEMES.length, `${panel.name}: every theme was checked`);
-      assert.equal(new Set(backgrounds).size, THEMES.length, `${panel.name}: ${backgrounds.join(', ')}`);
+      // Light Modern and Light High Contrast share a white background; their text colours differ.
+      const colours = (seen.get(panel.name) ?? []).map((c) => `${c.background} ${c.foreground}`);
+      assert.equal(colours.length, THEMES.length, `${panel.name}: every theme was checked`);
+      assert.equal(new Set(colours).size, THEMES.length, `${panel.name}: ${colours.join(', ')}`);
       // The light and dark themes' chart colours differ too (blue 26,133,255 against 55,148,255).
       const [light, dark] = seen.get(panel.name) ?? [];
       if (panel.chart) assert.notEqual(light?.marker, dark?.marker, `${panel.name}: chart colours`);
