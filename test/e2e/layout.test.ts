@@ -124,8 +124,17 @@ async function cancelSaveDialog(page: Page, suffix: string, shot?: string): Prom
     { timeout: 10_000 },
   );
   if (shot) await screenshot(page, shot);
-  await input.press('Escape');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // The browser's save dialog can still be filling its list and show itself again after an early
+  // Escape: press it until the dialog stays closed.
+  const widget = page.locator('.quick-input-widget');
+  for (let attempt = 1; ; attempt++) {
+    await input.press('Escape');
+    await widget.waitFor({ state: 'hidden' });
+    await page.waitForTimeout(1000);
+    if (!(await widget.isVisible())) return;
+    console.log(`      (the save dialog came back after Escape ${attempt})`);
+    assert.ok(attempt < 5, 'the save dialog closes');
+  }
 }
 
 describe('e2e: the panels at 600 and 1,400 px, and by keyboard', () => {
@@ -321,8 +330,9 @@ describe('e2e: the panels at 600 and 1,400 px, and by keyboard', () => {
     await page.keyboard.press('Control+ArrowLeft');
     await page.keyboard.press('Control+ArrowLeft');
     const narrower = await nameWidth();
-    assert.ok(Math.abs(wider - before - 16) <= 1, `wider by 16: ${before} → ${wider}`);
-    assert.ok(Math.abs(narrower - before + 16) <= 1, `narrower by 16: ${before} → ${narrower}`);
+    // 16 px a press; the table, as wide as the view, then shares its width out again.
+    assert.ok(wider >= before + 12, `wider: ${before} → ${wider}`);
+    assert.ok(narrower <= before - 12, `narrower: ${before} → ${wider} → ${narrower}`);
     assert.equal((await focused(frame)).data.key, 'name', 'the header keeps the focus');
   });
 
@@ -365,6 +375,28 @@ describe('e2e: the panels at 600 and 1,400 px, and by keyboard', () => {
     assert.ok(Math.abs((await scale()) / k - 1.25) < 1e-6, 'the + key zooms');
     assert.equal((await focused(frame)).tag, 'g', 'the focus stays on a node after zooming');
     await screenshot(page, 'layout-scoped-names-graph');
+
+    // The header folds to the model's name and stays folded when the view is shown again.
+    const graphTop = () =>
+      frame.evaluate(() => document.querySelector('svg.graph')!.getBoundingClientRect().top);
+    const unfolded = await graphTop();
+    await frame.locator('details.model-header > summary').click();
+    await frame.locator('details.model-header:not([open])').waitFor();
+    await frame.waitForFunction(
+      (top) => document.querySelector('svg.graph')!.getBoundingClientRect().top < top - 20,
+      unfolded,
+    );
+    await show(page, TRAIN);
+    const shown = await show(page, {
+      name: 'scoped-names',
+      tab: 'scoped-names.onnx',
+      selector: 'details.model-header:not([open]) summary:has-text("scoped-names.onnx")',
+    });
+    assert.equal(
+      await shown.locator('details.model-header dl.facts').isVisible(),
+      false,
+      'the facts stay folded away',
+    );
   });
 
   it('wraps Tab at the end of the Train panel to its first control', async () => {
