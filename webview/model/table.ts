@@ -144,6 +144,7 @@ export class LayerTable {
     if (!this.focusedId || !this.indexOf.has(this.focusedId)) this.focusedId = rows[0]?.id;
     this.table.setAttribute('aria-rowcount', String(rows.length + 1));
     this.table.replaceChildren(h('thead', {}, head), this.body);
+    this.sizeTable();
     if (headerFocus) this.headerButton(this.focusedKey)?.focus();
     this.renderWindow();
     if (rows.length === 0) {
@@ -217,13 +218,37 @@ export class LayerTable {
     );
     if (width) th.style.width = `${width}px`;
     const resize = (width: number) => {
+      this.holdWidths();
       const w = Math.max(MIN_COLUMN, Math.round(width));
       th.style.width = `${w}px`;
       this.widths[c.key] = w;
+      this.sizeTable();
     };
     button.addEventListener('keydown', (e) => this.onHeaderKey(e, c.key, th, resize));
     th.append(this.resizer(th, resize));
     return th;
+  }
+
+  /**
+   * Before the first resize every column keeps the width it is drawn at, in pixels: the table then is as
+   * wide as its columns (scrolling sideways if need be), and one column grows or shrinks by what the
+   * user asks, not by a share of the view.
+   */
+  private holdWidths(): void {
+    for (const th of this.table.querySelectorAll<HTMLElement>('thead th')) {
+      const key = COLUMNS.find((c) => th.classList.contains(`col-${c.key}`))?.key;
+      if (!key || this.widths[key]) continue;
+      this.widths[key] = Math.round(th.getBoundingClientRect().width);
+      th.style.width = `${this.widths[key]}px`;
+    }
+  }
+
+  /** A table whose every column the user sized is as wide as their sum; else it fills the view. */
+  private sizeTable(): void {
+    const widths = COLUMNS.map((c) => this.widths[c.key]);
+    const all = widths.every((w) => w !== undefined);
+    this.table.style.width = all ? `${widths.reduce((a, b) => (a ?? 0) + (b ?? 0), 0)}px` : '';
+    this.table.style.minWidth = all ? '0' : '';
   }
 
   private headerButton(key: SortKey): HTMLElement | null {
