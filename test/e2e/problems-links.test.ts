@@ -10,6 +10,7 @@ import {
   acceptSaveDialog,
   openWithProblem,
   problemRows,
+  quickOpen,
   screenshot,
   openWorkbench,
   type Workbench,
@@ -93,6 +94,25 @@ describe('e2e: from the Problems panel to the model', () => {
       );
     });
     await screenshot(page, 'problems-finding-table');
+  });
+
+  it('a finding of a TensorFlow.js model.json selects its layer in the model view beside the text', async () => {
+    const { page } = wb;
+    await quickOpen(page, 'model.json');
+    await runCommand(page, 'Dropout Lens: Show Model');
+    await webviewFrame(page, 'h1:text("rnn")');
+    for (const layer of ['gru', 'lstm']) {
+      await problemRows(page, `recurrent_dropout`)
+        .filter({ hasText: `on '${layer}'` })
+        .first()
+        .click();
+      const view = await nodeInView(page, layer);
+      assert.match(await view.locator('.details h2').innerText(), new RegExp(`^${layer}$`));
+    }
+    // The text came forward where it was; the view stays shown beside it.
+    assert.equal(await page.locator('.tab.active', { hasText: 'Model: model.json' }).count(), 1);
+    assert.equal(await page.locator('.tab.active', { hasText: /^model\.json/ }).count(), 1);
+    await screenshot(page, 'problems-finding-tfjs');
   });
 
   it("a finding's rule link opens the rule's page rendered, in one new tab", async () => {

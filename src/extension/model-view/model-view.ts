@@ -43,6 +43,8 @@ export class ModelView implements vscode.Disposable {
   private latest: ToModelView | undefined;
   /** The layer last asked for by select(), posted again to a page that says it is ready. */
   private selected: string | undefined;
+  /** The layer whose text the view just selected in the editor: that selection is the view's own. */
+  private revealed: string | undefined;
 
   /** `onLint`: the file's lint result with each load, for views whose file has no text editor. */
   constructor(
@@ -67,6 +69,15 @@ export class ModelView implements vscode.Disposable {
         if (e.document.uri.toString() === key) this.scheduleReload();
       }),
       deps.config.onDidChange(() => this.scheduleReload()),
+      // ...and its selection when something other than the user's keys or mouse moves it (a finding opened
+      // from the Problems panel, Go to Symbol): the view selects the layer there.
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (
+          e.textEditor.document.uri.toString() === key &&
+          e.kind === vscode.TextEditorSelectionChangeKind.Command
+        )
+          this.follow(e.textEditor.document.offsetAt(e.selections[0]?.active ?? new vscode.Position(0, 0)));
+      }),
     );
     if (uri.scheme === 'file') {
       const watcher = vscode.workspace.createFileSystemWatcher(
@@ -105,7 +116,9 @@ export class ModelView implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         if (this.latest) this.post(this.latest);
+        // Once: a page shown again later keeps the selection the user made since.
         if (this.selected !== undefined) this.post({ type: 'select', layerId: this.selected });
+        this.selected = undefined;
         return;
       case 'reveal':
         return this.reveal(message.layerId, message.keepFocus ?? false);
@@ -174,10 +187,29 @@ export class ModelView implements vscode.Disposable {
     }
   }
 
+  /** Selects the innermost layer whose text holds `offset`, unless the view itself put the cursor there. */
+  private follow(offset: number): void {
+    let inner: LayerRow | undefined;
+    for (const row of this.rows.values()) {
+      const r = row.range;
+      if (
+        r &&
+        r.offset <= offset &&
+        offset <= r.offset + r.length &&
+        (!inner?.range || r.length < inner.range.length)
+      )
+        inner = row;
+    }
+    const revealed = this.revealed;
+    this.revealed = undefined;
+    if (inner && inner.id !== revealed) this.select(inner.id);
+  }
+
   /** Opens the model's text beside the view (or where it is already shown) with the layer selected. */
   private async reveal(layerId: string, keepFocus: boolean): Promise<void> {
     const range = this.rows.get(layerId)?.range;
     if (!range) return;
+    this.revealed = layerId;
     const document = await vscode.workspace.openTextDocument(this.uri);
     const shown = vscode.window.visibleTextEditors.find((e) => e.document === document);
     const selection = new vscode.Selection(
