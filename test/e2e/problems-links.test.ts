@@ -62,7 +62,7 @@ describe('e2e: from the Problems panel to the model', () => {
   it('a click on an ONNX finding selects its layer in the model view: its graph node and table row selected and in view', async () => {
     const { page } = wb;
     await openWithProblem(page, MODEL, finding('/drop2/Dropout'));
-    await webviewFrame(page, `header .muted:text-is("${MODEL}")`);
+    await webviewFrame(page, `.model-header .muted:text-is("${MODEL}")`);
     const tabs = await tabTitles(page);
 
     let view: Frame | undefined;
@@ -156,7 +156,7 @@ describe('e2e: from the Problems panel to the model', () => {
 
     await toast.locator('.monaco-button', { hasText: 'Open' }).click();
     await page.locator('.tab.active', { hasText: 'consecutive.fixed.onnx' }).waitFor();
-    const fixed = await webviewFrame(page, 'header .muted:text-is("consecutive.fixed.onnx")');
+    const fixed = await webviewFrame(page, '.model-header .muted:text-is("consecutive.fixed.onnx")');
     assert.equal(await fixed.locator('table.layers tr[data-id*="Dropout"]').count(), 0, 'no Dropout left');
     await screenshot(page, 'fix-and-save-opened');
   });
