@@ -150,15 +150,20 @@ export function reliabilityDiagram(
     ctx.stroke();
     ctx.restore();
     // A count wider than its bin would run into its neighbours' (narrow charts): the aria-label has it.
-    const digit = 7;
+    // Measured in the counts' own font (media/mc.css), in CSS pixels.
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.font = `11px ${getComputedStyle(host).fontFamily}`;
+    const fits = (b: (typeof used)[number]) =>
+      ctx.measureText(String(b.count)).width <= u.valToPos(b.hi, 'x') - u.valToPos(b.lo, 'x');
+    const shown = used.filter(fits);
+    ctx.restore();
     counts.replaceChildren(
-      ...used
-        .filter((b) => String(b.count).length * digit <= u.valToPos(b.hi, 'x') - u.valToPos(b.lo, 'x'))
-        .map((b) => {
-          const label = h('span', {}, String(b.count));
-          label.style.left = `${u.valToPos(centre(b), 'x')}px`;
-          return label;
-        }),
+      ...shown.map((b) => {
+        const label = h('span', {}, String(b.count));
+        label.style.left = `${u.valToPos(centre(b), 'x')}px`;
+        return label;
+      }),
     );
     if (counts.parentElement !== u.over) u.over.append(counts);
   };
