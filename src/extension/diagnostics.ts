@@ -48,8 +48,11 @@ export function layerOf(uri: vscode.Uri): string | undefined {
   return uri.fragment.startsWith(LAYER_FRAGMENT) ? uri.fragment.slice(LAYER_FRAGMENT.length) : undefined;
 }
 
-export class ModelDiagnostics implements vscode.Disposable {
+export class ModelDiagnostics implements vscode.Disposable, vscode.FileDecorationProvider {
   private readonly collection = vscode.languages.createDiagnosticCollection('dropout-lens');
+  private readonly decorationsChanged = new vscode.EventEmitter<vscode.Uri>();
+  /** VS Code colours files by the diagnostics on their own URI; those on layer URIs are coloured here. */
+  readonly onDidChangeFileDecorations = this.decorationsChanged.event;
   /** Per file, the layer URIs its findings were last shown on (see LAYER_FRAGMENT). */
   private readonly layerUris = new Map<string, vscode.Uri[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -147,11 +150,27 @@ export class ModelDiagnostics implements vscode.Disposable {
     for (const at of this.layerUris.get(key) ?? []) this.collection.delete(at);
     this.layerUris.delete(key);
     this.collection.delete(uri);
+    this.decorationsChanged.fire(uri);
+  }
+
+  /** The Explorer's colour and count for a file whose findings sit on its layers, as for any problem. */
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    const found = (this.layerUris.get(uri.toString()) ?? []).flatMap((at) => this.collection.get(at) ?? []);
+    const worst = Math.min(...found.map((d) => d.severity));
+    if (worst > vscode.DiagnosticSeverity.Warning) return undefined;
+    const error = worst === vscode.DiagnosticSeverity.Error;
+    return {
+      badge: found.length > 9 ? '9+' : String(found.length),
+      tooltip: `${found.length} dropout finding${found.length === 1 ? '' : 's'}`,
+      color: new vscode.ThemeColor(error ? 'list.errorForeground' : 'list.warningForeground'),
+      propagate: true,
+    };
   }
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.collection.dispose();
+    this.decorationsChanged.dispose();
   }
 
   /** Returns the diagnostics shown, one per finding in order (or one for an unreadable file). */
@@ -182,6 +201,7 @@ export class ModelDiagnostics implements vscode.Disposable {
       uri.toString(),
       entries.slice(1).map(([at]) => at),
     );
+    this.decorationsChanged.fire(uri);
     return diagnostics;
   }
 }

@@ -26,6 +26,7 @@ export function createFeatures(context: vscode.ExtensionContext) {
     log,
     config,
     diagnostics,
+    vscode.window.registerFileDecorationProvider(diagnostics),
     worker,
     ...trackModelEditors(),
     config.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true))),

@@ -63,6 +63,11 @@ describe('e2e: from the Problems panel to the model', () => {
     const { page } = wb;
     await openWithProblem(page, MODEL, finding('/drop2/Dropout'));
     await webviewFrame(page, `.model-header .muted:text-is("${MODEL}")`);
+    // The Explorer colours the file and counts its findings, as it does for problems on any file.
+    const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: MODEL });
+    await file.locator('[class*="-itemColor-"]').first().waitFor();
+    const badge = file.locator('[class*="-itemBadge-"]').first();
+    assert.equal(await badge.evaluate((e) => getComputedStyle(e, '::after').content), '"3"');
     const tabs = await tabTitles(page);
 
     let view: Frame | undefined;
