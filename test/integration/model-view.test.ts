@@ -1,6 +1,7 @@
 // Show Model opens the model view beside a JSON model; `.onnx` files open in the model view by default.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { layerUri } from '../../src/extension/diagnostics';
 import { allTabs, waitForTab, workspaceFile } from './helpers';
 
 const isModelPanel = (label: string) => (t: vscode.Tab) =>
@@ -34,5 +35,29 @@ describe('model view', () => {
     assert.ok(tab.input instanceof vscode.TabInputCustom);
     assert.equal(tab.input.viewType, 'dropoutLens.onnxModel');
     assert.equal(tab.input.uri.toString(), uri.toString());
+  });
+
+  it('an .onnx model view counts as the model used: Show Model with no editor open shows it again', async () => {
+    const uri = workspaceFile('not-really.onnx');
+    await vscode.workspace.fs.writeFile(uri, new Uint8Array([1, 2, 3, 4]));
+    await vscode.commands.executeCommand('vscode.open', uri);
+    await waitForTab((t) => t.input instanceof vscode.TabInputCustom);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('dropoutLens.showModel');
+    const tab = await waitForTab((t) => t.input instanceof vscode.TabInputCustom);
+    assert.ok(tab.input instanceof vscode.TabInputCustom);
+    assert.equal(tab.input.uri.toString(), uri.toString());
+  });
+
+  it('a finding on a layer of a deleted .onnx file leaves no blank layer editor open', async () => {
+    const uri = workspaceFile('deleted.onnx');
+    await vscode.workspace.fs.writeFile(uri, new Uint8Array([1, 2, 3, 4]));
+    await vscode.workspace.fs.delete(uri);
+    await vscode.commands.executeCommand('vscode.open', layerUri(uri, '/0/Dense'));
+    const isLayerTab = (t: vscode.Tab) =>
+      t.input instanceof vscode.TabInputCustom && t.input.uri.fragment.startsWith('layer=');
+    const deadline = Date.now() + 10_000;
+    while (allTabs().some(isLayerTab) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(allTabs().filter(isLayerTab).length, 0);
   });
 });

@@ -40,6 +40,7 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
     const view = new ModelView(panel, uri, this.deps, (result) => {
       if (this.open.has(key)) this.deps.diagnostics.set(uri, result);
     });
+    trackModelPanel(panel, uri);
     this.views.set(key, view);
     panel.onDidDispose(() => {
       if (this.views.get(key) === view) this.views.delete(key);
@@ -49,17 +50,25 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
   /**
    * A finding opened from the Problems panel opens its layer URI. The file's own view selects the layer
    * instead, brought forward where it is or opened where that editor was, and the editor opened for the
-   * layer URI closes. The focus stays where the user clicked.
+   * layer URI closes, also when the file cannot be opened (a blank editor would be a dead end). The focus
+   * stays where the user clicked.
    */
   private async showLayer(file: vscode.Uri, layerId: string, panel: vscode.WebviewPanel): Promise<void> {
-    const shown = this.views.get(file.toString());
-    if (shown) shown.panel.reveal(shown.panel.viewColumn, true);
-    else
-      await vscode.commands.executeCommand('vscode.openWith', file, ONNX_EDITOR, {
-        viewColumn: panel.viewColumn,
-        preserveFocus: true,
-      });
-    panel.dispose();
+    try {
+      const shown = this.views.get(file.toString());
+      if (shown) shown.panel.reveal(shown.panel.viewColumn, true);
+      else
+        await vscode.commands.executeCommand('vscode.openWith', file, ONNX_EDITOR, {
+          viewColumn: panel.viewColumn,
+          preserveFocus: true,
+        });
+    } catch (e) {
+      void vscode.window.showErrorMessage(
+        `Dropout Lens: cannot open ${basename(file)} (${(e as Error).message}). Check that the file still exists, then open the finding again.`,
+      );
+    } finally {
+      panel.dispose();
+    }
     this.views.get(file.toString())?.select(layerId);
   }
 }
