@@ -33,10 +33,13 @@ export interface DataPick {
   labelColumn?: string;
 }
 
+/** The choice a spec is: a built-in set without its options (`builtin:moons?noise=0.2`), a file path whole. */
+export const specBase = (spec: string): string =>
+  spec.startsWith('builtin:') ? (spec.split('?')[0] ?? spec) : spec;
+
 /** `current` when it is still on offer (the user's own pick survives a new offer), else the default. */
 export function pickIn(offer: DataOffer, current?: Partial<DataPick>): DataPick | undefined {
-  const base = (s: string) => s.split('?')[0];
-  const kept = offer.choices.find((c) => current?.data && c.spec === base(current.data));
+  const kept = offer.choices.find((c) => current?.data && c.spec === specBase(current.data));
   if (kept) return { data: kept.spec, ...(current?.labelColumn ? { labelColumn: current.labelColumn } : {}) };
   if (offer.selected === undefined) return undefined;
   return { data: offer.selected, ...(offer.labelColumn ? { labelColumn: offer.labelColumn } : {}) };

@@ -1,6 +1,6 @@
 // Messages between the MC-uncertainty panel's webview and the extension. Both sides validate what they
 // receive: a webview is a web page and its messages are untrusted input.
-import { isDataOffer, parseDataPick, type DataOffer } from './data-choice';
+import { isDataOffer, parseDataPick, type DataOffer, type DataPick } from './data-choice';
 import { isArrayOf, isBool, isInt, isJsonNumber, isObj, isStr, optional } from './guards';
 import type { WireMcView } from './worker';
 import { isBoundary } from './train-panel';
@@ -9,14 +9,11 @@ import { isBoundary } from './train-panel';
 export type { McGrid } from '../core/engine/mc/grid';
 export type { WireMcSample, WireMcView } from './worker';
 
-export interface McSettings {
+/** `data`: one of the data the extension offered ("" until it has offered any). */
+export interface McSettings extends DataPick {
   passes: number;
   seed: number;
   masks: 'fresh' | 'consistent';
-  /** One of the data the extension offered ("" until it has offered any). */
-  data: string;
-  /** CSV data: the class column. */
-  labelColumn?: string;
 }
 
 export const MC_PASSES = { min: 10, max: 200, default: 30 } as const;

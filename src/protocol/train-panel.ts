@@ -1,7 +1,7 @@
 // Messages between the Train with Dropout panel (webview) and the extension. Both sides check what
 // they receive: a webview is another process, and its state may come back from an older version.
 import type { TrainHint } from '../core/engine/train/hints';
-import { isDataOffer, parseDataPick, type DataOffer } from './data-choice';
+import { isDataOffer, parseDataPick, type DataOffer, type DataPick } from './data-choice';
 import {
   isArrayOf,
   isBool,
@@ -32,11 +32,9 @@ export interface ModelInfo {
   seed: number;
 }
 
-export interface RunRequest {
+/** `data`: one of the data offered (a synthetic set with `?noise=…`). */
+export interface RunRequest extends DataPick {
   experiment: ExperimentKind;
-  /** One of the data offered (a synthetic set with `?noise=…`). */
-  data: string;
-  labelColumn?: string;
   epochs: number;
   seed: number;
   /** Rate sweep: the rates to try. */

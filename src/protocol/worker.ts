@@ -134,7 +134,8 @@ export interface Jobs {
 export interface ModelInput {
   width?: number;
   data?: string;
-  labelColumn?: string;
+  /** The training block's class column: a header name or a 0-based column number. */
+  labelColumn?: string | number;
   epochs: number;
   seed: number;
 }

@@ -41,7 +41,7 @@ export async function modelInput(
   return {
     width: inputWidth(graph),
     ...(spec.data !== undefined ? { data: trainingDataSpec(request.model, spec.data) } : {}),
-    ...(typeof spec.labelColumn === 'string' ? { labelColumn: spec.labelColumn } : {}),
+    ...(spec.labelColumn !== undefined ? { labelColumn: spec.labelColumn } : {}),
     epochs: spec.epochs,
     seed: spec.seed,
   };

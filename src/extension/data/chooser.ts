@@ -4,10 +4,11 @@
 import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { defaultData } from '../../core/data/fit';
-import type { DataChoice, DataOffer, DataPick } from '../../protocol/data-choice';
+import { specBase, type DataChoice, type DataOffer, type DataPick } from '../../protocol/data-choice';
 import type { ModelInput } from '../../protocol/worker';
 import type { WorkerHost } from '../worker-host';
 import { browseFilters, builtinChoices, fileChoice, workspaceChoices } from './choices';
+import { checkPick, dataPickOf, jobDataFor, labelName, type TrainingData } from './pick';
 
 let memory: vscode.Memento | undefined;
 
@@ -16,10 +17,12 @@ export function keepDataPicksIn(memento: vscode.Memento): void {
   memory = memento;
 }
 
-const base = (spec: string) => spec.split('?')[0] ?? spec;
-
 export class DataChooser {
   private offered: DataChoice[] = [];
+  /** The offer being made: a pick that comes meanwhile (a restored page runs at once) waits for it. */
+  private pending: Promise<unknown> = Promise.resolve();
+  /** The model's own training data as last offered. */
+  private training?: TrainingData;
   /** Files the user picked with Browse…: offered from then on. */
   private readonly browsed = new Set<string>();
   /** What the worker read of the model at the last offer (empty when it could not read it). */
@@ -43,10 +46,16 @@ export class DataChooser {
   }
 
   /** The choices with the default selected (or `selected`, a file just picked with Browse…). */
-  async offer(selected?: string): Promise<DataOffer> {
+  offer(selected?: string): Promise<DataOffer> {
+    const offer = this.makeOffer(selected);
+    this.pending = offer.catch(() => undefined);
+    return offer;
+  }
+
+  private async makeOffer(selected?: string): Promise<DataOffer> {
     const input = await this.modelInput();
     const remembered = memory?.get<DataPick>(this.key);
-    const training = input.data === undefined ? undefined : base(input.data);
+    const training = input.data === undefined ? undefined : specBase(input.data);
     const choices = [...builtinChoices(), ...(await workspaceChoices(this.log))];
     // The model's own CSV, the one last run with and those browsed to may lie outside the workspace.
     for (const path of [training, remembered?.data, ...this.browsed]) {
@@ -55,10 +64,16 @@ export class DataChooser {
       if (choice) choices.push(choice);
     }
     this.offered = choices;
+    const trainingColumns = choices.find((c) => c.spec === training)?.columns;
+    const trainingLabel = labelName(input.labelColumn, trainingColumns);
+    this.training =
+      training === undefined
+        ? undefined
+        : { data: training, ...(trainingLabel !== undefined ? { labelColumn: trainingLabel } : {}) };
     const pick =
       selected ?? defaultData(choices, { width: input.width, remembered: remembered?.data, training });
     const labelColumn =
-      pick === remembered?.data ? remembered?.labelColumn : pick === training ? input.labelColumn : undefined;
+      pick === remembered?.data ? remembered?.labelColumn : pick === training ? trainingLabel : undefined;
     return {
       choices,
       ...(pick !== undefined ? { selected: pick } : {}),
@@ -69,6 +84,17 @@ export class DataChooser {
           }
         : {}),
     };
+  }
+
+  /** The offer, or when it cannot be made an empty one that says why (the page shows it, not "Loading…"). */
+  async offerOrError(): Promise<DataOffer> {
+    try {
+      return await this.offer();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.log.error(`Data for ${this.model.fsPath}: ${message}`);
+      return { choices: [], message: `The data could not be listed (${message}): Browse… for a CSV file.` };
+    }
   }
 
   /** Lets the user pick a data file anywhere; the offer then has it selected (undefined if dismissed). */
@@ -85,27 +111,23 @@ export class DataChooser {
     return this.offer(uri.fsPath);
   }
 
-  /** Only offered data: a built-in set, a workspace file or one picked with Browse…, and its own columns. */
-  check(pick: DataPick): void {
-    const choice = this.offered.find((c) => c.spec === base(pick.data));
-    if (!choice)
-      throw new Error(`unknown data "${pick.data}": pick data from the list, or Browse… for a file`);
-    if (pick.labelColumn !== undefined && !choice.columns?.includes(pick.labelColumn))
-      throw new Error(`${choice.label} has no column "${pick.labelColumn}"`);
+  /**
+   * Only offered data: a built-in set, a workspace file or one picked with Browse…, and its own columns
+   * (against the offer being made, when one is under way).
+   */
+  async check(pick: DataPick): Promise<void> {
+    await this.pending;
+    checkPick(this.offered, pick);
   }
 
   /** Keeps the pick as this model's data (asked when the user runs with it). */
   remember(pick: DataPick): void {
-    void memory?.update(this.key, { ...pick, data: base(pick.data) });
+    const kept = dataPickOf(pick);
+    void memory?.update(this.key, { ...kept, data: specBase(kept.data) });
   }
 
-  /**
-   * What a job is given: nothing for the model's own training data (the job reads it as the training
-   * block names it, with its options and the split its weights were trained on), else the pick.
-   */
+  /** What a job is given for the pick (see jobDataFor). */
   jobData(pick: DataPick): Partial<DataPick> {
-    const training = this.input.data;
-    if (training !== undefined && pick.data === base(training) && pick.labelColumn === undefined) return {};
-    return pick;
+    return jobDataFor(this.training, pick);
   }
 }

@@ -107,7 +107,7 @@ class McPanel {
       const path = vscode.workspace.asRelativePath(this.model);
       this.post({ type: 'model', name, path, file: this.model.fsPath, running: this.running });
       if (this.last) this.post(this.last);
-      void this.offerData(() => this.data.offer(), false);
+      void this.offerData(() => this.data.offerOrError(), false);
     } else if (message.type === 'cancel') this.cancel?.cancel();
     else if (message.type === 'browse') void this.offerData(() => this.data.browse(), true);
     // A panel restored in a window that is not trusted (now) shows its figures but runs nothing.
@@ -125,23 +125,19 @@ class McPanel {
     }
   }
 
-  private run(settings: McSettings): Thenable<void> | undefined {
-    const pick = {
-      data: settings.data,
-      ...(settings.labelColumn ? { labelColumn: settings.labelColumn } : {}),
-    };
+  private async run(settings: McSettings): Promise<void> {
     try {
-      this.data.check(pick);
+      await this.data.check(settings);
     } catch (e) {
       this.post({ type: 'error', message: (e as Error).message, noStochasticLayer: false });
-      return undefined;
+      return;
     }
-    this.data.remember(pick);
+    this.data.remember(settings);
     this.cancel?.cancel();
     const cancel = (this.cancel = new vscode.CancellationTokenSource());
     this.last = undefined;
     this.post({ type: 'running', settings, training: false });
-    return vscode.window.withProgress(
+    await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
         title: 'Dropout Lens: MC dropout',
@@ -160,7 +156,7 @@ class McPanel {
               seed: settings.seed,
               masks: settings.masks,
               train: true,
-              ...this.data.jobData(pick),
+              ...this.data.jobData(settings),
             },
             (p) => {
               if (p.phase === 'train') {

@@ -105,12 +105,17 @@ export class TrainPanel implements vscode.Disposable {
     try {
       switch (m.type) {
         case 'ready': {
-          const data = await this.data.offer();
-          // The training block's epochs and seed, read with the model's input (defaults when it has none).
-          const { epochs = 20, seed = 0 } = this.data.input;
-          const model = { name: basename(this.model.fsPath), path: this.model.fsPath, epochs, seed };
-          this.post({ type: 'init', model, data });
-          return this.markReady();
+          // start() waits for this, whatever the offer comes to.
+          try {
+            const data = await this.data.offerOrError();
+            // The training block's epochs and seed, read with the model's input (defaults when it has none).
+            const { epochs = 20, seed = 0 } = this.data.input;
+            const model = { name: basename(this.model.fsPath), path: this.model.fsPath, epochs, seed };
+            this.post({ type: 'init', model, data });
+          } finally {
+            this.markReady();
+          }
+          return;
         }
         case 'browse': {
           const data = await this.data.browse();
@@ -153,10 +158,9 @@ export class TrainPanel implements vscode.Disposable {
 
   private async runExperiment(request: RunRequest): Promise<RunSummary[]> {
     if (!requireTrust(vscode, 'Train with Dropout')) throw new Error('the workspace is not trusted');
-    const pick = { data: request.data, ...(request.labelColumn ? { labelColumn: request.labelColumn } : {}) };
-    this.data.check(pick);
+    await this.data.check(request);
     if (this.cancel) throw new Error('an experiment is already running; cancel it first');
-    this.data.remember(pick);
+    this.data.remember(request);
     const source = (this.cancel = new vscode.CancellationTokenSource());
     this.post({ type: 'experiment', experiment: request.experiment });
     let cancelled = false;
