@@ -1,6 +1,7 @@
 // The data chooser as a user meets it in both panels: MC on a workspace CSV picked in the chooser (with
-// its label column), remembered for the model when the panel opens again; Train on a model whose input
-// width no offered data has: the chooser says so, and Browse… to a CSV anywhere makes it train.
+// its label column, a "?" in its name), remembered for the model when the panel opens again; Train on a
+// model whose input width no offered data has: the chooser says so, and Browse… to a CSV anywhere makes
+// it train.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,13 +41,14 @@ describe('e2e: data chooser', () => {
   before(async () => {
     wb = await openWorkbench();
     elsewhere = mkdtempSync(join(tmpdir(), 'dropout-lens-data-'));
-    // Moons points with the class first and named "cls": the label column has to be picked.
+    // Moons points with the class first and named "cls": the label column has to be picked. The "?" is
+    // part of the file's name (only a built-in set's spec has options after it).
     const moons = synthetic('moons', { n: 200, noise: 0.1, seed: 3 });
     const rows = Array.from(
       { length: moons.n },
       (_, i) => `${moons.y[i]},${moons.x[2 * i]},${moons.x[2 * i + 1]}`,
     );
-    writeFileSync(join(wb.workspace, 'moons-points.csv'), ['cls,x,y', ...rows].join('\n') + '\n');
+    writeFileSync(join(wb.workspace, 'moons?points.csv'), ['cls,x,y', ...rows].join('\n') + '\n');
     // A model of 32 inputs with no training block: no built-in set has 32 features.
     writeFileSync(
       join(wb.workspace, 'wide-32.nn.json'),
@@ -77,13 +79,13 @@ describe('e2e: data chooser', () => {
   it('runs MC on a workspace CSV picked in the chooser, and remembers it for the model', async () => {
     const { page, workspace } = wb;
     const frame = await showMc(page);
-    const csv = join(workspace, 'moons-points.csv');
+    const csv = join(workspace, 'moons?points.csv');
     // The workspace CSV has the model's 2 features, so it is offered first. The user looks at another
     // set, comes back to it and picks its class column.
     await dataPicked(frame, csv);
     await choose(frame, 'data', 'circles (synthetic 2-D)');
     await dataPicked(frame, 'builtin:circles');
-    await choose(frame, 'data', 'moons-points.csv · 2 features');
+    await choose(frame, 'data', 'moons?points.csv · 2 features');
     await dataPicked(frame, csv);
     await choose(frame, 'label-column', 'cls');
     await frame.locator('#run').click();
@@ -125,7 +127,7 @@ describe('e2e: data chooser', () => {
     await frame.locator('#browse-data').click();
     // It opens on the workspace folder, listing its CSVs, before it takes a path.
     const rows = page.locator('.quick-input-list .monaco-list-row');
-    await rows.filter({ hasText: 'moons-points.csv' }).waitFor();
+    await rows.filter({ hasText: 'moons?points.csv' }).waitFor();
     await page.locator('.quick-input-widget input').fill(file);
     await rows.filter({ hasText: 'wide-32.csv' }).waitFor();
     await page.keyboard.press('Enter');
