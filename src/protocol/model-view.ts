@@ -124,6 +124,8 @@ export type ExportKind = 'csv' | 'markdown' | 'svg';
 /** Webview → extension. */
 export type FromModelView =
   | { type: 'ready' }
+  /** The page has shown a layer the extension asked it to select (it keeps it in its state from then on). */
+  | { type: 'selected'; layerId: string }
   /** `keepFocus`: the keyboard chose the layer and goes on in the view (the editor does not take the focus). */
   | { type: 'reveal'; layerId: string; keepFocus?: boolean }
   | { type: 'weights'; layerId: string }
@@ -141,6 +143,7 @@ export function isFromModelView(v: unknown): v is FromModelView {
       return true;
     case 'reveal':
       return isStr(v.layerId) && optional(v.keepFocus, isBool);
+    case 'selected':
     case 'weights':
       return isStr(v.layerId);
     case 'export':

@@ -118,6 +118,23 @@ describe('e2e: from the Problems panel to the model', () => {
     assert.equal(await page.locator('.tab.active', { hasText: 'Model: model.json' }).count(), 1);
     assert.equal(await page.locator('.tab.active', { hasText: /^model\.json/ }).count(), 1);
     await screenshot(page, 'problems-finding-tfjs');
+
+    // The user selects another layer; the view's tab hidden and shown again keeps that one, not the finding's.
+    const view = await nodeInView(page, 'lstm');
+    await view.locator('svg.graph g.node[data-id="gru"]').click();
+    await nodeInView(page, 'gru');
+    await page.locator('.tab', { hasText: 'Model: model.json' }).click();
+    await quickOpen(page, 'wine-selu.nn.json');
+    await page.locator('.tab', { hasText: 'Model: model.json' }).click();
+    const shown = await webviewFrame(page, 'svg.graph g.node.selected');
+    await page.waitForTimeout(1000); // a stale selection would arrive with the model
+    assert.deepEqual(
+      await shown
+        .locator('svg.graph g.node.selected')
+        .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id'))),
+      ['gru'],
+    );
+    await screenshot(page, 'problems-finding-tfjs-shown-again');
   });
 
   it("a finding's rule link opens the rule's page rendered, in one new tab", async () => {

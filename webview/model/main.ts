@@ -121,8 +121,9 @@ let requested: string | undefined;
 
 /** Selects the requested layer: its node centred in the graph, its row marked and scrolled to in the table. */
 function selectRequested(): void {
-  if (!model) return;
+  if (!model || requested === undefined) return;
   const row = model.rows.find((r) => r.id === requested);
+  host.post({ type: 'selected', layerId: requested });
   requested = undefined;
   if (!row) return;
   setTab(1);

@@ -41,10 +41,12 @@ export class ModelView implements vscode.Disposable {
   private reloadTimer: NodeJS.Timeout | undefined;
   private loading = 0;
   private latest: ToModelView | undefined;
-  /** The layer asked for by select() while no page listened: posted to the next page that says it is ready. */
+  /**
+   * The layer last asked for by select() until a page says it has shown it: posted again to a page that
+   * says it is ready (the message can be lost with a page VS Code drops), and not after (a page shown
+   * again keeps the selection the user made since).
+   */
   private selected: string | undefined;
-  /** A page has said it is ready and has stayed visible since (a hidden page is gone: no retained context). */
-  private live = false;
   /** The layer whose text the view just selected in the editor: that selection is the view's own. */
   private revealed: string | undefined;
 
@@ -88,13 +90,6 @@ export class ModelView implements vscode.Disposable {
       watcher.onDidChange(() => this.scheduleReload());
       this.disposables.push(watcher);
     }
-    panel.onDidChangeViewState(
-      () => {
-        if (!panel.visible) this.live = false;
-      },
-      undefined,
-      this.disposables,
-    );
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     // The worker reads the model while the page loads, not after it asks.
     void this.load();
@@ -124,11 +119,11 @@ export class ModelView implements vscode.Disposable {
   private async onMessage(message: FromModelView): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.live = true;
         if (this.latest) this.post(this.latest);
-        // Once: a page shown again later keeps the selection the user made since.
         if (this.selected !== undefined) this.post({ type: 'select', layerId: this.selected });
-        this.selected = undefined;
+        return;
+      case 'selected':
+        if (this.selected === message.layerId) this.selected = undefined;
         return;
       case 'reveal':
         return this.reveal(message.layerId, message.keepFocus ?? false);
@@ -139,13 +134,9 @@ export class ModelView implements vscode.Disposable {
     }
   }
 
-  /**
-   * Selects a layer in the page, now or once it has the model (the page keeps it until then). Kept for the
-   * next ready page only when no page is listening: a live page has it, and re-posting it when the tab is
-   * shown again would undo the selections the user made since.
-   */
+  /** Selects a layer in the page, now or once it has the model (the page keeps it until then). */
   select(layerId: string): void {
-    this.selected = this.live ? undefined : layerId;
+    this.selected = layerId;
     this.post({ type: 'select', layerId });
   }
 

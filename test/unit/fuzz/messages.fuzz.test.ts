@@ -342,6 +342,7 @@ const HANDLERS: Handler[] = [
     seeds: [
       { type: 'ready' },
       { type: 'reveal', layerId: 'l1' },
+      { type: 'selected', layerId: 'l1' },
       { type: 'export', kind: 'csv', content: 'a,b\n' },
     ],
     handle: isFromModelView,

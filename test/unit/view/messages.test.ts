@@ -10,6 +10,7 @@ describe('model view messages', () => {
     assert.ok(isFromModelView({ type: 'ready' }));
     assert.ok(isFromModelView({ type: 'reveal', layerId: 'dense_1' }));
     assert.ok(isFromModelView({ type: 'weights', layerId: 'dense_1' }));
+    assert.ok(isFromModelView({ type: 'selected', layerId: 'dense_1' }));
     assert.ok(isFromModelView({ type: 'export', kind: 'csv', content: 'a,b\r\n' }));
     for (const bad of [
       null,
@@ -18,6 +19,7 @@ describe('model view messages', () => {
       { type: 'reveal' },
       { type: 'reveal', layerId: 3 },
       { type: 'weights' },
+      { type: 'selected' },
       { type: 'export', kind: 'exe', content: '' },
       { type: 'export', kind: 'svg' },
       { type: 'export', kind: 'svg', content: 'x'.repeat(MAX_EXPORT_CHARS + 1) },
