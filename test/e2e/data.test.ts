@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { synthetic } from '../../src/core/data/synthetic';
 import { openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
-import { dataPicked, runCommand, webviewFrame } from './webview';
+import { dataPicked, runCommand, showMcOfOnnx, webviewFrame } from './webview';
 
 /** Picks the option of the select `id` whose text holds `text`, with the mouse. */
 async function choose(frame: Frame, id: string, text: string): Promise<void> {
@@ -19,17 +19,6 @@ async function choose(frame: Frame, id: string, text: string): Promise<void> {
 
 const selectValue = (frame: Frame, id: string) =>
   frame.locator(`#${id}`).evaluate((e) => (e as Element & { value?: string }).value ?? '');
-
-/**
- * Opens moons-mc.onnx (its model view) and its MC panel. The model view loads first: code-server serves
- * all webviews from one origin, and two loading at the same moment can leave one without its scripts.
- */
-async function showMc(page: Page): Promise<Frame> {
-  await quickOpen(page, 'moons-mc.onnx');
-  await webviewFrame(page, 'h1:text("moons-mc")', 60_000);
-  await runCommand(page, 'Dropout Lens: Show MC Uncertainty');
-  return webviewFrame(page, '#root:has(h1:has-text("moons-mc.onnx")) #run', 60_000);
-}
 
 /** Focus back in the workbench (keys typed in a webview stay there). */
 const toWorkbench = (page: Page) => page.locator('.monaco-workbench .part.statusbar').click();
@@ -78,7 +67,7 @@ describe('e2e: data chooser', () => {
 
   it('runs MC on a workspace CSV picked in the chooser, and remembers it for the model', async () => {
     const { page, workspace } = wb;
-    const frame = await showMc(page);
+    const frame = await showMcOfOnnx(page, 'moons-mc.onnx');
     const csv = join(workspace, 'moons?points.csv');
     // The workspace CSV has the model's 2 features, so it is offered first. The user looks at another
     // set, comes back to it and picks its class column.
@@ -100,7 +89,7 @@ describe('e2e: data chooser', () => {
     // Closed and opened again: the data and its label column are those it last ran with.
     await toWorkbench(page);
     await runCommand(page, 'View: Close All Editors');
-    const again = await showMc(page);
+    const again = await showMcOfOnnx(page, 'moons-mc.onnx');
     await dataPicked(again, csv);
     assert.equal(await selectValue(again, 'label-column'), 'cls');
   });

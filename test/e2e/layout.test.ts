@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { writeManyNodes } from './peer-models';
 import { openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
-import { dataPicked, runCommand, webviewFrame } from './webview';
+import { dataPicked, runCommand, showMcOfOnnx, webviewFrame } from './webview';
 
 interface Panel {
   name: string;
@@ -178,9 +178,7 @@ describe('e2e: the panels at 600 and 1,400 px, and by keyboard', () => {
 
     // MC on the ONNX sample, from its model view (the .onnx file's editor), on the built-in data it picks.
     await page.locator('.monaco-workbench .part.statusbar').click();
-    await quickOpen(page, 'moons-mc.onnx');
-    await runCommand(page, 'Dropout Lens: Show MC Uncertainty');
-    const mc = await webviewFrame(page, '#root:has(h1:has-text("moons-mc.onnx")) #run', 60_000);
+    const mc = await showMcOfOnnx(page, 'moons-mc.onnx');
     await dataPicked(mc, 'builtin:moons');
     await mc.locator('#run').click();
     await mc.locator('#status', { hasText: 'Done: 30 passes' }).waitFor({ timeout: 60_000 });

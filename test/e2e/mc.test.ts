@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { openWorkbench, quickOpen, reloadWindow, screenshot, type Workbench } from './workbench';
-import { dataPicked, optionText, runCommand, showRevived, webviewFrame } from './webview';
+import { dataPicked, optionText, runCommand, showMcOfOnnx, showRevived, webviewFrame } from './webview';
 
 const CLI = resolve(__dirname, '../../../dist/cli.js');
 
@@ -100,9 +100,7 @@ describe('e2e: MC uncertainty panel', () => {
     const { page } = wb;
     // Focus back in the workbench (keys typed in a webview stay there).
     await page.locator('.monaco-editor .view-lines').first().click();
-    await quickOpen(page, 'moons-mc.onnx');
-    await runCommand(page, 'Dropout Lens: Show MC Uncertainty');
-    const frame = await panelFrame(page, 'moons-mc.onnx');
+    const frame = await showMcOfOnnx(page, 'moons-mc.onnx');
     // An ONNX file names no data: with no choice made, the chooser offers the built-in set of its input
     // width (2 features: moons, the first such set).
     await dataPicked(frame, 'builtin:moons');

@@ -160,6 +160,9 @@ describe('e2e: from the Problems panel to the model', () => {
   it('Fix and Save As names each fix and opens the fixed model from the message', async () => {
     const { page } = wb;
     await page.locator('.tab', { hasText: MODEL }).first().click();
+    // The view's page loads again once shown and VS Code gives it the focus, which would close a palette
+    // opened before: the command is run once the page is there.
+    await webviewFrame(page, `.model-header .muted:text-is("${MODEL}")`);
     await runCommand(page, 'Dropout Lens: Fix and Save As…');
     await acceptSaveDialog(page, 'consecutive.fixed.onnx');
     const toast = page.locator('.notification-toast', {

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { openQuickInput, openWorkbench, quickOpen, screenshot, type Workbench } from './workbench';
-import { dataPicked, runCommand, webviewFrame } from './webview';
+import { dataPicked, runCommand, showMcOfOnnx, webviewFrame } from './webview';
 
 const THEMES = [
   { label: 'Light Modern', kind: 'vscode-light' },
@@ -146,9 +146,7 @@ describe('e2e: the panels in light, dark and high-contrast themes', () => {
       .waitFor({ timeout: 60_000 });
     // An MC run on built-in data, so that the MC panel has charts.
     await page.locator('.monaco-workbench .part.statusbar').click();
-    await quickOpen(page, 'moons-mc.onnx');
-    await runCommand(page, 'Dropout Lens: Show MC Uncertainty');
-    const mc = await webviewFrame(page, '#root:has(h1:has-text("moons-mc.onnx")) #run', 60_000);
+    const mc = await showMcOfOnnx(page, 'moons-mc.onnx');
     // The data that fits the model's input (the built-in moons) is chosen for the user.
     await dataPicked(mc, 'builtin:moons');
     await mc.locator('#run').click();

@@ -1,6 +1,6 @@
 // Webviews are iframes inside iframes: find the frame that holds what a test is looking for.
 import type { Frame, Page } from 'playwright-core';
-import { openQuickInput, PAGE_ERRORS, screenshot } from './workbench';
+import { openQuickInput, PAGE_ERRORS, quickOpen, screenshot } from './workbench';
 
 /** The first frame in which `selector` matches, polling until `timeout` ms have passed. */
 export async function webviewFrame(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
@@ -104,3 +104,15 @@ export const optionText = (frame: Frame): Promise<string> =>
     const options = [...e.querySelectorAll('vscode-option')] as (Element & { value?: string })[];
     return options.find((o) => o.getAttribute('value') === select.value)?.textContent?.trim() ?? '';
   });
+
+/**
+ * Opens the ONNX file `file` in its model view and then its MC panel, and returns the MC panel's frame once its
+ * form is there. The model view loads first: code-server serves every webview from one origin, and two
+ * loading at the same moment can leave one of them without its content.
+ */
+export async function showMcOfOnnx(page: Page, file: string): Promise<Frame> {
+  await quickOpen(page, file);
+  await webviewFrame(page, `.model-header .muted:text-is("${file}")`, 60_000);
+  await runCommand(page, 'Dropout Lens: Show MC Uncertainty');
+  return webviewFrame(page, `#root:has(h1:has-text("${file}")) #run`, 60_000);
+}
