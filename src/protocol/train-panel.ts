@@ -63,6 +63,26 @@ export type FromTrainPanel =
 
 const SAVE_KINDS: readonly SaveKind[] = ['weights', 'onnx', 'pytorch', 'keras'];
 
+/** The most epochs a run started from the panel may have (its charts draw every epoch). */
+export const MAX_PANEL_EPOCHS = 10_000;
+
+/**
+ * What is wrong with a run's numbers, in words for the form, or undefined when they are right: the page
+ * says it before sending, and the extension refuses the same runs.
+ */
+export function runNumbersProblem(m: {
+  epochs?: unknown;
+  seed?: unknown;
+  rates?: unknown;
+}): string | undefined {
+  if (!isInt(m.epochs, 1, MAX_PANEL_EPOCHS))
+    return `Epochs must be a whole number from 1 to ${MAX_PANEL_EPOCHS.toLocaleString('en-US')}.`;
+  if (!isInt(m.seed, 0, 2 ** 32 - 1)) return 'Seed must be a whole number from 0 to 4,294,967,295.';
+  if (m.rates !== undefined && !isSweepRates(m.rates))
+    return 'Sweep rates must be one to ten rates from 0 up to (not including) 1, such as 0.1, 0.3, 0.5.';
+  return undefined;
+}
+
 /** The message if it is one the panel may send, else undefined. */
 export function parseFromTrainPanel(m: unknown): FromTrainPanel | undefined {
   if (!isObj(m)) return undefined;
@@ -78,16 +98,14 @@ export function parseFromTrainPanel(m: unknown): FromTrainPanel | undefined {
     case 'run': {
       if (!EXPERIMENT_KINDS.includes(m.experiment as ExperimentKind)) return undefined;
       const pick = parseDataPick(m);
-      if (!pick || !isInt(m.epochs, 1, 10_000) || !isInt(m.seed, 0, 2 ** 32 - 1)) return undefined;
-      const rates = m.rates === undefined || isSweepRates(m.rates) ? m.rates : null;
-      if (rates === null) return undefined;
+      if (!pick || runNumbersProblem(m) !== undefined) return undefined;
       return {
         type: 'run',
         experiment: m.experiment as ExperimentKind,
         ...pick,
-        epochs: m.epochs,
-        seed: m.seed,
-        ...(rates !== undefined ? { rates } : {}),
+        epochs: m.epochs as number,
+        seed: m.seed as number,
+        ...(m.rates !== undefined ? { rates: m.rates as number[] } : {}),
       };
     }
     default:

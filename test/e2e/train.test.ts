@@ -72,6 +72,14 @@ describe('e2e: Train with Dropout', () => {
     assert.equal(await frame.locator('#status').innerText(), 'Pick an experiment.');
     await screenshot(page, 'train-opened');
 
+    // More epochs than the panel runs: the form says so, and nothing starts.
+    await frame.locator('#epochs input').fill('20000');
+    await frame.locator('vscode-button[data-experiment="as-is"]').click();
+    await frame
+      .locator('#notice.error', { hasText: 'Epochs must be a whole number from 1 to 10,000.' })
+      .waitFor({ timeout: 10_000 });
+    assert.equal(await frame.locator('#status').innerText(), 'Pick an experiment.');
+
     // A long run (the engine does an epoch of digits in a few tens of ms): watch the epoch count take
     // at least three different values while it runs, then cancel.
     await frame.locator('#epochs input').fill('400');

@@ -1,6 +1,6 @@
 // The form: the shared data chooser (and a noise level for a synthetic 2-D set), epochs, seed, sweep
 // rates, and one button per experiment. All reachable with Tab and Enter.
-import type { ExperimentKind, RunRequest } from '../../src/protocol/train-panel';
+import { MAX_PANEL_EPOCHS, type ExperimentKind, type RunRequest } from '../../src/protocol/train-panel';
 import { button, labelled, textField, type Field } from '../shared/controls';
 import { dataChooser } from '../shared/data-chooser';
 import { h } from '../shared/dom';
@@ -45,6 +45,7 @@ export function renderControls(
   const epochs = textField('epochs', {
     type: 'number',
     min: 1,
+    max: MAX_PANEL_EPOCHS,
     value: form.epochs ?? state.model?.epochs ?? 20,
   });
   const seed = textField('seed', { type: 'number', min: 0, value: form.seed ?? state.model?.seed ?? 0 });

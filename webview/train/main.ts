@@ -1,7 +1,12 @@
 // Train with Dropout panel: the form, live curves, results table, hints and (2-D data) the decision
 // boundary. All state lives in one JSON object, saved with setState so a hidden or reloaded panel
 // comes back as it was; the extension does the training and sends messages.
-import { isToTrainPanel, type FromTrainPanel, type ToTrainPanel } from '../../src/protocol/train-panel';
+import {
+  isToTrainPanel,
+  runNumbersProblem,
+  type FromTrainPanel,
+  type ToTrainPanel,
+} from '../../src/protocol/train-panel';
 import { onThemeChange } from '../shared/chart';
 import { connect } from '../shared/host';
 import { drawBoundary } from '../shared/boundary';
@@ -68,7 +73,14 @@ function renderForm() {
     controls,
     state,
     setForm,
-    (r) => host.post({ type: 'run', ...r }),
+    (r) => {
+      // A number the extension would refuse is named here, instead of a button that does nothing.
+      const problem = runNumbersProblem(r);
+      if (problem === undefined) return host.post({ type: 'run', ...r });
+      state = { ...state, notice: { level: 'error', message: problem } };
+      host.setState(state);
+      if (!frame) frame = requestAnimationFrame(render);
+    },
     () => host.post({ type: 'cancel' }),
     () => host.post({ type: 'browse' }),
   );

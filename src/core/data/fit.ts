@@ -34,7 +34,7 @@ export function defaultData(choices: readonly DataCandidate[], d: DataDefaults):
     choices.find((c) => c.spec === spec && check(c))?.spec;
   return (
     offered(d.remembered, fits) ??
-    // The model names its own data: trusted even when its width is not known yet (a missing CSV).
+    // The model names its own data: trusted even when its width is unknown (a CSV whose header could not be read).
     offered(d.training, () => true) ??
     choices.find((c) => !isBuiltin(c.spec) && d.width !== undefined && c.features === d.width)?.spec ??
     choices.find((c) => isBuiltin(c.spec) && fits(c))?.spec
