@@ -4,6 +4,7 @@
 // only when there is none.
 import * as vscode from 'vscode';
 import { isModelFileName } from '../core/formats/model-file-name';
+import { uriFileName } from './model-files';
 import { RecentModels } from './recent-models';
 
 /** The models one command acts on, and how its file picker asks for one. */
@@ -13,8 +14,6 @@ export interface ModelKind {
   takes: (fileName: string) => boolean;
   filters: Record<string, string[]>;
 }
-
-const fileName = (uri: vscode.Uri) => uri.path.slice(uri.path.lastIndexOf('/') + 1);
 
 /** Every model Dropout Lens reads (Show Model). */
 export const ANY_MODEL: ModelKind = {
@@ -42,7 +41,7 @@ const panels = new Map<vscode.WebviewPanel, vscode.Uri>();
 
 /** Remembers `uri` as the latest model used in this window. */
 export function useModel(uri: vscode.Uri): void {
-  if (isModelFileName(fileName(uri))) recent.use(uri);
+  if (isModelFileName(uriFileName(uri))) recent.use(uri);
 }
 
 /** A panel showing `model`: its model is the one acted on while it is active, and is used now. */
@@ -86,7 +85,7 @@ export async function modelToActOn(kind: ModelKind, clicked?: unknown): Promise<
   const chosen =
     clicked instanceof vscode.Uri
       ? clicked
-      : (recent.choose(activeModelUri(), (uri) => kind.takes(fileName(uri))) ??
+      : (recent.choose(activeModelUri(), (uri) => kind.takes(uriFileName(uri))) ??
         (
           await vscode.window.showOpenDialog({
             title: kind.title,
@@ -107,13 +106,13 @@ export async function modelOnDisk(uri: vscode.Uri, action: string): Promise<vsco
   if (uri.scheme === 'file') return uri;
   if (uri.scheme !== 'untitled') {
     void vscode.window.showErrorMessage(
-      `Dropout Lens: ${action} runs on model files on the local disk: open a local copy of ${fileName(uri)}.`,
+      `Dropout Lens: ${action} runs on model files on the local disk: open a local copy of ${uriFileName(uri)}.`,
     );
     return undefined;
   }
   const save = `Save and ${action}`;
   const answer = await vscode.window.showInformationMessage(
-    `Dropout Lens: ${action} reads ${fileName(uri)} from the disk: save it first.`,
+    `Dropout Lens: ${action} reads ${uriFileName(uri)} from the disk: save it first.`,
     save,
   );
   if (answer !== save) return undefined;

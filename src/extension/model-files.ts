@@ -10,6 +10,11 @@ export const TEXT_MODEL_SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/*.model.json' },
 ];
 
+/** The last segment of a URI's path: its file name, whatever the scheme. */
+export function uriFileName(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
 export function isModelDocument(document: vscode.TextDocument): boolean {
-  return isModelFileName(document.uri.path.slice(document.uri.path.lastIndexOf('/') + 1));
+  return isModelFileName(uriFileName(document.uri));
 }

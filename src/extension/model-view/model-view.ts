@@ -11,6 +11,7 @@ import {
 import type { WireLintResult } from '../../protocol/worker';
 import type { ModelDiagnostics } from '../diagnostics';
 import { readWithinLimit } from '../file-limit';
+import { uriFileName } from '../model-files';
 import type { LintConfigSource } from '../lint-config';
 import { requireTrust } from '../trust';
 import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
@@ -59,7 +60,7 @@ export class ModelView implements vscode.Disposable {
   ) {
     const webview = panel.webview;
     webview.options = webviewOptions(deps.extensionUri);
-    webview.html = webviewHtml(webview, deps.extensionUri, modelViewPage(basename(uri)));
+    webview.html = webviewHtml(webview, deps.extensionUri, modelViewPage(uriFileName(uri)));
     const key = uri.toString();
     this.disposables.push(
       onValidMessage(
@@ -85,7 +86,7 @@ export class ModelView implements vscode.Disposable {
     );
     if (uri.scheme === 'file') {
       const watcher = vscode.workspace.createFileSystemWatcher(
-        new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), basename(uri)),
+        new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), uriFileName(uri)),
       );
       watcher.onDidChange(() => this.scheduleReload());
       this.disposables.push(watcher);
@@ -148,7 +149,7 @@ export class ModelView implements vscode.Disposable {
 
   private async load(): Promise<void> {
     const ticket = ++this.loading;
-    const fileName = basename(this.uri);
+    const fileName = uriFileName(this.uri);
     const uri = this.uri.toString();
     try {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
@@ -233,7 +234,7 @@ export class ModelView implements vscode.Disposable {
   private async save(kind: ExportKind, content: string): Promise<void> {
     if (!requireTrust(vscode, 'Export')) return;
     const { suffix, filters } = SAVE_FILTERS[kind];
-    const stem = basename(this.uri).replace(/(\.nn)?\.(json|onnx)$/, '');
+    const stem = uriFileName(this.uri).replace(/(\.nn)?\.(json|onnx)$/, '');
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(this.uri, '..', stem + suffix),
       filters,
@@ -243,8 +244,4 @@ export class ModelView implements vscode.Disposable {
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(content));
     this.post({ type: 'saved', path: target.scheme === 'file' ? target.fsPath : target.path });
   }
-}
-
-export function basename(uri: vscode.Uri): string {
-  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }

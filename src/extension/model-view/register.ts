@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { ANY_MODEL, modelToActOn, trackModelPanel } from '../active-model';
 import { MODEL_PANEL, ONNX_EDITOR } from '../view-types';
 import { layerOf } from '../diagnostics';
-import { basename, ModelView, type ModelViewDeps } from './model-view';
+import { uriFileName } from '../model-files';
+import { ModelView, type ModelViewDeps } from './model-view';
 
 class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
   private readonly open = new Set<string>();
@@ -64,7 +65,7 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
         });
     } catch (e) {
       void vscode.window.showErrorMessage(
-        `Dropout Lens: cannot open ${basename(file)} (${(e as Error).message}). Check that the file still exists, then open the finding again.`,
+        `Dropout Lens: cannot open ${uriFileName(file)} (${(e as Error).message}). Check that the file still exists, then open the finding again.`,
       );
     } finally {
       panel.dispose();
@@ -104,7 +105,7 @@ export function modelViewParts(deps: ModelViewDeps): ModelViewParts {
       existing.panel.reveal(undefined, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(MODEL_PANEL, `Model: ${basename(uri)}`, {
+    const panel = vscode.window.createWebviewPanel(MODEL_PANEL, `Model: ${uriFileName(uri)}`, {
       viewColumn: vscode.ViewColumn.Beside,
       preserveFocus: false,
     });
