@@ -5,8 +5,8 @@ import { modelNameFromPath } from '../model-file-name';
 import type { onnx } from 'onnx-proto';
 import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../../model/ir';
 import { onnxDropoutSpec, type ConstantOrigin } from './dropout';
+import { countParams } from './params';
 import {
-  countParams,
   ELEMENTWISE_BROADCAST,
   ELEMENTWISE_UNARY,
   inferShape,

@@ -1,6 +1,6 @@
-// Output shapes and parameter counts of ONNX nodes, from the input shapes, the attributes and the dims of
-// constant inputs, following the operator definitions in the ONNX spec (docs/Operators.md). Used where
-// the file itself stores no shape (value_info is optional).
+// Output shapes of ONNX nodes, from the input shapes, the attributes and the dims of constant inputs,
+// following the operator definitions in the ONNX spec (docs/Operators.md). Used where the file itself
+// stores no shape (value_info is optional).
 import type { Dim, Shape } from '../../model/ir';
 
 /** What shape inference may ask about a node's inputs. */
@@ -132,39 +132,6 @@ export function inferShape(opType: string, attrs: Attributes, inputs: ShapeInput
     default:
       return undefined;
   }
-}
-
-/**
- * Parameters a node owns: the constant inputs that are weights for its op (ONNX stores BatchNormalization's
- * running mean and variance as inputs too, so it counts 4 × C where PyTorch counts 2 × C trainable
- * parameters plus 2 × C buffers). A bias added after a MatMul is an Add with a constant operand.
- */
-const WEIGHT_INPUTS = new Map<string, number[]>([
-  ['Gemm', [1, 2]],
-  ['MatMul', [1]],
-  ['Conv', [1, 2]],
-  ['ConvTranspose', [1, 2]],
-  ['BatchNormalization', [1, 2, 3, 4]],
-  ['LayerNormalization', [1, 2]],
-  ['InstanceNormalization', [1, 2]],
-  ['LSTM', [1, 2, 3]],
-  ['GRU', [1, 2, 3]],
-  ['RNN', [1, 2, 3]],
-  ['PRelu', [1]],
-  ['Add', [0, 1]],
-]);
-
-/** Weight inputs that training does not update: batch normalisation's running mean and variance. */
-const FROZEN_INPUTS = new Map<string, number[]>([['BatchNormalization', [3, 4]]]);
-
-/** Elements of the op's constant weight inputs; `frozen`: only those training leaves alone. */
-export function countParams(opType: string, inputs: ShapeInputs, frozen = false): number {
-  let total = 0;
-  for (const i of (frozen ? FROZEN_INPUTS : WEIGHT_INPUTS).get(opType) ?? []) {
-    const dims = inputs.constantDims(i);
-    if (dims) total += dims.reduce((n, d) => n * d, 1);
-  }
-  return total;
 }
 
 export function ints(value: unknown): number[] | undefined {
