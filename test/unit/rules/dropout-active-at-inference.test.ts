@@ -35,6 +35,20 @@ describe(RULE, () => {
     assert.deepEqual(f?.fixes, []);
   });
 
+  it('does not fire on ratio 0 with training_mode true (an identity), which rate-zero reports instead', () => {
+    const zero = spec(
+      0,
+      { mode: 'inference-active' },
+      { opsetVersion: 13, trainingModeSource: 'initializer' },
+    );
+    const graph = chain([dense(), dropoutLayer(zero), dense()]);
+    assert.deepEqual(lintIr(graph, RULE), []);
+    assert.deepEqual(
+      lintIr(graph, 'rate-zero').map((f) => f.severity),
+      ['hint'],
+    );
+  });
+
   it('does not fire on train-only dropout or intended MC dropout', () => {
     assert.deepEqual(lintIr(chain([dense(), dropoutLayer(spec(0.5)), dense()]), RULE), []);
     assert.deepEqual(

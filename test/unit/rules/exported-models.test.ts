@@ -35,6 +35,9 @@ const ROWS: [file: string, rule: string, flagged: string | null][] = [
   [`${TORCH}/small_layer_near.onnx`, 'small-layer-heavy-dropout', null],
   [`${TORCH}/rate_zero.onnx`, 'rate-zero', '/drop/Dropout'],
   [`${TORCH}/rate_zero_near.onnx`, 'rate-zero', null],
+  // Dropout-13 with ratio 0 and training_mode true keeps every unit: an identity, not a random node.
+  [`${TORCH}/rate_zero.onnx`, 'dropout-active-at-inference', null],
+  [`${TORCH}/rate_zero_near.onnx`, 'dropout-active-at-inference', '/drop/Dropout'],
   [`${TORCH}/active_opset13.onnx`, 'dropout-active-at-inference', '/drop/Dropout'],
   [`${TORCH}/noop_opset11.onnx`, 'dropout-active-at-inference', null],
   [`${TORCH}/noop_opset11.onnx`, 'inference-noop-dropout', '/drop/Dropout'],

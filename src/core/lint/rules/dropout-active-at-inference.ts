@@ -2,7 +2,7 @@
 // different answer on every run (ONNX Dropout-12/13 `training_mode`; onnx/onnx#3753, onnxruntime#5549).
 import type { Fix, Report, Rule, RuleContext } from '../rule';
 import { setPropertyFix } from '../fixes';
-import { isMarkedMcModel } from '../predicates';
+import { finiteRate, isMarkedMcModel } from '../predicates';
 
 export const dropoutActiveAtInference: Rule = {
   meta: {
@@ -16,6 +16,8 @@ export const dropoutActiveAtInference: Rule = {
     const reports: Report[] = [];
     for (const layer of graph.layers) {
       if (layer.dropout?.mode !== 'inference-active') continue;
+      // Ratio 0 keeps every unit (the mask is all ones, the scale 1): an identity, rate-zero's at most.
+      if (finiteRate(layer.dropout) === 0) continue;
       const subgraph = layer.dropout.origin.subgraphNodes !== undefined;
       const how = subgraph
         ? `a RandomUniform → GreaterEqual → Mul dropout subgraph on the inference path`
