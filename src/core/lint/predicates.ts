@@ -1,7 +1,7 @@
 // Questions the rules ask about layers and graphs, answered once here so every rule (and every format)
 // agrees on what "hidden", "conv feature map", "SELU network" or "the final dense layer" mean.
 import type { GraphIndex } from '../model/graph-index';
-import type { DropoutSpec, DropoutVariant, Graph, Layer, Shape, SourceRange } from '../model/ir';
+import type { DropoutSpec, DropoutVariant, Graph, Layer, LayerOp, Shape, SourceRange } from '../model/ir';
 
 /** Variants whose rate drops whole units with probability `rate` (Bernoulli masks). */
 const BERNOULLI: ReadonlySet<DropoutVariant> = new Set(['standard', 'spatial', 'dropconnect', 'variational']);
@@ -100,6 +100,31 @@ export function isProbabilityLayer(layer: Layer): boolean {
 
 export function isParametric(layer: Layer): boolean {
   return PARAMETRIC.has(layer.op);
+}
+
+/** Ops the IR keeps as 'unknown' that only move values: padding, and transposes (reshapes of the axes). */
+const MOVES_VALUES = /^(Pad|PadV2|MirrorPad|ZeroPadding[123]D|Transpose|Permute)$/;
+
+/** Ops through which a dropped tensor's train-time variance reaches the next layer unweighted. */
+const CARRIES_VARIANCE: ReadonlySet<LayerOp> = new Set([
+  'activation',
+  'concat',
+  'add',
+  'pool',
+  'dropout',
+  'gaussian-noise',
+]);
+
+/**
+ * True when the layer passes the variance of what it reads on to its output without a learned weight:
+ * joins (Concat keeps the dropped channels, Add sums them in), reshapes and transposes, activations,
+ * pooling, padding, and further dropout. A dropout's noise reaches a BatchNorm through any chain of
+ * these (Li et al., CVPR 2019 — DenseNet's Dropout → Concat → BN); a weight layer between spreads it
+ * over its fan-in, which is what Wide ResNet relies on, so a parametric layer (none is listed) ends the
+ * chain, and so does any op not listed here (element-wise arithmetic may be a normalisation).
+ */
+export function carriesVariance(layer: Layer): boolean {
+  return CARRIES_VARIANCE.has(layer.op) || MOVES_VALUES.test(layer.originalOp);
 }
 
 export function isMaxPool(layer: Layer): boolean {

@@ -1,6 +1,6 @@
 // Lookups over a Graph that rules and views need: producers, consumers, and "what comes next / before"
-// looking through shape-only ops (and, when asked, activations), as NeuraLint's direct and
-// via-activation rule variants do.
+// looking through shape-only ops (and, when asked, activations or any other ops a rule names), as
+// NeuraLint's direct and via-activation rule variants do. Every rule walks the graph with these.
 import type { Graph, Layer, LayerOp } from './ir';
 
 const SHAPE_ONLY: ReadonlySet<LayerOp> = new Set(['flatten', 'reshape', 'identity']);
@@ -8,6 +8,8 @@ const SHAPE_ONLY: ReadonlySet<LayerOp> = new Set(['flatten', 'reshape', 'identit
 export interface WalkOptions {
   /** Also step over activation layers (not dense/conv with a fused activation: those are real layers). */
   throughActivations?: boolean;
+  /** Also step over the layers this accepts: what carries the property a rule follows (e.g. variance). */
+  through?: (layer: Layer) => boolean;
 }
 
 export class GraphIndex {
@@ -45,17 +47,17 @@ export class GraphIndex {
     return this.outputIds.has(layer.id);
   }
 
-  /** The layers that read this layer's output, stepping over shape-only ops (and activations if asked). */
+  /** The layers that read this layer's output, stepping over shape-only ops (and what `options` adds). */
   next(layer: Layer, options: WalkOptions = {}): Layer[] {
     return this.walk(layer, options, (l) => this.consumersOf(l));
   }
 
-  /** The layers this layer reads from, stepping over shape-only ops (and activations if asked). */
+  /** The layers this layer reads from, stepping over shape-only ops (and what `options` adds). */
   previous(layer: Layer, options: WalkOptions = {}): Layer[] {
     return this.walk(layer, options, (l) => this.producersOf(l));
   }
 
-  /** True when nothing but shape-only ops (and activations if asked) lies between the layer and an output. */
+  /** True when nothing but shape-only ops (and what `options` adds) lies between the layer and an output. */
   reachesOutputDirectly(layer: Layer, options: WalkOptions = {}): boolean {
     const seen = new Set<string>();
     const stack = [layer];
@@ -91,7 +93,11 @@ export class GraphIndex {
 export const isShapeOnly = (layer: Layer): boolean => SHAPE_ONLY.has(layer.op);
 
 function skippable(layer: Layer, options: WalkOptions): boolean {
-  return isShapeOnly(layer) || (options.throughActivations === true && layer.op === 'activation');
+  return (
+    isShapeOnly(layer) ||
+    (options.throughActivations === true && layer.op === 'activation') ||
+    options.through?.(layer) === true
+  );
 }
 
 /** True for every dropout-family layer (including gaussian noise). */
