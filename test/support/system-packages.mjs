@@ -12,11 +12,14 @@ export const PACKAGES = {
     ripgrep: '/usr/bin/rg',
   },
   // The references of the unit tests: PyTorch runs the exported PyTorch scripts, NumPy (one of its
-  // dependencies) decodes the Keras scripts' weights.
+  // dependencies) decodes the Keras scripts' weights, torchvision and onnx export and check real
+  // architectures (a resnet18 trained-mode export fixed by Fix and Save As).
   python: {
     // Without its recommends (libtorch-dev, build-essential): the tests only import torch.
     'python3-torch': '/usr/lib/python3/dist-packages/torch/__init__.py',
     'python3-numpy': '/usr/lib/python3/dist-packages/numpy/__init__.py',
+    'python3-torchvision': '/usr/lib/python3/dist-packages/torchvision/__init__.py',
+    'python3-onnx': '/usr/lib/python3/dist-packages/onnx/__init__.py',
   },
 };
 

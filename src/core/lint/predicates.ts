@@ -2,6 +2,7 @@
 // agrees on what "hidden", "conv feature map", "SELU network" or "the final dense layer" mean.
 import type { GraphIndex } from '../model/graph-index';
 import type { DropoutSpec, DropoutVariant, Graph, Layer, LayerOp, Shape, SourceRange } from '../model/ir';
+import { mcMarkOf } from '../model/mc-marker';
 
 /** Variants whose rate drops whole units with probability `rate` (Bernoulli masks). */
 const BERNOULLI: ReadonlySet<DropoutVariant> = new Set(['standard', 'spatial', 'dropconnect', 'variational']);
@@ -204,9 +205,9 @@ export function scalarScale(layer: Layer): number | undefined {
   return typeof scale === 'number' && layer.dropout === undefined ? scale : undefined;
 }
 
-/** The graph is marked as an MC-dropout model: dropout at inference is intended there. */
+/** The graph is marked as an MC-dropout model (model/mc-marker.ts): randomness at inference is intended. */
 export function isMarkedMcModel(graph: Graph): boolean {
-  return graph.meta.mcDropout === true;
+  return mcMarkOf(graph) !== undefined;
 }
 
 /** Approximate equality for rates read from files (float32 storage: 0.1 becomes 0.100000001). */

@@ -1,7 +1,11 @@
 // The ONNX writer behind "Fix and Save As…": the fixed file re-lints clean for the fixed rules, and
-// onnxruntime (an independent reader) loads it and gives PyTorch's own eval-mode output.
+// onnxruntime (an independent reader) loads it and gives PyTorch's own eval-mode output; the onnx
+// package's checker accepts a fixed BatchNormalization.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
@@ -107,5 +111,131 @@ describe('ONNX Fix and Save As (onnx-fix, fix-onnx)', () => {
     } as const;
     const out = fixOnnxBytes(readFileSync(path), path, [move, missing, training]);
     assert.deepEqual(out.skipped, [move, missing, training]);
+  });
+});
+
+const PYTHON = '/usr/bin/python3';
+const REFERENCE = 'test/support/batchnorm_reference.py';
+const hasTorch =
+  spawnSync(PYTHON, ['-c', 'import torch, torchvision, onnx'], { stdio: 'ignore' }).status === 0;
+
+function python(...args: string[]): string {
+  const r = spawnSync(PYTHON, [REFERENCE, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+/** Deterministic images: sample k of shape [3, size, size] is the same whatever batch it is in. */
+function sample(k: number, size: number): number[] {
+  return Array.from({ length: 3 * size * size }, (_, i) => Math.sin(0.37 * i + 1.7 * k) * (1 + k / 3));
+}
+
+async function runBatch(session: ort.InferenceSession, samples: number[], size: number): Promise<number[][]> {
+  const values = Float32Array.from(samples.flatMap((k) => sample(k, size)));
+  const input = new ort.Tensor('float32', values, [samples.length, 3, size, size]);
+  const data = Array.from((await session.run({ input })).output?.data as Float32Array);
+  const width = data.length / samples.length;
+  return samples.map((_, i) => data.slice(i * width, (i + 1) * width));
+}
+
+/**
+ * Fixes a training-mode export and checks the result: every BatchNormalization keeps Y alone, the onnx
+ * package's checker accepts the file, onnxruntime's output for a sample does not depend on the rest of its
+ * batch, and it equals PyTorch's eval-mode output with the file's weights and running statistics.
+ */
+async function assertBatchNormFixed(path: string, arch: string, size: number, dir: string): Promise<void> {
+  const original = nodeModelSource(path);
+  const count = onnx.ModelProto.decode(original.bytes).graph?.node?.filter(
+    (n) => n.opType === 'BatchNormalization',
+  ).length;
+  const result = fixOnnx(original);
+  const fixedBn = result.fixed.filter((f) => f.finding.rule === 'batchnorm-training-mode');
+  assert.equal(fixedBn.length, count);
+  assert.match(fixedBn[0]?.change ?? '', /^BatchNormalization '.+': training_mode → false$/);
+  assert.deepEqual(
+    result.remaining.filter((f) => f.rule === 'batchnorm-training-mode'),
+    [],
+  );
+  for (const n of onnx.ModelProto.decode(result.bytes).graph?.node ?? []) {
+    if (n.opType !== 'BatchNormalization') continue;
+    assert.equal(n.output?.length, 1);
+    assert.equal(
+      n.attribute?.find((a) => a.name === 'training_mode'),
+      undefined,
+    );
+  }
+  const fixed = join(dir, 'fixed.onnx');
+  writeFileSync(fixed, result.bytes);
+  assert.equal(python('check', fixed).trim(), 'ok');
+
+  const session = await ort.InferenceSession.create(result.bytes);
+  const [first] = await runBatch(session, [0, 1, 2], size);
+  const [again] = await runBatch(session, [0, 5, 6, 7], size);
+  const [alone] = await runBatch(session, [0], size);
+  const input = join(dir, 'input.json');
+  writeFileSync(input, JSON.stringify({ shape: [1, 3, size, size], values: sample(0, size) }));
+  const torch = JSON.parse(python('eval', arch, path, input)) as number[];
+  for (const [name, row] of [
+    ['batch of 4', again],
+    ['batch of 1', alone],
+    ['PyTorch eval', torch],
+  ] as const) {
+    assert.equal(row?.length, first?.length);
+    row?.forEach((v, i) =>
+      assert.ok(Math.abs(v - (first?.[i] as number)) < 1e-4, `${name} [${i}] ${v} vs ${first?.[i]}`),
+    );
+  }
+}
+
+describe('ONNX Fix and Save As: BatchNormalization in training mode', function () {
+  this.timeout(180_000);
+  let dir = '';
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'bn-fix-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const opset of [9, 11, 13, 15]) {
+    it(`op set ${opset}: a conv net's training-mode export is fixed, valid, batch-independent and equals PyTorch eval`, async function () {
+      // `npm test` installs Debian's python3-torch; a bare `mocha` run on a machine without it skips.
+      if (!hasTorch) this.skip();
+      await assertBatchNormFixed(`${TORCH}/rules/bn_train_opset${opset}.onnx`, 'bn_net', 8, dir);
+    });
+  }
+
+  for (const opset of [9, 11, 13]) {
+    it(`op set ${opset}: torchvision resnet18 exported in training mode, fixed the same way`, async function () {
+      if (!hasTorch) this.skip();
+      const path = join(dir, `resnet18_train_opset${opset}.onnx`);
+      python('export', 'resnet18', String(opset), path);
+      await assertBatchNormFixed(path, 'resnet18', 32, dir);
+    });
+  }
+
+  it('leaves a BatchNormalization whose statistics another node reads, and the finding says why', () => {
+    const path = `${TORCH}/rules/bn_train_opset13.onnx`;
+    const model = onnx.ModelProto.decode(readFileSync(path));
+    const graph = model.graph as onnx.IGraphProto;
+    const bn = graph.node?.find((n) => n.opType === 'BatchNormalization') as onnx.INodeProto;
+    graph.node?.push(
+      onnx.NodeProto.create({
+        opType: 'Identity',
+        name: 'stats',
+        input: [bn.output?.[1] ?? ''],
+        output: ['m'],
+      }),
+    );
+    graph.output?.push(onnx.ValueInfoProto.create({ name: 'm' }));
+    const bytes = onnx.ModelProto.encode(model).finish();
+    const [finding] = lintSource({ path, bytes }).findings.filter(
+      (f) => f.rule === 'batchnorm-training-mode',
+    );
+    assert.deepEqual(finding?.fixes, []);
+    assert.match(finding?.message ?? '', /read by 'stats'/);
+    const edit = {
+      kind: 'set-attribute',
+      layer: bn.name ?? '',
+      name: 'training_mode',
+      value: false,
+    } as const;
+    assert.deepEqual(fixOnnxBytes(bytes, path, [edit]).skipped, [edit]);
   });
 });

@@ -20,7 +20,12 @@ describe(RULE, () => {
   });
 
   it('is a warning when the model is marked for MC dropout', () => {
-    const [f] = lintIr(chain([dense(), dropoutLayer(active), dense()], 'onnx', { mcDropout: true }), RULE);
+    const [f] = lintIr(
+      chain([dense(), dropoutLayer(active), dense()], 'onnx', {
+        mcModel: 'metadata_props dropout_lens.mc_dropout',
+      }),
+      RULE,
+    );
     assert.equal(f?.severity, 'warning');
   });
 

@@ -6,6 +6,7 @@ import { loadOnnxTensor } from '../../formats/onnx/reader';
 import type { LoadedTensor } from '../../formats/onnx/tensors';
 import type { ModelSource } from '../../formats/reader';
 import type { Graph, Layer } from '../../model/ir';
+import { onnxOpset } from '../../model/onnx-opset';
 import { ONNX_OPS, onnxNodeLimit } from './onnx-ops';
 import type { Op, OpContext } from './ops';
 import { tensor } from './tensor-ops';
@@ -35,11 +36,6 @@ export interface Resume {
 /** A layer's input and output tensor names: ONNX keeps the node's; other formats name tensors by layer. */
 export function io(layer: Layer): { inputs: string[]; outputs: string[] } {
   return layer.tensors ?? { inputs: layer.inputs, outputs: [layer.id] };
-}
-
-function opsetOf(graph: Graph): number {
-  const imports = graph.meta.opsetImports as { domain: string; version: number }[] | undefined;
-  return imports?.find((o) => o.domain === 'ai.onnx')?.version ?? 0;
 }
 
 function opFor(graph: Graph, layer: Layer): Op | string {
@@ -137,7 +133,7 @@ export class GraphRunner {
     options: RunOptions,
   ): Map<string, Tensor> {
     const base = {
-      opset: opsetOf(this.graph),
+      opset: onnxOpset(this.graph),
       stochastic: options.stochastic === true,
       kernels: this.kernels,
     };

@@ -1,7 +1,7 @@
 // Applies the linter's graph edits to an ONNX ModelProto and encodes a new file ("Fix and Save As…").
 // Only the edits ONNX can take without changing other nodes are supported: a Dropout's training flag,
-// is_test, ratio, and removing a Dropout (its consumers read its input instead). The caller writes the
-// bytes to a new path; the original is never touched.
+// is_test, ratio, and removing a Dropout (its consumers read its input instead); a BatchNormalization's
+// training mode. The caller writes the bytes to a new path; the original is never touched.
 import { onnx } from 'onnx-proto';
 import type { GraphEdit } from '../../model/graph-edit';
 import type { Graph } from '../../model/ir';
@@ -52,6 +52,7 @@ function setRatioInput(model: onnx.ModelProto, node: onnx.INodeProto, rate: numb
 }
 
 function applyOne(model: onnx.ModelProto, node: onnx.INodeProto, edit: GraphEdit): boolean {
+  if (node.opType === 'BatchNormalization') return batchNormToInference(model, node, edit);
   if (node.opType !== 'Dropout') return false;
   const opset = opsetOf(model);
   if (edit.kind === 'set-attribute' && edit.name === 'training_mode' && edit.value === false) {
@@ -76,6 +77,27 @@ function applyOne(model: onnx.ModelProto, node: onnx.INodeProto, edit: GraphEdit
   }
   if (edit.kind === 'remove-layer') return removeDropout(model, node);
   return false;
+}
+
+/**
+ * BatchNormalization in inference mode: output Y alone (the spec's test-mode output case), with
+ * training_mode = 0 (op set 14+, the default, so the attribute goes) or is_test = 1 (op sets 1 and 6).
+ * Refused when anything reads the statistics outputs.
+ */
+function batchNormToInference(model: onnx.ModelProto, node: onnx.INodeProto, edit: GraphEdit): boolean {
+  if (edit.kind !== 'set-attribute' || edit.name !== 'training_mode' || edit.value !== false) return false;
+  const graph = model.graph as onnx.IGraphProto;
+  const dropped = new Set((node.output ?? []).slice(1).filter((name) => name !== ''));
+  const read = (name: string) =>
+    (graph.node ?? []).some((n) => (n.input ?? []).includes(name)) ||
+    (graph.output ?? []).some((o) => o.name === name);
+  if ([...dropped].some(read)) return false;
+  node.output = (node.output ?? []).slice(0, 1);
+  node.attribute = (node.attribute ?? []).filter((a) => a.name !== 'training_mode');
+  if (opsetOf(model) < 7)
+    setAttribute(node, { name: 'is_test', type: onnx.AttributeProto.AttributeType.INT, i: 1 });
+  graph.valueInfo = (graph.valueInfo ?? []).filter((v) => !dropped.has(v.name ?? ''));
+  return true;
 }
 
 /** Consumers of the Dropout's output read its input; a graph output keeps its name through an Identity. */

@@ -5,6 +5,7 @@
 // data is read only through `loadOnnxTensor`.
 import { onnx } from 'onnx-proto';
 import type { Graph } from '../../model/ir';
+import { mcMarkFromMetadata } from '../../model/mc-marker';
 import { GraphBuilder } from './builder';
 import { OnnxWeights, type LoadedTensor } from './tensors';
 import { topologicalOrder } from './values';
@@ -68,6 +69,7 @@ export function readOnnx(source: ModelSource): Graph {
     builder = new GraphBuilder(model, model.graph, source.path);
     graph = builder.build(topologicalOrder(model.graph.node ?? [], source.path));
   }
+  Object.assign(graph.meta, mcMarkFromMetadata(graph.meta.metadata, 'metadata_props'));
   const names = (model.graph.initializer ?? []).map((t) => t.name ?? '');
   const found = builder;
   WEIGHTS.set(graph, new OnnxWeights(source, (name) => found.constant(name)?.tensor, names));

@@ -5,6 +5,7 @@
 import { modelNameFromPath } from '../model-file-name';
 import type { Node } from 'jsonc-parser';
 import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../../model/ir';
+import { mcMarkFromMetadata } from '../../model/mc-marker';
 import { activationKind } from './keras-layers';
 import { JsonErrors, parseJsonTree, properties, propertyNode, rangeOf } from '../json-text';
 import { ModelFormatError, sourceText, type ModelReader, type ModelSource } from '../reader';
@@ -144,6 +145,7 @@ export function readTfjsGraph(text: string, path = 'model.json'): Graph {
     meta: {
       generatedBy: meta.generatedBy,
       convertedBy: meta.convertedBy,
+      ...mcMarkFromMetadata(meta.userDefinedMetadata, 'userDefinedMetadata'),
       weightsManifest: readWeightsManifest(propertyNode(root, 'weightsManifest'), 'tfjs-graph', path),
     },
   };

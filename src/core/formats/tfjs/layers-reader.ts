@@ -5,6 +5,7 @@
 import { modelNameFromPath } from '../model-file-name';
 import type { Node } from 'jsonc-parser';
 import type { Graph, Layer, Shape, TensorInfo } from '../../model/ir';
+import { mcMarkFromMetadata } from '../../model/mc-marker';
 import { kerasLayer } from './keras-layers';
 import { JsonErrors, parseJsonTree, properties, propertyNode, rangeOf } from '../json-text';
 import { ModelFormatError, sourceText, type ModelReader, type ModelSource } from '../reader';
@@ -83,6 +84,7 @@ export function readTfjsLayers(text: string, path = 'model.json'): Graph {
       modelClass: className.value,
       generatedBy: meta.generatedBy,
       convertedBy: meta.convertedBy,
+      ...mcMarkFromMetadata(meta.userDefinedMetadata, 'userDefinedMetadata'),
       kerasVersion: propertyNode(topology, 'keras_version')?.value,
       trainingConfig: meta.trainingConfig ?? properties(topology).values.training_config,
       weightsManifest: readWeightsManifest(propertyNode(root, 'weightsManifest'), 'tfjs-layers', path),

@@ -2,6 +2,7 @@
 // different answer on every run (ONNX Dropout-12/13 `training_mode`; onnx/onnx#3753, onnxruntime#5549).
 import type { Fix, Report, Rule, RuleContext } from '../rule';
 import { setPropertyFix } from '../fixes';
+import { mcMarkerHint } from '../../model/mc-marker';
 import { finiteRate, isMarkedMcModel } from '../predicates';
 
 export const dropoutActiveAtInference: Rule = {
@@ -35,7 +36,7 @@ export const dropoutActiveAtInference: Rule = {
             : 'Set training_mode to false or drop the input') +
           (mc
             ? '; the model is marked for MC dropout, so check this is intended.'
-            : ', or mark the model as an MC-dropout model if this is intended.'),
+            : `, or, if this is intended, ${mcMarkerHint(graph.format)}.`),
         ...(mc ? { severity: 'warning' as const } : {}),
         fixes,
       });

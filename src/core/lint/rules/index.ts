@@ -3,6 +3,7 @@ import type { Rule } from '../rule';
 import { alphaDropoutWithoutSelu } from './alpha-dropout-without-selu';
 import { alphaRateTooHigh } from './alpha-rate-too-high';
 import { attentionRateUnusual } from './attention-rate-unusual';
+import { batchnormTrainingMode } from './batchnorm-training-mode';
 import { consecutiveDropout } from './consecutive-dropout';
 import { convRateTooHigh } from './conv-rate-too-high';
 import { convStandardDropout } from './conv-standard-dropout';
@@ -20,6 +21,7 @@ import { inputRateTooHigh } from './input-rate-too-high';
 import { keepProbConfusion } from './keep-prob-confusion';
 import { largeDenseWithoutDropout } from './large-dense-without-dropout';
 import { legacyIsTest } from './legacy-is-test';
+import { randomOpAtInference } from './random-op-at-inference';
 import { rateOutOfRange } from './rate-out-of-range';
 import { rateTooHigh } from './rate-too-high';
 import { rateZero } from './rate-zero';
@@ -32,6 +34,7 @@ export const RULES: readonly Rule[] = [
   alphaDropoutWithoutSelu,
   alphaRateTooHigh,
   attentionRateUnusual,
+  batchnormTrainingMode,
   consecutiveDropout,
   convRateTooHigh,
   convStandardDropout,
@@ -49,6 +52,7 @@ export const RULES: readonly Rule[] = [
   keepProbConfusion,
   largeDenseWithoutDropout,
   legacyIsTest,
+  randomOpAtInference,
   rateOutOfRange,
   rateTooHigh,
   rateZero,
