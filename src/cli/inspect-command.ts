@@ -1,12 +1,16 @@
 // `dropout-lens inspect <file> [--format json|text]`: the layers of any model file the product reads, with
 // output shapes, parameter counts and dropout. Exit 0, or 2 on a usage error or an unreadable file.
+import { resolve } from 'node:path';
 import { openModel } from '../core/formats/detect';
+import { markMcModel } from '../core/lint/config';
+import { mcMarkOf } from '../core/model/mc-marker';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { ModelFormatError } from '../core/formats/reader';
 import type { DropoutSpec, Graph, Shape, TensorInfo } from '../core/model/ir';
 import { opLabel, shapeText } from '../core/model/labels';
 import { paramCounts } from '../core/model/param-counts';
 import { FileTooLargeError, type SizeLimit } from '../core/io/size-limit';
+import { nearestConfig } from './config-file';
 import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
 
 export interface InspectDropout {
@@ -29,6 +33,8 @@ export interface InspectReport {
   inputs: { name: string; shape: Shape | null; dtype?: string }[];
   outputs: { name: string; shape: Shape | null; dtype?: string }[];
   params: number;
+  /** Where the model's MC mark comes from (model/mc-marker.ts), when it is marked for MC inference. */
+  mcModel?: string;
   /** Parameters training updates: batch-norm statistics and frozen layers are not. */
   trainableParams: number;
   layers: {
@@ -61,6 +67,8 @@ export function runInspect(args: { paths: string[]; format: string; limit?: Size
     io.err(`dropout-lens: cannot read ${message}`);
     return 2;
   }
+  // The nearest .dropoutlens.json may list the file under mcModels, as it does for `lint`.
+  markMcModel(graph, nearestConfig(file), resolve(file));
   const report = inspectGraph(graph);
   io.out(args.format === 'json' ? JSON.stringify(report, null, 2) : formatText(report));
   return 0;
@@ -74,12 +82,14 @@ export function inspectGraph(graph: Graph): InspectReport {
   });
   const layers = graph.layers.filter((l) => l.op !== 'input');
   const counts = paramCounts(graph);
+  const mcModel = mcMarkOf(graph);
   return {
     format: graph.format,
     name: graph.name,
     inputs: graph.inputs.map(tensor),
     outputs: graph.outputs.map(tensor),
     params: counts.total,
+    ...(mcModel ? { mcModel } : {}),
     trainableParams: counts.trainable,
     layers: layers.map((l) => ({
       name: l.name,
@@ -153,6 +163,7 @@ function formatText(r: InspectReport): string {
     `${r.name} (${r.format})`,
     `inputs:  ${tensors(r.inputs)}`,
     `outputs: ${tensors(r.outputs)}`,
+    ...(r.mcModel ? [`MC model: marked by ${r.mcModel}`] : []),
     '',
     line(header),
     ...rows.map(line),

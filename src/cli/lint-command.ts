@@ -1,10 +1,9 @@
 // `dropout-lens lint <paths…> [--format text|json|sarif] [--config file]`: exit 0 when no finding is a
 // warning or error, 1 when one is, 2 on a usage error or an unreadable input (other files still reported).
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, dirname, resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { isModelFileName } from '../core/formats/model-file-name';
-import { parseLintConfig, type LintConfig } from '../core/lint/config';
-import { RULE_IDS } from '../core/lint/engine';
+import { loadConfig, nearestConfig } from './config-file';
 import { lintFile } from '../core/lint/lint-file';
 import type { SizeLimit } from '../core/io/size-limit';
 import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
@@ -62,32 +61,6 @@ function expand(paths: string[], io: CliIo): string[] {
     else files.push(p);
   }
   return files;
-}
-
-function loadConfig(path: string): LintConfig {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`--config ${path}: ${(e as Error).message}`);
-  }
-  const { config, problems } = parseLintConfig(value, RULE_IDS);
-  if (problems.length > 0) throw new UsageError(`--config ${path}: ${problems.join('; ')}`);
-  return config;
-}
-
-/** The `.dropoutlens.json` in the file's folder or the closest folder above it, if any. */
-function nearestConfig(file: string): LintConfig | undefined {
-  for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
-    const candidate = join(dir, '.dropoutlens.json');
-    try {
-      statSync(candidate);
-      return loadConfig(candidate);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-    }
-    if (dirname(dir) === dir) return undefined;
-  }
 }
 
 function formatText(reports: JsonFileReport[]): string {

@@ -47,7 +47,7 @@ export class LintConfigSource implements vscode.Disposable {
         continue;
       }
       try {
-        const { config, problems } = parseLintConfig(JSON.parse(text), RULE_IDS);
+        const { config, problems } = parseLintConfig(JSON.parse(text), RULE_IDS, folder.uri.path);
         for (const p of problems) this.log.warn(`${uri.fsPath}: ${p}`);
         configs.push(config);
       } catch (e) {

@@ -274,8 +274,12 @@ export const isExperiment = (v: unknown): v is Experiment =>
 const SEVERITIES = ['off', 'hint', 'info', 'warning', 'error'];
 const MAX_SEED = 2 ** 32 - 1;
 
+const isMcModelGlob = (v: unknown): v is { folder: string; glob: string } =>
+  isObj(v) && isShortString(v.folder) && isShortString(v.glob);
 const isLintConfig = (v: unknown) =>
-  isObj(v) && isRecordOf(v.rules, (s): s is string => isStr(s) && SEVERITIES.includes(s));
+  isObj(v) &&
+  isRecordOf(v.rules, (s): s is string => isStr(s) && SEVERITIES.includes(s)) &&
+  optional(v.mcModels, (m) => isArrayOf(m, isMcModelGlob));
 const isNumbers = (v: unknown): v is number[] => isArrayOf(v, (x): x is number => typeof x === 'number');
 
 const FAULTS: readonly EngineFault[] = ['throw', 'exit', 'oom', 'hang'];

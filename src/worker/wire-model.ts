@@ -3,12 +3,13 @@
 import type { Finding } from '../core/lint/rule';
 import type { DropoutSpec, Graph, Layer, TensorInfo } from '../core/model/ir';
 import { opLabel, shapeText } from '../core/model/labels';
+import { mcMarkOf } from '../core/model/mc-marker';
 import { paramCounts } from '../core/model/param-counts';
 import { graphLayout } from './wire-layout';
 import type { DropoutCell, LayerRow, WireModel, WireTensor } from '../protocol/model-view';
 
 /** Meta keys that are bookkeeping for readers, not facts a reader of the header wants. */
-const HIDDEN_META = new Set(['weightsManifest', 'training', 'trainingConfig']);
+const HIDDEN_META = new Set(['weightsManifest', 'training', 'trainingConfig', 'mcModel']);
 const SHORT = 80;
 
 export function toWireModel(
@@ -27,7 +28,7 @@ export function toWireModel(
     ...(file.shards ? { shards: file.shards } : {}),
     format: graph.format,
     name: graph.name,
-    meta: metaEntries(graph.meta),
+    meta: metaEntries(graph),
     inputs: graph.inputs.map(tensor),
     outputs: graph.outputs.map(tensor),
     params: params.total,
@@ -83,9 +84,14 @@ function tensor(t: TensorInfo): WireTensor {
   return { name: t.name, shape: shapeText(t.shape), ...(t.dtype ? { dtype: t.dtype } : {}) };
 }
 
-/** Scalars and short structures, in the file's order; long or empty ones are left out. */
-function metaEntries(meta: Record<string, unknown>): [string, string][] {
-  const entries: [string, string][] = [];
+/**
+ * Scalars and short structures, in the file's order; long or empty ones are left out. An MC mark is named
+ * with where it comes from (a file's metadata, a .dropoutlens.json glob).
+ */
+function metaEntries(graph: Graph): [string, string][] {
+  const { meta } = graph;
+  const mark = mcMarkOf(graph);
+  const entries: [string, string][] = mark ? [['MC model', `marked by ${mark}`]] : [];
   for (const [key, value] of Object.entries(meta)) {
     if (HIDDEN_META.has(key) || value === undefined || value === null || value === '') continue;
     if (key === 'opsetImports' && Array.isArray(value)) {

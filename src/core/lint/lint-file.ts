@@ -1,5 +1,6 @@
 // Lints one local file into plain data, for the CLI and the worker's Lint Workspace: a file that cannot be
 // read becomes a result with an error, so the other files are still reported.
+import { resolve } from 'node:path';
 import { nodeModelSource } from '../formats/node-model-source';
 import type { SizeLimit } from '../io/size-limit';
 import type { LintConfig } from './config';
@@ -14,7 +15,9 @@ export function lintFile(
 ): WireLintResult {
   try {
     const source = nodeModelSource(path, limit);
-    return toWireLintResult(lintSource(source, typeof config === 'function' ? config() : config));
+    return toWireLintResult(
+      lintSource(source, typeof config === 'function' ? config() : config, resolve(path)),
+    );
   } catch (e) {
     return { path, findings: [], error: { message: `${path}: ${(e as Error).message}` } };
   }

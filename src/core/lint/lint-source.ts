@@ -3,7 +3,7 @@
 import { openModel } from '../formats/detect';
 import { ModelFormatError, sourceText, type ModelSource } from '../formats/reader';
 import type { Graph, ModelFormat } from '../model/ir';
-import type { LintConfig } from './config';
+import { markMcModel, type LintConfig } from './config';
 import { lintGraph } from './engine';
 import type { Finding } from './rule';
 
@@ -18,7 +18,8 @@ export interface LintResult {
   error?: { message: string; range?: { offset: number; length: number } };
 }
 
-export function lintSource(source: ModelSource, config?: LintConfig): LintResult {
+/** `absolutePath`: the file's absolute path, matched against `mcModels`, when `source.path` is relative. */
+export function lintSource(source: ModelSource, config?: LintConfig, absolutePath = source.path): LintResult {
   let graph: Graph;
   try {
     graph = openModel(source);
@@ -33,6 +34,7 @@ export function lintSource(source: ModelSource, config?: LintConfig): LintResult
       error: { message: e.message, ...(range ? { range } : {}) },
     };
   }
+  markMcModel(graph, config, absolutePath);
   const text = graph.format === 'onnx' ? undefined : sourceText(source);
   return {
     path: source.path,

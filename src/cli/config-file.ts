@@ -1,0 +1,34 @@
+// The `.dropoutlens.json` the CLI uses: the one named by --config, else the nearest one above each file.
+// Its problems are usage errors: a typo never silently switches a rule off or leaves a model unmarked.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseLintConfig, type LintConfig } from '../core/lint/config';
+import { RULE_IDS } from '../core/lint/engine';
+import { UsageError } from './io';
+
+/** Reads a `.dropoutlens.json`; its `mcModels` globs are relative to its folder. */
+export function loadConfig(path: string): LintConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--config ${path}: ${(e as Error).message}`);
+  }
+  const { config, problems } = parseLintConfig(value, RULE_IDS, dirname(resolve(path)));
+  if (problems.length > 0) throw new UsageError(`--config ${path}: ${problems.join('; ')}`);
+  return config;
+}
+
+/** The `.dropoutlens.json` in the file's folder or the closest folder above it, if any. */
+export function nearestConfig(file: string): LintConfig | undefined {
+  for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
+    const candidate = join(dir, '.dropoutlens.json');
+    try {
+      statSync(candidate);
+      return loadConfig(candidate);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
