@@ -65,7 +65,7 @@ export const randomOpAtInference: Rule = {
         layer,
         message:
           `${layer.originalOp} '${layer.name}' draws new random values on every run and its output reaches ` +
-          `the model's output${describe(index, layer)}: predictions differ from run to run. ` +
+          `the model's output${randomnessKind(index, layer)}: predictions differ from run to run. ` +
           'Re-export the model in inference mode (PyTorch: model.eval() and ' +
           'torch.onnx.export(…, training=TrainingMode.EVAL); Keras: call the model with training=False)' +
           (mc
@@ -96,7 +96,7 @@ function reachingOutputs(graph: Graph, index: GraphIndex): Set<string> {
  * constant, cast, scaled) that multiplies a tensor is dropout written out as ops, and stochastic depth
  * when the masked tensor is a residual branch (torchvision StochasticDepth, timm DropPath).
  */
-function describe(index: GraphIndex, layer: Layer): string {
+function randomnessKind(index: GraphIndex, layer: Layer): string {
   const path = [layer];
   let mask = MASK_OPS.has(layer.originalOp);
   let current = layer;
