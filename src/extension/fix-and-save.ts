@@ -1,6 +1,7 @@
 // "Dropout Lens: Fix and Save As…" for ONNX: applies the safe fixes ONNX can express and writes a new
 // file chosen in a save dialog (default `<name>.fixed.onnx`). The original is never overwritten.
 import * as vscode from 'vscode';
+import { summariseFixes } from '../core/fix/describe-fix';
 import { fixOnnx } from '../core/fix/fix-onnx';
 import { modelToActOn, ONNX_MODEL } from './active-model';
 import { readWithinLimit } from './file-limit';
@@ -36,11 +37,13 @@ export function fixAndSaveAsCommand(config: LintConfigSource, log: vscode.LogOut
     const fixed = result.fixed.map((f) => `${f.change} (${f.finding.rule})`);
     log.info(`fixed ${uri.fsPath} → ${out.fsPath}:\n  ${fixed.join('\n  ')}`);
     const fixes = `${fixed.length} fix${fixed.length === 1 ? '' : 'es'}`;
+    // The message stays short on a big model; the log above lists every change.
+    const summary = summariseFixes(result.fixed.map((f) => ({ change: f.change, rule: f.finding.rule })));
     const left = result.remaining.length;
     const remain = left === 0 ? '' : ` ${left} finding${left === 1 ? ' remains' : 's remain'}.`;
     void vscode.window
       .showInformationMessage(
-        `Dropout Lens: saved ${vscode.workspace.asRelativePath(out)} with ${fixes}: ${fixed.join('; ')}.${remain}`,
+        `Dropout Lens: saved ${vscode.workspace.asRelativePath(out)} with ${fixes}: ${summary.join('; ')}.${remain}`,
         'Open',
       )
       .then((choice) => {

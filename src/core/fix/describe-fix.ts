@@ -25,3 +25,21 @@ export function describeEdits(graph: Graph, edits: readonly GraphEdit[]): string
     })
     .join(', ');
 }
+
+/** Rules with more fixes than this are summed up in one line (an EfficientNet has 49 BatchNorms). */
+const LISTED_PER_RULE = 3;
+
+/**
+ * The fixes of one Fix and Save As as a short text: each change with its rule, or, for a rule with many
+ * fixes, their count, the rule and the first change ("49 × batchnorm-training-mode: BatchNormalization
+ * '/bn1/BatchNormalization': training_mode → false, …").
+ */
+export function summariseFixes(fixed: readonly { change: string; rule: string }[]): string[] {
+  const byRule = new Map<string, string[]>();
+  for (const { change, rule } of fixed) byRule.set(rule, [...(byRule.get(rule) ?? []), change]);
+  return [...byRule].flatMap(([rule, changes]) =>
+    changes.length > LISTED_PER_RULE
+      ? [`${changes.length} × ${rule}: ${changes[0]}, …`]
+      : changes.map((change) => `${change} (${rule})`),
+  );
+}

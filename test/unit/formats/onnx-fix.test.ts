@@ -10,6 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { fixOnnxBytes } from '../../../src/core/formats/onnx/fix';
+import { summariseFixes } from '../../../src/core/fix/describe-fix';
 import { fixOnnx } from '../../../src/core/fix/fix-onnx';
 import { lintSource } from '../../../src/core/lint/lint-source';
 
@@ -79,6 +80,22 @@ describe('ONNX Fix and Save As (onnx-fix, fix-onnx)', () => {
         "inference-noop-dropout: Dropout '/drop1/Dropout' removed",
       ],
     );
+  });
+
+  it('sums up a rule with many fixes in one line for the message, and lists the others', () => {
+    const bn = (i: number) => ({
+      change: `BatchNormalization '/bn${i}/BatchNormalization': training_mode → false`,
+      rule: 'batchnorm-training-mode',
+    });
+    const dropout = { change: "Dropout '/drop/Dropout' removed", rule: 'inference-noop-dropout' };
+    assert.deepEqual(summariseFixes([bn(1), dropout, bn(2), bn(3), bn(4)]), [
+      "4 × batchnorm-training-mode: BatchNormalization '/bn1/BatchNormalization': training_mode → false, …",
+      "Dropout '/drop/Dropout' removed (inference-noop-dropout)",
+    ]);
+    assert.deepEqual(summariseFixes([bn(1), bn(2)]), [
+      "BatchNormalization '/bn1/BatchNormalization': training_mode → false (batchnorm-training-mode)",
+      "BatchNormalization '/bn2/BatchNormalization': training_mode → false (batchnorm-training-mode)",
+    ]);
   });
 
   it('sets the ratio of Dropout-13 (new initializer) and of Dropout-7 (attribute); onnxruntime loads both', async () => {
