@@ -95,6 +95,42 @@ describe(RULE, () => {
     assert.deepEqual(found(`${TORCH}/stochastic_depth_near.onnx`), []);
   });
 
+  it('fires on Gaussian noise in a TensorFlow.js graph model, not on a random op no output reads', () => {
+    const node = (name: string, op: string, input: string[] = [], attr: object = {}) => ({
+      name,
+      op,
+      input,
+      attr,
+    });
+    const scalar = (value: number) => ({
+      value: { tensor: { dtype: 'DT_FLOAT', tensorShape: {}, floatVal: [value] } },
+    });
+    const model = {
+      format: 'graph-model',
+      modelTopology: {
+        node: [
+          node('x', 'Placeholder', [], { shape: { shape: { dim: [{ size: '-1' }, { size: '4' }] } } }),
+          node('noise/Shape', 'Shape', ['x']),
+          node('noise/RandomStandardNormal', 'RandomStandardNormal', ['noise/Shape']),
+          node('noise/stddev', 'Const', [], scalar(0.1)),
+          node('noise/mul', 'Mul', ['noise/RandomStandardNormal', 'noise/stddev']),
+          node('noise/add', 'AddV2', ['x', 'noise/mul']),
+          node('probs', 'Softmax', ['noise/add']),
+          node('unused/RandomUniform', 'RandomUniform', ['noise/Shape']),
+        ],
+      },
+      signature: { outputs: { 'probs:0': { name: 'probs:0' } } },
+      weightsManifest: [],
+    };
+    const bytes = new TextEncoder().encode(JSON.stringify(model));
+    const findings = lintSource({ path: 'noise/model.json', bytes }).findings.filter((f) => f.rule === RULE);
+    assert.deepEqual(
+      findings.map((f) => f.layer.name),
+      ['noise/RandomStandardNormal'],
+    );
+    assert.match(findings[0]?.message ?? '', /RandomStandardNormal → Mul → AddV2: noise mixed into a tensor/);
+  });
+
   it('does not report a TF dropout subgraph again (dropout-active-at-inference has it)', () => {
     const result = lintSource(nodeModelSource('test/fixtures/tfjs-graph-dropout/model.json'));
     assert.deepEqual(
