@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { OUT, assertFix, drop, lintText, nn, single } from './helpers';
+import { OUT, assertFix, drop, lintIr, lintText, nn, single } from './helpers';
+import { chain, dense, dropoutLayer, spec, type LayerSpec } from './ir-builder';
 
 const RULE = 'large-dense-without-dropout';
 const BIG = '{ "type": "dense", "units": 1024, "activation": "relu" }';
@@ -9,6 +10,7 @@ describe(RULE, () => {
     const text = nn([BIG, OUT], [2048]);
     const f = single(text, RULE, BIG);
     assert.equal(f.severity, 'hint');
+    assert.match(f.message, /no dropout on its input or after it and no weight decay \(training\.l2\)/);
     assertFix(text, f, /Insert/, nn([BIG, drop(0.5), OUT], [2048]));
   });
 
@@ -23,5 +25,56 @@ describe(RULE, () => {
       lintText(nn(['{ "type": "dense", "units": 1024, "activation": "softmax" }'], [2048]), RULE),
       [],
     );
+  });
+
+  it("does not fire with dropout on the layer's input (torchvision AlexNet puts it there)", () => {
+    assert.deepEqual(lintText(nn([drop(0.5), BIG, OUT], [2048]), RULE), []);
+  });
+
+  describe('exported inference graphs (ONNX)', () => {
+    // AlexNet's classifier as torch.onnx.export writes it: Gemm 9216 → 4096 → 4096 → 1000.
+    const gemm = (id: string, inputs: number, units: number): LayerSpec =>
+      dense({ id, params: inputs * units + units, outputShape: [null, units] });
+    const relu = (id: string): LayerSpec => ({
+      id,
+      op: 'activation',
+      originalOp: 'Relu',
+      activation: 'relu',
+    });
+    const classifier = (dropouts: LayerSpec[]) =>
+      chain([
+        ...dropouts.slice(0, 1),
+        gemm('fc6', 9216, 4096),
+        relu('r6'),
+        gemm('fc7', 4096, 4096),
+        relu('r7'),
+        gemm('fc8', 4096, 1000),
+      ]);
+
+    it('fires when the export keeps dropout elsewhere, and claims nothing about weight decay', () => {
+      const [f, ...others] = lintIr(
+        classifier([dropoutLayer(spec(0.5, { mode: 'inference-active' }), { id: 'drop' })]),
+        RULE,
+      );
+      assert.equal(others.length, 0);
+      assert.equal(f?.layer.id, 'fc7');
+      assert.match(f.message, /though this export keeps the model's other dropout/);
+      assert.match(f.message, /unless training used weight decay \(an exported graph does not record it\)/);
+      assert.doesNotMatch(f.message, /no weight decay/);
+    });
+
+    it('does not fire on a graph with no dropout at all: an eval-mode export removed it', () => {
+      assert.deepEqual(lintIr(classifier([]), RULE), []);
+    });
+
+    it('fires on the same layers in a TensorFlow.js layers model, which keeps every Dropout layer', () => {
+      const layers = { ...classifier([]), format: 'tfjs-layers' as const };
+      const found = lintIr(layers, RULE);
+      assert.deepEqual(
+        found.map((f) => f.layer.id),
+        ['fc6', 'fc7'],
+      );
+      assert.match(found[0]?.message ?? '', /no dropout on its input or after it and no kernel_regularizer/);
+    });
   });
 });
