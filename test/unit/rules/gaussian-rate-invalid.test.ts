@@ -12,8 +12,16 @@ describe(RULE, () => {
     assertFix(model(1.5), f, /0.1/, model(0.1));
   });
 
-  it('fires on rate 0', () => {
-    single(model(0), RULE, '0');
+  it('fires on rate 0 as a hint: σ = 0 makes the layer an identity, so it offers to remove it', () => {
+    const f = single(model(0), RULE, '0');
+    assert.equal(f.severity, 'hint');
+    assert.equal(f.unnecessary, true);
+    assert.match(f.message, /adds no noise/);
+    assertFix(model(0), f, /Remove/, nn([DENSE, OUT]));
+  });
+
+  it('fires on a negative rate and on rate 1 as errors', () => {
+    for (const rate of [-0.1, 1]) assert.equal(single(model(rate), RULE, String(rate)).severity, 'error');
   });
 
   it('does not fire inside (0, 1) or on standard dropout', () => {

@@ -7,7 +7,8 @@ describe(RULE, () => {
   it('fires on a hidden rate above 0.5 and sets 0.5', () => {
     const text = nn([DENSE, drop(0.6), OUT]);
     const f = single(text, RULE, '0.6');
-    assert.equal(f.severity, 'warning');
+    // A choice published designs make (GoogLeNet's auxiliary heads use 0.7): info, not a warning.
+    assert.equal(f.severity, 'info');
     assertFix(text, f, /0.5/, nn([DENSE, drop(0.5), OUT]));
   });
 

@@ -38,7 +38,14 @@ const CATALOGUE = [
   'spatial-dropout-rank',
 ];
 
-const HEADINGS = ['## What it does', '## Why is this bad?', '## Example', '## Fix', '## Source'];
+const HEADINGS = [
+  '## What it does',
+  '## Why is this bad?',
+  '## Why this severity',
+  '## Example',
+  '## Fix',
+  '## Source',
+];
 
 interface RulesSetting {
   properties: Record<string, { enum: string[]; default: string; markdownDescription: string }>;
@@ -68,7 +75,7 @@ describe('rule registry', () => {
         assert.ok(['error', 'warning', 'info', 'hint'].includes(rule.meta.severity));
       });
 
-      it('has a docs page with the five headings, in order, and its default severity', () => {
+      it('has a docs page with the six headings, in order, and its default severity', () => {
         const page = readFileSync(ruleDocsPath(id), 'utf8');
         assert.ok(page.startsWith(`# ${id}\n`));
         const positions = HEADINGS.map((h) => page.indexOf(`\n${h}\n`));
@@ -81,7 +88,12 @@ describe('rule registry', () => {
           positions,
         );
         assert.ok(page.includes(`Default severity: **${rule.meta.severity}**`));
-        assert.ok(readFileSync('docs/rules/README.md', 'utf8').includes(`[\`${id}\`](${id}.md)`));
+        // The index lists the rule with the same default severity as its page and its meta.
+        assert.ok(
+          readFileSync('docs/rules/README.md', 'utf8').includes(
+            `[\`${id}\`](${id}.md) | ${rule.meta.severity} |`,
+          ),
+        );
       });
 
       it('has a test file with firing and non-firing cases', () => {

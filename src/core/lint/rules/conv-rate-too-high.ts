@@ -8,7 +8,7 @@ import type { Report, Rule, RuleContext } from '../rule';
 export const convRateTooHigh: Rule = {
   meta: {
     id: 'conv-rate-too-high',
-    severity: 'warning',
+    severity: 'info',
     docs: 'Dropout on convolutional feature maps with a rate above 0.3.',
     fixable: true,
   },

@@ -7,7 +7,7 @@ import type { Report, Rule, RuleContext } from '../rule';
 export const inputRateTooHigh: Rule = {
   meta: {
     id: 'input-rate-too-high',
-    severity: 'warning',
+    severity: 'info',
     docs: 'Dropout directly on the model input should drop at most 20% of the inputs.',
     fixable: true,
   },

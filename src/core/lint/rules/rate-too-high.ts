@@ -8,7 +8,7 @@ import type { Report, Rule, RuleContext } from '../rule';
 export const rateTooHigh: Rule = {
   meta: {
     id: 'rate-too-high',
-    severity: 'warning',
+    severity: 'info',
     docs: 'A hidden-layer dropout rate between 0.5 and 0.8 drops more units than helps.',
     fixable: true,
   },
