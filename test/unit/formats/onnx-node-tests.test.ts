@@ -1,9 +1,8 @@
 // The ONNX project's backend node tests (test/fixtures/onnx-node-tests, see PROVENANCE.md): every model
-// must open and lint, our shape inference must agree with the output shapes ONNX's tooling declared,
-// and every Dropout case must normalise as the Dropout spec of its op set says.
+// must open and lint, and every Dropout case must normalise as the Dropout spec of its op set says
+// (onnx-shape-inference.test.ts checks the inferred shapes against them).
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { onnx } from 'onnx-proto';
 import { readOnnx } from '../../../src/core/formats/onnx/reader';
 import { lintGraph } from '../../../src/core/lint/engine';
 import type { DropoutSpec } from '../../../src/core/model/ir';
@@ -25,25 +24,6 @@ describe('ONNX reader on the ONNX backend node tests', () => {
       );
       lintGraph(graph);
     }
-  });
-
-  it('infers the output shapes ONNX declared, with the declared shapes removed', () => {
-    let compared = 0;
-    for (const name of cases) {
-      const model = onnx.ModelProto.decode(readFileSync(`${ROOT}/${name}/model.onnx`));
-      const graph = model.graph as onnx.GraphProto;
-      const declared = open(name).outputs.map((o) => o.shape);
-      for (const o of graph.output) if (o.type?.tensorType) o.type.tensorType.shape = null;
-      graph.valueInfo = [];
-      const inferred = open(name, Buffer.from(onnx.ModelProto.encode(model).finish())).outputs;
-      inferred.forEach((o, i) => {
-        if (o.shape === undefined) return;
-        compared++;
-        assert.deepEqual(o.shape, declared[i], `${name} output ${o.name}`);
-      });
-    }
-    // The rest read shapes from graph inputs (Reshape) or use ops without inference (Reduce*, CastLike).
-    assert.ok(compared >= 179, `${compared} outputs compared`);
   });
 
   // Expected values from the ONNX Dropout spec: ratio defaults to 0.5 and training_mode to false;

@@ -14,8 +14,11 @@ function inputs(...shapes: Shape[]): ShapeInputs {
   return {
     shape: (i) => shapes[i],
     values: () => undefined,
+    value: () => undefined,
     constantDims: () => undefined,
+    given: (i) => i < shapes.length,
     count: shapes.length,
+    outputCount: 1,
   };
 }
 

@@ -14,6 +14,7 @@ import {
   type Attributes,
   type ShapeInputs,
 } from './shapes';
+import { FOLDABLE, foldValue, isIntType, numbers, type Value } from './fold';
 import { int64, smallTensorValues, tensorDims } from './tensors';
 import { attributeValue, constantTensor, valueDtype, valueShape } from './values';
 import { ModelFormatError } from '../reader';
@@ -79,6 +80,9 @@ class TensorEntry {
   /** Declared in value_info / graph inputs and outputs, or inferred. */
   shape: Shape | undefined = undefined;
   constant: Constant | undefined = undefined;
+  /** A small constant's or a folded shape computation's value; `valueRead` once a constant's was read. */
+  value: Value | undefined = undefined;
+  valueRead = false;
   graphInput = false;
 }
 
@@ -87,9 +91,22 @@ function constantDims(c: Constant | undefined): number[] | undefined {
   return c?.dims;
 }
 
+/** A constant's value, read from its tensor once (only shape computations ask, and only for small ones). */
+function entryValue(e: TensorEntry | undefined): Value | undefined {
+  const c = e?.constant;
+  if (e && c && !e.valueRead) {
+    e.valueRead = true;
+    const data = smallTensorValues(c.tensor);
+    if (data) e.value = { dims: constantDims(c) as number[], data, int: isIntType(c.tensor.dataType ?? 0) };
+  }
+  return e?.value;
+}
+
 /** The current node's inputs, resolved once, as shape inference and parameter counting see them. */
 class NodeInputs implements ShapeInputs {
   entries: (TensorEntry | undefined)[] = [];
+  names: string[] = [];
+  outputCount = 0;
   get count(): number {
     return this.entries.length;
   }
@@ -97,9 +114,14 @@ class NodeInputs implements ShapeInputs {
     const e = this.entries[i];
     return e?.shape ?? constantDims(e?.constant);
   }
+  value(i: number): Value | undefined {
+    return entryValue(this.entries[i]);
+  }
   values(i: number): number[] | undefined {
-    const c = this.entries[i]?.constant;
-    return c && smallTensorValues(c.tensor);
+    return numbers(entryValue(this.entries[i]));
+  }
+  given(i: number): boolean {
+    return !!this.names[i];
   }
   constantDims(i: number): number[] | undefined {
     return constantDims(this.entries[i]?.constant);
@@ -216,6 +238,7 @@ export class GraphBuilder {
     const names = node.input ?? [];
     const inputs = this.inputs;
     const entries = inputs.entries;
+    inputs.names = names;
     entries.length = 0;
     for (let i = 0; i < names.length; i++)
       entries.push(names[i] ? this.table.get(names[i] as string) : undefined);
@@ -239,16 +262,21 @@ export class GraphBuilder {
     if (standard && opType === 'BatchNormalization') layer.frozenParams = countParams(opType, inputs, true);
     if (standard) this.describe(layer, opType, node);
     const outputs = node.output ?? [];
-    const inferred = standard ? inferShape(opType, attributes, inputs) : undefined;
+    inputs.outputCount = outputs.length;
     for (let i = 0; i < outputs.length; i++) {
       if (!outputs[i]) continue;
       const e = this.entry(outputs[i] as string);
       e.producer = id;
-      // Output 0, and a Dropout's mask, have the inferred shape; declared shapes win.
-      if (inferred && (i === 0 || opType === 'Dropout')) e.shape ??= inferred;
+      // Declared shapes win over inferred ones.
+      if (standard) e.shape ??= inferShape(opType, attributes, inputs, i);
     }
     const out = outputs[0] ? this.table.get(outputs[0]) : undefined;
     if (out && standard) this.trackConstant(opType, node, out);
+    if (out && standard && !out.constant && FOLDABLE.has(opType)) {
+      out.value = foldValue(opType, attributes, inputs, out.shape);
+      out.valueRead = true;
+      if (out.value) out.shape ??= out.value.dims;
+    }
     if (out?.shape) layer.outputShape = out.shape;
     return layer;
   }

@@ -2,20 +2,28 @@
 // following the operator definitions in the ONNX spec (docs/Operators.md). Used where the file itself
 // stores no shape (value_info is optional).
 import type { Dim, Shape } from '../../model/ir';
+import { axisOf, broadcast, ints, known, product, type Attributes, type ShapeInputs } from './dims';
+import {
+  compress,
+  convTranspose,
+  depthSpace,
+  einsum,
+  gather,
+  oneHot,
+  pad,
+  rangeLength,
+  reduce,
+  reduced,
+  resize,
+  rnnState,
+  shapeLength,
+  slice,
+  split,
+  tile,
+  topK,
+} from './shape-ops';
 
-/** What shape inference may ask about a node's inputs. */
-export interface ShapeInputs {
-  /** Shape of input `i`, when known. */
-  shape(i: number): Shape | undefined;
-  /** Values of input `i` when it is a small constant (initializer or Constant node). */
-  values(i: number): number[] | undefined;
-  /** Dims of input `i` when it is a constant (initializer or Constant node), without reading its data. */
-  constantDims(i: number): number[] | undefined;
-  /** Number of inputs the node names (empty names included). */
-  count: number;
-}
-
-export type Attributes = Record<string, unknown>;
+export { broadcast, ints, type Attributes, type ShapeInputs };
 
 /** Ops whose output has their first input's shape (PRelu broadcasts its slope to X, one way). */
 const SAME_AS_INPUT = new Set([
@@ -41,7 +49,26 @@ const SAME_AS_INPUT = new Set([
   'Softmax',
   'LogSoftmax',
   'Cast',
+  'CastLike',
   'LRN',
+  'Celu',
+  'ThresholdedRelu',
+  'Shrink',
+  'Hardmax',
+  'LpNormalization',
+  'MeanVarianceNormalization',
+  'CumSum',
+  'Trilu',
+  'EyeLike',
+  'Bernoulli',
+  'RandomUniformLike',
+  'RandomNormalLike',
+  'QuantizeLinear',
+  'DequantizeLinear',
+  'ScatterElements',
+  'ScatterND',
+  'Scatter',
+  'ReverseSequence',
 ]);
 
 /** Elementwise ops of one input: the output has the input's shape. */
@@ -59,7 +86,18 @@ export const ELEMENTWISE_UNARY: ReadonlySet<string> = new Set([
   'Sign',
   'Sin',
   'Cos',
+  'Tan',
+  'Asin',
+  'Acos',
+  'Atan',
+  'Sinh',
+  'Cosh',
+  'Asinh',
+  'Acosh',
+  'Atanh',
   'Not',
+  'IsNaN',
+  'IsInf',
 ]);
 
 /** Elementwise ops with multidirectional (numpy) broadcasting of all inputs (ONNX docs/Broadcasting.md). */
@@ -83,10 +121,21 @@ export const ELEMENTWISE_BROADCAST: ReadonlySet<string> = new Set([
   'Or',
   'Xor',
   'Where',
+  'BitShift',
 ]);
 
-export function inferShape(opType: string, attrs: Attributes, inputs: ShapeInputs): Shape | undefined {
+/**
+ * The shape of the node's output `output` (0 unless the op has several: Split, TopK, an RNN's Y_h and Y_c,
+ * a Dropout's mask, a training BatchNormalization's running statistics ...).
+ */
+export function inferShape(
+  opType: string,
+  attrs: Attributes,
+  inputs: ShapeInputs,
+  output = 0,
+): Shape | undefined {
   const x = inputs.shape(0);
+  if (output > 0) return otherOutput(opType, attrs, inputs, output);
   if (SAME_AS_INPUT.has(opType) || ELEMENTWISE_UNARY.has(opType)) return x;
   if (ELEMENTWISE_BROADCAST.has(opType)) {
     let out = x;
@@ -103,17 +152,20 @@ export function inferShape(opType: string, attrs: Attributes, inputs: ShapeInput
       return matmul(x, inputs.shape(1));
     case 'Conv':
       return conv(x, inputs.shape(1), attrs);
+    case 'ConvTranspose':
+      return convTranspose(x, inputs.shape(1), attrs);
     case 'MaxPool':
     case 'AveragePool':
     case 'LpPool':
       return x && window(x, x[1] ?? null, ints(attrs.kernel_shape), attrs);
     case 'GlobalAveragePool':
     case 'GlobalMaxPool':
+    case 'GlobalLpPool':
       return x && [...x.slice(0, 2), ...x.slice(2).map(() => 1)];
     case 'Flatten':
       return flatten(x, attrs);
     case 'Reshape':
-      return reshape(x, ints(attrs.shape) ?? inputs.values(1), attrs.allowzero === 1);
+      return reshape(x, ints(attrs.shape) ?? dimsOf(inputs, 1), attrs.allowzero === 1);
     case 'Concat':
       return concat(
         Array.from({ length: inputs.count }, (_, i) => inputs.shape(i)),
@@ -122,47 +174,109 @@ export function inferShape(opType: string, attrs: Attributes, inputs: ShapeInput
     case 'Transpose':
       return x && (ints(attrs.perm) ?? x.map((_, i) => x.length - 1 - i)).map((p) => x[p] ?? null);
     case 'Squeeze':
-      return squeeze(x, ints(attrs.axes) ?? inputs.values(1));
+      // Axes fed at run time (op set 13+) leave the rank unknown; no axes at all drop every 1.
+      return squeeze(x, inputs.given(1) || attrs.axes ? (ints(attrs.axes) ?? inputs.values(1)) : null);
     case 'Unsqueeze':
-      return unsqueeze(x, ints(attrs.axes) ?? inputs.values(1));
+      return unsqueeze(x, ints(attrs.axes) ?? inputs.values(1), inputs.shape(1));
     case 'LSTM':
     case 'GRU':
     case 'RNN':
       return rnn(x, attrs);
+    case 'Pad':
+      return pad(x, attrs, inputs);
+    case 'Slice':
+      return slice(x, attrs, inputs);
+    case 'Gather':
+      return gather(x, inputs.shape(1), attrs);
+    case 'GatherElements':
+      return inputs.shape(1);
+    case 'Shape':
+      return x && [shapeLength(x.length, attrs)];
+    case 'Size':
+      return x && [];
+    case 'Expand': {
+      const to = dimsOf(inputs, 1);
+      return x && to && broadcast(x, to);
+    }
+    case 'Tile':
+      return tile(x, inputs.values(1));
+    case 'Split':
+      return split(x, attrs, inputs, 0);
+    case 'Resize':
+    case 'Upsample':
+      return resize(x, attrs, inputs);
+    case 'ArgMax':
+    case 'ArgMin':
+      return x && reduced(x, [typeof attrs.axis === 'number' ? attrs.axis : 0], attrs.keepdims !== 0);
+    case 'Einsum':
+      return einsum(attrs.equation, inputs);
+    case 'Range':
+      return [rangeLength(inputs)];
+    case 'ConstantOfShape':
+      return dimsOf(inputs, 0);
+    case 'RandomUniform':
+    case 'RandomNormal':
+      return ints(attrs.shape);
+    case 'TopK':
+      return topK(x, attrs, inputs);
+    case 'NonZero':
+      return x && [x.length, null];
+    case 'DepthToSpace':
+    case 'SpaceToDepth':
+      return depthSpace(opType, x, attrs);
+    case 'OneHot':
+      return oneHot(x, attrs, inputs);
+    case 'Det':
+      return x && x.slice(0, -2);
+    case 'Compress':
+      return compress(x, attrs);
+    default:
+      return opType.startsWith('Reduce') ? reduce(x, attrs, inputs) : undefined;
+  }
+}
+
+/** Outputs after the first: what each multi-output op's spec gives them. */
+function otherOutput(
+  opType: string,
+  attrs: Attributes,
+  inputs: ShapeInputs,
+  output: number,
+): Shape | undefined {
+  const x = inputs.shape(0);
+  switch (opType) {
+    case 'Dropout': // the mask
+    case 'MaxPool': // the indices
+    case 'TopK': // the indices
+      return inferShape(opType, attrs, inputs);
+    case 'Split':
+      return split(x, attrs, inputs, output);
+    case 'BatchNormalization': // running (or saved) mean and variance, per channel
+      return x && x.length >= 2 ? [x[1] ?? null] : undefined;
+    case 'LayerNormalization': {
+      // Mean and InvStdDev: X's shape with the normalised axes kept as 1.
+      if (!x) return undefined;
+      const axis = axisOf(typeof attrs.axis === 'number' ? attrs.axis : -1, x.length);
+      return x.map((d, i) => (i < axis ? d : 1));
+    }
+    case 'LSTM':
+    case 'GRU':
+    case 'RNN':
+      return rnnState(x, attrs);
     default:
       return undefined;
   }
 }
 
-export function ints(value: unknown): number[] | undefined {
-  return Array.isArray(value) && value.every((v) => typeof v === 'number') ? (value as number[]) : undefined;
-}
-
-function known(d: Dim | undefined): d is number {
-  return typeof d === 'number';
-}
-
-function product(dims: Shape): Dim {
-  return dims.every(known) ? dims.reduce((n, d) => n * d, 1) : null;
-}
-
-function broadcastDim(a: Dim, b: Dim): Dim {
-  if (a === 1) return b;
-  if (b === 1 || a === b) return a;
-  if (known(a) && !known(b)) return a;
-  if (known(b) && !known(a)) return b;
-  return null;
-}
-
-/** Multidirectional (numpy) broadcasting. */
-export function broadcast(a: Shape, b: Shape): Shape {
-  if (a.length === b.length && a.every((d, i) => d === b[i])) return a;
-  const rank = Math.max(a.length, b.length);
-  return Array.from({ length: rank }, (_, i) => {
-    const da = a[a.length - rank + i];
-    const db = b[b.length - rank + i];
-    return da === undefined ? (db ?? null) : db === undefined ? da : broadcastDim(da, db);
-  });
+/**
+ * A 1-D input that holds dims (a Reshape target, Expand's shape, ConstantOfShape's input): its folded
+ * values, or when only its length is known, that many unknown dims (the output's rank is still known).
+ */
+function dimsOf(inputs: ShapeInputs, i: number): Shape | undefined {
+  const v = inputs.value(i);
+  if (v) return v.dims.length === 1 ? v.data : undefined;
+  const s = inputs.shape(i);
+  const n = s?.length === 1 ? s[0] : undefined;
+  return typeof n === 'number' ? Array<Dim>(n).fill(null) : undefined;
 }
 
 function gemm(a: Shape | undefined, b: Shape | undefined, attrs: Attributes): Shape | undefined {
@@ -191,7 +305,7 @@ function conv(x: Shape | undefined, w: Shape | undefined, attrs: Attributes): Sh
 /** Sliding-window output size (Conv and pooling): pads, strides, dilations, auto_pad and ceil_mode. */
 function window(x: Shape, channels: Dim, kernel: number[] | undefined, attrs: Attributes): Shape | undefined {
   const spatial = x.length - 2;
-  if (!kernel || kernel.length !== spatial) return undefined;
+  if (kernel?.length !== spatial) return [x[0] ?? null, channels, ...x.slice(2).map(() => null)];
   const strides = ints(attrs.strides) ?? kernel.map(() => 1);
   const dilations = ints(attrs.dilations) ?? kernel.map(() => 1);
   const pads = ints(attrs.pads) ?? [...kernel.map(() => 0), ...kernel.map(() => 0)];
@@ -222,44 +336,77 @@ function flatten(x: Shape | undefined, attrs: Attributes): Shape | undefined {
   return [product(x.slice(0, axis)), product(x.slice(axis))];
 }
 
-function reshape(x: Shape | undefined, target: number[] | undefined, allowZero: boolean): Shape | undefined {
+function reshape(x: Shape | undefined, target: Shape | undefined, allowZero: boolean): Shape | undefined {
   if (!target) return undefined;
   const out: Shape = target.map((d, i) => (d === 0 && !allowZero ? (x?.[i] ?? null) : d));
   const hole = out.indexOf(-1);
-  if (hole >= 0) {
-    const total = x ? product(x) : null;
-    const rest = product(out.filter((_, i) => i !== hole));
-    out[hole] = known(total) && known(rest) && rest !== 0 ? total / rest : null;
+  if (hole >= 0)
+    out[hole] = x
+      ? quotient(
+          x,
+          out.filter((_, i) => i !== hole),
+        )
+      : null;
+  return out;
+}
+
+/**
+ * The size of Reshape's -1: the input's element count over the other target dims, symbolic dims on
+ * both sides cancelling ([batch, seq, 12, 64] to [batch, seq, -1] gives 768).
+ */
+function quotient(whole: Shape, part: Shape): Dim {
+  const symbols = whole.filter((d) => typeof d === 'string');
+  let numerator = 1;
+  let denominator = 1;
+  for (const d of whole) if (known(d)) numerator *= d;
+  for (const d of part) {
+    if (known(d)) denominator *= d;
+    else {
+      const at = d === null ? -1 : symbols.indexOf(d);
+      if (at < 0) return null;
+      symbols.splice(at, 1);
+    }
   }
-  return out;
+  if (symbols.length > 0 || whole.includes(null) || denominator === 0) return null;
+  return Number.isInteger(numerator / denominator) ? numerator / denominator : null;
 }
 
+/** Concat: the inputs' sizes along the axis add up; every other dim is the one any input knows. */
 function concat(shapes: (Shape | undefined)[], attrs: Attributes): Shape | undefined {
-  const first = shapes[0];
+  const first = shapes.find((s) => s !== undefined);
   if (!first || typeof attrs.axis !== 'number') return undefined;
-  const axis = attrs.axis < 0 ? attrs.axis + first.length : attrs.axis;
-  const along = shapes.map((s) => s?.[axis]);
-  const out = [...first];
-  out[axis] = along.every(known) ? along.reduce((n, d) => n + d, 0) : null;
-  return out;
+  const axis = axisOf(attrs.axis, first.length);
+  return first.map((d, i) => {
+    if (i !== axis) return known(d) ? d : (shapes.map((s) => s?.[i]).find(known) ?? d);
+    const along = shapes.map((s) => s?.[axis]);
+    return along.every(known) ? along.reduce((n, a) => n + a, 0) : null;
+  });
 }
 
-function squeeze(x: Shape | undefined, axes: number[] | undefined): Shape | undefined {
-  if (!x) return undefined;
-  if (!axes) return x.every(known) ? x.filter((d) => d !== 1) : undefined;
-  const drop = new Set(axes.map((a) => (a < 0 ? a + x.length : a)));
+function squeeze(x: Shape | undefined, axes: number[] | null | undefined): Shape | undefined {
+  if (!x || axes === undefined) return undefined;
+  if (axes === null) return x.every(known) ? x.filter((d) => d !== 1) : undefined;
+  const drop = new Set(axes.map((a) => axisOf(a, x.length)));
   return x.filter((_, i) => !drop.has(i));
 }
 
-function unsqueeze(x: Shape | undefined, axes: number[] | undefined): Shape | undefined {
-  if (!x || !axes) return undefined;
+/** `axesShape`: when the axes are an input whose values are unknown, its length still gives the rank. */
+function unsqueeze(
+  x: Shape | undefined,
+  axes: number[] | undefined,
+  axesShape: Shape | undefined,
+): Shape | undefined {
+  if (!x) return undefined;
+  if (!axes) {
+    const n = axesShape?.length === 1 ? axesShape[0] : undefined;
+    return known(n) ? Array<Dim>(x.length + n).fill(null) : undefined;
+  }
   const rank = x.length + axes.length;
-  const add = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
+  const add = new Set(axes.map((a) => axisOf(a, rank)));
   const rest = [...x];
   return Array.from({ length: rank }, (_, i) => (add.has(i) ? 1 : (rest.shift() ?? null)));
 }
 
-/** Y of LSTM / GRU / RNN: [seq_length, num_directions, batch_size, hidden_size] (layout 0). */
 function rnn(x: Shape | undefined, attrs: Attributes): Shape | undefined {
   if (x?.length !== 3 || typeof attrs.hidden_size !== 'number') return undefined;
   const directions = attrs.direction === 'bidirectional' ? 2 : 1;

@@ -2,7 +2,7 @@
 // payloads, and a topological order for graphs whose writer did not sort the nodes.
 import type { onnx } from 'onnx-proto';
 import type { Shape } from '../../model/ir';
-import { dtypeName, int64, shortestFloat32, tensorDims } from './tensors';
+import { dtypeName, int64, shortestFloat32, smallTensorValues, tensorDims } from './tensors';
 import { ModelFormatError } from '../reader';
 
 const utf8 = new TextDecoder();
@@ -17,7 +17,7 @@ export function attributeValue(a: onnx.IAttributeProto): unknown {
     case 3:
       return utf8.decode(a.s ?? new Uint8Array());
     case 4:
-      return a.t ? { dims: tensorDims(a.t), dtype: dtypeName(a.t.dataType) } : undefined;
+      return a.t ? tensorAttribute(a.t) : undefined;
     case 5:
       return { graph: a.g?.name ?? '' };
     case 6:
@@ -29,6 +29,13 @@ export function attributeValue(a: onnx.IAttributeProto): unknown {
     default:
       return undefined;
   }
+}
+
+/** A tensor attribute by its dims and dtype, with its value when it is one element (ConstantOfShape's fill). */
+function tensorAttribute(t: onnx.ITensorProto): { dims: number[]; dtype: string; value?: number } {
+  const dims = tensorDims(t);
+  const value = dims.every((d) => d === 1) ? smallTensorValues(t)?.[0] : undefined;
+  return { dims, dtype: dtypeName(t.dataType), ...(value !== undefined ? { value } : {}) };
 }
 
 /** Files from before AttributeProto.type existed leave it 0: the field that is present tells. */
