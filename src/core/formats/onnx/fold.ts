@@ -121,8 +121,12 @@ export function foldValue(
     case 'ReduceMax':
     case 'ReduceMin':
       return reduce(opType, inputs, attrs);
-    default:
-      return binary(opType, inputs.value(0), inputs.value(1));
+    default: {
+      // The first operand decides: most Adds and Muls of a network read no constant value at all.
+      const a = inputs.value(0);
+      // Mod with fmod = 1 takes the dividend's sign (C fmod); shape computations never ask for it.
+      return a && !(opType === 'Mod' && attrs.fmod === 1) ? binary(opType, a, inputs.value(1)) : undefined;
+    }
   }
 }
 
