@@ -17,6 +17,8 @@ export const consecutiveDropout: Rule = {
     const reports: Report[] = [];
     for (const second of graph.layers) {
       if (!second.dropout) continue;
+      // Only element-wise steps: past a join or a pooling the masks no longer multiply, so there is no
+      // single rate to merge into (unlike the variance dropout-before-batchnorm follows).
       const [first, ...others] = index.previous(second, { throughActivations: true });
       if (!first?.dropout || others.length > 0 || index.consumersOf(first).length !== 1) continue;
       const r1 = finiteRate(first.dropout);

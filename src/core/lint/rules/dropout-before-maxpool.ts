@@ -16,6 +16,8 @@ export const dropoutBeforeMaxpool: Rule = {
     const reports: Report[] = [];
     for (const layer of graph.layers) {
       if (!layer.dropout) continue;
+      // Element-wise steps only (NeuraLint f018's "directly before"), so moving the dropout after the
+      // pool changes no other tensor.
       const pool = index.next(layer, { throughActivations: true }).find(isMaxPool);
       if (!pool) continue;
       reports.push({
