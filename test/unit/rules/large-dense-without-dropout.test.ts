@@ -65,6 +65,8 @@ describe(RULE, () => {
 
     it('does not fire on a graph with no dropout at all: an eval-mode export removed it', () => {
       assert.deepEqual(lintIr(classifier([]), RULE), []);
+      // A TensorFlow.js graph model is an inference graph too: the converter drops Keras's Dropout.
+      assert.deepEqual(lintIr({ ...classifier([]), format: 'tfjs-graph' }, RULE), []);
     });
 
     it('fires on the same layers in a TensorFlow.js layers model, which keeps every Dropout layer', () => {
