@@ -6,6 +6,7 @@
 import { onnx } from 'onnx-proto';
 import { SELU_ALPHA, SELU_LAMBDA, type LayerSpec, type NetworkRecord } from '../model/network-spec';
 import { randomAtInference } from '../model/ir';
+import { MC_MARKER_KEY } from '../model/mc-marker';
 
 export const ONNX_OPSET = 13;
 
@@ -212,11 +213,14 @@ export function writeOnnx(net: NetworkRecord, options: OnnxExportOptions): Uint8
   }
   if (options.softmax) g.add('Softmax', 'output', [], [int('axis', -1)]);
   g.nodes.push({ opType: 'Identity', name: 'output/Identity', input: [g.current], output: ['output'] });
+  // A network with MC dropout exports Dropout nodes random at inference on purpose: the file says so.
+  const mc = net.layers.some((l) => l.type === 'dropout' && randomAtInference(l));
   const model: onnx.IModelProto = {
     irVersion: 8,
     producerName: 'dropout-lens',
     producerVersion: options.producerVersion ?? '',
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    ...(mc ? { metadataProps: [{ key: MC_MARKER_KEY, value: 'true' }] } : {}),
     graph: {
       name: options.name,
       node: g.nodes,

@@ -1,6 +1,7 @@
 // Exported ONNX models run in onnxruntime-node (an independent implementation) and predict what the
 // engine predicts, within 1e-5, on raw (unstandardised) inputs.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
 import { loadData } from '../../../src/core/data/load';
 import { nodeDataSource } from '../../../src/core/data/node-data';
@@ -12,6 +13,9 @@ import type { LayerSpec } from '../../../src/core/model/network-spec';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { writeOnnx } from '../../../src/core/export/onnx-writer';
+import { lintSource } from '../../../src/core/lint/lint-source';
+import type { Graph } from '../../../src/core/model/ir';
+import { mcMarkOf } from '../../../src/core/model/mc-marker';
 import { enginePredict, maxDiff } from './engine-predict';
 
 async function ortPredict(bytes: Uint8Array, x: Float32Array, dims: number[]): Promise<Float32Array> {
@@ -81,5 +85,39 @@ describe('ONNX export (onnxruntime-node as the reference)', () => {
     ]);
     const diff = maxDiff(got, enginePredict(net, scaled, rows));
     assert.ok(diff < 1e-5, `max |onnxruntime − engine| = ${diff}`);
+  });
+
+  it('marks a network with MC dropout as an MC model (metadata_props), so its Dropout at inference is a warning', () => {
+    const specs = (mode: 'always' | 'train-only'): LayerSpec[] => [
+      { type: 'dense', name: 'a', units: 16 },
+      { type: 'dropout', name: 'd', variant: 'standard', rate: 0.2, mode },
+      { type: 'dense', name: 'out', units: 10 },
+    ];
+    const exported = (mode: 'always' | 'train-only') => {
+      const net = new Network([64], specs(mode));
+      net.init(new Rng(3));
+      return writeOnnx(net.record(), { name: mode, softmax: true });
+    };
+    const mc = exported('always');
+    const result = lintSource({ path: 'mc.onnx', bytes: mc });
+    assert.equal(mcMarkOf(result.graph as Graph), 'metadata_props dropout_lens.mc_dropout');
+    assert.deepEqual(
+      result.findings.filter((f) => f.rule === 'dropout-active-at-inference').map((f) => f.severity),
+      ['warning'],
+    );
+    assert.equal(
+      mcMarkOf(lintSource({ path: 'plain.onnx', bytes: exported('train-only') }).graph as Graph),
+      undefined,
+    );
+    // The onnx package reads the same entry (when Debian's python3-onnx is there).
+    const python = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import onnx, sys; m = onnx.load_from_string(sys.stdin.buffer.read()); print({p.key: p.value for p in m.metadata_props})',
+      ],
+      { input: mc, encoding: 'utf8' },
+    );
+    if (python.status === 0) assert.equal(python.stdout.trim(), "{'dropout_lens.mc_dropout': 'true'}");
   });
 });
