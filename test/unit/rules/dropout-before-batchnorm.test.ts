@@ -120,7 +120,9 @@ describe(RULE, () => {
       const graph = chain([
         conv('conv0'),
         onnxDrop,
-        { id: 'pad', op: 'unknown', originalOp: 'Pad' },
+        // Pad-11 reads its pads from a Constant node, as torch.onnx.export writes it: no join.
+        { id: 'pads', op: 'constant', originalOp: 'Constant', inputs: [] },
+        { id: 'pad', op: 'unknown', originalOp: 'Pad', inputs: ['drop', 'pads'] },
         { id: 'transpose', op: 'unknown', originalOp: 'Transpose' },
         bn,
       ]);

@@ -8,9 +8,6 @@ import { formatRate } from '../format-number';
 import { carriesVariance, finiteRate, rateSpec } from '../predicates';
 import type { Report, Rule, RuleContext } from '../rule';
 
-/** A carrier that is not a join: moving the dropout along it changes no other tensor. */
-const inChain = (layer: Layer) => carriesVariance(layer) && layer.inputs.length === 1;
-
 export const dropoutBeforeBatchnorm: Rule = {
   meta: {
     id: 'dropout-before-batchnorm',
@@ -20,6 +17,10 @@ export const dropoutBeforeBatchnorm: Rule = {
   },
   check(context: RuleContext): Report[] {
     const { graph, index } = context;
+    // A carrier that is not a join (a Constant input, such as Pad's pads, does not count): moving the
+    // dropout along it changes no other tensor.
+    const inChain = (l: Layer) =>
+      carriesVariance(l) && index.producersOf(l).filter((p) => p.op !== 'constant').length === 1;
     const reports: Report[] = [];
     for (const layer of graph.layers) {
       const spec = rateSpec(layer);
@@ -45,7 +46,7 @@ export const dropoutBeforeBatchnorm: Rule = {
           `weight layer between.`,
         related: [
           { layer: bn, message: 'the BatchNorm fed by the dropout' },
-          ...(join ? [{ layer: join, message: 'the join the dropped tensor passes through' }] : []),
+          ...(join ? [{ layer: join, message: 'where the dropped tensor meets other inputs' }] : []),
         ],
         // Past a join, moving the dropout would drop the join's other inputs too.
         fixes: join ? [] : [moveLayerFix(context, layer, 'after', bn, `Move the dropout after '${bn.name}'`)],
