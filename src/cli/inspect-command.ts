@@ -9,6 +9,7 @@ import { ModelFormatError } from '../core/formats/reader';
 import type { DropoutSpec, Graph, Shape, TensorInfo } from '../core/model/ir';
 import { opLabel, shapeText } from '../core/model/labels';
 import { paramCounts } from '../core/model/param-counts';
+import { shapeCoverage, shapeCoverageText, type ShapeCoverage } from '../core/lint/shape-coverage';
 import { FileTooLargeError, type SizeLimit } from '../core/io/size-limit';
 import { nearestConfig } from './config-file';
 import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
@@ -37,6 +38,8 @@ export interface InspectReport {
   mcModel?: string;
   /** Parameters training updates: batch-norm statistics and frozen layers are not. */
   trainableParams: number;
+  /** Layers with a known output shape, of the layers that compute (graph inputs and constants excluded). */
+  shapes: ShapeCoverage;
   layers: {
     name: string;
     op: string;
@@ -91,6 +94,7 @@ export function inspectGraph(graph: Graph): InspectReport {
     params: counts.total,
     ...(mcModel ? { mcModel } : {}),
     trainableParams: counts.trainable,
+    shapes: shapeCoverage(graph),
     layers: layers.map((l) => ({
       name: l.name,
       op: opLabel(l),
@@ -168,6 +172,7 @@ function formatText(r: InspectReport): string {
     line(header),
     ...rows.map(line),
     '',
+    shapeCoverageText(r.shapes),
     `total params: ${count(r.params)} (trainable: ${count(r.trainableParams)})`,
   ].join('\n');
 }

@@ -74,6 +74,10 @@ export interface WireModel {
   params: number;
   /** Parameters training updates (batch-norm statistics and frozen layers excluded). */
   trainableParams: number;
+  /** Layers with a known output shape, of the layers that compute (graph inputs and constants excluded). */
+  shapes: { known: number; layers: number };
+  /** When some shapes are unknown: the sentence saying so and what the rank rules could not check. */
+  shapesNote?: string;
   rows: LayerRow[];
   /** The graph tab's drawing of `rows`. */
   layout: WireLayout;
@@ -216,6 +220,10 @@ export function isToModelView(v: unknown): v is ToModelView {
         isStr(m.name) &&
         typeof m.params === 'number' &&
         typeof m.trainableParams === 'number' &&
+        isObj(m.shapes) &&
+        Number.isSafeInteger(m.shapes.known) &&
+        Number.isSafeInteger(m.shapes.layers) &&
+        optional(m.shapesNote, isStr) &&
         isArrayOf(m.meta, isPair) &&
         isArrayOf(m.inputs, isTensor) &&
         isArrayOf(m.outputs, isTensor) &&

@@ -5,6 +5,7 @@ import type { DropoutSpec, Graph, Layer, TensorInfo } from '../core/model/ir';
 import { opLabel, shapeText } from '../core/model/labels';
 import { mcMarkOf } from '../core/model/mc-marker';
 import { paramCounts } from '../core/model/param-counts';
+import { shapeCoverage, shapeCoverageText } from '../core/lint/shape-coverage';
 import { graphLayout } from './wire-layout';
 import type { DropoutCell, LayerRow, WireModel, WireTensor } from '../protocol/model-view';
 
@@ -22,6 +23,7 @@ export function toWireModel(
   const layers = graph.layers;
   const params = paramCounts(graph);
   const rows = layers.map((layer, index) => row(layer, index, byLayer.get(layer.id) ?? []));
+  const shapes = shapeCoverage(graph);
   return {
     fileName: file.name,
     fileSize: file.size,
@@ -33,6 +35,8 @@ export function toWireModel(
     outputs: graph.outputs.map(tensor),
     params: params.total,
     trainableParams: params.trainable,
+    shapes,
+    ...(shapes.known < shapes.layers ? { shapesNote: shapeCoverageText(shapes) } : {}),
     rows,
     layout: graphLayout(rows),
   };

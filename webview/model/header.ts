@@ -41,7 +41,9 @@ export function renderHeader(model: WireModel, open: boolean): HTMLDetailsElemen
     ['parameters', model.params.toLocaleString('en-US')],
     ['trainable', model.trainableParams.toLocaleString('en-US')],
     ['size on disk', sizeOnDisk(model)],
+    ...(model.shapesNote ? ([['shapes', model.shapesNote]] as [string, string][]) : []),
   ];
+  const { known, layers } = model.shapes;
   return h(
     'details',
     { class: 'model-header', open },
@@ -51,6 +53,17 @@ export function renderHeader(model: WireModel, open: boolean): HTMLDetailsElemen
       h('h1', {}, model.name),
       ' ',
       h('span', { class: 'muted' }, model.fileName),
+      // Kept in the folded header too: some rules could not check every layer.
+      ...(known < layers
+        ? [
+            ' ',
+            h(
+              'span',
+              { class: 'shapes-known', title: model.shapesNote ?? '' },
+              `shapes known for ${known} of ${layers} layers`,
+            ),
+          ]
+        : []),
     ),
     h(
       'dl',

@@ -446,6 +446,7 @@ const HANDLERS: Handler[] = [
           outputs: [{ name: 'y', shape: '[?, 10]' }],
           params: 100,
           trainableParams: 100,
+          shapes: { known: 1, layers: 1 },
           rows: twoRows,
           layout: graphLayout(twoRows),
         },

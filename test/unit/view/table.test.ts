@@ -106,6 +106,7 @@ describe('layer table: export', () => {
     outputs: [],
     params: 1234,
     trainableParams: 1234,
+    shapes: { known: 0, layers: 0 },
     rows,
     layout: graphLayout(rows),
   };
