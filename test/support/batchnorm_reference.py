@@ -3,10 +3,12 @@
 
   export resnet18 OPSET OUT.onnx      torchvision resnet18 (random weights) exported in training mode,
                                       with a dynamic batch axis
-  check MODEL.onnx                    onnx.checker.check_model with full_check (shape inference too)
-  eval ARCH MODEL.onnx INPUT.json     the torch model's eval-mode output, with the weights and running
-                                      statistics read from MODEL.onnx's initializers; ARCH is resnet18 or
-                                      bn_net (test/fixtures/onnx-torch/rules/generate.py)
+  verify ARCH ORIGINAL.onnx FIXED.onnx INPUT.json
+                                      {"checked": true, "output": [...]}: onnx.checker.check_model with
+                                      full_check (shape inference too) accepts FIXED.onnx, and the output is
+                                      the torch model's eval-mode output for INPUT.json, with the weights and
+                                      running statistics read from ORIGINAL.onnx's initializers; ARCH is
+                                      resnet18 or bn_net (test/fixtures/onnx-torch/rules/generate.py)
 
 Run with Debian's python3-torch, python3-torchvision and python3-onnx (/usr/bin/python3).
 """
@@ -44,6 +46,7 @@ def export(name, opset, out):
 
 
 def evaluate(name, path, input_path):
+    """The torch model's eval-mode output (a flat list) with the file's weights and statistics."""
     model = arch(name)
     state = model.state_dict()
     initializers = onnx.load(path).graph.initializer
@@ -60,18 +63,17 @@ def evaluate(name, path, input_path):
         data = json.load(f)
     x = torch.tensor(data['values'], dtype=torch.float32).reshape(data['shape'])
     with torch.no_grad():
-        print(json.dumps(model.eval()(x).flatten().tolist()))
+        return model.eval()(x).flatten().tolist()
 
 
 def main():
     command, *args = sys.argv[1:]
     if command == 'export':
         export(*args)
-    elif command == 'check':
-        onnx.checker.check_model(onnx.load(args[0]), full_check=True)
-        print('ok')
-    elif command == 'eval':
-        evaluate(*args)
+    elif command == 'verify':
+        name, original, fixed, input_path = args
+        onnx.checker.check_model(onnx.load(fixed), full_check=True)
+        print(json.dumps({'checked': True, 'output': evaluate(name, original, input_path)}))
 
 
 if __name__ == '__main__':
