@@ -17,7 +17,7 @@ function open(name: string): { graph: Graph; shapes: Map<string, Shape | undefin
 }
 
 describe('ONNX shape inference on exported shape computations', () => {
-  for (const name of ['attention', 'recurrent', 'upsample', 'custom-op']) {
+  for (const name of ['attention', 'recurrent', 'upsample', 'custom-op', 'branches']) {
     it(`${name}: knows every shape onnx.shape_inference knows, with the same dims`, () => {
       const expected = JSON.parse(readFileSync(`${ROOT}/${name}.expected.json`, 'utf8')) as Record<
         string,
@@ -57,6 +57,12 @@ describe('ONNX shape inference on exported shape computations', () => {
     assert.deepEqual(shapes.get('deconv'), ['batch', 5, 32, 32]);
     assert.deepEqual(shapes.get('down'), ['batch', 5, 7, 9]);
     assert.deepEqual(shapes.get('gram'), ['batch', 5, 5]);
+  });
+
+  it('branches: an If has the shape its two branches declare', () => {
+    const { shapes } = open('branches');
+    assert.deepEqual(shapes.get('y'), [1, 10]);
+    assert.deepEqual(shapes.get('z'), [1, 10]);
   });
 
   it('custom-op: knows nothing after an op of another domain', () => {

@@ -16,7 +16,7 @@ import {
 } from './shapes';
 import { FOLDABLE, foldValue, isIntType, numbers, type Value } from './fold';
 import { int64, smallTensorValues, tensorDims } from './tensors';
-import { attributeValue, constantTensor, valueDtype, valueShape } from './values';
+import { attributeValue, constantTensor, ifOutputShape, valueDtype, valueShape } from './values';
 import { ModelFormatError } from '../reader';
 
 const OPS = new Map<string, LayerOp>([
@@ -268,7 +268,8 @@ export class GraphBuilder {
       const e = this.entry(outputs[i] as string);
       e.producer = id;
       // Declared shapes win over inferred ones.
-      if (standard) e.shape ??= inferShape(opType, attributes, inputs, i);
+      if (standard)
+        e.shape ??= opType === 'If' ? ifOutputShape(node, i) : inferShape(opType, attributes, inputs, i);
     }
     const out = outputs[0] ? this.table.get(outputs[0]) : undefined;
     if (out && standard) this.trackConstant(opType, node, out);

@@ -79,6 +79,17 @@ export function valueShape(v: onnx.IValueInfoProto): Shape | undefined {
   );
 }
 
+/**
+ * Output `i` of an If node: the shape both branches declare for it, a dim they disagree on unknown
+ * (the spec lets the branches differ; the rank is common when both declare one).
+ */
+export function ifOutputShape(node: onnx.INodeProto, i: number): Shape | undefined {
+  const branch = (name: string) => node.attribute?.find((a) => a.name === name)?.g?.output?.[i];
+  const [a, b] = [branch('then_branch'), branch('else_branch')].map((v) => v && valueShape(v));
+  if (!a || !b || a.length !== b.length) return undefined;
+  return a.map((d, k) => (d === b[k] ? d : null));
+}
+
 export function valueDtype(v: onnx.IValueInfoProto): string | undefined {
   const t = v.type?.tensorType;
   return t ? dtypeName(t.elemType) : undefined;
