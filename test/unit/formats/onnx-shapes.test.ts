@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { writeOnnx } from '../../../src/core/export/onnx-writer';
 import { Network } from '../../../src/core/engine/network';
 import { readOnnx } from '../../../src/core/formats/onnx/reader';
+import { foldValue } from '../../../src/core/formats/onnx/fold';
 import { inferShape, type ShapeInputs } from '../../../src/core/formats/onnx/shapes';
 import type { Shape } from '../../../src/core/model/ir';
 import { opLabel } from '../../../src/core/model/labels';
@@ -105,5 +106,21 @@ describe('ONNX export read back', () => {
     }
     const sub = graph.layers.find((l) => l.originalOp === 'Sub');
     assert.deepEqual(sub?.outputShape, ['batch', 4]);
+  });
+});
+
+describe('ONNX shape computations of a malformed file', () => {
+  it('folds no ConstantOfShape or Expand to a negative or fractional size, and infers no such rank', () => {
+    const value = (data: number[]) => ({ dims: [data.length], data, int: true });
+    for (const data of [[-2, 3], [2.5]]) {
+      const given: ShapeInputs = { ...inputs([data.length]), value: () => value(data), values: () => data };
+      assert.equal(foldValue('ConstantOfShape', {}, given, undefined), undefined);
+      assert.equal(
+        foldValue('Expand', {}, { ...given, value: (i) => (i === 0 ? value([1]) : value(data)) }, undefined),
+        undefined,
+      );
+    }
+    assert.equal(inferShape('ConstantOfShape', {}, inputs([-1])), undefined);
+    assert.equal(inferShape('Unsqueeze', {}, { ...inputs([2, 3], [-4]), given: () => true }), undefined);
   });
 });

@@ -11,7 +11,7 @@ export type { Value };
 export type FoldInputs = Pick<ShapeInputs, 'shape' | 'value' | 'count'>;
 
 /** Values larger than this are not folded: shape computations are tiny, weights are not. */
-export const MAX_FOLDED = 4096;
+const MAX_FOLDED = 4096;
 
 /** The ops this module folds (the builder asks for no other). */
 export const FOLDABLE: ReadonlySet<string> = new Set([
@@ -61,6 +61,8 @@ export function isIntType(dataType: number): boolean {
 
 const num = (d: Dim | undefined): d is number => typeof d === 'number';
 const count = (dims: readonly number[]) => dims.reduce((n, d) => n * d, 1);
+/** Dims a value can have: whole and not negative (a malformed file may ask for others). */
+const valid = (dims: readonly number[]) => dims.every((d) => Number.isInteger(d) && d >= 0);
 
 /** The input's values when every one is a known number. */
 export function numbers(v: Value | undefined): number[] | undefined {
@@ -179,7 +181,7 @@ export function sliceRange(dim: number, start: number, end: number, step: number
 }
 
 /** Slice's starts, ends, axes and steps: attributes before op set 10, inputs 1–4 after. */
-export function sliceArgs(
+function sliceArgs(
   attrs: Attributes,
   value: (i: number) => number[] | undefined,
   rank: number,
@@ -299,7 +301,7 @@ function broadcastDims(a: number[], b: number[]): number[] | undefined {
 /** The value repeated along broadcast axes (Expand, and the operands of elementwise ops). */
 function broadcastTo(v: Value, target: number[]): Value | undefined {
   const dims = broadcastDims(v.dims, target);
-  if (!dims || count(dims) > MAX_FOLDED) return undefined;
+  if (!dims || !valid(dims) || count(dims) > MAX_FOLDED) return undefined;
   const rank = dims.length;
   const own = [...Array<number>(rank - v.dims.length).fill(1), ...v.dims];
   const total = count(dims);
@@ -348,7 +350,7 @@ function range(
 /** ConstantOfShape's `value` attribute arrives as dims and dtype only: its one element is read by the builder. */
 function constantOfShape(shape: Value | undefined, fill: unknown): Value | undefined {
   const dims = numbers(shape);
-  if (!dims || count(dims) > MAX_FOLDED) return undefined;
+  if (!dims || !valid(dims) || count(dims) > MAX_FOLDED) return undefined;
   const f = fill as { value?: number; dtype?: string } | undefined;
   const x = typeof f?.value === 'number' ? f.value : 0;
   const int = f?.dtype === undefined ? false : !/float|bfloat/.test(f.dtype);

@@ -276,7 +276,7 @@ function dimsOf(inputs: ShapeInputs, i: number): Shape | undefined {
   if (v) return v.dims.length === 1 ? v.data : undefined;
   const s = inputs.shape(i);
   const n = s?.length === 1 ? s[0] : undefined;
-  return typeof n === 'number' ? Array<Dim>(n).fill(null) : undefined;
+  return known(n) && Number.isInteger(n) && n >= 0 ? Array<Dim>(n).fill(null) : undefined;
 }
 
 function gemm(a: Shape | undefined, b: Shape | undefined, attrs: Attributes): Shape | undefined {
@@ -399,7 +399,7 @@ function unsqueeze(
   if (!x) return undefined;
   if (!axes) {
     const n = axesShape?.length === 1 ? axesShape[0] : undefined;
-    return known(n) ? Array<Dim>(x.length + n).fill(null) : undefined;
+    return known(n) && Number.isInteger(n) && n >= 0 ? Array<Dim>(x.length + n).fill(null) : undefined;
   }
   const rank = x.length + axes.length;
   const add = new Set(axes.map((a) => axisOf(a, rank)));
