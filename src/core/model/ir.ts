@@ -155,6 +155,8 @@ export interface Layer {
    * of a layer the file marks not trainable. Absent: none.
    */
   frozenParams?: number;
+  /** Why `params` may miss weights no reader can see (a custom op's own tensors); absent when complete. */
+  paramsIncomplete?: string;
   dropout?: DropoutSpec;
   /**
    * Dropout-family behaviour that lives inside another layer (an RNN's `dropout` and

@@ -4,8 +4,8 @@
 import { modelNameFromPath } from '../model-file-name';
 import type { onnx } from 'onnx-proto';
 import type { ActivationKind, Graph, Layer, LayerOp, Shape, TensorInfo } from '../../model/ir';
-import { onnxDropoutSpec, type ConstantOrigin } from './dropout';
-import { countParams } from './params';
+import { onnxDropoutSpec } from './dropout';
+import { ParamCounter, type StoredTensor, type TensorFacts } from './params';
 import {
   ELEMENTWISE_BROADCAST,
   ELEMENTWISE_UNARY,
@@ -66,27 +66,22 @@ function elementwise(opType: string): boolean {
   return ELEMENTWISE_UNARY.has(opType) || ELEMENTWISE_BROADCAST.has(opType);
 }
 
-export interface Constant {
-  tensor: onnx.ITensorProto;
-  from: ConstantOrigin;
-  /** Cached: the Long → number conversions add up over thousands of nodes. */
-  dims?: number[];
-}
-
 /** What the builder knows about one tensor name (a class: one hidden class for every entry). */
-class TensorEntry {
+class TensorEntry implements TensorFacts {
   /** Id of the layer that writes it (a node or an 'input' layer). */
   producer: string | undefined = undefined;
   /** Declared in value_info / graph inputs and outputs, or inferred. */
   shape: Shape | undefined = undefined;
-  constant: Constant | undefined = undefined;
+  constant: StoredTensor | undefined = undefined;
   /** A small constant's or a folded shape computation's value; `valueRead` once a constant's was read. */
   value: Value | undefined = undefined;
   valueRead = false;
+  /** Computed from constants alone: the stored weights it is made of (for parameter counting). */
+  weights: StoredTensor[] | undefined = undefined;
   graphInput = false;
 }
 
-function constantDims(c: Constant | undefined): number[] | undefined {
+function constantDims(c: StoredTensor | undefined): number[] | undefined {
   if (c) c.dims ??= tensorDims(c.tensor);
   return c?.dims;
 }
@@ -135,6 +130,7 @@ export class GraphBuilder {
   /** Dropout layers with a mask output, by mask tensor name. */
   private readonly masks = new Map<string, Layer>();
   private readonly inputs = new NodeInputs();
+  private readonly params = new ParamCounter((name) => this.table.get(name));
   /** Set when a node reads a tensor nothing produced before it (the nodes are not sorted). */
   readsLaterOutputs = false;
 
@@ -148,7 +144,7 @@ export class GraphBuilder {
   }
 
   /** Initializers and Constant node values, by tensor name (the weights accessor reads them). */
-  constant(name: string): Constant | undefined {
+  constant(name: string): StoredTensor | undefined {
     return this.table.get(name)?.constant;
   }
 
@@ -157,7 +153,7 @@ export class GraphBuilder {
     const g = this.g;
     for (const t of g.initializer ?? []) {
       const name = t.name ?? '';
-      const constant: Constant = { tensor: t, from: 'initializer' };
+      const constant: StoredTensor = { tensor: t, from: 'initializer' };
       const e = this.table.get(name);
       if (e) e.constant = constant;
       else {
@@ -245,6 +241,7 @@ export class GraphBuilder {
     const activation = standard ? ACTIVATIONS.get(opType) : undefined;
     const name = node.name || node.output?.[0] || `${opType}_${index}`;
     const id = this.uniqueId(name);
+    const owned = this.params.node(node, standard, entries);
     const layer: Layer = {
       id,
       name,
@@ -254,12 +251,13 @@ export class GraphBuilder {
       originalOp: opType,
       inputs: this.producerIds(names),
       attributes,
-      params: standard ? countParams(opType, inputs) : 0,
+      params: owned.params,
       tensors: { inputs: names, outputs: node.output ?? [] },
       source: node.name ? { nodeIndex: index, nodeName: node.name } : { nodeIndex: index },
     };
     if (activation) layer.activation = activation;
-    if (standard && opType === 'BatchNormalization') layer.frozenParams = countParams(opType, inputs, true);
+    if (owned.frozen) layer.frozenParams = owned.frozen;
+    if (owned.incomplete) layer.paramsIncomplete = owned.incomplete;
     if (standard) this.describe(layer, opType, node);
     const outputs = node.output ?? [];
     inputs.outputCount = outputs.length;
@@ -267,6 +265,7 @@ export class GraphBuilder {
       if (!outputs[i]) continue;
       const e = this.entry(outputs[i] as string);
       e.producer = id;
+      if (owned.passOn) e.weights = owned.passOn;
       // Declared shapes win over inferred ones.
       if (standard)
         e.shape ??= opType === 'If' ? ifOutputShape(node, i) : inferShape(opType, attributes, inputs, i);
