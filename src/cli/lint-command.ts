@@ -4,6 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isModelFileName } from '../core/formats/model-file-name';
 import { loadConfig, nearestConfig } from './config-file';
+import { ReusedReadBuffer } from '../core/io/node-files';
 import { lintFile } from '../core/lint/lint-file';
 import type { SizeLimit } from '../core/io/size-limit';
 import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
@@ -21,8 +22,10 @@ export function runLint(
   const config = args.config ? loadConfig(args.config) : undefined;
   const reports: JsonFileReport[] = [];
   let unreadable = false;
-  for (const file of expand(args.paths, io)) {
-    const result = lintFile(file, args.limit ?? CLI_SIZE_LIMIT, () => config ?? nearestConfig(file));
+  const files = expand(args.paths, io);
+  const reader = new ReusedReadBuffer(files, args.limit ?? CLI_SIZE_LIMIT);
+  for (const file of files) {
+    const result = lintFile(file, args.limit ?? CLI_SIZE_LIMIT, () => config ?? nearestConfig(file), reader);
     if (result.error) unreadable = true;
     reports.push(toJsonReport(result, file));
   }

@@ -1,4 +1,5 @@
 // Lints many files (Lint Workspace): one file at a time, a progress message per file.
+import { ReusedReadBuffer } from '../core/io/node-files';
 import { lintFile } from '../core/lint/lint-file';
 import type { Jobs } from '../protocol/worker';
 import type { JobContext } from './job-context';
@@ -10,9 +11,10 @@ export async function lintFiles(
   let findings = 0;
   let errors = 0;
   let done = 0;
+  const reader = new ReusedReadBuffer(request.files, context.limit);
   for (const file of request.files) {
     if (context.isCancelled()) break;
-    const result = lintFile(file, context.limit, request.config);
+    const result = lintFile(file, context.limit, request.config, reader);
     findings += result.findings.length;
     if (result.error) errors++;
     context.progress({ done: ++done, total: request.files.length, result });
