@@ -49,7 +49,7 @@ function replaceLast(text: string, from: string, to: string): string {
 }
 
 describe('TensorFlow.js layers-model reader', () => {
-  for (const name of ['mlp', 'functional', 'cnn', 'conv1d', 'rnn', 'selu', 'gaussian']) {
+  for (const name of ['mlp', 'functional', 'cnn', 'conv1d', 'rnn', 'selu', 'gaussian', 'wrappers']) {
     it(`${name}: output shapes and parameter counts (all and trainable) equal what tfjs reports`, () => {
       const { graph, expected } = fixture(name);
       assert.equal(graph.format, 'tfjs-layers');
@@ -175,6 +175,28 @@ describe('TensorFlow.js layers-model reader', () => {
     assert.equal(layerNamed(graph, 'embed').op, 'embedding');
   });
 
+  it('reads Bidirectional and TimeDistributed: the wrapped layer, its dropout, both directions’ weights', () => {
+    const { graph, text } = fixture('wrappers');
+    const bi = layerNamed(graph, 'bi_lstm');
+    assert.equal(bi.op, 'rnn');
+    assert.deepEqual(
+      bi.innerDropout?.map((d) => [d.variant, d.rate, d.origin.property]),
+      [
+        ['standard', 0.2, 'dropout'],
+        ['variational', 0.3, 'recurrent_dropout'],
+      ],
+    );
+    // A quick fix on recurrent_dropout edits the wrapped LSTM's value.
+    assert.equal(slice(text, bi.source.properties?.recurrent_dropout), '0.3');
+    assert.equal(layerNamed(graph, 'per_step').op, 'dense');
+    // The weights the file stores, by the manifest's shapes: every layer's count together.
+    const manifest = graph.meta.weightsManifest as { weights: { shape: number[] }[] }[];
+    const stored = manifest
+      .flatMap((g) => g.weights)
+      .reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+    assert.equal(paramCounts(graph).total, stored);
+  });
+
   describe('configs tfjs itself does not write (hand-written, Keras conventions)', () => {
     const functional = (layers: unknown[], output: string, extra: Record<string, unknown> = {}) =>
       JSON.stringify({
@@ -193,6 +215,65 @@ describe('TensorFlow.js layers-model reader', () => {
     const kerasTensor = (layer: string) => ({
       class_name: '__keras_tensor__',
       config: { shape: [null, 8, 8, 3], dtype: 'float32', keras_history: [layer, 0, 0] },
+    });
+
+    it('Bidirectional merge modes and a backward layer of its own (Keras formulas)', () => {
+      const lstm = (units: number) => ({ class_name: 'LSTM', config: { units, recurrent_dropout: 0 } });
+      // Keras: LSTM 4·(u·(d + u) + u); GRU with reset_after 3·(u·(d + u) + 2u); d = 3 features.
+      const lstmParams = (u: number) => 4 * (u * (3 + u) + u);
+      const cases: [Record<string, unknown>, (number | null)[], number][] = [
+        [{ layer: lstm(4) }, [null, 8], 2 * lstmParams(4)],
+        [{ layer: lstm(4), merge_mode: 'sum' }, [null, 4], 2 * lstmParams(4)],
+        [{ layer: lstm(4), merge_mode: 'mul' }, [null, 4], 2 * lstmParams(4)],
+        [{ layer: lstm(4), merge_mode: 'ave' }, [null, 4], 2 * lstmParams(4)],
+        [{ layer: lstm(4), merge_mode: null }, [null, 4], 2 * lstmParams(4)],
+        [
+          { layer: lstm(4), backward_layer: lstm(2), merge_mode: 'sum' },
+          [null, 4],
+          lstmParams(4) + lstmParams(2),
+        ],
+        [
+          { layer: { class_name: 'GRU', config: { units: 5, reset_after: true, return_sequences: true } } },
+          [null, 8, 10],
+          2 * 3 * (5 * (3 + 5) + 2 * 5),
+        ],
+      ];
+      for (const [config, shape, params] of cases) {
+        const text = functional(
+          [
+            { ...input, config: { batch_shape: [null, 8, 3] } },
+            {
+              name: 'bi',
+              class_name: 'Bidirectional',
+              config: { name: 'bi', ...config },
+              inbound_nodes: [[['in', 0, 0, {}]]],
+            },
+          ],
+          'bi',
+        );
+        const layer = layerNamed(readTfjsLayers(text), 'bi');
+        assert.deepEqual(layer.outputShape, shape, JSON.stringify(config));
+        assert.equal(layer.params, params, JSON.stringify(config));
+      }
+    });
+
+    it('TimeDistributed applies its layer to each timestep', () => {
+      const text = functional(
+        [
+          { ...input, config: { batch_shape: [null, 6, 8, 8, 3] } },
+          {
+            name: 'td',
+            class_name: 'TimeDistributed',
+            config: { name: 'td', layer: { class_name: 'Conv2D', config: { filters: 4, kernel_size: 3 } } },
+            inbound_nodes: [[['in', 0, 0, {}]]],
+          },
+        ],
+        'td',
+      );
+      const layer = layerNamed(readTfjsLayers(text), 'td');
+      assert.deepEqual(layer.outputShape, [null, 6, 6, 6, 4]);
+      assert.equal(layer.params, 3 * 3 * 3 * 4 + 4);
+      assert.equal(layer.op, 'conv');
     });
 
     it('Keras 3 args/keras_history inbound nodes, SpatialDropout2D and training=True (MC dropout)', () => {

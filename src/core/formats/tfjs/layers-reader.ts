@@ -7,6 +7,7 @@ import type { Node } from 'jsonc-parser';
 import type { Graph, Layer, Shape, TensorInfo } from '../../model/ir';
 import { mcMarkFromMetadata } from '../../model/mc-marker';
 import { kerasLayer } from './keras-layers';
+import { kerasWrapper, WRAPPERS } from './keras-wrappers';
 import { JsonErrors, parseJsonTree, properties, propertyNode, rangeOf } from '../json-text';
 import { ModelFormatError, sourceText, type ModelReader, type ModelSource } from '../reader';
 import { sniffTfjs } from './sniff';
@@ -245,10 +246,15 @@ function toLayer(call: Call, producers: { layer: Layer; tensor: number }[], path
   const all = properties(call.config);
   const keep = (key: string) => call.only === undefined || call.only.includes(key);
   const values = Object.fromEntries(Object.entries(all.values).filter(([k]) => keep(k)));
-  const ranges = Object.fromEntries(Object.entries(all.ranges).filter(([k]) => keep(k)));
+  // A wrapper's findings on its layer's properties (an RNN's recurrent_dropout) point into that layer.
+  const wrapped = WRAPPERS.has(call.className)
+    ? properties(propertyNode(propertyNode(call.config, 'layer'), 'config')).ranges
+    : {};
+  const ranges = { ...wrapped, ...Object.fromEntries(Object.entries(all.ranges).filter(([k]) => keep(k))) };
   // A layer's extra outputs (an RNN's return_state) have shapes this reader does not track.
   const shapes = producers.map((p): Shape | undefined => (p.tensor === 0 ? p.layer.outputShape : undefined));
-  const info = kerasLayer(call.className, values, shapes, (message, key) =>
+  const read = WRAPPERS.has(call.className) ? kerasWrapper : kerasLayer;
+  const info = read(call.className, values, shapes, (message, key) =>
     fail(
       `${path}: layer "${call.name}" (${call.className}): ${message}`,
       (key && propertyNode(call.config, key)) || call.config || call.layerNode,
