@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { lintSource, type LintResult } from '../../../src/core/lint/lint-source';
+import { paramCounts } from '../../../src/core/model/param-counts';
 
 const DIR = join('test', 'fixtures', 'architectures');
 
@@ -18,6 +19,8 @@ interface Truth {
   mode?: 'train' | 'eval';
   ops?: Record<string, number>;
   weightsStripped?: boolean;
+  torchParams?: number;
+  onnxFloatInitializerElements?: number;
   tfjsCountParams?: number;
   kerasParams?: number;
   manifestElements?: number;
@@ -179,6 +182,22 @@ describe('real-architecture corpus', function () {
     assert.ok(checked.length >= 95, `${checked.length} files`);
     for (const file of checked)
       assert.deepEqual(findings(file), expectedFindings(truth[file] as Truth), file);
+  });
+
+  it('counts every float weight in the file as a parameter, and what PyTorch trains as trainable', () => {
+    for (const [file, t] of Object.entries(truth)) {
+      if (t.model === 'imdb_bidirectional_lstm') continue; // the Bidirectional wrapper is not read yet
+      const graph = result(file).graph;
+      assert.ok(graph, file);
+      const { total, trainable } = paramCounts(graph);
+      assert.equal(
+        total,
+        t.format === 'tfjs-layers' ? t.tfjsCountParams : t.onnxFloatInitializerElements,
+        file,
+      );
+      // A train export keeps BatchNorm's running statistics beside PyTorch's parameters; they are not trained.
+      if (t.mode === 'train') assert.equal(trainable, t.torchParams, file);
+    }
   });
 
   it('reads the Keras examples as TensorFlow.js loads them: no Keras dropout is active at inference', () => {
