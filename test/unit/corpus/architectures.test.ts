@@ -24,6 +24,7 @@ interface Truth {
   tfjsCountParams?: number;
   kerasParams?: number;
   manifestElements?: number;
+  layers?: { name: string; outputShape: (number | null)[] }[];
 }
 
 const truth = JSON.parse(readFileSync(join(DIR, 'truth.json'), 'utf8')) as Record<string, Truth>;
@@ -90,11 +91,12 @@ const TRAIN_FINDINGS: Record<string, Record<string, number>> = {
   gru_classifier: { 'dropout-active-at-inference': 1 },
 };
 
-/** The Keras examples: element-wise dropout on conv maps, an LSTM's recurrent dropout. */
+/** The Keras examples: element-wise dropout on conv maps, an LSTM's recurrent dropout (also inside Bidirectional). */
 const KERAS_FINDINGS: Record<string, Record<string, number>> = {
   mnist_cnn: { 'conv-standard-dropout': 1 },
   cifar10_cnn: { 'conv-standard-dropout': 2 },
   imdb_lstm: { 'recurrent-dropout': 1 },
+  imdb_bidirectional_lstm: { 'recurrent-dropout': 1 },
   reuters_mlp_selu: {},
 };
 
@@ -186,7 +188,6 @@ describe('real-architecture corpus', function () {
 
   it('counts every float weight in the file as a parameter, and what PyTorch trains as trainable', () => {
     for (const [file, t] of Object.entries(truth)) {
-      if (t.model === 'imdb_bidirectional_lstm') continue; // the Bidirectional wrapper is not read yet
       const graph = result(file).graph;
       assert.ok(graph, file);
       const { total, trainable } = paramCounts(graph);
@@ -209,6 +210,14 @@ describe('real-architecture corpus', function () {
       assert.equal(t.tfjsCountParams, t.kerasParams, file);
       assert.equal(t.manifestElements, t.kerasParams, file);
       assert.equal(count(file, 'dropout-active-at-inference'), 0, file);
+      // Every layer's output shape as TensorFlow.js computes it (the Bidirectional LSTM's [null, 128] included).
+      const layers = result(file).graph?.layers ?? [];
+      for (const l of t.layers ?? [])
+        assert.deepEqual(
+          layers.find((p) => p.name === l.name)?.outputShape,
+          l.outputShape,
+          `${file} ${l.name}`,
+        );
     }
   });
 });
