@@ -7,8 +7,8 @@ import { mcMarkOf } from '../core/model/mc-marker';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { ModelFormatError } from '../core/formats/reader';
 import type { DropoutSpec, Graph, Shape, TensorInfo } from '../core/model/ir';
-import { opLabel, shapeText } from '../core/model/labels';
-import { paramCounts } from '../core/model/param-counts';
+import { opLabel, rnnDropoutLabel, shapeText } from '../core/model/labels';
+import { paramCounts, paramDoubts } from '../core/model/param-counts';
 import { shapeCoverage, shapeCoverageText, type ShapeCoverage } from '../core/lint/shape-coverage';
 import { FileTooLargeError, type SizeLimit } from '../core/io/size-limit';
 import { nearestConfig } from './config-file';
@@ -28,6 +28,9 @@ export interface InspectDropout {
   schedule?: DropoutSpec['schedule'];
 }
 
+/** An RNN's dropout is named for what it drops, with how its mask is drawn ("one mask per sequence"). */
+type InnerDropout = InspectDropout & { property?: string; label?: string; note?: string };
+
 export interface InspectReport {
   format: string;
   name: string;
@@ -38,6 +41,8 @@ export interface InspectReport {
   mcModel?: string;
   /** Parameters training updates: batch-norm statistics and frozen layers are not. */
   trainableParams: number;
+  /** Layers whose weights may not all be counted ("layer: why"): `params` is then a lower bound. */
+  paramsIncomplete?: string[];
   /** Layers with a known output shape, of the layers that compute (graph inputs and constants excluded). */
   shapes: ShapeCoverage;
   layers: {
@@ -47,7 +52,7 @@ export interface InspectReport {
     params: number;
     dropout?: InspectDropout;
     /** Dropout that lives inside the layer (DropConnect, an RNN's dropout / recurrent_dropout). */
-    innerDropout?: (InspectDropout & { property?: string })[];
+    innerDropout?: InnerDropout[];
   }[];
 }
 
@@ -85,6 +90,7 @@ export function inspectGraph(graph: Graph): InspectReport {
   });
   const layers = graph.layers.filter((l) => l.op !== 'input');
   const counts = paramCounts(graph);
+  const doubts = paramDoubts(graph);
   const mcModel = mcMarkOf(graph);
   return {
     format: graph.format,
@@ -94,6 +100,7 @@ export function inspectGraph(graph: Graph): InspectReport {
     params: counts.total,
     ...(mcModel ? { mcModel } : {}),
     trainableParams: counts.trainable,
+    ...(doubts.length > 0 ? { paramsIncomplete: doubts } : {}),
     shapes: shapeCoverage(graph),
     layers: layers.map((l) => ({
       name: l.name,
@@ -103,10 +110,14 @@ export function inspectGraph(graph: Graph): InspectReport {
       ...(l.dropout ? { dropout: dropout(l.dropout) } : {}),
       ...(l.innerDropout?.length
         ? {
-            innerDropout: l.innerDropout.map((d) => ({
-              ...dropout(d),
-              ...(d.origin.property ? { property: d.origin.property } : {}),
-            })),
+            innerDropout: l.innerDropout.map((d) => {
+              const label = rnnDropoutLabel(d);
+              return {
+                ...dropout(d),
+                ...(d.origin.property ? { property: d.origin.property } : {}),
+                ...(label ? { label: label.name, note: label.note } : {}),
+              };
+            }),
           }
         : {}),
     })),
@@ -129,7 +140,9 @@ function dropout(d: DropoutSpec): InspectDropout {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-function dropoutText(d: InspectDropout): string {
+function dropoutText(d: InnerDropout): string {
+  const rate = d.rate ?? JSON.stringify(d.rawRate) ?? '?';
+  if (d.label) return `${d.label} ${rate} (${d.note})`;
   const level =
     d.variant === 'gaussian-noise'
       ? `σ ${d.stddev ?? JSON.stringify(d.rawStddev) ?? '?'}`
@@ -148,7 +161,8 @@ function formatText(r: InspectReport): string {
     l.op,
     shapeText(l.outputShape),
     count(l.params),
-    [l.dropout, ...(l.innerDropout ?? [])]
+    // An RNN's dropout at rate 0 drops nothing: nothing to show.
+    [l.dropout, ...(l.innerDropout ?? []).filter((d) => !(d.label && d.rate === 0))]
       .filter((d) => d !== undefined)
       .map(dropoutText)
       .join('; '),
@@ -174,5 +188,6 @@ function formatText(r: InspectReport): string {
     '',
     shapeCoverageText(r.shapes),
     `total params: ${count(r.params)} (trainable: ${count(r.trainableParams)})`,
+    ...(r.paramsIncomplete ? [`params may be incomplete: ${r.paramsIncomplete.join('; ')}`] : []),
   ].join('\n');
 }

@@ -24,6 +24,8 @@ export interface DropoutCell {
   noiseShape?: string;
   /** The RNN property this dropout lives in ("dropout", "recurrent_dropout"). */
   property?: string;
+  /** What an RNN's dropout drops and how its mask is drawn: "input dropout (one mask per sequence)". */
+  label?: string;
   /** The file stored a keep probability that was converted. */
   keepProbability?: boolean;
 }
@@ -74,6 +76,8 @@ export interface WireModel {
   params: number;
   /** Parameters training updates (batch-norm statistics and frozen layers excluded). */
   trainableParams: number;
+  /** Layers whose weights may not all be counted ("layer: why"): `params` is then a lower bound. */
+  paramsIncomplete?: string[];
   /** Layers with a known output shape, of the layers that compute (graph inputs and constants excluded). */
   shapes: { known: number; layers: number };
   /** When some shapes are unknown: the sentence saying so and what the rank rules could not check. */
@@ -181,7 +185,8 @@ const isDropoutCell = (v: unknown): v is DropoutCell =>
   optional(v.rawStddev, isStr) &&
   optional(v.noiseShape, isStr) &&
   optional(v.property, isStr) &&
-  optional(v.keepProbability, isBool);
+  optional(v.keepProbability, isBool) &&
+  optional(v.label, isStr);
 
 const isTensor = (v: unknown): v is WireTensor =>
   isObj(v) && isStr(v.name) && isStr(v.shape) && optional(v.dtype, isStr);
@@ -220,6 +225,7 @@ export function isToModelView(v: unknown): v is ToModelView {
         isStr(m.name) &&
         typeof m.params === 'number' &&
         typeof m.trainableParams === 'number' &&
+        optional(m.paramsIncomplete, (p) => isArrayOf(p, isStr)) &&
         isObj(m.shapes) &&
         Number.isSafeInteger(m.shapes.known) &&
         Number.isSafeInteger(m.shapes.layers) &&

@@ -2,9 +2,9 @@
 // webview boundaries, so no IR objects, only strings and numbers).
 import type { Finding } from '../core/lint/rule';
 import type { DropoutSpec, Graph, Layer, TensorInfo } from '../core/model/ir';
-import { opLabel, shapeText } from '../core/model/labels';
+import { opLabel, rnnDropoutLabel, shapeText, shownInnerDropout } from '../core/model/labels';
 import { mcMarkOf } from '../core/model/mc-marker';
-import { paramCounts } from '../core/model/param-counts';
+import { paramCounts, paramDoubts } from '../core/model/param-counts';
 import { shapeCoverage, shapeCoverageText } from '../core/lint/shape-coverage';
 import { graphLayout } from './wire-layout';
 import type { DropoutCell, LayerRow, WireModel, WireTensor } from '../protocol/model-view';
@@ -22,6 +22,7 @@ export function toWireModel(
   for (const f of findings) byLayer.set(f.layer.id, [...(byLayer.get(f.layer.id) ?? []), f]);
   const layers = graph.layers;
   const params = paramCounts(graph);
+  const doubts = paramDoubts(graph);
   const rows = layers.map((layer, index) => row(layer, index, byLayer.get(layer.id) ?? []));
   const shapes = shapeCoverage(graph);
   return {
@@ -35,6 +36,7 @@ export function toWireModel(
     outputs: graph.outputs.map(tensor),
     params: params.total,
     trainableParams: params.trainable,
+    ...(doubts.length > 0 ? { paramsIncomplete: doubts } : {}),
     shapes,
     ...(shapes.known < shapes.layers ? { shapesNote: shapeCoverageText(shapes) } : {}),
     rows,
@@ -54,7 +56,7 @@ function row(layer: Layer, index: number, findings: Finding[]): LayerRow {
     params: layer.params,
     dropout: [
       ...(layer.dropout ? [dropoutCell(layer.dropout, false)] : []),
-      ...(layer.innerDropout ?? []).map((d) => dropoutCell(d, true)),
+      ...shownInnerDropout(layer.innerDropout).map((d) => dropoutCell(d, true)),
     ],
     findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })),
     inputs: layer.inputs,
@@ -68,6 +70,7 @@ function row(layer: Layer, index: number, findings: Finding[]): LayerRow {
 /** `inner`: the dropout lives in a property of another layer (an RNN's), which the cell names. */
 function dropoutCell(d: DropoutSpec, inner: boolean): DropoutCell {
   const rate = Number.isFinite(d.rate) ? d.rate : null;
+  const label = inner ? rnnDropoutLabel(d) : undefined;
   return {
     variant: d.variant,
     rate,
@@ -80,6 +83,7 @@ function dropoutCell(d: DropoutSpec, inner: boolean): DropoutCell {
     mode: d.mode,
     ...(d.noiseShape ? { noiseShape: shapeText(d.noiseShape) } : {}),
     ...(inner && d.origin.property ? { property: d.origin.property } : {}),
+    ...(label ? { label: `${label.name} (${label.note})` } : {}),
     ...(d.origin.keepProbability ? { keepProbability: true } : {}),
   };
 }

@@ -156,10 +156,11 @@ describe('e2e: model view', () => {
     await quickOpen(page, 'moons-mc.onnx');
     const view = await webviewFrame(page, 'h1:text("moons-mc")');
     const facts = (await view.locator('dl.facts').innerText()).replace(/\s+/g, ' ');
-    // Dense 2→24→24→2: 72 + 600 + 50 parameters, all trainable.
+    // Dense 2→24→24→2: 72 + 600 + 50 parameters, and the input standardisation's mean and std (2 + 2)
+    // the file stores beside them; the Dropout ratios are settings, not parameters.
     assert.match(facts, /format ONNX producer dropout-lens .*opset ai\.onnx 13 /);
     assert.match(facts, /inputs input \[batch, 2\] float32 /);
-    assert.match(facts, /parameters 722 trainable 722 /);
+    assert.match(facts, /parameters 726 trainable 726 /);
 
     const dropout = view.locator('tr', { has: view.locator('td.dropout-col', { hasText: 'rate 0.2' }) });
     assert.equal(await dropout.count(), 2);
@@ -257,8 +258,11 @@ describe('e2e: model view', () => {
     assert.match(facts, /size on disk 8\.6 KiB \(model\.json \+ 1 shard\)/);
     const row = view.locator('tr:has(td.name:text-is("lstm"))');
     const lstm = await row.locator('td.dropout-col').innerText();
-    assert.match(lstm, /dropout: standard rate 0\.2 · keep 0\.8/);
-    assert.match(lstm, /recurrent_dropout: variational rate 0\.3 · keep 0\.7/);
+    // Keras draws each of an RNN's dropout masks once per sequence and reuses it at every timestep.
+    assert.match(lstm, /input dropout \(one mask per sequence\) rate 0\.2 · keep 0\.8/);
+    assert.match(lstm, /recurrent dropout \(one mask per sequence\) rate 0\.3 · keep 0\.7/);
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(page, 'model-view-rnn-dropout');
     // recurrent_dropout turns off the fused recurrent kernels: an info finding on the LSTM's row.
     const summary = row.locator('summary', { hasText: 'recurrent-dropout' });
     assert.equal(await summary.locator('.codicon-info.sev-info').count(), 1);

@@ -1,6 +1,6 @@
 // The layer table as CSV (RFC 4180) and as a Markdown table: the rows the user sees, in that order.
 import type { LayerRow, WireModel } from '../../src/protocol/model-view';
-import { dropoutText, isNoise, levelText, rateText } from './table-model';
+import { cellName, dropoutText, isNoise, levelText, rateText } from './table-model';
 
 const COLUMNS = [
   'layer',
@@ -24,7 +24,7 @@ function cells(row: LayerRow): string[] {
     row.op,
     row.outputShape,
     String(row.params),
-    each((d) => (d.property ? `${d.property}: ${d.variant}` : d.variant)),
+    each(cellName),
     // Gaussian noise drops nothing: its σ goes in the rate column, marked, and it has no keep probability.
     each((d) => (isNoise(d) ? levelText(d) : rateText(d))),
     each((d) => (isNoise(d) ? '' : d.keep === null ? '?' : String(d.keep))),

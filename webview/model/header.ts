@@ -38,7 +38,11 @@ export function renderHeader(model: WireModel, open: boolean): HTMLDetailsElemen
     ...model.meta,
     ['inputs', tensors(model.inputs)],
     ['outputs', tensors(model.outputs)],
-    ['parameters', model.params.toLocaleString('en-US')],
+    [
+      'parameters',
+      `${model.params.toLocaleString('en-US')}${model.paramsIncomplete ? ' (may be incomplete)' : ''}`,
+    ],
+    ...(model.paramsIncomplete ?? []).map((why): [string, string] => ['not counted', why]),
     ['trainable', model.trainableParams.toLocaleString('en-US')],
     ['size on disk', sizeOnDisk(model)],
     ...(model.shapesNote ? ([['shapes', model.shapesNote]] as [string, string][]) : []),

@@ -3,7 +3,7 @@
 // On a header, Alt or Ctrl with Left / Right resizes its column (the drag handles are for the mouse only).
 import type { DropoutCell, LayerRow, RowFinding } from '../../src/protocol/model-view';
 import { h, icon } from '../shared/dom';
-import { levelText, type SortKey, type SortState } from './table-model';
+import { cellName, levelText, type SortKey, type SortState } from './table-model';
 
 export const SEVERITY_ICON: Record<RowFinding['severity'], string> = {
   error: 'error',
@@ -35,7 +35,7 @@ function dropoutCell(cell: DropoutCell): HTMLElement {
   return h(
     'div',
     { class: 'dropout' },
-    h('span', { class: 'variant' }, cell.property ? `${cell.property}: ${cell.variant}` : cell.variant),
+    h('span', { class: 'variant' }, cellName(cell)),
     ' ',
     h('span', { class: 'rate' }, levelText(cell)),
     cell.keepProbability ? h('span', { class: 'muted', title: 'stored as keep_prob' }, ' (keep_prob)') : null,

@@ -79,6 +79,44 @@ describe('dropout-lens inspect', () => {
     assert.deepEqual([json.layers[2]?.dropout?.rate, json.layers[2]?.dropout?.rawRate], [null, 'high']);
   });
 
+  it("names an RNN's dropout for what it drops, one mask per sequence, and hides rate 0", async () => {
+    const text = (await run('inspect', 'test/fixtures/tfjs/rnn/model.json')).out;
+    assert.match(
+      text,
+      /^lstm .* input dropout 0\.2 \(one mask per sequence\); recurrent dropout 0\.3 \(one mask per sequence\)$/m,
+    );
+    // The SimpleRNN's recurrent_dropout is 0: no dropout there, so nothing is said.
+    assert.match(text, /^simple .* input dropout 0\.15 \(one mask per sequence\)$/m);
+    assert.doesNotMatch(text, /rate 0[;\s]|variational/);
+    const json = JSON.parse(
+      (await run('inspect', 'test/fixtures/tfjs/rnn/model.json', '--format=json')).out,
+    ) as InspectReport;
+    assert.deepEqual(
+      json.layers
+        .find((l) => l.name === 'lstm')
+        ?.innerDropout?.map((d) => [d.property, d.label, d.note, d.rate]),
+      [
+        ['dropout', 'input dropout', 'one mask per sequence', 0.2],
+        ['recurrent_dropout', 'recurrent dropout', 'one mask per sequence', 0.3],
+      ],
+    );
+  });
+
+  it('says when a parameter count may miss weights (a custom op reading integer tensors)', async () => {
+    const file = 'test/fixtures/onnx-params/quantized_and_custom.onnx';
+    const text = (await run('inspect', file)).out;
+    assert.match(
+      text,
+      /^params may be incomplete: packed: com\.example:PackedLinear is a custom op reading integer tensors, which are not counted$/m,
+    );
+    const json = JSON.parse((await run('inspect', file, '--format=json')).out) as InspectReport;
+    assert.equal(json.paramsIncomplete?.length, 1);
+    const plain = JSON.parse(
+      (await run('inspect', 'samples/digits-mlp.nn.json', '--format=json')).out,
+    ) as InspectReport;
+    assert.equal(plain.paramsIncomplete, undefined);
+  });
+
   it('shows Gaussian noise as its σ, never as a rate', async () => {
     const file = join(dir, 'gaussian.nn.json');
     writeFileSync(

@@ -80,6 +80,14 @@ describe('layer table: sort and filter', () => {
       'recurrent_dropout: variational, rate 0.3, keep 0.7, inverted, train-only, noise [?, 1]',
     );
     assert.equal(
+      dropoutText({
+        ...drop(0.2),
+        property: 'dropout',
+        label: 'input dropout (one mask per sequence)',
+      }),
+      'input dropout (one mask per sequence), rate 0.2, keep 0.8, inverted, train-only',
+    );
+    assert.equal(
       dropoutText({ ...drop(null), rawRate: '"0.5"' }),
       'standard, rate "0.5", keep ?, inverted, train-only',
     );

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { lintSource } from '../../../src/core/lint/lint-source';
+import { isToModelView } from '../../../src/protocol/model-view';
 import { toWireModel } from '../../../src/worker/wire-model';
 import { chain, spec } from '../rules/ir-builder';
 
@@ -61,15 +62,33 @@ describe('model view data (toWireModel)', () => {
     assert.ok(model.meta.some(([k, v]) => k === 'generatedBy' && v.includes('tfjs-layers')));
     const lstm = model.rows.find((r) => r.name === 'lstm');
     assert.deepEqual(
-      lstm?.dropout.map((d) => [d.property, d.variant, d.rate, d.keep]),
+      lstm?.dropout.map((d) => [d.property, d.variant, d.rate, d.keep, d.label]),
       [
-        ['dropout', 'standard', 0.2, 0.8],
-        ['recurrent_dropout', 'variational', 0.3, 0.7],
+        ['dropout', 'standard', 0.2, 0.8, 'input dropout (one mask per sequence)'],
+        ['recurrent_dropout', 'variational', 0.3, 0.7, 'recurrent dropout (one mask per sequence)'],
       ],
     );
     assert.deepEqual(
       lstm?.findings.map((f) => f.rule),
       ['recurrent-dropout'],
+    );
+  });
+
+  it('tells the header when a parameter count may miss weights, and passes its own validator', () => {
+    const { model } = viewOf('test/fixtures/onnx-params/quantized_and_custom.onnx');
+    assert.deepEqual(model.paramsIncomplete, [
+      'packed: com.example:PackedLinear is a custom op reading integer tensors, which are not counted',
+    ]);
+    assert.ok(isToModelView({ type: 'model', uri: 'file:///m.onnx', version: 1, model }));
+    assert.equal(viewOf('samples/tfjs-rnn/model.json').model.paramsIncomplete, undefined);
+  });
+
+  it("shows nothing for an RNN's dropout at rate 0", () => {
+    const { model } = viewOf('test/fixtures/tfjs/rnn/model.json');
+    // The SimpleRNN has dropout 0.15 and recurrent_dropout 0.
+    assert.deepEqual(
+      model.rows.find((r) => r.name === 'simple')?.dropout.map((d) => d.label),
+      ['input dropout (one mask per sequence)'],
     );
   });
 

@@ -72,6 +72,7 @@ function dimsOf(t: StoredTensor): number[] {
 
 /** A stored tensor read at input `i` of `opType` is a parameter. */
 function isWeight(t: StoredTensor, opType: string, i: number): boolean {
+  if (opType === 'Dropout') return false; // its ratio, however stored, is a setting
   const type = t.tensor.dataType ?? 0;
   if (!REAL.has(type)) return QUANTIZED_WEIGHTS.get(opType)?.includes(i) === true;
   // An initializer always counts; a Constant node's value only when it is a tensor of weights.
