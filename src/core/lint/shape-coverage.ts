@@ -8,7 +8,10 @@ export const RANK_RULES = ['conv-standard-dropout', 'conv-rate-too-high', 'spati
 export interface ShapeCoverage {
   /** Layers whose output shape (at least its rank) is known. */
   known: number;
-  /** Layers that compute something: the graph's inputs and constants are not counted. */
+  /**
+   * Layers that compute something: the graph's inputs and constants are not counted, nor the layers of
+   * an If / Loop / Scan subgraph (their node counts for them).
+   */
   layers: number;
 }
 
@@ -16,7 +19,7 @@ export function shapeCoverage(graph: Graph): ShapeCoverage {
   let known = 0;
   let layers = 0;
   for (const l of graph.layers) {
-    if (l.op === 'input' || l.op === 'constant') continue;
+    if (l.op === 'input' || l.op === 'constant' || l.source.subgraph !== undefined) continue;
     layers++;
     if (l.outputShape) known++;
   }

@@ -19,6 +19,11 @@ export interface SourceLocation {
   properties?: Record<string, SourceRange>;
   nodeIndex?: number;
   nodeName?: string;
+  /**
+   * ONNX: the subgraph holding the node (`nodeIndex` counts in it): the enclosing layer's id and the
+   * graph attribute, "If_3/then_branch"; absent at top level.
+   */
+  subgraph?: string;
 }
 
 /** A dimension is a size, a symbolic name ("batch", "N") or unknown (null). */

@@ -66,6 +66,22 @@ function elementwise(opType: string): boolean {
   return ELEMENTWISE_UNARY.has(opType) || ELEMENTWISE_BROADCAST.has(opType);
 }
 
+function layerName(node: onnx.INodeProto, index: number): string {
+  return node.name || node.output?.[0] || `${node.opType ?? ''}_${index}`;
+}
+
+/** A node's graph attributes (If's then/else_branch, Loop's and Scan's body), or undefined: most have none. */
+function graphAttributes(node: onnx.INodeProto): [string, onnx.IGraphProto][] | undefined {
+  const attrs = node.attribute;
+  if (!attrs) return undefined;
+  let graphs: [string, onnx.IGraphProto][] | undefined;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i] as onnx.IAttributeProto;
+    if (a.g) (graphs ??= []).push([a.name ?? '', a.g]);
+  }
+  return graphs;
+}
+
 /** What the builder knows about one tensor name (a class: one hidden class for every entry). */
 class TensorEntry implements TensorFacts {
   /** Id of the layer that writes it (a node or an 'input' layer). */
@@ -183,19 +199,8 @@ export class GraphBuilder {
       });
     }
     const nodes = g.node ?? [];
-    for (let k = 0; k < nodes.length; k++) {
-      const index = order ? (order[k] as number) : k;
-      const node = nodes[index] as onnx.INodeProto;
-      try {
-        layers.push(this.layer(node, index));
-      } catch (e) {
-        // Garbage that still decodes as protobuf must end as a located format error, not a crash.
-        const where = node.name || `#${index}`;
-        const why = `${this.path}: node ${where} (${node.opType}): ${(e as Error).message}`;
-        throw new ModelFormatError('onnx', why, { node: where });
-      }
-    }
-    if (this.masks.size > 0) this.markConsumedMasks(nodes);
+    this.nodes(nodes, layers, undefined, order);
+    if (this.masks.size > 0) this.markConsumedMasks(g);
     const outputs = (g.output ?? []).map((v) => {
       const e = this.table.get(v.name ?? '');
       return { name: v.name ?? '', shape: e?.shape, dtype: valueDtype(v), layerId: e?.producer };
@@ -210,6 +215,67 @@ export class GraphBuilder {
     };
   }
 
+  /**
+   * Appends the layers of `nodes`; a node holding subgraphs (If's branches, Loop's and Scan's body) comes
+   * after their layers, which read its outer tensors by name: ONNX forbids a subgraph name shadowing an
+   * outer one, so one tensor table serves every scope.
+   */
+  private nodes(
+    nodes: onnx.INodeProto[],
+    layers: Layer[],
+    subgraph: string | undefined,
+    order?: number[],
+  ): void {
+    for (let k = 0; k < nodes.length; k++) {
+      const index = order ? (order[k] as number) : k;
+      const node = nodes[index] as onnx.INodeProto;
+      try {
+        const graphs = graphAttributes(node);
+        const id = graphs ? this.uniqueId(layerName(node, index)) : undefined;
+        if (graphs) for (const [attr, sub] of graphs) this.subgraph(sub, `${id}/${attr}`, layers);
+        const layer = this.layer(node, index, id);
+        if (subgraph !== undefined) layer.source.subgraph = subgraph;
+        if (graphs) this.readBranchOutputs(layer, graphs);
+        layers.push(layer);
+      } catch (e) {
+        if (e instanceof ModelFormatError) throw e;
+        // Garbage that still decodes as protobuf must end as a located format error, not a crash.
+        const where = node.name || `#${index}`;
+        const within = subgraph === undefined ? '' : ` in ${subgraph}`;
+        const why = `${this.path}: node ${where}${within} (${node.opType}): ${(e as Error).message}`;
+        throw new ModelFormatError('onnx', why, { node: where });
+      }
+    }
+  }
+
+  /** A subgraph's initializers, declared shapes and inputs (set by its node at run time), then its nodes. */
+  private subgraph(g: onnx.IGraphProto, where: string, layers: Layer[]): void {
+    for (const t of g.initializer ?? [])
+      this.entry(t.name ?? '').constant = { tensor: t, from: 'initializer' };
+    for (const list of [g.input, g.valueInfo, g.output]) {
+      for (const v of list ?? []) {
+        const shape = valueShape(v);
+        if (shape && v.name) this.entry(v.name).shape ??= shape;
+      }
+    }
+    for (const v of g.input ?? []) {
+      const e = this.entry(v.name ?? '');
+      if (!e.constant) e.graphInput = true;
+    }
+    this.nodes(g.node ?? [], layers, where);
+  }
+
+  /** The node's outputs are its subgraphs' outputs: it reads their producers. */
+  private readBranchOutputs(layer: Layer, graphs: [string, onnx.IGraphProto][]): void {
+    for (const [, g] of graphs) {
+      for (const v of g.output ?? []) {
+        const producer = this.table.get(v.name ?? '')?.producer;
+        if (producer !== undefined && producer !== layer.id && !layer.inputs.includes(producer))
+          layer.inputs.push(producer);
+      }
+    }
+  }
+
   private entry(name: string): TensorEntry {
     let e = this.table.get(name);
     if (!e) {
@@ -219,7 +285,7 @@ export class GraphBuilder {
     return e;
   }
 
-  private layer(node: onnx.INodeProto, index: number): Layer {
+  private layer(node: onnx.INodeProto, index: number, reservedId?: string): Layer {
     const opType = node.opType ?? '';
     const standard = !node.domain || node.domain === 'ai.onnx';
     const attributes: Attributes = {};
@@ -239,8 +305,8 @@ export class GraphBuilder {
     for (let i = 0; i < names.length; i++)
       entries.push(names[i] ? this.table.get(names[i] as string) : undefined);
     const activation = standard ? ACTIVATIONS.get(opType) : undefined;
-    const name = node.name || node.output?.[0] || `${opType}_${index}`;
-    const id = this.uniqueId(name);
+    const name = layerName(node, index);
+    const id = reservedId ?? this.uniqueId(name);
     const owned = this.params.node(node, standard, entries);
     const layer: Layer = {
       id,
@@ -343,13 +409,17 @@ export class GraphBuilder {
     return bound(1, a.min) === 0 && bound(2, a.max) === 6;
   }
 
-  /** A Dropout mask counts as used when another node or the graph's outputs read it. */
-  private markConsumedMasks(nodes: onnx.INodeProto[]): void {
-    const names = [...nodes.flatMap((n) => n.input ?? []), ...(this.g.output ?? []).map((o) => o.name ?? '')];
-    for (const name of names) {
-      const spec = this.masks.get(name)?.dropout;
+  /** A Dropout mask counts as used when another node or a (sub)graph's outputs read it. */
+  private markConsumedMasks(g: onnx.IGraphProto): void {
+    const mark = (name: string | null | undefined) => {
+      const spec = name ? this.masks.get(name)?.dropout : undefined;
       if (spec) spec.origin.maskConsumed = true;
+    };
+    for (const node of g.node ?? []) {
+      (node.input ?? []).forEach(mark);
+      for (const [, sub] of graphAttributes(node) ?? []) this.markConsumedMasks(sub);
     }
+    for (const o of g.output ?? []) mark(o.name);
   }
 
   /** The layers producing a node's inputs, once each, in input order; notes reads of unknown tensors. */
@@ -360,7 +430,8 @@ export class GraphBuilder {
       const e = entries[i];
       if (!names[i]) continue;
       if (e?.producer === undefined) {
-        if (!e?.constant) this.readsLaterOutputs = true;
+        // A subgraph's inputs have no producer: its node sets them.
+        if (!e?.constant && !e?.graphInput) this.readsLaterOutputs = true;
       } else if (!ids.includes(e.producer)) {
         ids.push(e.producer);
       }

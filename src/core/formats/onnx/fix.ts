@@ -14,16 +14,51 @@ export interface OnnxEditResult {
   skipped: GraphEdit[];
 }
 
+/** A node and the graph holding it: the model's graph or an If / Loop / Scan subgraph. */
+interface Located {
+  node: onnx.INodeProto;
+  graph: onnx.IGraphProto;
+}
+
 /** The node a layer of `graph` (read from the same bytes) came from, checked by op type and name. */
-function nodeOf(model: onnx.ModelProto, graph: Graph, layerId: string): onnx.INodeProto | undefined {
+function nodeOf(model: onnx.ModelProto, graph: Graph, layerId: string): Located | undefined {
   const layer = graph.layers.find((l) => l.id === layerId);
   const index = layer?.source.nodeIndex;
   if (!layer || index === undefined) return undefined;
-  const node = model.graph?.node?.[index];
+  const container = graphOf(model, graph, layer.source.subgraph);
+  const node = container?.node?.[index];
   if (!node || node.opType !== layer.originalOp || (node.name ?? '') !== (layer.source.nodeName ?? '')) {
     return undefined;
   }
-  return node;
+  return { node, graph: container as onnx.IGraphProto };
+}
+
+/** `subgraph` ("If_3/then_branch", the enclosing layer's id and attribute) as a GraphProto of `model`. */
+function graphOf(
+  model: onnx.ModelProto,
+  graph: Graph,
+  subgraph: string | undefined,
+): onnx.IGraphProto | undefined {
+  if (subgraph === undefined) return model.graph ?? undefined;
+  const cut = subgraph.lastIndexOf('/');
+  const parent = nodeOf(model, graph, subgraph.slice(0, cut))?.node;
+  return parent?.attribute?.find((a) => a.name === subgraph.slice(cut + 1))?.g ?? undefined;
+}
+
+/** The graphs nested in a graph's nodes, at any depth. */
+function nestedGraphs(graph: onnx.IGraphProto): onnx.IGraphProto[] {
+  return (graph.node ?? []).flatMap((n) =>
+    (n.attribute ?? []).flatMap((a) => (a.g ? [a.g, ...nestedGraphs(a.g)] : [])),
+  );
+}
+
+/** Whether a node of `graph` or of its subgraphs, or one of their outputs, reads the tensor `name`. */
+function isRead(graph: onnx.IGraphProto, name: string, except?: onnx.INodeProto): boolean {
+  return [graph, ...nestedGraphs(graph)].some(
+    (g) =>
+      (g.node ?? []).some((n) => n !== except && (n.input ?? []).includes(name)) ||
+      (g !== graph && (g.output ?? []).some((o) => o.name === name)),
+  );
 }
 
 function opsetOf(model: onnx.ModelProto): number {
@@ -51,8 +86,8 @@ function setRatioInput(model: onnx.ModelProto, node: onnx.INodeProto, rate: numb
   node.input = inputs;
 }
 
-function applyOne(model: onnx.ModelProto, node: onnx.INodeProto, edit: GraphEdit): boolean {
-  if (node.opType === 'BatchNormalization') return batchNormToInference(model, node, edit);
+function applyOne(model: onnx.ModelProto, { node, graph }: Located, edit: GraphEdit): boolean {
+  if (node.opType === 'BatchNormalization') return batchNormToInference(model, graph, node, edit);
   if (node.opType !== 'Dropout') return false;
   const opset = opsetOf(model);
   if (edit.kind === 'set-attribute' && edit.name === 'training_mode' && edit.value === false) {
@@ -75,7 +110,7 @@ function applyOne(model: onnx.ModelProto, node: onnx.INodeProto, edit: GraphEdit
     }
     return true;
   }
-  if (edit.kind === 'remove-layer') return removeDropout(model, node);
+  if (edit.kind === 'remove-layer') return removeDropout(graph, node);
   return false;
 }
 
@@ -84,13 +119,15 @@ function applyOne(model: onnx.ModelProto, node: onnx.INodeProto, edit: GraphEdit
  * training_mode = 0 (op set 14+, the default, so the attribute goes) or is_test = 1 (op sets 1 and 6).
  * Refused when anything reads the statistics outputs.
  */
-function batchNormToInference(model: onnx.ModelProto, node: onnx.INodeProto, edit: GraphEdit): boolean {
+function batchNormToInference(
+  model: onnx.ModelProto,
+  graph: onnx.IGraphProto,
+  node: onnx.INodeProto,
+  edit: GraphEdit,
+): boolean {
   if (edit.kind !== 'set-attribute' || edit.name !== 'training_mode' || edit.value !== false) return false;
-  const graph = model.graph as onnx.IGraphProto;
   const dropped = new Set((node.output ?? []).slice(1).filter((name) => name !== ''));
-  const read = (name: string) =>
-    (graph.node ?? []).some((n) => (n.input ?? []).includes(name)) ||
-    (graph.output ?? []).some((o) => o.name === name);
+  const read = (name: string) => isRead(graph, name) || (graph.output ?? []).some((o) => o.name === name);
   if ([...dropped].some(read)) return false;
   node.output = (node.output ?? []).slice(0, 1);
   node.attribute = (node.attribute ?? []).filter((a) => a.name !== 'training_mode');
@@ -101,16 +138,13 @@ function batchNormToInference(model: onnx.ModelProto, node: onnx.INodeProto, edi
 }
 
 /** Consumers of the Dropout's output read its input; a graph output keeps its name through an Identity. */
-function removeDropout(model: onnx.ModelProto, node: onnx.INodeProto): boolean {
-  const graph = model.graph as onnx.IGraphProto;
-  const nodes = graph.node ?? [];
+function removeDropout(graph: onnx.IGraphProto, node: onnx.INodeProto): boolean {
   const [input] = node.input ?? [];
   const [output, mask] = node.output ?? [];
   if (!input || !output) return false;
-  const reads = (name: string) => nodes.some((n) => n !== node && (n.input ?? []).includes(name));
   const isGraphOutput = (name: string) => (graph.output ?? []).some((o) => o.name === name);
   // A consumed mask would lose its producer.
-  if (mask && (reads(mask) || isGraphOutput(mask))) return false;
+  if (mask && (isRead(graph, mask, node) || isGraphOutput(mask))) return false;
   if (isGraphOutput(output)) {
     node.opType = 'Identity';
     node.input = [input];
@@ -118,37 +152,43 @@ function removeDropout(model: onnx.ModelProto, node: onnx.INodeProto): boolean {
     node.attribute = [];
     return true;
   }
-  for (const n of nodes) n.input = (n.input ?? []).map((name) => (name === output ? input : name));
-  graph.node = nodes.filter((n) => n !== node);
+  // Subgraphs read outer tensors by name: they are rewired too.
+  for (const g of [graph, ...nestedGraphs(graph)]) {
+    for (const n of g.node ?? []) n.input = (n.input ?? []).map((name) => (name === output ? input : name));
+    for (const o of g.output ?? []) if (g !== graph && o.name === output) o.name = input;
+  }
+  graph.node = (graph.node ?? []).filter((n) => n !== node);
   return true;
 }
 
 /** Constant nodes that fed only removed or rewired inputs (a Dropout's ratio and training flag). */
 function pruneUnusedConstants(graph: onnx.IGraphProto): void {
+  const graphs = [graph, ...nestedGraphs(graph)];
   const used = new Set<string>([
-    ...(graph.node ?? []).flatMap((n) => n.input ?? []),
-    ...(graph.output ?? []).map((o) => o.name ?? ''),
+    ...graphs.flatMap((g) => (g.node ?? []).flatMap((n) => n.input ?? [])),
+    ...graphs.flatMap((g) => (g.output ?? []).map((o) => o.name ?? '')),
   ]);
-  graph.node = (graph.node ?? []).filter(
-    (n) => n.opType !== 'Constant' || (n.output ?? []).some((name) => used.has(name)),
-  );
+  for (const g of graphs)
+    g.node = (g.node ?? []).filter(
+      (n) => n.opType !== 'Constant' || (n.output ?? []).some((name) => used.has(name)),
+    );
 }
 
 /** Applies `edits` (layer ids from `graph`, read from the same bytes) to `model` in place. */
 export function applyOnnxEdits(model: onnx.ModelProto, graph: Graph, edits: GraphEdit[]): OnnxEditResult {
   const result: OnnxEditResult = { applied: [], skipped: [] };
   // Nodes are looked up before any edit, since removals shift the indices the layers refer to.
-  const nodes = new Map<string, onnx.INodeProto | undefined>();
+  const nodes = new Map<string, Located | undefined>();
   for (const edit of edits) {
     const id = 'layer' in edit ? edit.layer : edit.after;
     if (!nodes.has(id)) nodes.set(id, nodeOf(model, graph, id));
   }
   const removed = new Set<onnx.INodeProto>();
   for (const edit of edits) {
-    const node = nodes.get('layer' in edit ? edit.layer : edit.after);
-    const ok = node !== undefined && !removed.has(node) && applyOne(model, node, edit);
+    const at = nodes.get('layer' in edit ? edit.layer : edit.after);
+    const ok = at !== undefined && !removed.has(at.node) && applyOne(model, at, edit);
     (ok ? result.applied : result.skipped).push(edit);
-    if (ok && node && edit.kind === 'remove-layer') removed.add(node);
+    if (ok && at && edit.kind === 'remove-layer') removed.add(at.node);
   }
   if (model.graph) pruneUnusedConstants(model.graph);
   return result;
