@@ -29,6 +29,12 @@ const owned = (graph: Graph, prefix: string) =>
     .filter((l) => l.name === prefix || (prefix.endsWith('/') && l.name.startsWith(prefix)))
     .reduce((n, l) => n + l.params, 0);
 
+/** The parameters the layers of a node's subgraphs own (each stored tensor counts once, for its first reader). */
+const subgraphParams = (graph: Graph, id: string | undefined) =>
+  graph.layers
+    .filter((l) => id !== undefined && l.source.subgraph?.startsWith(`${id}/`))
+    .reduce((sum, l) => sum + l.params, 0);
+
 describe('ONNX parameter counts against PyTorch and the onnx package (test/fixtures/onnx-params/generate.py)', () => {
   for (const [name, truth] of Object.entries(TRUTH)) {
     it(`${name}: every stored weight counts once`, () => {
@@ -73,18 +79,21 @@ describe('ONNX parameter counts against PyTorch and the onnx package (test/fixtu
     );
   });
 
-  it('counts an If subgraph’s weights for the If, and BatchNorm running statistics as frozen', () => {
+  it('counts an If subgraph’s weights for its branches’ layers, and BatchNorm running statistics as frozen', () => {
     const graph = open('if_branches_train_opset13');
     const layer = graph.layers.find((l) => l.originalOp === 'If');
-    assert.equal(layer?.params, 2 * (16 * 24 + 24));
+    assert.equal(layer?.params, 0);
+    assert.equal(subgraphParams(graph, layer?.id), 2 * (16 * 24 + 24));
     const bn = graph.layers.find((l) => l.op === 'batchnorm');
     assert.equal(bn?.params, 4 * 24);
     assert.equal(bn?.frozenParams, 2 * 24);
   });
 
   it('counts a Loop body’s own initializer and Constant weight, and the outer weight it reads', () => {
-    const layer = open('loop_body_weights').layers.find((l) => l.originalOp === 'Loop');
-    assert.equal(layer?.params, 64 + 64 + 8);
+    const graph = open('loop_body_weights');
+    const layer = graph.layers.find((l) => l.originalOp === 'Loop');
+    assert.equal(layer?.params, 0);
+    assert.equal(subgraphParams(graph, layer?.id), 64 + 64 + 8);
   });
 
   it('never counts integer indices or shapes, and counts a shared weight for its first reader', () => {

@@ -2,8 +2,9 @@
 // Constant node's value that is a weight rather than a scalar or a setting) counts once, for the first
 // node that uses it: directly, or through nodes that compute from constants only (a weight transposed,
 // sliced, concatenated or reshaped before its MatMul or LSTM belongs to that MatMul or LSTM). Integer
-// tensors (indices, shapes, axes) are not parameters, except quantized weights. The subgraphs of
-// If / Loop / Scan count for their node. Only dims are read, never tensor data.
+// tensors (indices, shapes, axes) are not parameters, except quantized weights. A subgraph's nodes are
+// layers read before their If / Loop / Scan node, so they own its weights; the node counts what they
+// left (nothing, unless a weight hides where no node reads it). Only dims are read, never tensor data.
 import type { onnx } from 'onnx-proto';
 import type { ConstantOrigin } from './dropout';
 import { elementCount, tensorDims } from './tensors';
