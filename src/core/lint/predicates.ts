@@ -39,9 +39,14 @@ export function inputRank(index: GraphIndex, layer: Layer): number | undefined {
   return rank(layer.outputShape) ?? rank(index.producersOf(layer)[0]?.outputShape);
 }
 
-/** True when nothing but shape-only ops lies between the layer and a model input. */
+/**
+ * True when nothing but shape-only ops lies between the layer and a model input. A subgraph's inputs
+ * (a Loop body's state) have no layer: a subgraph layer reading nothing else is not on the model input.
+ */
 export function isOnModelInput(index: GraphIndex, layer: Layer): boolean {
-  return index.previous(layer).every((l) => l.op === 'input');
+  const previous = index.previous(layer);
+  if (previous.length === 0 && layer.source.subgraph !== undefined) return false;
+  return previous.every((l) => l.op === 'input');
 }
 
 /** True for a dropout on a convolutional feature map: rank 4/5, or rank 3 right after a 1-D conv or pool. */
