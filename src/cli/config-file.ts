@@ -1,6 +1,6 @@
 // The `.dropoutlens.json` the CLI uses: the one named by --config, else the nearest one above each file.
 // Its problems are usage errors: a typo never silently switches a rule off or leaves a model unmarked.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseLintConfig, type LintConfig } from '../core/lint/config';
 import { RULE_IDS } from '../core/lint/engine';
@@ -23,12 +23,8 @@ export function loadConfig(path: string): LintConfig {
 export function nearestConfig(file: string): LintConfig | undefined {
   for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
     const candidate = join(dir, '.dropoutlens.json');
-    try {
-      statSync(candidate);
-      return loadConfig(candidate);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-    }
+    // Only a missing file moves on to the parent folder; a broken one is reported, not skipped.
+    if (existsSync(candidate)) return loadConfig(candidate);
     if (dirname(dir) === dir) return undefined;
   }
 }

@@ -22,13 +22,22 @@ export function compileGlob(glob: string): RegExp | string {
     } else if (c === '*') source += '[^/]*';
     else if (c === '?') source += '[^/]';
     else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
+      const negated = glob[i + 1] === '!' || glob[i + 1] === '^';
+      const first = i + (negated ? 2 : 1);
+      // A ']' right after the opening is a member, so a set is never empty.
+      const end = glob.indexOf(']', first + 1);
       if (end < 0) return `"[" at character ${i + 1} has no closing "]"`;
-      const set = glob
-        .slice(i + 1, end)
-        .replace(/^!/, '^')
-        .replace(/[\\\]]/g, '\\$&');
-      source += `[${set}]`;
+      const members = glob.slice(first, end);
+      const where = `"${glob.slice(i, end + 1)}" at character ${i + 1}`;
+      if (members.includes('/')) return `${where}: a set matches one character of a name, never "/"`;
+      // A negated set stays within one path segment, like "?".
+      const set = `[${negated ? '^/' : ''}${members.replace(/[\\\]^]/g, '\\$&')}]`;
+      try {
+        new RegExp(set);
+      } catch {
+        return `${where}: a range must run from the lower character to the higher, as in "[a-z]"`;
+      }
+      source += set;
       i = end;
     } else if (c === '{') {
       braces++;

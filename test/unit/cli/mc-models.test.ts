@@ -68,6 +68,32 @@ describe('mcModels in the CLI and the model view', () => {
     }
   });
 
+  it('lint: a reversed glob range is a config problem (exit 2), with --config or found, never a crash or a parent config', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'mc-models-range-'));
+    try {
+      mkdirSync(join(bad, 'sub'));
+      copyFileSync(ACTIVE, join(bad, 'sub', 'net.onnx'));
+      // The parent's config would mark the file; the nearer broken one must not be skipped for it.
+      writeFileSync(join(bad, '.dropoutlens.json'), JSON.stringify({ mcModels: ['**/*.onnx'] }));
+      writeFileSync(join(bad, 'sub', '.dropoutlens.json'), JSON.stringify({ mcModels: ['[z-a].onnx'] }));
+      const expected = /mcModels\[0\] "\[z-a\]\.onnx": "\[z-a\]" at character 1: a range must run/;
+      const found = await run('lint', join(bad, 'sub', 'net.onnx'));
+      assert.equal(found.code, 2);
+      assert.match(found.out, expected);
+      const named = await run(
+        'lint',
+        join(bad, 'sub', 'net.onnx'),
+        '--config',
+        join(bad, 'sub', '.dropoutlens.json'),
+      );
+      assert.equal(named.code, 2);
+      assert.match(named.out + named.err, expected);
+      assert.doesNotMatch(named.out + named.err, /SyntaxError|\n\s+at /);
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+
   it('inspect: says the model is marked and by what', async () => {
     const file = join(dir, 'models', 'bayes', 'net-mc.onnx');
     const json = JSON.parse((await run('inspect', file, '--format', 'json')).out) as InspectReport;

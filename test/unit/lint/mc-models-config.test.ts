@@ -30,6 +30,9 @@ const CASES: [string, string, boolean][] = [
   ['net[12].onnx', 'net2.onnx', true],
   ['net[!12].onnx', 'net2.onnx', false],
   ['net[!12].onnx', 'net3.onnx', true],
+  ['a[!x]b.onnx', 'a/b.onnx', false],
+  ['net[]].onnx', 'net].onnx', true],
+  ['net[a-c].onnx', 'netb.onnx', true],
   ['net.onnx', 'netXonnx', false],
   ['a+b(1).onnx', 'a+b(1).onnx', true],
 ];
@@ -80,6 +83,20 @@ describe('.dropoutlens.json mcModels', () => {
       'mcModels[5] "net[.onnx": "[" at character 4 has no closing "]"',
       'mcModels[6] "models**": "**" must be a whole path segment, as in "models/**/*.onnx"',
       'mcModels[7] 3: it must be a string',
+    ]);
+  });
+
+  it('names a set that is reversed, empty or holds "/" instead of throwing or matching anything', () => {
+    const { config, problems } = parseLintConfig(
+      { mcModels: ['[z-a].onnx', 'net[!].onnx', 'a[/]b.onnx', 'ok/*.onnx'] },
+      RULE_IDS,
+      '/p',
+    );
+    assert.deepEqual(config.mcModels, [{ folder: '/p', glob: 'ok/*.onnx' }]);
+    assert.deepEqual(problems, [
+      'mcModels[0] "[z-a].onnx": "[z-a]" at character 1: a range must run from the lower character to the higher, as in "[a-z]"',
+      'mcModels[1] "net[!].onnx": "[" at character 4 has no closing "]"',
+      'mcModels[2] "a[/]b.onnx": "[/]" at character 2: a set matches one character of a name, never "/"',
     ]);
   });
 
