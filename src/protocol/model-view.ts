@@ -24,8 +24,9 @@ export interface DropoutCell {
   noiseShape?: string;
   /** The RNN property this dropout lives in ("dropout", "recurrent_dropout"). */
   property?: string;
-  /** What an RNN's dropout drops and how its mask is drawn: "input dropout (one mask per sequence)". */
+  /** What an RNN's dropout drops ("input dropout") and how its mask is drawn ("one mask per sequence"). */
   label?: string;
+  note?: string;
   /** The file stored a keep probability that was converted. */
   keepProbability?: boolean;
 }
@@ -186,7 +187,8 @@ const isDropoutCell = (v: unknown): v is DropoutCell =>
   optional(v.noiseShape, isStr) &&
   optional(v.property, isStr) &&
   optional(v.keepProbability, isBool) &&
-  optional(v.label, isStr);
+  optional(v.label, isStr) &&
+  optional(v.note, isStr);
 
 const isTensor = (v: unknown): v is WireTensor =>
   isObj(v) && isStr(v.name) && isStr(v.shape) && optional(v.dtype, isStr);

@@ -83,7 +83,7 @@ function dropoutCell(d: DropoutSpec, inner: boolean): DropoutCell {
     mode: d.mode,
     ...(d.noiseShape ? { noiseShape: shapeText(d.noiseShape) } : {}),
     ...(inner && d.origin.property ? { property: d.origin.property } : {}),
-    ...(label ? { label: `${label.name} (${label.note})` } : {}),
+    ...(label ? { label: label.name, note: label.note } : {}),
     ...(d.origin.keepProbability ? { keepProbability: true } : {}),
   };
 }

@@ -29,14 +29,14 @@ export function levelText(cell: DropoutCell, joiner = ' · '): string {
 export const shortLevel = (cell: DropoutCell): string =>
   isNoise(cell) ? levelText(cell) : String(cell.rate ?? '?');
 
-/** "input dropout (one mask per sequence)" for an RNN's, "recurrent_dropout: variational" otherwise. */
+/** "input dropout" for an RNN's, "recurrent_dropout: variational" for another inner dropout. */
 export const cellName = (cell: DropoutCell): string =>
   cell.label ?? (cell.property ? `${cell.property}: ${cell.variant}` : cell.variant);
 
 /** "input dropout (one mask per sequence), rate 0.3, keep 0.7, inverted, train-only, noise [?, 1, 8]" */
 export function dropoutText(cell: DropoutCell): string {
   return [
-    cellName(cell),
+    cell.note ? `${cellName(cell)} (${cell.note})` : cellName(cell),
     levelText(cell, ', '),
     cell.scaling,
     cell.mode,

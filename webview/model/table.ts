@@ -29,7 +29,12 @@ const MIN_COLUMN = 32;
 const RESIZE_STEP = 16;
 
 function dropoutCell(cell: DropoutCell): HTMLElement {
-  const details = [cell.scaling, cell.mode, cell.noiseShape ? `noise ${cell.noiseShape}` : undefined]
+  const details = [
+    cell.note,
+    cell.scaling,
+    cell.mode,
+    cell.noiseShape ? `noise ${cell.noiseShape}` : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
   return h(

@@ -83,7 +83,8 @@ describe('layer table: sort and filter', () => {
       dropoutText({
         ...drop(0.2),
         property: 'dropout',
-        label: 'input dropout (one mask per sequence)',
+        label: 'input dropout',
+        note: 'one mask per sequence',
       }),
       'input dropout (one mask per sequence), rate 0.2, keep 0.8, inverted, train-only',
     );

@@ -62,10 +62,10 @@ describe('model view data (toWireModel)', () => {
     assert.ok(model.meta.some(([k, v]) => k === 'generatedBy' && v.includes('tfjs-layers')));
     const lstm = model.rows.find((r) => r.name === 'lstm');
     assert.deepEqual(
-      lstm?.dropout.map((d) => [d.property, d.variant, d.rate, d.keep, d.label]),
+      lstm?.dropout.map((d) => [d.property, d.variant, d.rate, d.keep, d.label, d.note]),
       [
-        ['dropout', 'standard', 0.2, 0.8, 'input dropout (one mask per sequence)'],
-        ['recurrent_dropout', 'variational', 0.3, 0.7, 'recurrent dropout (one mask per sequence)'],
+        ['dropout', 'standard', 0.2, 0.8, 'input dropout', 'one mask per sequence'],
+        ['recurrent_dropout', 'variational', 0.3, 0.7, 'recurrent dropout', 'one mask per sequence'],
       ],
     );
     assert.deepEqual(
@@ -88,7 +88,7 @@ describe('model view data (toWireModel)', () => {
     // The SimpleRNN has dropout 0.15 and recurrent_dropout 0.
     assert.deepEqual(
       model.rows.find((r) => r.name === 'simple')?.dropout.map((d) => d.label),
-      ['input dropout (one mask per sequence)'],
+      ['input dropout'],
     );
   });
 
