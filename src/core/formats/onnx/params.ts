@@ -107,6 +107,13 @@ export class ParamCounter {
     let weights: StoredTensor[] | undefined;
     let frozen: StoredTensor[] | undefined;
     let constantOnly = names.length > 0 && !NOT_A_PATH.has(opType);
+    // Each tensor once: Add(a, a) would otherwise double the list, and a chain of them grow it exponentially.
+    let seen: Set<onnx.ITensorProto> | undefined;
+    const add = (t: StoredTensor) => {
+      if (seen?.has(t.tensor)) return;
+      (seen ??= new Set()).add(t.tensor);
+      (weights ??= []).push(t);
+    };
     for (let i = 0; i < names.length; i++) {
       if (!names[i]) continue;
       const e = inputs[i];
@@ -114,7 +121,7 @@ export class ParamCounter {
       if (from) {
         for (let k = 0; k < from.length; k++) {
           const t = from[k] as StoredTensor;
-          if (t.from === 'initializer' || !isSetting(opType, i)) (weights ??= []).push(t);
+          if (t.from === 'initializer' || !isSetting(opType, i)) add(t);
         }
         continue;
       }
@@ -124,7 +131,7 @@ export class ParamCounter {
         continue;
       }
       if (!isWeight(t, opType, i)) continue;
-      (weights ??= []).push(t);
+      add(t);
       if (FROZEN.get(opType)?.includes(i)) (frozen ??= []).push(t);
     }
     const subgraphs = subgraphsOf(node);

@@ -1,0 +1,44 @@
+// Hostile ONNX graphs: a few hundred bytes whose shapes, folded values or weight lists would grow without
+// bound. Each must finish with a sensible result (unknown where the file gives no bound).
+import * as assert from 'node:assert/strict';
+import { onnx } from 'onnx-proto';
+import { readOnnx } from '../../../src/core/formats/onnx/reader';
+import type { Graph } from '../../../src/core/model/ir';
+import { paramCounts } from '../../../src/core/model/param-counts';
+
+const T = onnx.TensorProto.DataType;
+
+/** A 1-D tensor; int64 unless `type` says otherwise. */
+const tensor = (name: string, dims: number[], values: number[], type = T.INT64): onnx.ITensorProto =>
+  type === T.INT64
+    ? { name, dims, dataType: type, int64Data: values }
+    : { name, dims, dataType: type, floatData: values };
+
+const input = (name: string, dims: number[], elemType = T.FLOAT): onnx.IValueInfoProto => ({
+  name,
+  type: { tensorType: { elemType, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } },
+});
+
+function read(graph: onnx.IGraphProto): Graph {
+  const bytes = onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ version: 13 }], graph }).finish();
+  return readOnnx({ path: 'hostile.onnx', bytes });
+}
+
+describe('hostile ONNX graphs: shapes, folded values and weight lists stay bounded', () => {
+  it('counts a weight added to itself 40 times once (the weight list does not double per node)', () => {
+    const node: onnx.INodeProto[] = [];
+    for (let k = 1; k <= 40; k++)
+      node.push({ opType: 'Add', name: `add${k}`, input: [`a${k - 1}`, `a${k - 1}`], output: [`a${k}`] });
+    node.push({ opType: 'Add', name: 'out', input: ['x', 'a40'], output: ['y'] });
+    const graph = read({
+      name: 'doubling',
+      node,
+      initializer: [tensor('a0', [2], [1, 2], T.FLOAT)],
+      input: [input('x', [2])],
+      output: [{ name: 'y' }],
+    });
+    // The file stores one float tensor of 2 elements (onnx: sum of float initializer sizes).
+    assert.deepEqual(paramCounts(graph), { total: 2, trainable: 2 });
+    assert.equal(graph.layers.find((l) => l.name === 'out')?.params, 2);
+  });
+});
