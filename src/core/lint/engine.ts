@@ -13,8 +13,11 @@ export function lintGraph(graph: Graph, config: LintConfig = { rules: {} }, text
     const setting = config.rules[rule.meta.id];
     if (setting === 'off') continue;
     for (const report of rule.check(context)) {
+      const where = report.layer.source.subgraph;
       findings.push({
         ...report,
+        // A layer of an If / Loop / Scan subgraph: its name alone may not find it in the file.
+        ...(where === undefined ? {} : { message: `${report.message} (Inside subgraph ${where}.)` }),
         range: report.range ?? report.layer.source.range,
         rule: rule.meta.id,
         severity: setting ?? report.severity ?? rule.meta.severity,
