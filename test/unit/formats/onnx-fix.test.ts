@@ -129,6 +129,31 @@ describe('ONNX Fix and Save As (onnx-fix, fix-onnx)', () => {
     const out = fixOnnxBytes(readFileSync(path), path, [move, missing, training]);
     assert.deepEqual(out.skipped, [move, missing, training]);
   });
+
+  it('keeps every Dropout of a model marked for MC dropout (its metadata_props), active or not', () => {
+    for (const name of ['mlp_train_opset13', 'mlp_train_opset9']) {
+      const path = `${TORCH}/${name}.onnx`;
+      const model = onnx.ModelProto.decode(readFileSync(path));
+      model.metadataProps.push(
+        onnx.StringStringEntryProto.create({ key: 'dropout_lens.mc_dropout', value: 'true' }),
+      );
+      const bytes = onnx.ModelProto.encode(model).finish();
+      const dropoutsOf = (b: Uint8Array) =>
+        onnx.ModelProto.decode(b).graph?.node?.filter((n) => n.opType === 'Dropout') ?? [];
+      const result = fixOnnx({ path, bytes });
+      assert.deepEqual(
+        result.fixed.map((f) => f.finding.rule).filter((r) => r.includes('dropout')),
+        [],
+        name,
+      );
+      assert.deepEqual(dropoutsOf(result.bytes), dropoutsOf(bytes), name);
+      // Still reported, and still offered as a quick fix.
+      const left = result.remaining.find((f) =>
+        /dropout-active-at-inference|inference-noop-dropout/.test(f.rule),
+      );
+      assert.ok(left?.fixes?.length, name);
+    }
+  });
 });
 
 const PYTHON = '/usr/bin/python3';

@@ -27,6 +27,9 @@ describe(RULE, () => {
       RULE,
     );
     assert.equal(f?.severity, 'warning');
+    // Offered as a quick fix, but Fix and Save As must not take the randomness out of an MC model.
+    assert.equal(f?.fixes?.[0]?.title, 'Set training_mode to false');
+    assert.equal(f?.fixes?.[0]?.safe, false);
   });
 
   it('fires on a TF dropout subgraph with a re-export note and no fix', () => {

@@ -18,6 +18,17 @@ describe(RULE, () => {
     assert.equal(f.fixes?.[0]?.safe, true);
   });
 
+  it('in a model marked for MC dropout, offers the removal but not as safe', () => {
+    const [f] = lintIr(
+      chain([dense(), dropoutLayer(spec(0.5, {}, { opsetVersion: 13 })), dense()], 'onnx', {
+        mcModel: 'metadata_props dropout_lens.mc_dropout',
+      }),
+      RULE,
+    );
+    assert.deepEqual(f?.fixes?.[0]?.graphEdits, [{ kind: 'remove-layer', layer: 'dropout_1' }]);
+    assert.equal(f?.fixes?.[0]?.safe, false);
+  });
+
   it('does not fire on training graphs, legacy random Dropout, active dropout or other formats', () => {
     const cases = [
       spec(0.5, {}, { trainingModeSource: 'graph-input' }),

@@ -21,6 +21,17 @@ describe(RULE, () => {
     });
   });
 
+  it('in a model marked for MC dropout, offers the fix but not as safe (Fix and Save As keeps the randomness)', () => {
+    const marked = chain(
+      [dense(), dropoutLayer(spec(0.5, {}, { opsetVersion: 6, isTest: null })), dense()],
+      'onnx',
+      { mcModel: 'metadata_props dropout_lens.mc_dropout' },
+    );
+    const [f] = lintIr(marked, RULE);
+    assert.equal(f?.fixes?.[0]?.title, 'Set is_test = 1');
+    assert.equal(f?.fixes?.[0]?.safe, false);
+  });
+
   it('fires on Dropout-1 with is_test = 0', () => {
     assert.equal(lintIr(model(1, 0), RULE).length, 1);
   });

@@ -23,9 +23,10 @@ export const dropoutActiveAtInference: Rule = {
       const how = subgraph
         ? `a RandomUniform → GreaterEqual → Mul dropout subgraph on the inference path`
         : `training_mode set to true`;
+      // In a marked MC model the randomness is intended: the fix is offered, never applied unasked.
       const fixes: Fix[] = subgraph
         ? []
-        : [setPropertyFix(layer, 'training_mode', false, 'Set training_mode to false', true)];
+        : [setPropertyFix(layer, 'training_mode', false, 'Set training_mode to false', !mc)];
       reports.push({
         layer,
         message:

@@ -1,6 +1,7 @@
 // inference-noop-dropout: in an inference ONNX graph a Dropout node is an identity (ONNX spec); it costs a
 // node and suggests regularisation that never happens there.
 import { removeLayerFix } from '../fixes';
+import { isMarkedMcModel } from '../predicates';
 import type { Report, Rule, RuleContext } from '../rule';
 
 export const inferenceNoopDropout: Rule = {
@@ -12,6 +13,8 @@ export const inferenceNoopDropout: Rule = {
   },
   check(context: RuleContext): Report[] {
     if (context.graph.format !== 'onnx') return [];
+    // A marked MC model keeps its Dropout nodes for sampling: removing one is offered, never applied unasked.
+    const safe = !isMarkedMcModel(context.graph);
     const reports: Report[] = [];
     for (const layer of context.graph.layers) {
       const spec = layer.dropout;
@@ -25,7 +28,7 @@ export const inferenceNoopDropout: Rule = {
           `Dropout '${layer.name}' does nothing in this inference graph: ONNX Dropout is an identity when not ` +
           `training (ONNX spec). Remove it and connect its input to its consumers.`,
         unnecessary: true,
-        fixes: [removeLayerFix(context, layer, 'Remove the Dropout node and rewire', true)],
+        fixes: [removeLayerFix(context, layer, 'Remove the Dropout node and rewire', safe)],
       });
     }
     return reports;
