@@ -41,4 +41,25 @@ describe('hostile ONNX graphs: shapes, folded values and weight lists stay bound
     assert.deepEqual(paramCounts(graph), { total: 2, trainable: 2 });
     assert.equal(graph.layers.find((l) => l.name === 'out')?.params, 2);
   });
+
+  /** Reshape and Unsqueeze whose shape / axes input is a graph input of `length` unknown values. */
+  const byInputLength = (opType: string, length: number) => {
+    const graph = read({
+      name: 'rank',
+      node: [{ opType, name: 'op', input: ['x', 'n'], output: ['y'] }],
+      input: [input('x', [2, 3]), input('n', [length], T.INT64)],
+      output: [{ name: 'y' }],
+    });
+    return graph.layers.find((l) => l.name === 'op')?.outputShape;
+  };
+
+  it('gives a Reshape to a 10^8-long shape no rank (and a Reshape to a 4-long one rank 4, as the spec ties the rank to that length)', () => {
+    assert.equal(byInputLength('Reshape', 1e8), undefined);
+    assert.deepEqual(byInputLength('Reshape', 4), [null, null, null, null]);
+  });
+
+  it('gives an Unsqueeze of 10^8 unknown axes no rank (and of 2 unknown axes rank 4, as the spec ties the rank to that length)', () => {
+    assert.equal(byInputLength('Unsqueeze', 1e8), undefined);
+    assert.deepEqual(byInputLength('Unsqueeze', 2), [null, null, null, null]);
+  });
 });

@@ -36,6 +36,19 @@ export function known(d: Dim | undefined): d is number {
   return typeof d === 'number';
 }
 
+/**
+ * The highest rank inference gives a tensor whose rank is a number read from the file (a shape input's
+ * length): far above any real model's, low enough that a tiny hostile file cannot ask for 10^8 dims.
+ */
+export const MAX_RANK = 64;
+
+/** `rank` unknown dims, or undefined when `rank` is not a plausible rank. */
+export function ofRank(rank: Dim | undefined): Shape | undefined {
+  return known(rank) && Number.isInteger(rank) && rank >= 0 && rank <= MAX_RANK
+    ? Array<Dim>(rank).fill(null)
+    : undefined;
+}
+
 export function product(dims: Shape): Dim {
   return dims.every(known) ? dims.reduce((n, d) => n * d, 1) : null;
 }

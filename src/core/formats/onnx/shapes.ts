@@ -2,7 +2,7 @@
 // following the operator definitions in the ONNX spec (docs/Operators.md). Used where the file itself
 // stores no shape (value_info is optional).
 import type { Dim, Shape } from '../../model/ir';
-import { axisOf, broadcast, ints, known, product, type Attributes, type ShapeInputs } from './dims';
+import { axisOf, broadcast, ints, known, ofRank, product, type Attributes, type ShapeInputs } from './dims';
 import {
   compress,
   convTranspose,
@@ -275,8 +275,7 @@ function dimsOf(inputs: ShapeInputs, i: number): Shape | undefined {
   const v = inputs.value(i);
   if (v) return v.dims.length === 1 ? v.data : undefined;
   const s = inputs.shape(i);
-  const n = s?.length === 1 ? s[0] : undefined;
-  return known(n) && Number.isInteger(n) && n >= 0 ? Array<Dim>(n).fill(null) : undefined;
+  return s?.length === 1 ? ofRank(s[0]) : undefined;
 }
 
 function gemm(a: Shape | undefined, b: Shape | undefined, attrs: Attributes): Shape | undefined {
@@ -399,7 +398,7 @@ function unsqueeze(
   if (!x) return undefined;
   if (!axes) {
     const n = axesShape?.length === 1 ? axesShape[0] : undefined;
-    return known(n) && Number.isInteger(n) && n >= 0 ? Array<Dim>(x.length + n).fill(null) : undefined;
+    return known(n) && n >= 0 ? ofRank(x.length + n) : undefined;
   }
   const rank = x.length + axes.length;
   const add = new Set(axes.map((a) => axisOf(a, rank)));
