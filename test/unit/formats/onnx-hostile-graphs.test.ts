@@ -62,4 +62,42 @@ describe('hostile ONNX graphs: shapes, folded values and weight lists stay bound
     assert.equal(byInputLength('Unsqueeze', 1e8), undefined);
     assert.deepEqual(byInputLength('Unsqueeze', 2), [null, null, null, null]);
   });
+
+  it('does not fold a Gather of 4096 × 4096 elements, nor one of 4096^3 reading it: their shapes stay known', () => {
+    const axis1: onnx.IAttributeProto = { name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 };
+    const zeros = Array<number>(4096).fill(0);
+    const graph = read({
+      name: 'gather',
+      node: [
+        { opType: 'Gather', name: 'g1', input: ['data', 'idx'], output: ['g1'], attribute: [axis1] },
+        { opType: 'Gather', name: 'g2', input: ['data', 'g1'], output: ['g2'], attribute: [axis1] },
+      ],
+      initializer: [tensor('data', [4096, 1], zeros), tensor('idx', [4096], zeros)],
+      output: [{ name: 'g2' }],
+    });
+    // Gather's output shape: data.shape[:axis] + indices.shape + data.shape[axis + 1:] (ONNX Operators.md).
+    const shape = (name: string) => graph.layers.find((l) => l.name === name)?.outputShape;
+    assert.deepEqual(shape('g1'), [4096, 4096]);
+    assert.deepEqual(shape('g2'), [4096, 4096, 4096]);
+  });
+
+  it('does not fold a Concat of a 4096-element constant 10,000 times: its shape stays known', () => {
+    const graph = read({
+      name: 'concat',
+      node: [
+        {
+          opType: 'Concat',
+          name: 'cat',
+          input: Array<string>(10_000).fill('c'),
+          output: ['y'],
+          attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+        },
+        { opType: 'Shape', name: 'shape', input: ['y'], output: ['s'] },
+      ],
+      initializer: [tensor('c', [4096], Array<number>(4096).fill(1))],
+      output: [{ name: 's' }],
+    });
+    assert.deepEqual(graph.layers.find((l) => l.name === 'cat')?.outputShape, [4096 * 10_000]);
+    assert.deepEqual(graph.layers.find((l) => l.name === 'shape')?.outputShape, [1]);
+  });
 });

@@ -79,6 +79,17 @@ export function foldValue(
   inputs: FoldInputs,
   shape: Shape | undefined,
 ): Value | undefined {
+  const v = fold(opType, attrs, inputs, shape);
+  // The ops check sizes before allocating; this keeps every value a later node reads small.
+  return v && v.data.length <= MAX_FOLDED ? v : undefined;
+}
+
+function fold(
+  opType: string,
+  attrs: Attributes,
+  inputs: FoldInputs,
+  shape: Shape | undefined,
+): Value | undefined {
   switch (opType) {
     case 'Shape':
       return shapeOf(inputs.shape(0), attrs);
@@ -155,6 +166,7 @@ function gather(data: Value | undefined, indices: Value | undefined, attrs: Attr
   const outer = count(data.dims.slice(0, axis));
   const size = data.dims[axis] as number;
   const inner = count(data.dims.slice(axis + 1));
+  if (outer * idx.length * inner > MAX_FOLDED) return undefined;
   const out: Dim[] = [];
   for (let o = 0; o < outer; o++) {
     for (const i of idx) {
@@ -214,10 +226,13 @@ function slice(inputs: FoldInputs, attrs: Attributes): Value | undefined {
 
 function concat(inputs: FoldInputs, attrs: Attributes): Value | undefined {
   const parts: Value[] = [];
+  let length = 0;
   for (let i = 0; i < inputs.count; i++) {
     const v = inputs.value(i);
     // Concatenating vectors (or scalars, which op set 1 allowed) is what shape computations do.
     if (!v || v.dims.length > 1) return undefined;
+    length += v.data.length;
+    if (length > MAX_FOLDED) return undefined;
     parts.push(v);
   }
   if (parts.length === 0 || (typeof attrs.axis === 'number' && axisOf(attrs.axis, 1) !== 0)) return undefined;
