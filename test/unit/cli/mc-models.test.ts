@@ -26,7 +26,7 @@ describe('mcModels in the CLI and the model view', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('lint: a file the nearest .dropoutlens.json lists is an MC model (warning); the other stays an error', async () => {
+  it('lint: a file the nearest .dropoutlens.json lists is an MC model (info); the other stays an error', async () => {
     const { code, out } = await run('lint', join(dir, 'models'), '--format', 'json');
     assert.equal(code, 1);
     const reports = JSON.parse(out) as JsonFileReport[];
@@ -35,7 +35,7 @@ describe('mcModels in the CLI and the model view', () => {
         .find((r) => r.file.endsWith(name))
         ?.findings.filter((f) => f.rule === 'dropout-active-at-inference')
         .map((f) => f.severity);
-    assert.deepEqual(severity('net-mc.onnx'), ['warning']);
+    assert.deepEqual(severity('net-mc.onnx'), ['info']);
     assert.deepEqual(severity('net.onnx'), ['error']);
   });
 
@@ -43,11 +43,13 @@ describe('mcModels in the CLI and the model view', () => {
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      const { out } = await run('lint', 'models/bayes/net-mc.onnx', '--format', 'json');
+      const { code, out } = await run('lint', 'models/bayes/net-mc.onnx', '--format', 'json');
+      // Its intended randomness is info: CI passes on the marked model.
+      assert.equal(code, 0);
       const [report] = JSON.parse(out) as JsonFileReport[];
       assert.deepEqual(
         report?.findings.filter((f) => f.rule === 'dropout-active-at-inference').map((f) => f.severity),
-        ['warning'],
+        ['info'],
       );
     } finally {
       process.chdir(cwd);

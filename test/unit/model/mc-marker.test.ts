@@ -1,5 +1,5 @@
 // Marking a model for MC inference in the file itself: ONNX metadata_props, TensorFlow.js
-// userDefinedMetadata, .nn.json mcDropout. The marked file's dropout at inference is a warning, not an error.
+// userDefinedMetadata, .nn.json mcDropout. The marked file's dropout at inference is info, not an error.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { onnx } from 'onnx-proto';
@@ -34,11 +34,11 @@ const severities = (path: string, bytes: Uint8Array, rule = 'dropout-active-at-i
 const graphOf = (path: string, bytes: Uint8Array) => lintSource({ path, bytes }).graph as Graph;
 
 describe('MC model marker in the file', () => {
-  it('ONNX: metadata_props dropout_lens.mc_dropout = true marks the model; its active Dropout is a warning', () => {
+  it('ONNX: metadata_props dropout_lens.mc_dropout = true marks the model; its active Dropout is info', () => {
     assert.deepEqual(severities(ONNX, readFileSync(ONNX)), ['error']);
     const marked = onnxWith({ 'dropout_lens.mc_dropout': 'true' });
     assert.equal(mcMarkOf(graphOf(ONNX, marked)), 'metadata_props dropout_lens.mc_dropout');
-    assert.deepEqual(severities(ONNX, marked), ['warning']);
+    assert.deepEqual(severities(ONNX, marked), ['info']);
     assert.equal(
       mcMarkOf(graphOf(ONNX, onnxWith({ 'dropout_lens.mc_dropout': 'True ' }))),
       'metadata_props dropout_lens.mc_dropout',
@@ -57,12 +57,12 @@ describe('MC model marker in the file', () => {
     }
   });
 
-  it('TensorFlow.js graph model: userDefinedMetadata marks it; its dropout subgraphs are warnings', () => {
+  it('TensorFlow.js graph model: userDefinedMetadata marks it; its dropout subgraphs are info', () => {
     const plain = new TextEncoder().encode(readFileSync(TFJS_GRAPH, 'utf8'));
     assert.deepEqual(severities(TFJS_GRAPH, plain), ['error', 'error']);
     const marked = new TextEncoder().encode(jsonWith(TFJS_GRAPH, { 'dropout_lens.mc_dropout': true }));
     assert.equal(mcMarkOf(graphOf(TFJS_GRAPH, marked)), 'userDefinedMetadata dropout_lens.mc_dropout');
-    assert.deepEqual(severities(TFJS_GRAPH, marked), ['warning', 'warning']);
+    assert.deepEqual(severities(TFJS_GRAPH, marked), ['info', 'info']);
     const other = new TextEncoder().encode(jsonWith(TFJS_GRAPH, { 'dropout_lens.mc_dropout': false }));
     assert.equal(mcMarkOf(graphOf(TFJS_GRAPH, other)), undefined);
   });
