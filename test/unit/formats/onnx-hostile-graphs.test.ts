@@ -100,4 +100,34 @@ describe('hostile ONNX graphs: shapes, folded values and weight lists stay bound
     assert.deepEqual(graph.layers.find((l) => l.name === 'cat')?.outputShape, [4096 * 10_000]);
     assert.deepEqual(graph.layers.find((l) => l.name === 'shape')?.outputShape, [1]);
   });
+
+  /** Reshape(z, Shape(x)[0:4:step]) with x of shape [2, 3, 4, 5]; `steps` an initializer or a graph input. */
+  const slicedShape = (steps: onnx.ITensorProto | onnx.IValueInfoProto) => {
+    const graph = read({
+      name: 'slice',
+      node: [
+        { opType: 'Shape', name: 'shape', input: ['x'], output: ['s'] },
+        { opType: 'Slice', name: 'slice', input: ['s', 'starts', 'ends', 'axes', 'steps'], output: ['t'] },
+        { opType: 'Reshape', name: 'reshape', input: ['z', 't'], output: ['y'] },
+      ],
+      initializer: [
+        tensor('starts', [1], [0]),
+        tensor('ends', [1], [4]),
+        tensor('axes', [1], [0]),
+        ...('dims' in steps ? [steps] : []),
+      ],
+      input: [input('x', [2, 3, 4, 5]), input('z', [8]), ...('type' in steps ? [steps] : [])],
+      output: [{ name: 'y' }],
+    });
+    const shape = (name: string) => graph.layers.find((l) => l.name === name)?.outputShape;
+    return { slice: shape('slice'), reshape: shape('reshape') };
+  };
+
+  it('folds a Slice of a shape with its steps input (numpy: [2, 3, 4, 5][0:4:2] is [2, 4])', () => {
+    assert.deepEqual(slicedShape(tensor('steps', [1], [2])), { slice: [2], reshape: [2, 4] });
+  });
+
+  it('does not fold a Slice whose steps input is named but unknown as if its steps were 1', () => {
+    assert.deepEqual(slicedShape(input('steps', [1], T.INT64)), { slice: [null], reshape: undefined });
+  });
 });

@@ -82,3 +82,46 @@ export function broadcast(a: Shape, b: Shape): Shape {
     return da === undefined ? (db ?? null) : db === undefined ? da : broadcastDim(da, db);
   });
 }
+
+/** Slice's per-axis arguments, axes not yet counted from the end; starts and ends may be symbolic. */
+export interface SliceArgs {
+  starts: Dim[];
+  ends: Dim[];
+  axes: number[];
+  steps: number[];
+}
+
+/**
+ * Slice's starts, ends, axes and steps: attributes before op set 10, inputs 1–4 after. Axes and steps
+ * left out are 0, 1, … and all 1; named but unknown, they are unknown (so is the whole slice).
+ */
+export function sliceArgs(
+  attrs: Attributes,
+  inputs: Pick<ShapeInputs, 'value' | 'given'>,
+): SliceArgs | undefined {
+  const numbers = (i: number) => {
+    const data = inputs.value(i)?.data;
+    return data?.every(known) ? data : undefined;
+  };
+  const starts = ints(attrs.starts) ?? inputs.value(1)?.data;
+  const ends = ints(attrs.ends) ?? inputs.value(2)?.data;
+  if (!starts || !ends || starts.length !== ends.length) return undefined;
+  const axes = ints(attrs.axes) ?? (inputs.given(3) ? numbers(3) : starts.map((_, i) => i));
+  const steps = inputs.given(4) ? numbers(4) : starts.map(() => 1);
+  if (axes?.length !== starts.length || steps?.length !== starts.length || steps.includes(0))
+    return undefined;
+  return { starts, ends, axes, steps };
+}
+
+/**
+ * Slice's clamped [start, end) and step on one axis of size `dim` (Slice-10+ spec: negative values count
+ * from the end; a negative step walks backwards).
+ */
+export function sliceRange(dim: number, start: number, end: number, step: number): number[] {
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+  const s = start < 0 ? start + dim : start;
+  const e = end < 0 ? end + dim : end;
+  return step > 0
+    ? [clamp(s, 0, dim), clamp(e, 0, dim), step]
+    : [clamp(s, 0, dim - 1), clamp(e, -1, dim - 1), step];
+}

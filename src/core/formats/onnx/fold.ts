@@ -3,12 +3,12 @@
 // Slice or Pad reading them gets a known target. Symbolic dims ("batch") flow through as the strings
 // they are and arithmetic on them gives an unknown (null); ONNX docs/Operators.md defines each op.
 import type { Dim, Shape } from '../../model/ir';
-import { axisOf, ints, type Attributes, type ShapeInputs, type Value } from './dims';
+import { axisOf, ints, sliceArgs, sliceRange, type Attributes, type ShapeInputs, type Value } from './dims';
 
 export type { Value };
 
 /** What folding may ask about a node's inputs. */
-export type FoldInputs = Pick<ShapeInputs, 'shape' | 'value' | 'count'>;
+export type FoldInputs = Pick<ShapeInputs, 'shape' | 'value' | 'given' | 'count'>;
 
 /** Values larger than this are not folded: shape computations are tiny, weights are not. */
 const MAX_FOLDED = 4096;
@@ -179,46 +179,19 @@ function gather(data: Value | undefined, indices: Value | undefined, attrs: Attr
   return { dims, data: out, int: data.int };
 }
 
-/**
- * Slice's clamped [start, end) and step on one axis of size `dim` (Slice-10+ spec: negative values count
- * from the end; a negative step walks backwards).
- */
-export function sliceRange(dim: number, start: number, end: number, step: number): number[] {
-  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
-  const s = start < 0 ? start + dim : start;
-  const e = end < 0 ? end + dim : end;
-  return step > 0
-    ? [clamp(s, 0, dim), clamp(e, 0, dim), step]
-    : [clamp(s, 0, dim - 1), clamp(e, -1, dim - 1), step];
-}
-
-/** Slice's starts, ends, axes and steps: attributes before op set 10, inputs 1–4 after. */
-function sliceArgs(
-  attrs: Attributes,
-  value: (i: number) => number[] | undefined,
-  rank: number,
-): { starts: number[]; ends: number[]; axes: number[]; steps: number[] } | undefined {
-  const starts = ints(attrs.starts) ?? value(1);
-  const ends = ints(attrs.ends) ?? value(2);
-  if (!starts || !ends || starts.length !== ends.length) return undefined;
-  const axes = (ints(attrs.axes) ?? value(3) ?? starts.map((_, i) => i)).map((a) => axisOf(a, rank));
-  const steps = value(4) ?? starts.map(() => 1);
-  if (axes.length !== starts.length || steps.some((s) => s === 0)) return undefined;
-  return { starts, ends, axes, steps };
-}
-
 function slice(inputs: FoldInputs, attrs: Attributes): Value | undefined {
   const v = inputs.value(0);
   // Shape computations slice 1-D vectors; more would need strides over every axis.
   if (v?.dims.length !== 1) return undefined;
-  const args = sliceArgs(attrs, (i) => numbers(inputs.value(i)), 1);
-  if (!args || args.axes.length !== 1 || args.axes[0] !== 0) return undefined;
-  const [s, e, step] = sliceRange(
-    v.dims[0] as number,
-    args.starts[0] as number,
-    args.ends[0] as number,
-    args.steps[0] as number,
-  ) as [number, number, number];
+  const args = sliceArgs(attrs, inputs);
+  if (args?.axes.length !== 1 || axisOf(args.axes[0] as number, 1) !== 0) return undefined;
+  const [start, end] = [args.starts[0], args.ends[0]];
+  if (!num(start) || !num(end)) return undefined;
+  const [s, e, step] = sliceRange(v.dims[0] as number, start, end, args.steps[0] as number) as [
+    number,
+    number,
+    number,
+  ];
   const data: Dim[] = [];
   for (let i = s; step > 0 ? i < e : i > e; i += step) data.push(v.data[i] ?? null);
   return { dims: [data.length], data, int: v.int };

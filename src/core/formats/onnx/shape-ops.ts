@@ -3,8 +3,17 @@
 // scales, k). When a size cannot be known the output keeps its rank with unknown (null) dims: the rank
 // is what rules need.
 import type { Dim, Shape } from '../../model/ir';
-import { axisOf, broadcast, intAttr, ints, known, type Attributes, type ShapeInputs } from './dims';
-import { sliceRange } from './fold';
+import {
+  axisOf,
+  broadcast,
+  intAttr,
+  ints,
+  known,
+  sliceArgs,
+  sliceRange,
+  type Attributes,
+  type ShapeInputs,
+} from './dims';
 
 const unknownDims = (rank: number): Shape => Array<Dim>(rank).fill(null);
 
@@ -30,12 +39,9 @@ export function pad(x: Shape | undefined, attrs: Attributes, inputs: ShapeInputs
  */
 export function slice(x: Shape | undefined, attrs: Attributes, inputs: ShapeInputs): Shape | undefined {
   if (!x) return undefined;
-  const list = (name: string, i: number): Dim[] | undefined => ints(attrs[name]) ?? inputs.value(i)?.data;
-  const starts = list('starts', 1);
-  const ends = list('ends', 2);
-  const axes = ints(attrs.axes) ?? (inputs.given(3) ? inputs.values(3) : starts?.map((_, i) => i));
-  const steps = inputs.given(4) ? inputs.values(4) : axes?.map(() => 1);
-  if (!starts || !ends || !axes || !steps) return unknownDims(x.length);
+  const args = sliceArgs(attrs, inputs);
+  if (!args) return unknownDims(x.length);
+  const { starts, ends, axes, steps } = args;
   const out = [...x];
   axes.forEach((a, k) => {
     const axis = axisOf(a, x.length);
