@@ -81,7 +81,7 @@ export interface WireModel {
   paramsIncomplete?: string[];
   /** Layers with a known output shape, of the layers that compute (graph inputs and constants excluded). */
   shapes: { known: number; layers: number };
-  /** When some shapes are unknown: the sentence saying so and what the rank rules could not check. */
+  /** When some shapes are unknown: the sentence saying so and which dropout layers the rank rules could not check. */
   shapesNote?: string;
   rows: LayerRow[];
   /** The graph tab's drawing of `rows`. */

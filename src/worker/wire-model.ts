@@ -38,7 +38,9 @@ export function toWireModel(
     trainableParams: params.trainable,
     ...(doubts.length > 0 ? { paramsIncomplete: doubts } : {}),
     shapes,
-    ...(shapes.known < shapes.layers ? { shapesNote: shapeCoverageText(shapes) } : {}),
+    ...(shapes.known < shapes.layers || shapes.unrankedDropouts.length > 0
+      ? { shapesNote: shapeCoverageText(shapes) }
+      : {}),
     rows,
     layout: graphLayout(rows),
   };

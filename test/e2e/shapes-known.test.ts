@@ -1,5 +1,5 @@
 // The model view of an ONNX file whose shapes stop at an op of another domain says so in its header,
-// folded or not, and names the rules that could not check the layers after it.
+// folded or not, and names the dropout layer the rank rules could not check.
 import * as assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,7 @@ describe('e2e: shapes known in the model view', () => {
     await wb?.close();
   });
 
-  it('says for how many layers the shapes are known and what the rank rules could not check', async () => {
+  it('says for how many layers the shapes are known and which dropout layer the rank rules could not check', async () => {
     const { page } = wb;
     await quickOpen(page, 'custom-op.onnx');
     const view = await webviewFrame(page, 'h1:text("custom-op")');
@@ -28,7 +28,7 @@ describe('e2e: shapes known in the model view', () => {
     const facts = (await view.locator('dl.facts').innerText()).replace(/\s+/g, ' ');
     assert.match(
       facts,
-      /shapes Shapes known for 1 of 4 layers \(inputs and constants not counted\): the rules that need a tensor's rank \(conv-standard-dropout, conv-rate-too-high, spatial-dropout-rank\) could not check the other 3 layers\./,
+      /shapes Shapes known for 1 of 4 layers \(inputs and constants not counted\): 3 layers have no known shape\. 1 dropout layer has no known rank \(dropped\): the rules that need a tensor's rank \(conv-standard-dropout, conv-rate-too-high, spatial-dropout-rank\) could not check it\./,
     );
     // The Dropout after the unknown op has no shape in the table.
     const dropout = view.locator('tr', { has: view.locator('td', { hasText: 'Dropout' }) }).first();
