@@ -125,3 +125,15 @@ export function sliceRange(dim: number, start: number, end: number, step: number
     ? [clamp(s, 0, dim), clamp(e, 0, dim), step]
     : [clamp(s, 0, dim - 1), clamp(e, -1, dim - 1), step];
 }
+
+/** Shape's [start, end) of a rank-`rank` input (op set 15 attributes, clamped to the rank). */
+export function shapeSpan(rank: number, attrs: Attributes): [number, number] {
+  const clamp = (a: number) => Math.min(Math.max(axisOf(a, rank), 0), rank);
+  const start = clamp(intAttr(attrs, 'start', 0));
+  return [start, Math.max(start, clamp(intAttr(attrs, 'end', rank)))];
+}
+
+/** Range's length max(ceil((limit − start) / delta), 0); undefined for a zero delta. */
+export function rangeCount(start: number, limit: number, delta: number): number | undefined {
+  return delta === 0 ? undefined : Math.max(Math.ceil((limit - start) / delta), 0);
+}

@@ -3,7 +3,17 @@
 // Slice or Pad reading them gets a known target. Symbolic dims ("batch") flow through as the strings
 // they are and arithmetic on them gives an unknown (null); ONNX docs/Operators.md defines each op.
 import type { Dim, Shape } from '../../model/ir';
-import { axisOf, ints, sliceArgs, sliceRange, type Attributes, type ShapeInputs, type Value } from './dims';
+import {
+  axisOf,
+  ints,
+  rangeCount,
+  shapeSpan,
+  sliceArgs,
+  sliceRange,
+  type Attributes,
+  type ShapeInputs,
+  type Value,
+} from './dims';
 
 export type { Value };
 
@@ -151,11 +161,7 @@ function reshaped(v: Value | undefined, shape: Shape | undefined): Value | undef
 
 function shapeOf(s: Shape | undefined, attrs: Attributes): Value | undefined {
   if (!s) return undefined;
-  const rank = s.length;
-  const clamp = (a: number) => Math.min(Math.max(axisOf(a, rank), 0), rank);
-  const start = clamp(typeof attrs.start === 'number' ? attrs.start : 0);
-  const end = clamp(typeof attrs.end === 'number' ? attrs.end : rank);
-  const data = s.slice(start, Math.max(start, end));
+  const data = s.slice(...shapeSpan(s.length, attrs));
   return { dims: [data.length], data, int: true };
 }
 
@@ -329,9 +335,9 @@ function range(
   delta: Value | undefined,
 ): Value | undefined {
   const [s, l, d] = [numbers(start)?.[0], numbers(limit)?.[0], numbers(delta)?.[0]];
-  if (!num(s) || !num(l) || !num(d) || d === 0) return undefined;
-  const n = Math.max(Math.ceil((l - s) / d), 0);
-  if (n > MAX_FOLDED) return undefined;
+  if (!num(s) || !num(l) || !num(d)) return undefined;
+  const n = rangeCount(s, l, d);
+  if (n === undefined || n > MAX_FOLDED) return undefined;
   return { dims: [n], data: Array.from({ length: n }, (_, i) => s + i * d), int: !!start?.int };
 }
 

@@ -9,6 +9,8 @@ import {
   intAttr,
   ints,
   known,
+  rangeCount,
+  shapeSpan,
   sliceArgs,
   sliceRange,
   type Attributes,
@@ -71,8 +73,8 @@ export function gather(
 
 /** Shape's output length: the input's rank, or [start, end) of it (op set 15). */
 export function shapeLength(rank: number, attrs: Attributes): number {
-  const clamp = (a: number) => Math.min(Math.max(axisOf(a, rank), 0), rank);
-  return Math.max(0, clamp(intAttr(attrs, 'end', rank)) - clamp(intAttr(attrs, 'start', 0)));
+  const [start, end] = shapeSpan(rank, attrs);
+  return end - start;
 }
 
 export function tile(x: Shape | undefined, repeats: number[] | undefined): Shape | undefined {
@@ -200,7 +202,7 @@ export function einsum(equation: unknown, inputs: ShapeInputs): Shape | undefine
 /** Range's length max(ceil((limit − start) / delta), 0), when the three scalars are known. */
 export function rangeLength(inputs: ShapeInputs): Dim {
   const [s, l, d] = [inputs.values(0)?.[0], inputs.values(1)?.[0], inputs.values(2)?.[0]];
-  return known(s) && known(l) && known(d) && d !== 0 ? Math.max(Math.ceil((l - s) / d), 0) : null;
+  return known(s) && known(l) && known(d) ? (rangeCount(s, l, d) ?? null) : null;
 }
 
 /** TopK's values and indices: the axis (default −1) cut to k (an attribute before op set 10, then input 1). */
