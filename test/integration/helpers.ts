@@ -45,6 +45,18 @@ export function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
+/** Copies one of the extension's test fixtures into the workspace as `name`. */
+export async function copyFixture(fixture: string, name: string): Promise<vscode.Uri> {
+  const extension = vscode.extensions.getExtension('dropout-lens.dropout-lens');
+  if (!extension) throw new Error('the extension under test is not installed');
+  const uri = workspaceFile(name);
+  await vscode.workspace.fs.writeFile(
+    uri,
+    await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extension.extensionUri, fixture)),
+  );
+  return uri;
+}
+
 export function ruleOf(d: vscode.Diagnostic): string | undefined {
   return typeof d.code === 'object'
     ? String(d.code.value)

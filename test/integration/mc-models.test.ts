@@ -2,21 +2,10 @@
 // in Lint Workspace (the worker): their dropout at inference is info, an unlisted copy's an error.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ruleOf, waitForDiagnostics, workspaceFile } from './helpers';
+import { copyFixture, ruleOf, waitForDiagnostics, workspaceFile } from './helpers';
 
 const FIXTURE = 'test/fixtures/tfjs-graph-dropout/model.json';
 const RULE = 'dropout-active-at-inference';
-
-async function copyFixture(name: string): Promise<vscode.Uri> {
-  const extension = vscode.extensions.getExtension('dropout-lens.dropout-lens');
-  assert.ok(extension);
-  const uri = workspaceFile(name);
-  await vscode.workspace.fs.writeFile(
-    uri,
-    await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extension.extensionUri, FIXTURE)),
-  );
-  return uri;
-}
 
 /** Resolves once the file has its two dropout subgraph findings, all of `severity`. */
 const severities = (uri: vscode.Uri, severity: vscode.DiagnosticSeverity, ms?: number) =>
@@ -39,8 +28,8 @@ describe('mcModels in .dropoutlens.json', () => {
       config,
       Buffer.from(JSON.stringify({ mcModels: ['mc-models/**/bayes/model.json'] })),
     );
-    marked = await copyFixture('mc-models/a/bayes/model.json');
-    plain = await copyFixture('mc-models/a/plain/model.json');
+    marked = await copyFixture(FIXTURE, 'mc-models/a/bayes/model.json');
+    plain = await copyFixture(FIXTURE, 'mc-models/a/plain/model.json');
   });
 
   after(async () => {

@@ -2,26 +2,15 @@
 // node), cleared on close; Fix and Save As writes a new file and leaves the original as it was.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ruleOf, waitForDiagnostics, workspaceFile } from './helpers';
+import { copyFixture, ruleOf, waitForDiagnostics, workspaceFile } from './helpers';
 
 const FIXTURE = 'test/fixtures/onnx-torch/mlp_train_opset13.onnx';
-
-async function copyFixture(name: string): Promise<vscode.Uri> {
-  const extension = vscode.extensions.getExtension('dropout-lens.dropout-lens');
-  assert.ok(extension);
-  const uri = workspaceFile(name);
-  await vscode.workspace.fs.writeFile(
-    uri,
-    await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extension.extensionUri, FIXTURE)),
-  );
-  return uri;
-}
 
 describe('ONNX diagnostics and Fix and Save As', () => {
   afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
   it('shows the findings of an open .onnx file at line 0 naming the node, and clears them on close', async () => {
-    const uri = await copyFixture('train-mode.onnx');
+    const uri = await copyFixture(FIXTURE, 'train-mode.onnx');
     await vscode.commands.executeCommand('vscode.openWith', uri, 'dropoutLens.onnxModel');
     const found = await waitForDiagnostics(uri, (d) => d.length > 0);
     assert.deepEqual(
@@ -37,7 +26,7 @@ describe('ONNX diagnostics and Fix and Save As', () => {
   });
 
   it('Fix and Save As writes the fixed model to a new file and refuses to overwrite the original', async () => {
-    const uri = await copyFixture('to-fix.onnx');
+    const uri = await copyFixture(FIXTURE, 'to-fix.onnx');
     const original = await vscode.workspace.fs.readFile(uri);
     const target = workspaceFile('to-fix.fixed.onnx');
     const saved = await vscode.commands.executeCommand<vscode.Uri>('dropoutLens.fixAndSaveAs', uri, target);
