@@ -95,24 +95,26 @@ function stacked(main: McPasses, grid: McPasses): McPasses {
   const base = new Float32Array((n + g) * width);
   base.set(main.base.data);
   base.set(grid.base.data, n * width);
-  const part = (model: McPasses, tiled: Tensor, k: number, offset: number, rows: number) =>
+  const part = async (model: McPasses, tiled: Tensor, k: number, offset: number, rows: number) =>
     // A copy: both models may run the same layers, whose output buffers the next forward reuses.
     Float32Array.from(
-      model.forward({
-        data: rowsOfBlocks(tiled.data as Float32Array, k, n + g, offset, rows, width),
-        shape: [k * rows, ...sample],
-      }).data,
+      (
+        await model.forward({
+          data: rowsOfBlocks(tiled.data as Float32Array, k, n + g, offset, rows, width),
+          shape: [k * rows, ...sample],
+        })
+      ).data,
     );
   return {
     ...main,
     base: { data: base, shape: [n + g, ...sample] },
     rowBudget: Math.min(main.rowBudget, grid.rowBudget),
     passPerChunk: Boolean(main.passPerChunk || grid.passPerChunk),
-    forward: (tiled) => {
+    forward: async (tiled) => {
       const k = (tiled.shape[0] as number) / (n + g);
       const c = main.classes;
-      const a = part(main, tiled, k, 0, n);
-      const b = part(grid, tiled, k, n, g);
+      const a = await part(main, tiled, k, 0, n);
+      const b = await part(grid, tiled, k, n, g);
       const out = new Float32Array(k * (n + g) * c);
       for (let p = 0; p < k; p++) {
         out.set(a.subarray(p * n * c, (p + 1) * n * c), p * (n + g) * c);
@@ -128,16 +130,16 @@ function stacked(main: McPasses, grid: McPasses): McPasses {
  * statistics cover the rows of `x` only; the maps go to `onGrid` and the result's `grid`.
  */
 export async function runMcOver(
-  passesOf: (x: Tensor, options: McOptions) => McPasses,
+  passesOf: (x: Tensor, options: McOptions) => McPasses | Promise<McPasses>,
   x: Tensor,
   plane: Plane | undefined,
   options: McOptions,
   hooks: McGridHooks = {},
 ): Promise<McResult & { grid?: McGrid }> {
-  const main = passesOf(x, options);
+  const main = await passesOf(x, options);
   if (!plane) return runMcPasses(main, options, hooks);
   const cells = plane.size * plane.size;
-  const grid = passesOf(
+  const grid = await passesOf(
     { data: plane.input, shape: [cells, ...x.shape.slice(1)] },
     { ...options, seed: gridSeed(options.seed) },
   );

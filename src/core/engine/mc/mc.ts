@@ -182,8 +182,8 @@ export interface McPasses {
   prefixLayers: number;
   /** Allocates the tiled rows where the model's kernels read them without a copy. */
   kernels?: Pick<Kernels, 'alloc'>;
-  /** The stochastic rest over k·n tiled rows; returns k·n × classes. */
-  forward(tiled: Tensor): Tensor;
+  /** The stochastic rest over k·n tiled rows; returns k·n × classes (a runtime outside the engine answers later). */
+  forward(tiled: Tensor): Tensor | Promise<Tensor>;
 }
 
 /** T MC-dropout passes of `model` (see McPasses), with partial results, chunked and cancellable. */
@@ -208,7 +208,7 @@ export async function runMcPasses(
     const k = Math.min(chunkPasses, options.passes - done, every - (done % every));
     const tiled = ws.tensor('tiled', [k * n, ...base.shape.slice(1)]);
     for (let p = 0; p < k; p++) tiled.data.set(base.data, p * n * width);
-    const t = model.forward(tiled);
+    const t = await model.forward(tiled);
     const probs = ws.tensor('probs', [k * n, classes]).data as Float32Array;
     if (model.probabilities) probs.set(t.data);
     else softmaxRows(probs, t.data, classes);
