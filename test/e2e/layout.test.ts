@@ -97,9 +97,20 @@ function focused(frame: Frame) {
 
 /** Opens a menu button's list from the keyboard and checks the list is on screen and holds the focus. */
 async function openMenuByKeyboard(page: Page, frame: Frame, trigger: string): Promise<string[]> {
-  await frame.locator(trigger).focus();
-  await page.keyboard.press('Enter');
-  await frame.locator('.menu[role="menu"]').waitFor();
+  // A panel may still redraw its results after a resize, replacing the focused button: then the key
+  // reaches nothing. Focus and press again (at most three times) until the menu is there.
+  for (let attempt = 1; ; attempt++) {
+    await frame.locator(trigger).focus();
+    await page.keyboard.press('Enter');
+    const shown = await frame
+      .locator('.menu[role="menu"]')
+      .waitFor({ timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) break;
+    if (attempt === 3) throw new Error(`Enter on ${trigger} opened no menu in 3 tries`);
+    console.log(`      Enter on ${trigger} opened no menu; focusing it again`);
+  }
   const { items, inside } = await frame.evaluate(() => {
     const list = document.querySelector('.menu') as HTMLElement;
     const r = list.getBoundingClientRect();
