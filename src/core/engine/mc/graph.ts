@@ -39,7 +39,7 @@ function outputName(graph: Graph): string {
 }
 
 /** The output is already probabilities: it comes from a softmax, maybe through Identity/Reshape (our ONNX export). */
-function endsInSoftmax(graph: Graph): boolean {
+export function endsInSoftmax(graph: Graph): boolean {
   const index = new GraphIndex(graph);
   const info = graph.outputs[0];
   const out =
