@@ -49,6 +49,8 @@ export interface DataStream {
   classNames?: string[];
   /** The preprocessing applied, for images. */
   preprocessing?: ImagePreprocessing;
+  /** Files of the data's folder left out because they are not images (an image folder), for the message. */
+  skipped?: number;
   /** Where sample i came from (a path relative to the data root, or "row i"). */
   sampleName(index: number): string;
   /** Batches of at most `size` samples, in order; reading stops when the caller stops iterating. */

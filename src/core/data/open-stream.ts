@@ -1,0 +1,141 @@
+// Opens the data a user names as a DataStream, choosing the reader by what the path is: a folder of
+// images, an .npy or .npz array file, a CSV, or a built-in set (`builtin:NAME`).
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, sep } from 'node:path';
+import { checkFileSize, DEFAULT_SIZE_LIMIT, type SizeLimit } from '../io/size-limit';
+import { arrayStream, readLabels, withSource } from './arrays/array-stream';
+import { fileByteSource } from './arrays/byte-source';
+import { npzEntrySource, npzKeys } from './arrays/npz';
+import { DataError, fitShape } from './dataset';
+import { datasetStream } from './dataset-stream';
+import { openImageFolder } from './images/image-folder';
+import { loadData } from './load';
+import { nodeDataSourceWithin } from './node-data';
+import { defaultPreprocessing, imageSampleShape } from './preprocessing';
+import type { DataStream, ImagePreprocessing } from './stream';
+
+export interface OpenDataOptions {
+  /** The shape of one sample the model takes, without the batch axis ([3, 224, 224], [64]). */
+  inputShape: number[];
+  /** How images become samples; by default `defaultPreprocessing(inputShape)`. */
+  preprocessing?: ImagePreprocessing;
+  /** Files larger than this are refused unread (each image of a folder, an array file, a CSV). */
+  limit?: SizeLimit;
+  /** When given, the data must lie inside this folder: a path or link that leads out of it is refused. */
+  within?: string;
+  /** A CSV's class column. */
+  labelColumn?: string | number;
+  /** Seeds the synthetic built-in sets. */
+  seed?: number;
+}
+
+const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+
+/** Keys of an .npz's inputs and labels, in order of preference (`arr_0`/`arr_1`: `np.savez(f, x, y)`). */
+const NPZ_INPUTS = ['x', 'X', 'inputs', 'images', 'data', 'arr_0'];
+const NPZ_LABELS = ['y', 'Y', 'labels', 'targets', 'arr_1'];
+
+export async function openDataStream(spec: string, options: OpenDataOptions): Promise<DataStream> {
+  const limit = options.limit ?? DEFAULT_SIZE_LIMIT;
+  if (spec.startsWith('builtin:')) return inMemory(spec, spec, options, limit);
+  const path = await realpath(spec).catch((e: NodeJS.ErrnoException) => {
+    throw new DataError(e.code === 'ENOENT' ? `${spec}: no such file or folder` : `${spec}: ${e.message}`);
+  });
+  if (options.within !== undefined) {
+    const root = await realpath(options.within);
+    const rel = relative(root, path);
+    if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..'))
+      throw new DataError(`refusing ${spec}: it leads out of ${options.within}`);
+  }
+  const info = await stat(path);
+  if (info.isDirectory()) {
+    const p = options.preprocessing ?? defaultPreprocessing(options.inputShape);
+    if (!p)
+      throw new DataError(
+        `${spec} is a folder of images, but the model's input [${options.inputShape.join(', ')}] is not an image's ` +
+          '([3, H, W], [H, W, 3], [1, H, W] or [H, W, 1]); give the image size, layout and channels',
+      );
+    const shape = imageSampleShape(p);
+    if (product(shape) !== product(options.inputShape))
+      throw new DataError(
+        `images preprocessed to [${shape.join(', ')}] do not fit the model's input [${options.inputShape.join(', ')}]`,
+      );
+    return openImageFolder(path, p, limit, spec);
+  }
+  checkFileSize(spec, info.size, limit);
+  const ext = extname(path).toLowerCase();
+  if (ext === '.npy') return openNpy(path, spec, options.inputShape, limit);
+  if (ext === '.npz') return openNpz(path, spec, options.inputShape);
+  if (ext === '.csv') return inMemory(path, spec, options, limit);
+  throw new DataError(
+    `${spec}: data are read from a folder of images (PNG, JPEG), an .npy or .npz array file, a .csv file, or builtin:NAME`,
+  );
+}
+
+function inMemory(path: string, name: string, options: OpenDataOptions, limit: SizeLimit): DataStream {
+  const data = loadData(path, nodeDataSourceWithin(limit), options.seed, {
+    labelColumn: options.labelColumn,
+  });
+  return datasetStream(fitShape(data, options.inputShape), name);
+}
+
+/**
+ * The labels beside an .npy of inputs: `<name>.labels.npy`, or for `x.npy` / `x_<rest>.npy` (also `X`),
+ * `y.npy` / `y_<rest>.npy`. Undefined when there is none.
+ */
+async function siblingLabels(path: string): Promise<string | undefined> {
+  const stem = basename(path, extname(path));
+  const candidates = [join(dirname(path), `${stem}.labels.npy`)];
+  const m = /^[xX](_.*)?$/.exec(stem);
+  if (m)
+    candidates.push(join(dirname(path), `y${m[1] ?? ''}.npy`), join(dirname(path), `Y${m[1] ?? ''}.npy`));
+  for (const candidate of candidates)
+    if (
+      await stat(candidate).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return candidate;
+  return undefined;
+}
+
+async function openNpy(
+  path: string,
+  name: string,
+  inputShape: number[],
+  limit: SizeLimit,
+): Promise<DataStream> {
+  const labelsPath = await siblingLabels(path);
+  const labels =
+    labelsPath === undefined
+      ? undefined
+      : async (count: number) => {
+          checkFileSize(labelsPath, (await stat(labelsPath)).size, limit);
+          return withSource(
+            () => fileByteSource(labelsPath),
+            (s) => readLabels(s, count),
+          );
+        };
+  return arrayStream(() => fileByteSource(path, name), inputShape, name, labels);
+}
+
+async function openNpz(path: string, name: string, inputShape: number[]): Promise<DataStream> {
+  const keys = await npzKeys(path);
+  const labelsKey = NPZ_LABELS.find((k) => keys.includes(k));
+  const inputsKey = NPZ_INPUTS.find((k) => keys.includes(k)) ?? (keys.length === 1 ? keys[0] : undefined);
+  if (inputsKey === undefined)
+    throw new DataError(
+      `${name}: which array holds the inputs? It has ${keys.map((k) => `"${k}"`).join(', ') || 'no arrays'}; ` +
+        `name it one of ${NPZ_INPUTS.join(', ')}`,
+    );
+  const labels =
+    labelsKey === undefined || labelsKey === inputsKey
+      ? undefined
+      : (count: number) =>
+          withSource(
+            () => npzEntrySource(path, labelsKey),
+            (s) => readLabels(s, count),
+          );
+  return arrayStream(() => npzEntrySource(path, inputsKey), inputShape, name, labels);
+}
