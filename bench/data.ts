@@ -39,3 +39,8 @@ export function w2Data(n = 1000) {
 export function w3Input(n = 256, d = 784) {
   return { x: fillUniform(3, new Float32Array(n * d)), n, d };
 }
+
+/** W5: 64 images, NCHW 3 × 224 × 224, uniform [0, 1] (stream 7). */
+export function w5Input(n = 64) {
+  return { x: fillUniform(7, new Float32Array(n * 3 * 224 * 224)), n, shape: [3, 224, 224] };
+}

@@ -20,6 +20,9 @@ export const PACKAGES = {
     'python3-numpy': '/usr/lib/python3/dist-packages/numpy/__init__.py',
     'python3-torchvision': '/usr/lib/python3/dist-packages/torchvision/__init__.py',
     'python3-onnx': '/usr/lib/python3/dist-packages/onnx/__init__.py',
+    // Debian's torch on the reference BLAS does 4 GFLOP/s of sgemm instead of ~100: the MC reference
+    // (test/fixtures/mc-reference) would take minutes.
+    'libopenblas0-pthread': '/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0',
   },
 };
 
