@@ -37,7 +37,7 @@ const NPZ_LABELS = ['y', 'Y', 'labels', 'targets', 'arr_1'];
 
 export async function openDataStream(spec: string, options: OpenDataOptions): Promise<DataStream> {
   const limit = options.limit ?? DEFAULT_SIZE_LIMIT;
-  if (spec.startsWith('builtin:')) return inMemory(spec, spec, options, limit);
+  if (spec.startsWith('builtin:')) return inMemory(spec, options, limit);
   const path = await realpath(spec).catch((e: NodeJS.ErrnoException) => {
     throw new DataError(e.code === 'ENOENT' ? `${spec}: no such file or folder` : `${spec}: ${e.message}`);
   });
@@ -66,17 +66,18 @@ export async function openDataStream(spec: string, options: OpenDataOptions): Pr
   const ext = extname(path).toLowerCase();
   if (ext === '.npy') return openNpy(path, spec, options.inputShape, limit);
   if (ext === '.npz') return openNpz(path, spec, options.inputShape);
-  if (ext === '.csv') return inMemory(path, spec, options, limit);
+  if (ext === '.csv') return inMemory(spec, options, limit);
   throw new DataError(
     `${spec}: data are read from a folder of images (PNG, JPEG), an .npy or .npz array file, a .csv file, or builtin:NAME`,
   );
 }
 
-function inMemory(path: string, name: string, options: OpenDataOptions, limit: SizeLimit): DataStream {
-  const data = loadData(path, nodeDataSourceWithin(limit), options.seed, {
+/** A CSV or built-in set, read whole as training reads it; errors name `spec` as the user gave it. */
+function inMemory(spec: string, options: OpenDataOptions, limit: SizeLimit): DataStream {
+  const data = loadData(spec, nodeDataSourceWithin(limit), options.seed, {
     labelColumn: options.labelColumn,
   });
-  return datasetStream(fitShape(data, options.inputShape), name);
+  return datasetStream(fitShape(data, options.inputShape), spec);
 }
 
 /**

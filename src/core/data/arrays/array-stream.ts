@@ -6,8 +6,8 @@ import type { DataStream, SampleBatch } from '../stream';
 import type { ByteSource } from './byte-source';
 import { readNpyHeader, toFloat32, type NpyHeader } from './npy';
 
-/** A Fortran-order array is read whole to transpose it; larger ones must be saved in C order. */
-const MAX_FORTRAN_BYTES = 512 * 2 ** 20;
+/** Labels and Fortran-order arrays (transposed) are read whole; larger ones are refused. */
+const MAX_WHOLE_BYTES = 512 * 2 ** 20;
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
@@ -28,10 +28,12 @@ export function samplesIn(shape: readonly number[], sampleShape: readonly number
 /** All items of an array as float32, in C order. */
 async function readWhole(source: ByteSource, h: NpyHeader): Promise<Float32Array> {
   const count = product(h.shape);
-  if (count * h.itemSize > MAX_FORTRAN_BYTES && h.fortranOrder)
+  if (count * h.itemSize > MAX_WHOLE_BYTES)
     throw new DataError(
-      `${source.name}: a Fortran-order array of ${count * h.itemSize} bytes; save it in C order ` +
-        `(numpy.ascontiguousarray) so it can be read a batch at a time`,
+      h.fortranOrder
+        ? `${source.name}: a Fortran-order array of ${count * h.itemSize} bytes; save it in C order ` +
+            `(numpy.ascontiguousarray) so it can be read a batch at a time`
+        : `${source.name}: ${count * h.itemSize} bytes of labels, more than the ${MAX_WHOLE_BYTES} read at once`,
     );
   const stored = new Float32Array(count);
   toFloat32(h, await source.read(h.dataOffset, count * h.itemSize), count, stored);
