@@ -11,7 +11,7 @@ import { fixAndSaveAsCommand } from './fix-and-save';
 import { LintConfigSource } from './lint-config';
 import { lintWorkspaceCommand } from './lint-workspace';
 import { modelViewParts } from './model-view/register';
-import { mcPanelSerializer, showUncertaintyCommand } from './mc/panel';
+import { keepPreprocessingIn, mcPanelSerializer, showUncertaintyCommand } from './mc/panel';
 import { openSampleCommand } from './open-sample';
 import { trainWithDropoutCommand } from './train/command';
 import { trainPanelSerializer } from './train/panel';
@@ -32,6 +32,7 @@ export function createFeatures(context: vscode.ExtensionContext) {
     config.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.schedule(d, true))),
   );
   keepDataPicksIn(context.workspaceState);
+  keepPreprocessingIn(context.workspaceState);
   const modelView = modelViewParts({ extensionUri: context.extensionUri, worker, config, log, diagnostics });
   return {
     worker,

@@ -3,9 +3,15 @@
 // picks. The extension checks every pick against what it offered.
 import { isArrayOf, isInt, isObj, isShortString, isStr, optional } from './guards';
 
-/** Kinds of data: a shipped CSV, a seeded synthetic 2-D set (takes a noise level), a user's CSV file. */
-export type DataKind = 'builtin' | 'synthetic' | 'csv';
-export const DATA_KINDS: readonly DataKind[] = ['builtin', 'synthetic', 'csv'];
+/**
+ * Kinds of data: a shipped CSV, a seeded synthetic 2-D set (takes a noise level), a user's CSV file, a
+ * NumPy array file (.npy, or .npz with inputs and labels) and a folder of images (one subfolder a class).
+ */
+export type DataKind = 'builtin' | 'synthetic' | 'csv' | 'npy' | 'images';
+export const DATA_KINDS: readonly DataKind[] = ['builtin', 'synthetic', 'csv', 'npy', 'images'];
+
+/** What Browse… opens the dialog for: a data file, or a folder of images. */
+export type BrowseTarget = 'file' | 'folder';
 
 export interface DataChoice {
   /** A data spec as `loadData` reads it (`builtin:NAME` or an absolute file path). */

@@ -1,7 +1,14 @@
 // Messages between the MC-uncertainty panel's webview and the extension. Both sides validate what they
 // receive: a webview is a web page and its messages are untrusted input.
-import { isDataOffer, parseDataPick, type DataOffer, type DataPick } from './data-choice';
+import { isDataOffer, parseDataPick, type BrowseTarget, type DataOffer, type DataPick } from './data-choice';
 import { isArrayOf, isBool, isInt, isJsonNumber, isObj, isStr, optional } from './guards';
+import {
+  isImagePreprocessing,
+  isPreprocessingOffer,
+  parseImagePreprocessing,
+  type ImagePreprocessing,
+  type PreprocessingOffer,
+} from './preprocessing';
 import type { WireMcView } from './worker';
 import { isBoundary } from './train-panel';
 
@@ -14,6 +21,8 @@ export interface McSettings extends DataPick {
   passes: number;
   seed: number;
   masks: 'fresh' | 'consistent';
+  /** For a folder of images: how they become model input (the extension checks it against the model). */
+  preprocessing?: ImagePreprocessing;
 }
 
 export const MC_PASSES = { min: 10, max: 200, default: 30 } as const;
@@ -23,6 +32,8 @@ export type ToMcPanel =
   | { type: 'model'; name: string; path: string; file: string; running: boolean }
   /** The data chooser's offer; `browsed`: after Browse…, with the file picked selected. */
   | { type: 'data'; data: DataOffer; browsed: boolean }
+  /** The preprocessing for images: remembered for this model or guessed from its input shape. */
+  | { type: 'preprocessing'; offer: PreprocessingOffer }
   | { type: 'running'; settings: McSettings; training: boolean }
   | { type: 'training'; epoch: number; epochs: number }
   | { type: 'partial'; view: WireMcView }
@@ -34,7 +45,7 @@ export type FromMcPanel =
   | { type: 'run'; settings: McSettings }
   | { type: 'cancel' }
   | { type: 'addDropout' }
-  | { type: 'browse' }
+  | { type: 'browse'; target: BrowseTarget }
   | { type: 'ready' };
 
 /** The settings if `v` is a valid run request's settings, else undefined. */
@@ -55,15 +66,19 @@ function parseSettings(v: unknown): McSettings | undefined {
   // Which data it names, the extension checks against what it offered.
   const pick = parseDataPick(s);
   if (!pick) return undefined;
-  return { passes, seed, masks: s.masks, ...pick };
+  // Against the model's input shape, the extension checks it too (it knows the shape).
+  const preprocessing = s.preprocessing === undefined ? undefined : parseImagePreprocessing(s.preprocessing);
+  if (s.preprocessing !== undefined && !preprocessing) return undefined;
+  return { passes, seed, masks: s.masks, ...pick, ...(preprocessing ? { preprocessing } : {}) };
 }
 
 /** The page's message if it is well formed (a run's settings copied field by field), else undefined. */
 export function parseFromMcPanel(v: unknown): FromMcPanel | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const m = v as Record<string, unknown>;
-  if (m.type === 'cancel' || m.type === 'addDropout' || m.type === 'browse' || m.type === 'ready')
-    return { type: m.type };
+  if (m.type === 'cancel' || m.type === 'addDropout' || m.type === 'ready') return { type: m.type };
+  if (m.type === 'browse')
+    return m.target === 'file' || m.target === 'folder' ? { type: 'browse', target: m.target } : undefined;
   if (m.type === 'run') {
     const settings = parseSettings(m.settings);
     return settings ? { type: 'run', settings } : undefined;
@@ -81,6 +96,8 @@ export function parseToMcPanel(v: unknown): ToMcPanel | undefined {
         : undefined;
     case 'data':
       return isDataOffer(v.data) && isBool(v.browsed) ? (v as ToMcPanel) : undefined;
+    case 'preprocessing':
+      return isPreprocessingOffer(v.offer) ? (v as ToMcPanel) : undefined;
     case 'running':
       return parseSettings(v.settings) && isBool(v.training) ? (v as ToMcPanel) : undefined;
     case 'training':
@@ -102,8 +119,9 @@ export const isToMcPanel = (v: unknown): v is ToMcPanel => parseToMcPanel(v) !==
 const isNumbers = (v: unknown): v is number[] => isArrayOf(v, isJsonNumber);
 const hasNumbers = (o: Record<string, unknown>, keys: string[]) => keys.every((k) => isJsonNumber(o[k]));
 
+/** Accuracy, NLL and ECE: absent on unlabelled data. */
 const isScores = (v: unknown): v is Record<string, unknown> =>
-  isObj(v) && hasNumbers(v, ['accuracy', 'nll', 'ece']);
+  isObj(v) && ['accuracy', 'nll', 'ece'].every((k) => optional(v[k], isJsonNumber));
 
 /** Per-sample arrays agree with `n`: the panel splits them by the `correct` flags. */
 const isSummary = (v: unknown) =>
@@ -123,13 +141,47 @@ const isSummary = (v: unknown) =>
   v.mutualInfo.length === v.n &&
   v.correct.length === v.n;
 
+/** A thumbnail's bytes are its width × height RGBA pixels (base64: 4 characters per 3 bytes). */
+const isThumbnail = (v: unknown) =>
+  isObj(v) &&
+  isInt(v.width, 1, 512) &&
+  isInt(v.height, 1, 512) &&
+  isStr(v.rgba) &&
+  v.rgba.length === 4 * Math.ceil((v.width * v.height * 4) / 3);
+
 const isSample = (v: unknown): v is object =>
   isObj(v) &&
   hasNumbers(v, ['index', 'label', 'pred', 'entropy', 'mutualInfo']) &&
   isNumbers(v.mean) &&
   isNumbers(v.variance) &&
   isNumbers(v.features) &&
-  optional(v.passes, (p) => isArrayOf(p, isNumbers));
+  optional(v.passes, (p) => isArrayOf(p, isNumbers)) &&
+  optional(v.name, isStr) &&
+  optional(v.thumbnail, isThumbnail);
+
+const isEngine = (v: unknown) =>
+  isObj(v) && isStr(v.name) && optional(v.version, isStr) && optional(v.threads, (t) => isInt(t, 1, 1024));
+
+const isData = (v: unknown) =>
+  isObj(v) &&
+  isStr(v.name) &&
+  isInt(v.count, 0, 2 ** 31) &&
+  isBool(v.labelled) &&
+  optional(v.classNames, (c) => isArrayOf(c, isStr)) &&
+  optional(v.preprocessing, isImagePreprocessing);
+
+const isProgress = (v: unknown) =>
+  isObj(v) &&
+  hasNumbers(v, [
+    'batch',
+    'batches',
+    'samplesDone',
+    'samples',
+    'batchSamples',
+    'passesDone',
+    'passes',
+    'elapsedMs',
+  ]);
 
 const isMcView = (v: unknown) =>
   isObj(v) &&
@@ -140,7 +192,11 @@ const isMcView = (v: unknown) =>
   isBool(v.trained) &&
   isArrayOf(v.featureShape, (d): d is number => isInt(d, 0, 1_000_000)) &&
   isJsonNumber(v.prefixLayers) &&
-  optional(v.grid, isGrid);
+  optional(v.grid, isGrid) &&
+  optional(v.engine, isEngine) &&
+  optional(v.notes, (n) => isArrayOf(n, isStr)) &&
+  optional(v.data, isData) &&
+  optional(v.progress, isProgress);
 
 /** The maps over the plane: a decision grid with an entropy and an MI value per cell. */
 const isGrid = (v: unknown) =>

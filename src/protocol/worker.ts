@@ -8,6 +8,7 @@ import type { McSample, McScores, McSummary } from '../core/engine/mc/report';
 import type { EpochMetrics, OptimizerSpec } from '../core/engine/train/train';
 import type { BoundaryGrid } from '../core/engine/train/boundary';
 import type { McGrid } from '../core/engine/mc/grid';
+import type { McEngine } from '../core/engine/mc/runtime';
 import type { TrainHint } from '../core/engine/train/hints';
 import type { NetworkRecord } from '../core/model/network-spec';
 import {
@@ -23,6 +24,7 @@ import {
   preview,
   type Obj,
 } from './guards';
+import { isImagePreprocessing, type ImagePreprocessing } from './preprocessing';
 
 /** Lint results cross as core/lint's plain-data form (the editor's own lint path produces it too). */
 export type { WireFinding, WireLintResult, WireRange } from '../core/lint/wire-lint';
@@ -98,6 +100,8 @@ export interface Jobs {
       masks: 'fresh' | 'consistent';
       weights?: string;
       train?: boolean;
+      /** A folder of images: how they become model input (default: guessed from the model's input shape). */
+      preprocessing?: ImagePreprocessing;
     };
     /** While training first (`epoch`), then partial MC statistics at least every 100 ms. */
     progress: { phase: 'train'; epoch: number; epochs: number } | { phase: 'mc'; mc: WireMcView };
@@ -133,6 +137,10 @@ export interface Jobs {
 
 export interface ModelInput {
   width?: number;
+  /** The sample shape without the batch axis (0 where a dimension is not fixed), when the model states it. */
+  inputShape?: number[];
+  /** For a model that takes images: the preprocessing its input shape suggests. */
+  preprocessing?: ImagePreprocessing;
   data?: string;
   /** The training block's class column: a header name or a 0-based column number. */
   labelColumn?: string | number;
@@ -169,11 +177,56 @@ export interface WireMcView {
   prefixLayers: number;
   /** On 2-D data: the MC decision boundary and the entropy and MI maps over the plane. */
   grid?: McGrid;
+  /** The runtime that ran the passes (name, version, threads). */
+  engine?: McEngine;
+  /** What the runtime says of the run, e.g. how much of the graph ran once per input. */
+  notes?: string[];
+  /** The data, when they are more than a table of numbers. */
+  data?: WireMcData;
+  /** How far the run is: the panel shows it with the time left. */
+  progress?: McProgress;
+}
+
+/** The data an MC run read, for the panel's heading and the samples' captions. */
+export interface WireMcData {
+  name: string;
+  count: number;
+  /** False when the data carry no labels: accuracy, NLL and ECE are then absent. */
+  labelled: boolean;
+  /** Class names by label (an image folder's subfolders). */
+  classNames?: string[];
+  /** The preprocessing applied to images. */
+  preprocessing?: ImagePreprocessing;
+}
+
+/** Work done so far: every sample gets every pass, a batch of samples at a time. */
+export interface McProgress {
+  /** The batch under way (0-based) of `batches`. */
+  batch: number;
+  batches: number;
+  /** Samples that got every pass, of `samples`; the batch under way holds `batchSamples`. */
+  samplesDone: number;
+  samples: number;
+  batchSamples: number;
+  /** Passes done on the batch under way. */
+  passesDone: number;
+  passes: number;
+  elapsedMs: number;
+}
+
+/** A small picture of an image sample: width × height RGBA bytes, base64. */
+export interface WireThumbnail {
+  width: number;
+  height: number;
+  rgba: string;
 }
 
 export interface WireMcSample extends McSample {
-  /** The sample's features before standardisation. */
+  /** The sample's features before standardisation (empty for images: they have a thumbnail). */
   features: number[];
+  /** Where the sample came from (a file relative to the data folder, or a row). */
+  name?: string;
+  thumbnail?: WireThumbnail;
   /** Each pass's class probabilities (passes × classes); only in the final result. */
   passes?: number[][];
 }
@@ -317,6 +370,7 @@ const REQUESTS: { [K in JobKind]: Record<string, (v: unknown) => boolean> } = {
     masks: (v) => v === 'fresh' || v === 'consistent',
     weights: (v) => optional(v, isShortString),
     train: (v) => optional(v, isBool),
+    preprocessing: (v) => optional(v, isImagePreprocessing),
   },
   modelInput: { model: isShortString },
   fault: { fault: (v) => FAULTS.includes(v as EngineFault) },

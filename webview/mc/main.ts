@@ -7,7 +7,6 @@ import {
   type FromMcPanel,
   type McSettings,
   type ToMcPanel,
-  type WireMcSample,
   type WireMcView,
 } from '../../src/protocol/mc-panel';
 import { onThemeChange, themeColour } from '../shared/chart';
@@ -16,8 +15,9 @@ import { dataChooser } from '../shared/data-chooser';
 import { h } from '../shared/dom';
 import { connect } from '../shared/host';
 import { histogram, lines, reliabilityDiagram } from './charts';
-import { digitImage } from './digit';
 import { uncertaintyMaps } from './maps';
+import { preprocessingFields, preprocessingText } from './preprocessing-form';
+import { sampleItem } from './samples';
 import { apply, initialMcState, type McViewState } from './view-state';
 
 const host = connect<ToMcPanel, FromMcPanel, McViewState>(isToMcPanel);
@@ -57,21 +57,41 @@ function controls(): HTMLElement {
     offer: state.data,
     pick: s,
     disabled: state.running,
+    folders: true,
     onChange: (pick, dataChanged) => {
       state.settings = { ...read(), data: pick.data ?? '', labelColumn: pick.labelColumn };
       if (dataChanged) render();
       else host.setState(state);
     },
-    onBrowse: () => host.post({ type: 'browse' }),
+    onBrowse: (target) => host.post({ type: 'browse', target }),
   });
+  // Images take preprocessing: its fields, checked as they are typed; Run waits until they are valid.
+  const images = data.choice?.kind === 'images';
+  const offer = state.preprocessing;
+  const pre =
+    images && offer
+      ? preprocessingFields({
+          offer,
+          form: state.preprocessingForm,
+          disabled: state.running,
+          onChange: (form, valid) => {
+            state.preprocessingForm = form;
+            host.setState(state);
+            runButton.toggleAttribute('disabled', state.running || !valid);
+          },
+        })
+      : undefined;
   const run = () => {
     const pick = data.read();
-    if (!pick) return;
-    state.settings = { ...read(), ...pick };
+    const preprocessing = pre?.read();
+    if (!pick || (pre && !preprocessing)) return;
+    state.settings = { ...read(), ...pick, ...(preprocessing ? { preprocessing } : {}) };
     state.convergence = [];
     state.view = undefined;
     host.post({ type: 'run', settings: state.settings });
   };
+  const ready = data.choice !== undefined && (!images || (pre?.read() ?? undefined) !== undefined);
+  const runButton = button('Run', { id: 'run', disabled: state.running || !ready }, run);
   return h(
     'div',
     { class: 'controls', role: 'group', 'aria-label': 'MC settings' },
@@ -79,24 +99,35 @@ function controls(): HTMLElement {
     labelled('Seed', seed),
     labelled('Masks', masks),
     ...data.fields,
-    button('Run', { id: 'run', disabled: state.running || !data.choice }, run),
+    images && !offer
+      ? h(
+          'p',
+          { class: 'data-message', role: 'status' },
+          "The model's input is not an image's shape: pick data with its features per sample.",
+        )
+      : undefined,
+    pre?.element,
+    runButton,
     button('Cancel', { id: 'cancel', secondary: true, disabled: !state.running }, () =>
       host.post({ type: 'cancel' }),
     ),
   );
 }
 
+/** Accuracy, NLL and ECE need labels: on unlabelled data their rows are left out. */
 function scores(view: WireMcView): HTMLElement {
   const s = view.summary;
   const d = view.deterministic;
-  const row = (name: string, id: string, mc: number, det?: number) =>
-    h(
-      'tr',
-      {},
-      h('th', { scope: 'row' }, name),
-      h('td', { id }, fix(mc)),
-      h('td', {}, det === undefined ? '' : fix(det)),
-    );
+  const row = (name: string, id: string, mc: number | undefined, det?: number) =>
+    mc === undefined
+      ? undefined
+      : h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, name),
+          h('td', { id }, fix(mc)),
+          h('td', {}, det === undefined ? '' : fix(det)),
+        );
   return h(
     'table',
     { class: 'scores' },
@@ -109,64 +140,50 @@ function scores(view: WireMcView): HTMLElement {
     h(
       'tbody',
       {},
-      row('accuracy', 'mc-accuracy', s.accuracy, d.accuracy),
-      row('NLL', 'mc-nll', s.nll, d.nll),
-      row('ECE', 'ece', s.ece, d.ece),
+      ...(hasLabels(view)
+        ? [
+            row('accuracy', 'mc-accuracy', s.accuracy, d.accuracy),
+            row('NLL', 'mc-nll', s.nll, d.nll),
+            row('ECE', 'ece', s.ece, d.ece),
+          ]
+        : []),
       row('mean entropy', 'mean-entropy', s.meanEntropy),
       row('mean mutual information', 'mean-mi', s.meanMutualInfo),
+      row('mean variance', 'mean-variance', s.meanVariance),
     ),
   );
 }
 
-/** A bar per class: the mean probability, with a tick for each single pass (positions by CSSOM: the CSP
- * blocks inline style attributes). */
-function classBar(mean: number, passes: number[]): HTMLElement {
-  const fill = h('span', { class: 'fill' });
-  fill.style.width = `${100 * mean}%`;
-  const ticks = passes.map((p) => {
-    const tick = h('i');
-    tick.style.left = `${100 * p}%`;
-    return tick;
-  });
-  return h('div', { class: 'bar' }, fill, ...ticks);
-}
+const hasLabels = (view: WireMcView) => view.data?.labelled ?? true;
 
-function sample(s: WireMcSample, shape: number[], rank: number): HTMLElement {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const side = Math.round(Math.sqrt(size));
-  const picture =
-    size === 64 && side * side === size
-      ? digitImage(s.features, side)
-      : h('code', {}, s.features.map((v) => Number(v.toPrecision(3))).join(', '));
-  const std = s.variance.map(Math.sqrt);
-  const passes = (s.passes ?? []).slice(0, 200);
-  const bars = h(
-    'div',
-    { class: 'bars' },
-    ...s.mean.map((p, k) => {
-      const spread = `${fix(p, 3)} ± ${fix(std[k] ?? 0, 3)}`;
-      return h(
-        'div',
-        { class: 'class-row', title: `class ${k}: mean ${spread}` },
-        h('span', {}, String(k)),
-        classBar(
-          p,
-          passes.map((pass) => pass[k] ?? 0),
-        ),
-        h('span', {}, spread),
-      );
-    }),
-  );
+/** Which engine ran, how much of the graph ran once, and the data with their preprocessing. */
+function runFacts(view: WireMcView): HTMLElement {
+  const e = view.engine;
+  const engine = e
+    ? `${e.name}${e.version ? ` ${e.version}` : ''}${e.threads ? `, ${e.threads} thread${e.threads === 1 ? '' : 's'}` : ''}`
+    : undefined;
+  const d = view.data;
   return h(
-    'li',
-    { id: rank === 0 ? 'top-sample' : undefined, tabindex: 0, class: 'sample' },
+    'dl',
+    { class: 'facts' },
+    engine ? h('dt', {}, 'Engine') : undefined,
+    engine ? h('dd', { id: 'engine' }, engine) : undefined,
+    h('dt', {}, 'Run once'),
     h(
-      'div',
-      { class: 'sample-head' },
-      `#${s.index}: label ${s.label}, predicted ${s.pred}, entropy ${fix(s.entropy, 3)}, MI ${fix(s.mutualInfo, 3)}`,
+      'dd',
+      { id: 'prefix' },
+      view.notes?.length ? view.notes.join(' ') : `${view.prefixLayers} layers before the first dropout`,
     ),
-    picture,
-    bars,
+    d ? h('dt', {}, 'Data') : undefined,
+    d
+      ? h(
+          'dd',
+          { id: 'data-facts' },
+          `${d.name}: ${d.count} samples${d.classNames ? `, ${d.classNames.length} classes` : ''}${d.labelled ? '' : ', unlabelled'}`,
+        )
+      : undefined,
+    d?.preprocessing ? h('dt', {}, 'Preprocessing') : undefined,
+    d?.preprocessing ? h('dd', { id: 'preprocessing-used' }, preprocessingText(d.preprocessing)) : undefined,
   );
 }
 
@@ -213,7 +230,7 @@ function render(): void {
         'The model had no weights sidecar: it was trained first with its own training spec.',
       ),
     );
-  app.append(scores(view));
+  app.append(runFacts(view), scores(view));
   if (view.grid)
     app.append(
       h('h2', {}, 'Uncertainty over the plane'),
@@ -224,20 +241,37 @@ function render(): void {
         `Each cell: ${s.passes} passes at its centre (masks of its own). Dots: the evaluated points in their label's colour${state.model?.endsWith('.nn.json') ? ', on standardised axes' : ''}.`,
       ),
     );
+  // Without labels nothing is right or wrong: one histogram each, no reliability or rejection curve.
+  const known = hasLabels(view);
+  const versus = known ? ', correct vs wrong' : '';
   app.append(
     h(
       'div',
       { class: 'grid' },
-      chart('entropy-chart', 'Predictive entropy, correct vs wrong'),
-      chart('mi-chart', 'Mutual information (BALD), correct vs wrong'),
-      chart('reliability-chart', `Reliability (15 bins), ECE ${fix(s.ece)}`),
-      chart('rejection-chart', 'Accuracy after rejecting the most uncertain'),
+      chart('entropy-chart', `Predictive entropy${versus}`),
+      chart('mi-chart', `Mutual information (BALD)${versus}`),
+      known ? chart('reliability-chart', `Reliability (15 bins), ECE ${fix(s.ece)}`) : undefined,
+      known ? chart('rejection-chart', 'Accuracy after rejecting the most uncertain') : undefined,
       chart('convergence-chart', 'Convergence as passes accumulate'),
     ),
     h('h2', {}, 'Most uncertain samples (class probabilities; ticks: single passes)'),
-    h('ol', { class: 'samples' }, ...view.uncertain.map((u, i) => sample(u, view.featureShape, i))),
+    h(
+      'ol',
+      { class: 'samples', id: 'samples' },
+      ...view.uncertain.map((u, i) => sampleItem(u, view.featureShape, i, view.data)),
+    ),
   );
-  const split = (values: number[]) => [
+  const split = (values: number[]) =>
+    known
+      ? correctVsWrong(values)
+      : [
+          {
+            label: 'all samples',
+            color: themeColour('--vscode-charts-blue', '#3794ff'),
+            points: values.map((v) => [v, 0] as [number, number]),
+          },
+        ];
+  const correctVsWrong = (values: number[]) => [
     {
       label: 'correct',
       color: themeColour('--vscode-charts-green', '#89d185'),
@@ -261,21 +295,25 @@ function render(): void {
       20,
       'mutual information (nats)',
     ),
-    reliabilityDiagram($('reliability-chart'), s.bins, s.ece),
-    lines(
-      $('rejection-chart'),
-      [
-        {
-          label: 'accuracy',
-          color: themeColour('--vscode-charts-blue', '#3794ff'),
-          points: s.rejection.map((r) => [r.fraction, r.accuracy]),
-        },
-      ],
-      1,
-      1,
-      'fraction rejected',
-      'accuracy',
-    ),
+    ...(known
+      ? [
+          reliabilityDiagram($('reliability-chart'), s.bins, s.ece),
+          lines(
+            $('rejection-chart'),
+            [
+              {
+                label: 'accuracy',
+                color: themeColour('--vscode-charts-blue', '#3794ff'),
+                points: s.rejection.map((r) => [r.fraction, r.accuracy]),
+              },
+            ],
+            1,
+            1,
+            'fraction rejected',
+            'accuracy',
+          ),
+        ]
+      : []),
     lines(
       $('convergence-chart'),
       [

@@ -2,11 +2,17 @@
 // the extension into it. Pure, so it is tested in Node and a restored panel redraws from it.
 import { pickIn, type DataOffer } from '../../src/protocol/data-choice';
 import { MC_PASSES, type McSettings, type ToMcPanel, type WireMcView } from '../../src/protocol/mc-panel';
+import { progressText } from '../../src/protocol/mc-progress';
+import type { PreprocessingForm, PreprocessingOffer } from '../../src/protocol/preprocessing';
 
 export interface McViewState {
   settings: McSettings;
   /** The data the extension offered (undefined until it has). */
   data?: DataOffer;
+  /** The image preprocessing the extension offered, for a model that takes images. */
+  preprocessing?: PreprocessingOffer;
+  /** The preprocessing fields' text as the user left it (undefined: the offer's). */
+  preprocessingForm?: PreprocessingForm;
   model?: string;
   /** The model's absolute path: the serializer reopens the panel on it after a window reload. */
   file?: string;
@@ -56,6 +62,8 @@ export function apply(state: McViewState, m: ToMcPanel): McViewState {
         settings: { ...state.settings, data: pick?.data ?? '', labelColumn: pick?.labelColumn },
       };
     }
+    case 'preprocessing':
+      return { ...state, preprocessing: m.offer };
     case 'running':
       return {
         ...state,
@@ -68,7 +76,9 @@ export function apply(state: McViewState, m: ToMcPanel): McViewState {
     case 'partial':
       return {
         ...withView(state, m.view),
-        status: `${m.view.summary.passes} / ${m.view.passesRequested} passes…`,
+        status: m.view.progress
+          ? `${progressText(m.view.progress)}…`
+          : `${m.view.summary.passes} / ${m.view.passesRequested} passes…`,
       };
     case 'done':
       return {

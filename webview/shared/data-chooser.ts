@@ -3,6 +3,7 @@
 // fits the model, a line that says so with the next step. Which data fits is the extension's to decide.
 import {
   defaultLabelColumn,
+  type BrowseTarget,
   type DataChoice,
   type DataOffer,
   type DataPick,
@@ -17,7 +18,9 @@ export interface DataChooserInput {
   disabled: boolean;
   /** The user changed the data (`dataChanged`: the set, so the label column starts over) or its column. */
   onChange(pick: Partial<DataPick>, dataChanged: boolean): void;
-  onBrowse(): void;
+  onBrowse(target: BrowseTarget): void;
+  /** Offer Browse for a folder of images beside Browse for a file (the MC panel). */
+  folders?: boolean;
 }
 
 export interface DataChooser {
@@ -56,12 +59,25 @@ export function dataChooser(input: DataChooserInput): DataChooser {
     {
       id: 'browse-data',
       secondary: true,
-      title: 'Pick a data file anywhere',
+      title: input.folders ? 'Pick a data file anywhere: CSV, .npy or .npz' : 'Pick a data file anywhere',
       disabled: input.disabled || !offer,
     },
-    input.onBrowse,
+    () => input.onBrowse('file'),
   );
   fields.push(browse);
+  if (input.folders)
+    fields.push(
+      button(
+        'Browse for images…',
+        {
+          id: 'browse-images',
+          secondary: true,
+          title: 'Pick a folder of images: one subfolder a class (PNG, JPEG)',
+          disabled: input.disabled || !offer,
+        },
+        () => input.onBrowse('folder'),
+      ),
+    );
   if (!choice && offer?.message)
     fields.push(h('p', { id: 'data-message', class: 'data-message', role: 'status' }, offer.message));
 

@@ -33,7 +33,8 @@ export function defaultData(choices: readonly DataCandidate[], d: DataDefaults):
   const offered = (spec: string | undefined, check: (c: DataCandidate) => boolean) =>
     choices.find((c) => c.spec === spec && check(c))?.spec;
   return (
-    offered(d.remembered, fits) ??
+    // An image folder's or array file's width is unknown until read: the user ran with it, so it fits.
+    offered(d.remembered, (c) => c.features === undefined || fits(c)) ??
     // The model names its own data: trusted even when its width is unknown (a CSV whose header could not be read).
     offered(d.training, () => true) ??
     choices.find((c) => !isBuiltin(c.spec) && d.width !== undefined && c.features === d.width)?.spec ??

@@ -1,7 +1,7 @@
 // The data sets the chooser lists: the built-in ones and users' files, each with its features per sample
 // (what a model's input width is matched with) and, for a CSV, its header's columns for the label picker.
 // Only headers are read: a workspace may hold CSVs of gigabytes.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import * as vscode from 'vscode';
 import { csvHeader } from '../../core/data/csv';
@@ -24,6 +24,8 @@ type Facts = Pick<DataChoice, 'features' | 'columns'>;
  */
 const FILE_KINDS: { kind: DataKind; extensions: string[]; filter: string; facts(path: string): Facts }[] = [
   { kind: 'csv', extensions: ['csv'], filter: 'CSV data (header row, label column)', facts: csvFacts },
+  // Features per sample are the array's row shape: read when the job opens it.
+  { kind: 'npy', extensions: ['npy', 'npz'], filter: 'NumPy arrays (.npy, .npz)', facts: () => ({}) },
 ];
 
 function csvFacts(path: string): Facts {
@@ -59,8 +61,31 @@ export function builtinChoices(): DataChoice[] {
   ]);
 }
 
-/** One user's file as a choice, or undefined when it is no kind of data the chooser knows (or is gone). */
+/** A folder as a choice of images: its subfolders are the classes (none: unlabelled images). */
+function folderChoice(path: string): DataChoice {
+  let classes = 0;
+  try {
+    classes = readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory()).length;
+  } catch {
+    // Unreadable now: the job names the problem when it opens the folder.
+  }
+  const relative = vscode.workspace.asRelativePath(path);
+  const name = relative !== path ? relative : `${basename(path)} — ${dirname(path)}`;
+  const what = classes > 0 ? `images, ${classes} classes` : 'images';
+  return { spec: path, label: `${name}/ (${what})`, kind: 'images' };
+}
+
+const isFolder = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** One user's file (or folder of images) as a choice, or undefined when it is no kind of data the chooser knows (or is gone). */
 export function fileChoice(path: string, log: vscode.LogOutputChannel): DataChoice | undefined {
+  if (isFolder(path)) return folderChoice(path);
   const kind = FILE_KINDS.find((k) => k.extensions.includes(extname(path).slice(1).toLowerCase()));
   if (!kind || !existsSync(path)) return undefined;
   let facts: Facts = {};

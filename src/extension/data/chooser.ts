@@ -4,7 +4,14 @@
 import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { defaultData } from '../../core/data/fit';
-import { specBase, type DataChoice, type DataOffer, type DataPick } from '../../protocol/data-choice';
+import {
+  specBase,
+  type BrowseTarget,
+  type DataChoice,
+  type DataOffer,
+  type DataPick,
+} from '../../protocol/data-choice';
+import { shapeText } from '../../protocol/preprocessing';
 import type { ModelInput } from '../../protocol/worker';
 import type { WorkerHost } from '../worker-host';
 import { browseFilters, builtinChoices, fileChoice, workspaceChoices } from './choices';
@@ -78,11 +85,15 @@ export class DataChooser {
       choices,
       ...(pick !== undefined ? { selected: pick } : {}),
       ...(labelColumn !== undefined ? { labelColumn } : {}),
-      ...(pick === undefined && input.width !== undefined
+      ...(pick === undefined && input.preprocessing
         ? {
-            message: `No data with ${input.width} features: Browse… for a CSV file with ${input.width} feature columns and a label column.`,
+            message: `The model takes images (input ${input.inputShape ? shapeText(input.inputShape) : 'an image'}): Browse for a folder of images (one subfolder a class), or for a .npy/.npz file.`,
           }
-        : {}),
+        : pick === undefined && input.width !== undefined
+          ? {
+              message: `No data with ${input.width} features: Browse… for a CSV file with ${input.width} feature columns and a label column.`,
+            }
+          : {}),
     };
   }
 
@@ -97,15 +108,28 @@ export class DataChooser {
     }
   }
 
-  /** Lets the user pick a data file anywhere; the offer then has it selected (undefined if dismissed). */
-  async browse(): Promise<DataOffer | undefined> {
+  /**
+   * Lets the user pick a data file (or a folder of images) anywhere; the offer then has it selected
+   * (undefined if dismissed).
+   */
+  async browse(target: BrowseTarget = 'file'): Promise<DataOffer | undefined> {
     const [uri] =
-      (await vscode.window.showOpenDialog({
-        canSelectMany: false,
-        openLabel: 'Use as data',
-        title: 'Data for the model',
-        filters: browseFilters(),
-      })) ?? [];
+      (await vscode.window.showOpenDialog(
+        target === 'folder'
+          ? {
+              canSelectMany: false,
+              canSelectFiles: false,
+              canSelectFolders: true,
+              openLabel: 'Use these images',
+              title: 'A folder of images (one subfolder a class)',
+            }
+          : {
+              canSelectMany: false,
+              openLabel: 'Use as data',
+              title: 'Data for the model',
+              filters: browseFilters(),
+            },
+      )) ?? [];
     if (!uri) return undefined;
     this.browsed.add(uri.fsPath);
     return this.offer(uri.fsPath);
@@ -118,6 +142,11 @@ export class DataChooser {
   async check(pick: DataPick): Promise<void> {
     await this.pending;
     checkPick(this.offered, pick);
+  }
+
+  /** The kind of an offered pick (an image folder takes preprocessing). */
+  kindOf(pick: DataPick): DataChoice['kind'] | undefined {
+    return this.offered.find((c) => c.spec === specBase(pick.data))?.kind;
   }
 
   /** Keeps the pick as this model's data (asked when the user runs with it). */

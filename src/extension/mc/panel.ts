@@ -6,12 +6,20 @@ import { modify, applyEdits, parseTree, findNodeAtLocation } from 'jsonc-parser'
 import * as vscode from 'vscode';
 import { ANY_MODEL, modelOnDisk, modelToActOn, trackModelPanel, type ModelKind } from '../active-model';
 import { DataChooser } from '../data/chooser';
+import { PreprocessingMemory } from '../data/preprocessing-memory';
 import { requireTrust } from '../trust';
 import { markStepDone } from '../walkthrough';
 import { MC_VIEW_TYPE } from '../view-types';
 import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
 import type { DataOffer } from '../../protocol/data-choice';
 import { parseFromMcPanel, type FromMcPanel, type McSettings, type ToMcPanel } from '../../protocol/mc-panel';
+import {
+  parseImagePreprocessing,
+  preprocessingProblems,
+  type ImagePreprocessing,
+} from '../../protocol/preprocessing';
+import { progressText, workDone } from '../../protocol/mc-progress';
+import { IMAGENET_MEAN, IMAGENET_STD } from '../../core/data/stream';
 import { JobCancelledError, type WorkerHost } from '../worker-host';
 
 /** The files MC dropout runs on: .nn.json networks, ONNX files and tfjs layers models. */
@@ -23,6 +31,13 @@ export function mcPage(title: string): PageOptions {
 
 /** One panel per model file. */
 const panels = new Map<string, McPanel>();
+
+let preprocessingMemory: PreprocessingMemory | undefined;
+
+/** Where the image preprocessing each model last ran with is kept (the workspace's state, set once at start). */
+export function keepPreprocessingIn(memento: vscode.Memento): void {
+  preprocessingMemory = new PreprocessingMemory(memento);
+}
 
 export function showUncertaintyCommand(
   context: vscode.ExtensionContext,
@@ -109,9 +124,9 @@ class McPanel {
       if (this.last) this.post(this.last);
       void this.offerData(() => this.data.offerOrError(), false);
     } else if (message.type === 'cancel') this.cancel?.cancel();
-    else if (message.type === 'browse') void this.offerData(() => this.data.browse(), true);
-    // A panel restored in a window that is not trusted (now) shows its figures but runs nothing.
+    // A panel restored in a window that is not trusted (now) shows its figures but reads and runs nothing.
     else if (!requireTrust(vscode, 'Show MC Uncertainty')) return;
+    else if (message.type === 'browse') void this.offerData(() => this.data.browse(message.target), true);
     else if (message.type === 'addDropout') void this.addDropout();
     else void this.run(message.settings);
   }
@@ -120,19 +135,37 @@ class McPanel {
     try {
       const data = await offer();
       if (data) this.post({ type: 'data', data, browsed });
+      const preprocessing = preprocessingMemory?.offer(this.model.toString(), this.data.input, {
+        mean: IMAGENET_MEAN,
+        std: IMAGENET_STD,
+      });
+      if (preprocessing) this.post({ type: 'preprocessing', offer: preprocessing });
     } catch (e) {
       this.log.error(`MC data of ${this.model.fsPath}: ${(e as Error).message}`);
     }
   }
 
+  /** The preprocessing a run on images takes: the page's, checked against the model's input shape. */
+  private preprocessingFor(settings: McSettings): ImagePreprocessing | undefined {
+    if (this.data.kindOf(settings) !== 'images') return undefined;
+    const { inputShape } = this.data.input;
+    const checked = parseImagePreprocessing(settings.preprocessing, inputShape);
+    if (checked) return checked;
+    const problems = Object.values(preprocessingProblems(settings.preprocessing, inputShape));
+    throw new Error(`The image preprocessing does not fit the model: ${problems.join('; ')}`);
+  }
+
   private async run(settings: McSettings): Promise<void> {
+    let preprocessing: ImagePreprocessing | undefined;
     try {
       await this.data.check(settings);
+      preprocessing = this.preprocessingFor(settings);
     } catch (e) {
       this.post({ type: 'error', message: (e as Error).message, noStochasticLayer: false });
       return;
     }
     this.data.remember(settings);
+    if (preprocessing) void preprocessingMemory?.remember(this.model.toString(), preprocessing);
     this.cancel?.cancel();
     const cancel = (this.cancel = new vscode.CancellationTokenSource());
     this.last = undefined;
@@ -157,6 +190,7 @@ class McPanel {
               masks: settings.masks,
               train: true,
               ...this.data.jobData(settings),
+              ...(preprocessing ? { preprocessing } : {}),
             },
             (p) => {
               if (p.phase === 'train') {
@@ -164,10 +198,12 @@ class McPanel {
                 this.post({ type: 'training', epoch: p.epoch, epochs: p.epochs });
                 return;
               }
-              const done = p.mc.summary.passes;
+              const work = p.mc.progress;
+              // Per batch of samples and per pass, with the time left.
+              const done = work ? workDone(work) : p.mc.summary.passes / settings.passes;
               progress.report({
-                message: `${done} / ${settings.passes} passes`,
-                increment: (100 * (done - reported)) / settings.passes,
+                message: work ? progressText(work) : `${p.mc.summary.passes} / ${settings.passes} passes`,
+                increment: 100 * (done - reported),
               });
               reported = done;
               this.post({ type: 'partial', view: p.mc });

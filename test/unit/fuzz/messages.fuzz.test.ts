@@ -229,6 +229,45 @@ const dataOffer: DataOffer = {
   labelColumn: 'label',
 };
 
+const imagePreprocessing = {
+  height: 16,
+  width: 16,
+  channels: 3 as const,
+  mean: [0.485, 0.456, 0.406],
+  std: [0.229, 0.224, 0.225],
+  layout: 'nchw' as const,
+};
+
+/** An MC run on a folder of images: engine, notes, data facts, progress and a thumbnail. */
+const imageView = (base: WireMcView): WireMcView => ({
+  ...base,
+  engine: { name: 'onnxruntime-node', version: '1.30.0', threads: 2 },
+  notes: ['prefix: 12 of 15 nodes run once per input'],
+  data: {
+    name: 'images',
+    count: 2,
+    labelled: false,
+    classNames: ['a', 'b', 'c'],
+    preprocessing: imagePreprocessing,
+  },
+  progress: {
+    batch: 0,
+    batches: 1,
+    samplesDone: 0,
+    samples: 2,
+    batchSamples: 2,
+    passesDone: 10,
+    passes: 30,
+    elapsedMs: 100,
+  },
+  uncertain: base.uncertain.map((u) => ({
+    ...u,
+    features: [],
+    name: 'a/x.png',
+    thumbnail: { width: 2, height: 1, rgba: 'AAAAAAAAAAA=' },
+  })),
+});
+
 const mcView: WireMcView = {
   passesRequested: 30,
   summary: {
@@ -328,8 +367,19 @@ const HANDLERS: Handler[] = [
       { type: 'ready' },
       { type: 'cancel' },
       { type: 'addDropout' },
-      { type: 'browse' },
+      { type: 'browse', target: 'file' },
+      { type: 'browse', target: 'folder' },
       { type: 'run', settings: { passes: 30, seed: 1, masks: 'consistent', data: 'builtin:iris' } },
+      {
+        type: 'run',
+        settings: {
+          passes: 30,
+          seed: 1,
+          masks: 'fresh',
+          data: '/w/images',
+          preprocessing: imagePreprocessing,
+        },
+      },
       {
         type: 'run',
         settings: { passes: 30, seed: 1, masks: 'fresh', data: '/w/d.csv', labelColumn: 'label' },
@@ -411,6 +461,16 @@ const HANDLERS: Handler[] = [
     seeds: [
       { type: 'model', name: 'm.onnx', path: 'models/m.onnx', file: '/w/models/m.onnx', running: false },
       { type: 'data', data: dataOffer, browsed: true },
+      {
+        type: 'preprocessing',
+        offer: {
+          current: imagePreprocessing,
+          default: imagePreprocessing,
+          imagenet: { mean: imagePreprocessing.mean, std: imagePreprocessing.std },
+          inputShape: [3, 16, 16],
+        },
+      },
+      { type: 'partial', view: imageView(mcView) },
       {
         type: 'running',
         settings: { passes: 30, seed: 0, masks: 'fresh', data: 'builtin:moons' },
