@@ -21,6 +21,8 @@ import { extractModel, splitAtRandom, type PrefixSplit } from './prefix-split';
 export interface OnnxRuntimeOptions {
   /** onnxruntime's intra-op threads (default 1). */
   threads?: number;
+  /** Run the whole graph every pass, no prefix split: what the split is checked and measured against. */
+  wholeGraph?: boolean;
 }
 
 type Feeds = Record<string, OrtTensor>;
@@ -59,10 +61,13 @@ export async function openOnnxRuntimeModel(
     if (e instanceof EngineError) throw new McNoStochasticLayerError();
     throw e;
   }
+  if (options.wholeGraph) split = undefined;
   notes.push(
     split
       ? `prefix: ${split.prefixNodes} of ${split.prefixNodes + split.restNodes} nodes run once per batch of inputs, ${split.restNodes} per pass`
-      : 'whole graph per pass: a random node reads the model input, so nothing runs once',
+      : options.wholeGraph
+        ? 'whole graph per pass, as asked'
+        : 'whole graph per pass: a random node reads the model input, so nothing runs once',
   );
   return new OnnxRuntimeModel(ort, {
     file: source.path,
