@@ -20,7 +20,7 @@ const CORE_PARTS = [
   ['lint', 'rules over the IR, their fixes, lint results as plain data'],
   ['export', 'writers and script exporters: plain records in, files out'],
   ['engine', 'trains and runs networks and IR graphs; its own parts are ENGINE_PARTS below'],
-  ['runtimes', "the field's runtimes (onnxruntime) behind the engine's McModel interface"],
+  ['runtimes', "the field's runtimes (onnxruntime, TensorFlow.js) behind the engine's McModel interface"],
   ['fix', '"Fix and Save As…": lint, then apply the fixes with a format writer'],
 ];
 

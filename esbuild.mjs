@@ -59,6 +59,19 @@ const featuresExternal = {
   },
 };
 
+// TensorFlow.js is a bundle of its own (dist/tfjs-runtime.js), required on the first tfjs model run: the
+// worker, the CLI and the extension do not parse it at start-up.
+const tfjsRuntimeExternal = {
+  name: 'tfjs-runtime-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/library\.js$/ }, (args) =>
+      args.importer.includes(join('runtimes', 'tfjs'))
+        ? { path: './tfjs-runtime.js', external: true }
+        : undefined,
+    );
+  },
+};
+
 // The `bin` entry runs as a program (npx dropout-lens), and esbuild writes files without the execute bit.
 const executable = {
   name: 'executable',
@@ -74,16 +87,28 @@ const builds = [
     ...node,
     entryPoints: { extension: 'src/extension/activate.ts' },
     outdir: 'dist',
-    plugins: [featuresExternal],
+    plugins: [featuresExternal, tfjsRuntimeExternal],
   },
-  { ...node, entryPoints: { features: 'src/extension/features.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { features: 'src/extension/features.ts' },
+    outdir: 'dist',
+    plugins: [tfjsRuntimeExternal],
+  },
+  { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist', plugins: [tfjsRuntimeExternal] },
   {
     ...node,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [executable],
+    plugins: [executable, tfjsRuntimeExternal],
+  },
+  {
+    ...node,
+    entryPoints: { 'tfjs-runtime': 'src/core/runtimes/tfjs/library.ts' },
+    outdir: 'dist',
+    // library.ts looks for the .wasm files in the package only when they are not beside the bundle (tests).
+    external: [...node.external, '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'],
   },
 ];
 if (webviewEntries.length > 0) {
@@ -127,6 +152,11 @@ for (const file of ['codicon.css', 'codicon.ttf']) {
   cpSync(join('node_modules/@vscode/codicons/dist', file), join('dist/webview', file));
 }
 cpSync('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css');
+// The tfjs WebAssembly backend reads its .wasm files from beside dist/tfjs-runtime.js (library.ts). Node has
+// no multithread support for it, so the threaded build is left out.
+for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+  cpSync(join('node_modules/@tensorflow/tfjs-backend-wasm/dist', file), join('dist', file));
+}
 if (!production) {
   rmSync('out', { recursive: true, force: true });
   // The out/ transpile does not bundle: JSON that sources import must sit at the same relative place.
@@ -142,6 +172,7 @@ if (watch) {
     [
       { folder: 'node_modules/@vscode/codicons', what: 'dist/webview/codicon.css and codicon.ttf' },
       { folder: 'node_modules/uplot', what: 'dist/webview/uPlot.min.css' },
+      { folder: 'node_modules/@tensorflow/tfjs-backend-wasm', what: 'dist/tfjs-backend-wasm*.wasm' },
     ],
   );
 }
