@@ -108,7 +108,9 @@ const builds = [
     entryPoints: { 'tfjs-runtime': 'src/core/runtimes/tfjs/library.ts' },
     outdir: 'dist',
     // library.ts looks for the .wasm files in the package only when they are not beside the bundle (tests).
-    external: [...node.external, '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'],
+    // tfjs-core requires node-fetch only to fetch a URL, which the product never asks of it (models load
+    // through model-source-io.ts), so it is left out of the bundle.
+    external: [...node.external, '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', 'node-fetch'],
   },
 ];
 if (webviewEntries.length > 0) {
