@@ -110,7 +110,11 @@ const builds = [
     // library.ts looks for the .wasm files in the package only when they are not beside the bundle (tests).
     // tfjs-core requires node-fetch only to fetch a URL, which the product never asks of it (models load
     // through model-source-io.ts), so it is left out of the bundle.
-    external: [...node.external, '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', 'node-fetch'],
+    external: [
+      ...node.external,
+      '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+      'node-fetch',
+    ],
   },
 ];
 if (webviewEntries.length > 0) {
@@ -154,11 +158,13 @@ for (const file of ['codicon.css', 'codicon.ttf']) {
   cpSync(join('node_modules/@vscode/codicons/dist', file), join('dist/webview', file));
 }
 cpSync('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css');
-// The tfjs WebAssembly backend reads its .wasm files from beside dist/tfjs-runtime.js (library.ts). Node has
-// no multithread support for it, so the threaded build is left out.
-for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
-  cpSync(join('node_modules/@tensorflow/tfjs-backend-wasm/dist', file), join('dist', file));
-}
+// The tfjs WebAssembly backend reads its .wasm file from beside dist/tfjs-runtime.js (library.ts). Only the
+// SIMD build ships: every Node and Electron the extension supports has WebAssembly SIMD, and Node has no
+// multithread support for the backend; where SIMD were missing, the runtime falls back to tfjs's JS backend.
+cpSync(
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+  'dist/tfjs-backend-wasm-simd.wasm',
+);
 if (!production) {
   rmSync('out', { recursive: true, force: true });
   // The out/ transpile does not bundle: JSON that sources import must sit at the same relative place.
@@ -174,7 +180,7 @@ if (watch) {
     [
       { folder: 'node_modules/@vscode/codicons', what: 'dist/webview/codicon.css and codicon.ttf' },
       { folder: 'node_modules/uplot', what: 'dist/webview/uPlot.min.css' },
-      { folder: 'node_modules/@tensorflow/tfjs-backend-wasm', what: 'dist/tfjs-backend-wasm*.wasm' },
+      { folder: 'node_modules/@tensorflow/tfjs-backend-wasm', what: 'dist/tfjs-backend-wasm-simd.wasm' },
     ],
   );
 }

@@ -1,10 +1,11 @@
 // What the VSIX ships, as vsce itself lists it from .vscodeignore: the files the extension needs at run
-// time, and together under 5 MB (the sum of the files bounds the compressed package from above).
+// time, and together under 8 MB, issue #19's budget for a universal VSIX (the sum of the files bounds the
+// compressed package from above).
 import * as assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { listFiles, PackageManager } from '@vscode/vsce';
 
-const LIMIT = 5 * 1024 * 1024;
+const LIMIT = 8 * 1024 * 1024;
 
 describe('VSIX contents', () => {
   let files: string[];
@@ -51,7 +52,7 @@ describe('VSIX contents', () => {
     assert.deepEqual(shipped, []);
   });
 
-  it('stays under 5 MB', () => {
+  it('stays under 8 MB', () => {
     const sizes = files.map((f) => ({ f, size: statSync(f).size }));
     const total = sizes.reduce((n, s) => n + s.size, 0);
     const biggest = sizes

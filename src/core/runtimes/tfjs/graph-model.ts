@@ -13,7 +13,7 @@ import { sizeOf, type Tensor } from '../../engine/tensor';
 import type { TfjsLibrary } from './load-library';
 import { TFJS_CHUNK_ELEMENTS } from './layers-model';
 import { withSeededRandom } from './seeded-random';
-import type { OutputKind } from './probabilities';
+import { outputKindOf, toProbabilities, type OutputKind } from './probabilities';
 
 /** TensorFlow ops that draw random numbers (tfjs-converter's creation ops). */
 const RANDOM_OPS = new Set([
@@ -95,8 +95,10 @@ export class TfjsGraphMcModel implements McModel {
   }
 
   private kind(width: number): OutputKind {
-    if (this.last === 'Sigmoid' && width === 1) return { classes: 2, probabilities: true, binary: true };
-    return { classes: width, probabilities: this.last === 'Softmax', binary: false };
+    return outputKindOf(
+      width,
+      this.last === 'Softmax' ? 'softmax' : this.last === 'Sigmoid' ? 'sigmoid' : undefined,
+    );
   }
 
   /** One execution of the graph on rows of x: rows × classes (probabilities when `softmaxLogits`). */
@@ -112,8 +114,7 @@ export class TfjsGraphMcModel implements McModel {
       const execute = () => this.model.execute(input) as TfTensor;
       const out = core.reshape(rng ? withSeededRandom(rng, execute) : execute(), [x.shape[0] as number, -1]);
       kind = this.kind(out.shape[1] as number);
-      if (kind.binary) return core.concat([core.sub(1, out), out], 1);
-      return kind.probabilities || !softmaxLogits ? out : core.softmax(out);
+      return toProbabilities(this.lib, out, kind, softmaxLogits);
     });
     const data = y.dataSync() as Float32Array;
     y.dispose();

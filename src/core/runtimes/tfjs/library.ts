@@ -18,10 +18,10 @@ export { core, layers, converter };
 core.enableProdMode();
 registerKerasDropoutLayers();
 
-/** The folder holding tfjs-backend-wasm*.wasm: beside the bundle, or the package's own (tests run unbundled). */
+/** The folder holding tfjs-backend-wasm-simd.wasm: beside the bundle, or the package's (tests run unbundled). */
 function wasmFolder(): string {
-  if (existsSync(join(__dirname, 'tfjs-backend-wasm.wasm'))) return __dirname;
-  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  if (existsSync(join(__dirname, 'tfjs-backend-wasm-simd.wasm'))) return __dirname;
+  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
 }
 
 export interface TfjsBackend {

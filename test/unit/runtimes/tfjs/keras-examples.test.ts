@@ -7,7 +7,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { openTfjsRuntimeModel } from '../../../../src/core/runtimes/tfjs/open';
 import type { McModel } from '../../../../src/core/engine/mc/runtime';
-import { artifacts, collect, inputs, kerasExample, mcFigures, seededMathRandom } from './support';
+import {
+  artifacts,
+  asProbabilities,
+  collect,
+  inputs,
+  kerasExample,
+  mcFigures,
+  seededMathRandom,
+} from './support';
 import { assertAgree, productPasses } from './mc-check';
 
 interface Case {
@@ -60,11 +68,9 @@ describe('tfjs runtime: the Keras examples', function () {
 
       it("gives tfjs's own model.predict in its deterministic pass (within 1e-5)", async () => {
         const ours = await model.deterministic({ data: x, shape: [c.n, ...shape] });
-        const theirs = tf.tidy(() => {
-          const y = reference.predict(tf.tensor(x, [c.n, ...shape])) as tf.Tensor;
-          // One sigmoid unit is the two-class distribution [1 − p, p].
-          return y.shape[1] === 1 ? tf.concat([tf.sub(1, y), y], 1) : y;
-        });
+        const theirs = tf.tidy(() =>
+          asProbabilities(reference.predict(tf.tensor(x, [c.n, ...shape])) as tf.Tensor, reference),
+        );
         const expected = theirs.dataSync();
         theirs.dispose();
         assert.equal(ours.length, expected.length);
@@ -77,10 +83,12 @@ describe('tfjs runtime: the Keras examples', function () {
         assert.equal(ours.prefixLayers, c.prefixLayers);
         const theirs = seededMathRandom(7, () =>
           collect(c.passes, () =>
-            tf.tidy(() => {
-              const y = reference.apply(tf.tensor(x, [c.n, ...shape]), { training: true }) as tf.Tensor;
-              return y.shape[1] === 1 ? tf.concat([tf.sub(1, y), y], 1) : y;
-            }),
+            tf.tidy(() =>
+              asProbabilities(
+                reference.apply(tf.tensor(x, [c.n, ...shape]), { training: true }) as tf.Tensor,
+                reference,
+              ),
+            ),
           ),
         );
         const figures = mcFigures(ours.probs, c.passes, c.n, ours.classes);

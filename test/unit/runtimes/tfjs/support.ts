@@ -1,14 +1,14 @@
 // Helpers of the tfjs runtime tests: model sources with seeded weights, tfjs's own reference runs, and the
 // MC statistics with their standard errors, computed here by hand from every pass's probabilities.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { nodeModelSource } from '../../../../src/core/formats/node-model-source';
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { io } from '@tensorflow/tfjs-core';
 import type { ModelSource } from '../../../../src/core/formats/reader';
-import { nodeModelSource } from '../../../../src/core/formats/node-model-source';
 
 export const ARCHITECTURES = join(__dirname, '../../../../../test/fixtures/architectures/tfjs');
-export const FIXTURES = join(__dirname, '../../../../../test/fixtures/tfjs-runtime');
 
 /** Park–Miller LCG (as test/fixtures/tfjs/shards.mjs): the same numbers on every run. */
 export function lcg(seed: number): () => number {
@@ -43,20 +43,16 @@ export interface Example {
   weights: ArrayBuffer;
 }
 
-/** A Keras example of the architecture corpus; shards read from the disk, or seeded when not committed. */
+/**
+ * A Keras example of the architecture corpus with seeded weights (the committed shards, where there are
+ * any, hold weights too small for dropout to move the outputs much), served as its manifest's first shard.
+ */
 export function kerasExample(name: string): Example {
   const path = join(ARCHITECTURES, name, 'model.json');
   const json = JSON.parse(readFileSync(path, 'utf8')) as io.ModelJSON;
   const manifest = json.weightsManifest;
-  const committed = manifest.every((g) => g.paths.every((p) => existsSync(join(dirname(path), p))));
-  if (committed) {
-    const source = nodeModelSource(path);
-    const parts = manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p))));
-    return { source, json, weights: new Uint8Array(Buffer.concat(parts)).buffer };
-  }
   const weights = seededWeights(manifest, name.length * 7919).buffer as ArrayBuffer;
-  // One shard per manifest path would need the converter's split; serve the whole buffer as the first
-  // path and empty later ones (tfjs concatenates a group's shards in order).
+  // tfjs concatenates a group's shards in order: the whole buffer as the first, the others empty.
   const shards = new Map(
     manifest.flatMap((g) =>
       g.paths.map((p, i) => [p, i === 0 ? new Uint8Array(weights) : new Uint8Array(0)]),
@@ -72,6 +68,13 @@ export function kerasExample(name: string): Example {
     },
   };
   return { source, json, weights };
+}
+
+/** A model file with its shards, as they are on the disk. */
+export function diskExample(path: string): Example {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as io.ModelJSON;
+  const parts = json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p))));
+  return { source: nodeModelSource(path), json, weights: new Uint8Array(Buffer.concat(parts)).buffer };
 }
 
 /** tfjs's own artifacts for the same model and weights (a reference loaded without our IO handler). */
@@ -179,4 +182,41 @@ export function collect(passes: number, pass: () => tf.Tensor): Float32Array {
   const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   parts.forEach((p, t) => out.set(p, t * p.length));
   return out;
+}
+
+/**
+ * One pass of a tfjs layers model applied layer by layer with tfjs's own layers, each called with its
+ * own training flag (`training(layer)`): the reference for models with batch normalisation, where one
+ * flag for all would switch it to batch statistics. Independent of the runtime's call switch.
+ */
+export function layerByLayer(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  training: (layer: tfl.layers.Layer) => boolean,
+): tf.Tensor {
+  const values = new Map<number, tf.Tensor>([[model.inputs[0]!.id, x]]);
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'InputLayer') continue;
+    const node = layer.inboundNodes[0]!;
+    const ins = node.inputTensors.map((t) => values.get(t.id)!);
+    const out = layer.apply(ins.length === 1 ? ins[0]! : ins, { training: training(layer) }) as
+      tf.Tensor | tf.Tensor[];
+    (Array.isArray(out) ? out : [out]).forEach((t, i) => values.set(node.outputTensors[i]!.id, t));
+  }
+  return values.get(model.outputs[0]!.id)!;
+}
+
+/**
+ * A reference output as class probabilities, by the convention the runtime documents: softmax outputs as
+ * they are, one unit as [1 − p, p] (p = the unit after a sigmoid, else its sigmoid), other outputs softmaxed.
+ */
+export function asProbabilities(y: tf.Tensor, model: tfl.LayersModel): tf.Tensor {
+  const rows = tf.reshape(y, [y.shape[0]!, -1]);
+  const last = model.outputs[0]!.sourceLayer;
+  const activation = last.getClassName() === 'Softmax' ? 'softmax' : last.getConfig().activation;
+  if (rows.shape[1] === 1) {
+    const p = activation === 'sigmoid' ? rows : tf.sigmoid(rows);
+    return tf.concat([tf.sub(1, p), p], 1);
+  }
+  return activation === 'softmax' ? rows : tf.softmax(rows);
 }
