@@ -4,7 +4,7 @@
 // this checkout's (bench/product.mjs; build first), runs the named suites and prints the ratios the
 // engine's targets are stated in. The kit writes its tables into its own results/ folder, so point
 // --kit at a working copy of it.
-// Usage: node bench/suite.mjs --kit DIR [w1 w2 w3 …] [--reps N] [--only REGEX] (npm run bench:suite -- …)
+// Usage: node bench/suite.mjs --kit DIR [w1 w2 w3 w5 …] [--reps N] [--only REGEX] (npm run bench:suite -- …)
 import { readFileSync, readdirSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -29,8 +29,12 @@ const PRODUCT_JOBS = {
     job('product (dropout-lens, wasm kernels)', 'w3'),
     { id: 'product 2 workers (dropout-lens, wasm kernels)', cmd: ['node', PRODUCT, 'w3', '--workers', '2'] },
   ],
+  w5: [
+    { id: 'product 1 thread (dropout-lens, prefix once)', cmd: ['node', PRODUCT, 'w5', '--threads', '1'] },
+    { id: 'product 2 threads (dropout-lens, prefix once)', cmd: ['node', PRODUCT, 'w5', '--threads', '2'] },
+  ],
 };
-const EXTRA_METRICS = { w3: ['loop_gflop_per_s', 'batched_gflop_per_s'] };
+const EXTRA_METRICS = { w3: ['loop_gflop_per_s', 'batched_gflop_per_s'], w5: ['var_mean'] };
 
 /** Target ratios: [suite, metric, product job, peer job, must]. */
 const TARGETS = [
@@ -54,6 +58,20 @@ const TARGETS = [
     'product 2 workers (dropout-lens, wasm kernels)',
     'onnxruntime-node 2 threads',
     null,
+  ],
+  [
+    'w5',
+    'images_per_s',
+    'product 1 thread (dropout-lens, prefix once)',
+    'pytorch 1 thread, backbone once (cached)',
+    1,
+  ],
+  [
+    'w5',
+    'images_per_s',
+    'product 2 threads (dropout-lens, prefix once)',
+    'onnxruntime-node 2 threads, whole graph per pass',
+    5,
   ],
 ];
 

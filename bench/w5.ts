@@ -1,0 +1,98 @@
+// W5 of the peer benchmark kit: MC dropout on a real architecture. The kit's torchvision MobileNetV2 export
+// (gen_models.py: w5_mobilenet_v2_mc.onnx, the classifier's Dropout(0.2) in training mode), its 64 W5
+// images (stream 7, NCHW 3 × 224 × 224), T = 30 passes, chunks of 16 images, per-image mean and variance
+// of the softmax. The product runs it as `mc` does an ONNX file: on onnxruntime, the deterministic prefix
+// once per chunk and only the rest T times, statistics by Welford's update. `--whole-graph` runs the whole
+// graph every pass instead (what the onnxruntime peer does), to show what the prefix split is worth.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../src/cli/io';
+import { runMcPasses } from '../src/core/engine/mc/mc';
+import type { McModel } from '../src/core/engine/mc/runtime';
+import { nodeModelSource } from '../src/core/formats/node-model-source';
+import { readOnnx } from '../src/core/formats/onnx/reader';
+import { openOnnxRuntimeModel } from '../src/core/runtimes/onnxruntime/onnxruntime-model';
+import { w5Input } from './data';
+
+const MODEL = 'w5_mobilenet_v2_mc.onnx';
+const PASSES = 30;
+const CHUNK = 16;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** The whole MC job: every chunk's passes; returns the mean over images and classes of the variance. */
+async function mcW5(model: McModel, x: Float32Array, n: number, seed: number): Promise<number> {
+  const per = 3 * 224 * 224;
+  let varianceSum = 0;
+  let count = 0;
+  for (let start = 0; start < n; start += CHUNK) {
+    const rows = Math.min(CHUNK, n - start);
+    const chunk = { data: x.subarray(start * per, (start + rows) * per), shape: [rows, 3, 224, 224] };
+    const options = { passes: PASSES, seed: seed + start, every: PASSES };
+    const { stats } = await runMcPasses(await model.passes(chunk, options), options);
+    for (const v of stats.variance) varianceSum += v;
+    count += stats.variance.length;
+  }
+  return varianceSum / count;
+}
+
+/** `--threads N` (default 1), `--reps N` timed repetitions (default 3), `--model PATH`, `--whole-graph`. */
+export async function runW5(args: string[] = []): Promise<Record<string, unknown>> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      threads: { type: 'string' },
+      reps: { type: 'string' },
+      model: { type: 'string' },
+      'whole-graph': { type: 'boolean' },
+    },
+  });
+  const threads = Number(values.threads ?? 1);
+  const reps = Number(values.reps ?? 3);
+  if (!(Number.isInteger(threads) && threads >= 1))
+    throw new UsageError('w5: --threads must be a positive integer');
+  if (!(Number.isInteger(reps) && reps >= 1)) throw new UsageError('w5: --reps must be a positive integer');
+  const file = values.model ?? join(process.env.PEER_MODELS ?? '/tmp/peer-models', MODEL);
+  if (!existsSync(file))
+    throw new Error(`no model at ${file} (the peer kit's gen_models.py writes ${MODEL})`);
+  const source = nodeModelSource(file);
+  const wholeGraph = values['whole-graph'] ?? false;
+  const model = await openOnnxRuntimeModel(source, readOnnx(source), { threads, wholeGraph });
+  const { x, n } = w5Input();
+  try {
+    let seed = 1;
+    await mcW5(model, x, n, seed++); // warm-up repetition: sessions created, prefix split made
+    const times: number[] = [];
+    let varMean = 0;
+    for (let r = 0; r < reps; r++) {
+      const t0 = performance.now();
+      varMean = await mcW5(model, x, n, (seed += n));
+      times.push(performance.now() - t0);
+    }
+    if (!(varMean > 0)) throw new Error('w5: variance 0, the dropout was not stochastic');
+    const ms = median(times);
+    return {
+      peer: 'dropout-lens',
+      node: process.version,
+      workload: 'w5',
+      engine: model.engine.name,
+      threads,
+      mode: model.notes.find((note) => /^(prefix|whole graph)/.test(note)) ?? '',
+      images: n,
+      passes: PASSES,
+      reps,
+      mc_ms: ms,
+      images_per_s: n / (ms / 1000),
+      image_passes_per_s: (n * PASSES) / (ms / 1000),
+      var_mean: varMean,
+      peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    };
+  } finally {
+    await model.dispose();
+  }
+}
