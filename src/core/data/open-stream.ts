@@ -35,6 +35,22 @@ const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 const NPZ_INPUTS = ['x', 'X', 'inputs', 'images', 'data', 'arr_0'];
 const NPZ_LABELS = ['y', 'Y', 'labels', 'targets', 'arr_1'];
 
+/** What a data spec names; `images` (a folder) is the one kind that takes an ImagePreprocessing. */
+export type DataKind = 'builtin' | 'images' | 'npy' | 'npz' | 'csv';
+
+/**
+ * The kind of data `spec` names, from the file system (a folder is images) and the extension; undefined
+ * when it names nothing readable. For a host to offer the preprocessing fields or flags only for images.
+ */
+export async function dataKind(spec: string): Promise<DataKind | undefined> {
+  if (spec.startsWith('builtin:')) return 'builtin';
+  const info = await stat(spec).catch(() => undefined);
+  if (info?.isDirectory()) return 'images';
+  if (!info?.isFile()) return undefined;
+  const ext = extname(spec).toLowerCase().slice(1);
+  return ext === 'npy' || ext === 'npz' || ext === 'csv' ? ext : undefined;
+}
+
 export async function openDataStream(spec: string, options: OpenDataOptions): Promise<DataStream> {
   const limit = options.limit ?? DEFAULT_SIZE_LIMIT;
   if (spec.startsWith('builtin:')) return inMemory(spec, options, limit);
@@ -47,8 +63,8 @@ export async function openDataStream(spec: string, options: OpenDataOptions): Pr
     if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..'))
       throw new DataError(`refusing ${spec}: it leads out of ${options.within}`);
   }
-  const info = await stat(path);
-  if (info.isDirectory()) {
+  const kind = await dataKind(path);
+  if (kind === 'images') {
     const p = options.preprocessing ?? defaultPreprocessing(options.inputShape);
     if (!p)
       throw new DataError(
@@ -62,11 +78,10 @@ export async function openDataStream(spec: string, options: OpenDataOptions): Pr
       );
     return openImageFolder(path, p, limit, spec);
   }
-  checkFileSize(spec, info.size, limit);
-  const ext = extname(path).toLowerCase();
-  if (ext === '.npy') return openNpy(path, spec, options.inputShape, limit);
-  if (ext === '.npz') return openNpz(path, spec, options.inputShape);
-  if (ext === '.csv') return inMemory(spec, options, limit);
+  checkFileSize(spec, (await stat(path)).size, limit);
+  if (kind === 'npy') return openNpy(path, spec, options.inputShape, limit);
+  if (kind === 'npz') return openNpz(path, spec, options.inputShape);
+  if (kind === 'csv') return inMemory(spec, options, limit);
   throw new DataError(
     `${spec}: data are read from a folder of images (PNG, JPEG), an .npy or .npz array file, a .csv file, or builtin:NAME`,
   );

@@ -65,6 +65,8 @@ np.savez_compressed(os.path.join(out, 'deflated.npz'), images=np.asfortranarray(
 np.savez(os.path.join(out, 'positional.npz'), x, np.array([3, 1, 4, 1, 5]))
 np.savez_compressed(os.path.join(out, 'only.npz'), anything=x)
 np.savez(os.path.join(out, 'unknown.npz'), a=x, b=x)
+np.save(os.path.join(out, 'mnist.npy'), np.tile((np.arange(28) * 9).astype('|u1'), (3, 28, 1)))
+np.save(os.path.join(out, 'cifar.npy'), np.stack([np.full((8, 6), v, '<f4') for v in (0, 120, 200)])[None].repeat(2, 0))
 np.save(os.path.join(out, 'structured.npy'), np.zeros(3, dtype=[('a', '<f4'), ('b', '<i4')]))
 np.save(os.path.join(out, 'objects.npy'), np.array([1, 'a'], dtype=object), allow_pickle=True)
 `;
@@ -149,6 +151,22 @@ describe('.npy and .npz arrays (made by NumPy)', function () {
       openDataStream(f('unknown.npz'), { inputShape: [6] }),
       /which array holds the inputs\? It has "a", "b"/,
     );
+  });
+
+  it('previews samples that are images, their values stretched to 0-255', async () => {
+    const mnist = await openDataStream(f('mnist.npy'), { inputShape: [1, 28, 28] });
+    const t = await mnist.thumbnail?.(2, 28);
+    assert.deepEqual([t?.width, t?.height], [28, 28]);
+    // Column c holds 9c (0 to 243): stretched to round(9c · 255 / 243), grey, opaque.
+    for (const c of [0, 5, 27]) {
+      const at = (7 * 28 + c) * 4;
+      const v = Math.round((9 * c * 255) / 243);
+      assert.deepEqual([...(t?.rgba.subarray(at, at + 4) ?? [])], [v, v, v, 255], `column ${c}`);
+    }
+    const cifar = await openDataStream(f('cifar.npy'), { inputShape: [3, 8, 6] });
+    const c = await cifar.thumbnail?.(1, 4); // 6 wide × 8 high fits 4 as 3 × 4
+    assert.deepEqual([c?.width, c?.height, [...(c?.rgba.subarray(0, 4) ?? [])]], [3, 4, [0, 153, 255, 255]]);
+    assert.equal((await openDataStream(f('npz.npy'), { inputShape: [6] })).thumbnail, undefined);
   });
 
   it('says when the samples do not fit the model, and refuses what it cannot read', async () => {

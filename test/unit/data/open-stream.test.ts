@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDataStream } from '../../../src/core/data/open-stream';
+import { dataKind, openDataStream } from '../../../src/core/data/open-stream';
 
 describe('opening data by what the path is', () => {
   let dir = '';
@@ -45,5 +45,19 @@ describe('opening data by what the path is', () => {
       openDataStream(dir, { inputShape: [64] }),
       /the model's input \[64\] is not an image's/,
     );
+    const specs = [
+      'builtin:iris',
+      dir,
+      join(dir, 'rows.csv'),
+      join(dir, 'model.onnx'),
+      join(dir, 'none.npy'),
+    ];
+    assert.deepEqual(await Promise.all(specs.map(dataKind)), [
+      'builtin',
+      'images',
+      'csv',
+      undefined,
+      undefined,
+    ]);
   });
 });

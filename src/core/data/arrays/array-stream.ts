@@ -3,6 +3,7 @@
 import { DataError } from '../dataset';
 import { checkBatchSize } from '../dataset-stream';
 import type { DataStream, SampleBatch } from '../stream';
+import { arrayThumbnail, looksLikeImage } from './array-thumbnail';
 import type { ByteSource } from './byte-source';
 import { readNpyHeader, toFloat32, type NpyHeader } from './npy';
 
@@ -145,5 +146,23 @@ export async function arrayStream(
         await source?.close();
       }
     },
+    ...(looksLikeImage(sampleShape) && {
+      async thumbnail(index: number, side: number) {
+        if (!(index >= 0 && index < count))
+          throw new RangeError(`no sample ${index} in ${name} (${count} samples)`);
+        if (whole)
+          return arrayThumbnail(
+            whole.subarray(index * sampleSize, (index + 1) * sampleSize),
+            sampleShape,
+            side,
+          );
+        const sample = new Float32Array(sampleSize);
+        const bytes = sampleSize * h.itemSize;
+        await withSource(open, async (s) =>
+          toFloat32(h, await s.read(h.dataOffset + index * bytes, bytes), sampleSize, sample),
+        );
+        return arrayThumbnail(sample, sampleShape, side);
+      },
+    }),
   };
 }

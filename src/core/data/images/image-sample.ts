@@ -29,11 +29,16 @@ export function writeImageSample(
 
 /** The image fitted inside side × side (aspect ratio kept), as RGBA for a preview. */
 export function imageThumbnail(bytes: Uint8Array, name: string, side: number): Thumbnail {
-  const img = toChannels(decodeImage(bytes, name), 3);
+  return thumbnailOf(decodeImage(bytes, name), side);
+}
+
+/** `pixels` fitted inside side × side (aspect ratio kept), as opaque RGBA. */
+export function thumbnailOf(pixels: Pixels, side: number): Thumbnail {
+  const img = toChannels(pixels, 3);
   const fit = Math.min(1, side / Math.max(img.width, img.height));
   const width = Math.max(1, Math.round(img.width * fit));
   const height = Math.max(1, Math.round(img.height * fit));
-  const small: Pixels = resizeBilinear(img, width, height);
+  const small = resizeBilinear(img, width, height);
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {
     rgba[i * 4] = small.data[i * 3] as number;
