@@ -1,0 +1,136 @@
+// The onnxruntime McModel on small torchvision-like CNNs (test/fixtures/runtimes/generate.py: Clip,
+// HardSigmoid, a batch-dependent Reshape, two Dropouts in the head) against PyTorch: the deterministic
+// pass equals PyTorch's eval mode, the MC statistics agree with PyTorch's MC loop within 5 standard
+// errors, and the deterministic prefix gives the same passes as the whole graph.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { runMcPasses } from '../../../src/core/engine/mc/mc';
+import type { McModel } from '../../../src/core/engine/mc/runtime';
+import { nodeModelSource } from '../../../src/core/formats/node-model-source';
+import { readOnnx } from '../../../src/core/formats/onnx/reader';
+import {
+  openOnnxRuntimeModel,
+  type OnnxRuntimeOptions,
+} from '../../../src/core/runtimes/onnxruntime/onnxruntime-model';
+import { assertAllClose } from '../engine/mc-helpers';
+
+const dir = 'test/fixtures/runtimes';
+const reference = JSON.parse(readFileSync(`${dir}/reference.json`, 'utf8')) as {
+  shape: number[];
+  x: number[];
+  deterministic: number[];
+  passes: number;
+  mean: number[];
+  variance: number[];
+  m4: number[];
+};
+const x = { data: Float32Array.from(reference.x), shape: reference.shape };
+
+async function open(name: string, options: OnnxRuntimeOptions = {}): Promise<McModel> {
+  const source = nodeModelSource(`${dir}/${name}`);
+  return openOnnxRuntimeModel(source, readOnnx(source), options);
+}
+
+/** Every pass's probabilities, pass-major, and the statistics. */
+async function mc(model: McModel, passes: number, seed: number) {
+  const all = new Float32Array(passes * reference.mean.length);
+  const result = await runMcPasses(
+    await model.passes(x, { passes, seed }),
+    { passes, seed },
+    { onChunk: (probs, first, k) => all.set(probs.subarray(0, k * 40), first * 40) },
+  );
+  return { all, stats: result.stats };
+}
+
+/**
+ * Each entry's mean and variance within 5 standard errors of PyTorch's (T_ref passes), the error of the
+ * difference from both runs' spread (σ² for the mean, μ4 − σ⁴ for the variance).
+ */
+function assertAgreesWithPyTorch(stats: { mean: ArrayLike<number>; variance: ArrayLike<number> }, T: number) {
+  const R = reference.passes;
+  for (let i = 0; i < reference.mean.length; i++) {
+    const s2 = reference.variance[i]!;
+    const seMean = Math.sqrt(s2 / R + stats.variance[i]! / T);
+    const seVar = Math.sqrt((reference.m4[i]! - s2 * s2) * (1 / R + 1 / T));
+    const dm = Math.abs(stats.mean[i]! - reference.mean[i]!);
+    const dv = Math.abs(stats.variance[i]! - s2);
+    assert.ok(
+      dm <= 5 * seMean + 1e-7,
+      `mean[${i}]: ${stats.mean[i]} vs PyTorch ${reference.mean[i]} (${(dm / seMean).toFixed(1)} SE)`,
+    );
+    assert.ok(
+      dv <= 5 * seVar + 1e-7,
+      `variance[${i}]: ${stats.variance[i]} vs PyTorch ${s2} (${(dv / seVar).toFixed(1)} SE)`,
+    );
+  }
+}
+
+describe('onnxruntime McModel on a small CNN, against PyTorch', () => {
+  it('runs its MobileNet-like ops and splits the head off: the deterministic pass equals PyTorch eval', async () => {
+    const model = await open('tiny-cnn-mc.onnx');
+    try {
+      assert.deepEqual(model.inputShape, [3, 16, 16]);
+      assert.ok(
+        model.notes.some((n) => /^prefix: \d+ of \d+ nodes run once/.test(n)),
+        model.notes.join('; '),
+      );
+      assertAllClose(await model.deterministic(x), reference.deterministic, 1e-5, 'probabilities');
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('MC mean and variance agree with a PyTorch MC loop within 5 standard errors (T = 2000)', async () => {
+    const model = await open('tiny-cnn-mc.onnx');
+    try {
+      const { stats } = await mc(model, 2000, 3);
+      assert.ok(
+        stats.variance.some((v) => v > 1e-5),
+        'the dropout is stochastic',
+      );
+      assertAgreesWithPyTorch(stats, 2000);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('the prefix once and the whole graph per pass give the same passes (same seed: same masks)', async () => {
+    const prefix = await open('tiny-cnn-mc.onnx');
+    const whole = await open('tiny-cnn-mc.onnx', { wholeGraph: true });
+    try {
+      assert.ok(whole.notes.includes('whole graph per pass, as asked'));
+      const a = await mc(prefix, 50, 9);
+      const b = await mc(whole, 50, 9);
+      assertAllClose(a.all, b.all, 1e-5, 'passes');
+      const c = await mc(await open('tiny-cnn-mc.onnx'), 50, 10);
+      assert.ok(
+        c.all.some((v, i) => Math.abs(v - a.all[i]!) > 1e-3),
+        'another seed draws other masks',
+      );
+    } finally {
+      await prefix.dispose();
+      await whole.dispose();
+    }
+  });
+
+  it('a model exported in training mode runs BatchNormalization in inference mode', async () => {
+    const model = await open('tiny-cnn-bn-train.onnx');
+    try {
+      assert.ok(model.notes.some((n) => /2 BatchNormalization node\(s\) switched to inference mode/.test(n)));
+      assertAllClose(await model.deterministic(x), reference.deterministic, 1e-5, 'probabilities');
+      assertAgreesWithPyTorch((await mc(model, 2000, 4)).stats, 2000);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('an op set 9 export (Dropout-7, no training flag) runs stochastic, as PyTorch does', async () => {
+    const model = await open('tiny-cnn-opset9.onnx');
+    try {
+      assertAllClose(await model.deterministic(x), reference.deterministic, 1e-5, 'probabilities');
+      assertAgreesWithPyTorch((await mc(model, 2000, 5)).stats, 2000);
+    } finally {
+      await model.dispose();
+    }
+  });
+});
