@@ -11,7 +11,7 @@ import type { McEngine, McModel } from '../../engine/mc/runtime';
 import { softmaxRows } from '../../engine/layers/activations';
 import { sizeOf, type Tensor } from '../../engine/tensor';
 import type { ModelSource } from '../../formats/reader';
-import { dtypeName } from '../../formats/onnx/tensors';
+import { dtypeName, int64 } from '../../formats/onnx/tensors';
 import type { Graph } from '../../model/ir';
 import { loadOrt, type OrtModule } from './load-ort';
 import { modelCopies, type ModelCopies } from './model-copies';
@@ -69,7 +69,7 @@ export async function openOnnxRuntimeModel(
         ? 'whole graph per pass, as asked'
         : 'whole graph per pass: a random node reads the model input, so nothing runs once',
   );
-  return new OnnxRuntimeModel(ort, {
+  const model = new OnnxRuntimeModel(ort, {
     file: source.path,
     inputShape,
     threads,
@@ -80,6 +80,12 @@ export async function openOnnxRuntimeModel(
     notes,
     probabilities: endsInSoftmax(graph),
   });
+  // The inference sessions now, so a model onnxruntime cannot load is reported when it is opened.
+  await model.load().catch(async (e: unknown) => {
+    await model.dispose();
+    throw e;
+  });
+  return model;
 }
 
 interface Parts {
@@ -108,7 +114,9 @@ class OnnxRuntimeModel implements McModel {
   private readonly sessions = new Map<string, Promise<InferenceSession>>();
   private mcSeed: number | undefined;
   /** The prefix outputs of the last rows run (deterministic and passes usually get the same rows). */
-  private lastPrefix: { x: Tensor['data']; feeds: Feeds } | undefined;
+  private lastPrefix: { x: Tensor['data']; blocks: Feeds[] } | undefined;
+  /** The model's fixed batch size, when its input declares one (then rows run in blocks of it). */
+  private readonly batch: number | undefined;
 
   constructor(
     private readonly ort: OrtModule,
@@ -125,6 +133,9 @@ class OnnxRuntimeModel implements McModel {
       probabilities: this.probabilities,
     } = parts);
     this.engine = { name: 'onnxruntime-node', version: ort.env.versions.node, threads: parts.threads };
+    const batch = int64(this.input.type?.tensorType?.shape?.dim?.[0]?.dimValue);
+    this.batch = batch > 0 ? batch : undefined;
+    if (this.batch) this.notes.push(`rows run in blocks of ${this.batch}, the model's fixed batch size`);
   }
 
   private async create(model: onnx.IModelProto): Promise<InferenceSession> {
@@ -159,6 +170,10 @@ class OnnxRuntimeModel implements McModel {
     return this.session('prefix', async () => extractModel(this.copies.inference, [this.input], outputs));
   }
 
+  async load(): Promise<void> {
+    await this.tail('inference');
+  }
+
   /** The rest (or the whole graph) of the MC copy for `seed`, or of the inference copy. */
   private async tail(kind: 'mc' | 'inference', seed = 0): Promise<InferenceSession> {
     if (kind === 'mc' && this.mcSeed !== seed) {
@@ -185,24 +200,53 @@ class OnnxRuntimeModel implements McModel {
     }
   }
 
-  private tensor(x: Tensor): OrtTensor {
-    const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
-    return new this.ort.Tensor('float32', data, x.shape);
+  /** Rows `from`..`from + rows` of `x` as the input's element type, padded with copies of the last row. */
+  private inputTensor(x: Tensor, from: number, rows: number): OrtTensor {
+    const width = sizeOf(x.shape.slice(1));
+    const n = x.shape[0] as number;
+    const count = Math.min(rows, n - from);
+    const padded = new Float32Array(rows * width);
+    padded.set(x.data.subarray(from * width, (from + count) * width));
+    for (let r = count; r < rows; r++) padded.copyWithin(r * width, (count - 1) * width, count * width);
+    const dims = [rows, ...x.shape.slice(1)];
+    switch (this.input.type?.tensorType?.elemType) {
+      case 7: // int64 (token ids)
+        return new this.ort.Tensor(
+          'int64',
+          BigInt64Array.from(padded, (v) => BigInt(Math.round(v))),
+          dims,
+        );
+      case 6:
+        return new this.ort.Tensor('int32', Int32Array.from(padded, Math.round), dims);
+      default:
+        return new this.ort.Tensor('float32', padded, dims);
+    }
   }
 
-  /** What the tail reads for the rows of `x`: the prefix outputs (run once per x) and the input. */
-  private async feeds(x: Tensor): Promise<Feeds> {
+  /**
+   * What the tail reads for the rows of `x`, one feed set per block of rows (the model's fixed batch
+   * size, or all n rows at once): the prefix outputs, run once per x, and the input.
+   */
+  private async feeds(x: Tensor): Promise<Feeds[]> {
+    if (this.lastPrefix?.x === x.data) return this.lastPrefix.blocks;
+    const n = x.shape[0] as number;
+    const rows = this.batch ?? n;
     const inputName = this.input.name ?? '';
-    if (!this.split) return { [inputName]: this.tensor(x) };
-    if (this.lastPrefix?.x !== x.data) {
-      const xs = this.tensor(x);
+    const blocks: Feeds[] = [];
+    for (let from = 0; from < n; from += rows) {
+      const xs = this.inputTensor(x, from, rows);
+      if (!this.split) {
+        blocks.push({ [inputName]: xs });
+        continue;
+      }
       const out = await this.run(await this.prefixSession(), { [inputName]: xs });
       const feeds: Feeds = {};
       for (const name of this.split.handedOn)
         feeds[name] = name === inputName ? xs : (out[name] as OrtTensor);
-      this.lastPrefix = { x: x.data, feeds };
+      blocks.push(feeds);
     }
-    return this.lastPrefix.feeds;
+    this.lastPrefix = { x: x.data, blocks };
+    return blocks;
   }
 
   private outputOf(result: Record<string, OrtTensor>): OrtTensor {
@@ -212,53 +256,81 @@ class OnnxRuntimeModel implements McModel {
     return out;
   }
 
+  /** One run of `session` over every block, the outputs of the n real rows written to `into` at `at`. */
+  private async runBlocks(
+    session: InferenceSession,
+    blocks: Feeds[],
+    n: number,
+    into: Float32Array,
+    at: number,
+  ) {
+    let row = 0;
+    for (const feeds of blocks) {
+      const out = this.outputOf(await this.run(session, feeds));
+      const classes = sizeOf(out.dims.slice(1));
+      const rows = Math.min(out.dims[0] as number, n - row);
+      into.set((out.data as Float32Array).subarray(0, rows * classes), at + row * classes);
+      row += rows;
+    }
+  }
+
   async deterministic(x: Tensor): Promise<Float32Array> {
-    const out = this.outputOf(await this.run(await this.tail('inference'), await this.feeds(x)));
-    const logits = out.data as Float32Array;
-    if (this.probabilities) return Float32Array.from(logits);
+    const n = x.shape[0] as number;
+    const blocks = await this.feeds(x);
+    const session = await this.tail('inference');
+    const classes = await this.classes(session, blocks);
+    const logits = new Float32Array(n * classes);
+    await this.runBlocks(session, blocks, n, logits, 0);
+    if (this.probabilities) return logits;
     const probs = new Float32Array(logits.length);
-    softmaxRows(probs, logits, sizeOf(out.dims.slice(1)));
+    softmaxRows(probs, logits, classes);
     return probs;
   }
 
   async passes(x: Tensor, options: McOptions): Promise<McPasses> {
     const n = x.shape[0] as number;
     const session = await this.tail('mc', options.seed);
-    const feeds = await this.feeds(x);
-    // The base the pass loop tiles: the first float32 row tensor handed on (else the input itself).
-    const baseName =
-      Object.keys(feeds).find((name) => feeds[name]?.type === 'float32' && feeds[name]?.dims[0] === n) ??
-      (this.input.name as string);
-    const baseFeed = feeds[baseName] ?? this.tensor(x);
-    const base: Tensor = { data: baseFeed.data as Float32Array, shape: [...baseFeed.dims] };
-    const width = sizeOf(base.shape.slice(1));
-    const classes = await this.classes(session, feeds);
+    const blocks = await this.feeds(x);
+    const classes = await this.classes(session, blocks);
     return {
-      base,
+      base: this.base(x, blocks),
       classes,
       probabilities: this.probabilities,
       rowBudget: n,
       prefixLayers: this.split?.prefixNodes ?? 0,
+      // The tiled rows are k copies of the base, which the blocks' feeds hold already: each pass feeds those.
       forward: async (tiled: Tensor) => {
         const k = (tiled.shape[0] as number) / n;
         const data = new Float32Array(k * n * classes);
-        for (let p = 0; p < k; p++) {
-          const rows = tiled.data.subarray(p * n * width, (p + 1) * n * width) as Float32Array;
-          const pass = { ...feeds, [baseName]: new this.ort.Tensor('float32', rows, base.shape) };
-          const out = this.outputOf(await this.run(session, pass));
-          data.set(out.data as Float32Array, p * n * classes);
-        }
+        for (let p = 0; p < k; p++) await this.runBlocks(session, blocks, n, data, p * n * classes);
         return { data, shape: [k * n, classes] };
       },
     };
   }
 
+  /** The prefix output the pass loop tiles: the first float32 row tensor handed on, else the input. */
+  private base(x: Tensor, blocks: Feeds[]): Tensor {
+    const first = blocks[0] ?? {};
+    const rows = this.batch ?? (x.shape[0] as number);
+    const name = Object.keys(first).find((k) => first[k]?.type === 'float32' && first[k]?.dims[0] === rows);
+    if (!name || name === this.input.name) return x;
+    const n = x.shape[0] as number;
+    const dims = (first[name] as OrtTensor).dims;
+    const width = sizeOf(dims.slice(1));
+    const data = new Float32Array(n * width);
+    blocks.forEach((b, i) => {
+      const part = (b[name] as OrtTensor).data as Float32Array;
+      data.set(part.subarray(0, Math.min(rows, n - i * rows) * width), i * rows * width);
+    });
+    return { data, shape: [n, ...dims.slice(1)] };
+  }
+
   /** Classes per row: from the output's declared shape, else from one deterministic run. */
-  private async classes(session: InferenceSession, feeds: Feeds): Promise<number> {
+  private async classes(session: InferenceSession, blocks: Feeds[]): Promise<number> {
     const meta = session.outputMetadata.find((m) => m.name === this.output.name);
     const dims = meta?.isTensor ? meta.shape.slice(1) : [];
     if (dims.length > 0 && dims.every((d) => typeof d === 'number')) return sizeOf(dims as number[]);
-    const out = this.outputOf(await this.run(await this.tail('inference'), feeds));
+    const out = this.outputOf(await this.run(await this.tail('inference'), blocks[0] ?? {}));
     return sizeOf(out.dims.slice(1));
   }
 
