@@ -17,11 +17,29 @@ export function mulberry32(a: number): number {
  */
 export class Rng {
   private state: number;
+  /** The state the stream started from: `seek` counts positions from it. */
+  private readonly origin: number;
   /** A second normal from the last Box-Muller pair, or NaN when none is pending. */
   private spare = Number.NaN;
 
   constructor(seed: number) {
     this.state = seed >>> 0;
+    this.origin = this.state;
+  }
+
+  /**
+   * Moves to the `position`-th raw value of the stream (0-based, counted from the seed), so a block of
+   * draws can be made as it would be in one long run. Positions are taken modulo 2³², the period.
+   */
+  seek(position: number): void {
+    this.state = (this.origin + Math.imul(position % 4294967296, MULBERRY_STEP)) >>> 0;
+    this.spare = Number.NaN;
+  }
+
+  /** Moves to the `position`-th normal of a stream drawn by `normal()` only (two raw values a pair). */
+  seekNormal(position: number): void {
+    this.seek(position - (position % 2));
+    if (position % 2 === 1) this.normal();
   }
 
   /** The raw 32-bit output (unsigned). */

@@ -5,6 +5,7 @@ import type { ActivationName } from '../../model/network-spec';
 import { Activation } from '../layers/activations';
 import { Dropout } from '../layers/dropout';
 import type { Kernels } from '../kernels/kernels';
+import type { PassBlocks } from '../layers/layer';
 import type { Layer } from '../../model/ir';
 import { BatchNorm } from '../layers/norm';
 import type { Rng } from '../../random/rng';
@@ -20,6 +21,8 @@ export interface OpContext {
   rng: Rng;
   /** Consecutive rows sharing one dropout mask (see ForwardContext.maskRows). */
   maskRows: number;
+  /** MC passes: where the rows sit in the whole run (see ForwardContext.blocks). */
+  blocks?: PassBlocks;
   kernels: Kernels;
   /** A weight of this layer loaded from the file (tfjs: "kernel", "bias", ...). */
   weight(name: string): Tensor;
@@ -70,7 +73,12 @@ export function dropout(x: Tensor, rate: number, ctx: OpContext): [Tensor, Tenso
   const layer = new Dropout(ctx.layer.name, { variant: 'standard', rate }, setup);
   const batched = x.shape.length > 0 ? x.shape : [1];
   const ones = tensor(batched, new Float32Array(x.data.length).fill(1));
-  const factor = layer.forward(ones, { training: true, rng: ctx.rng, maskRows: ctx.maskRows });
+  const factor = layer.forward(ones, {
+    training: true,
+    rng: ctx.rng,
+    maskRows: ctx.maskRows,
+    blocks: ctx.blocks,
+  });
   const y = tensor(x.shape);
   const mask = tensor(x.shape);
   for (let i = 0; i < y.data.length; i++) {

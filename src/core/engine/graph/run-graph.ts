@@ -12,6 +12,7 @@ import type { Op, OpContext } from './ops';
 import { tensor } from './tensor-ops';
 import { loadTfjsLayerWeights, tfjsLayerLimit, tfjsOp } from './tfjs-ops';
 import type { Kernels } from '../kernels/kernels';
+import type { PassBlocks } from '../layers/layer';
 import { kernelsFor } from '../kernels/select';
 import { EngineError } from '../engine-error';
 import { Rng } from '../../random/rng';
@@ -25,6 +26,8 @@ export interface RunOptions {
   rngOf?: (layer: Layer) => Rng | undefined;
   /** Consecutive rows sharing one dropout mask. */
   maskRows?: number;
+  /** MC passes: where the rows sit in the whole run (see ForwardContext.blocks). */
+  blocks?: PassBlocks;
 }
 
 /** Where a run resumes: tensors already computed (by name) and the index of the first layer to run. */
@@ -146,6 +149,7 @@ export class GraphRunner {
       const inputs = names.inputs.map((n) => (n ? values.get(n) : undefined));
       const ctx: OpContext = {
         ...{ ...base, layer, rng: options.rngOf?.(layer) ?? rng, maskRows: options.maskRows ?? 1 },
+        blocks: options.blocks,
         weight: (name) => {
           const w = this.weights.get(`${layer.name}/${name}`);
           if (!w) throw new EngineError(`layer "${layer.name}" has no weight "${name}" in the file`);

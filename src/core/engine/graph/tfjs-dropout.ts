@@ -43,7 +43,7 @@ export const tfjsDropoutOp: Op = ([x], ctx) => {
   if (!ctx.stochastic || !(rate > 0 || (stddev ?? 0) > 0)) return [x];
   const variant = VARIANTS[layer.originalOp];
   if (!variant) throw new EngineError(`${layer.originalOp} cannot draw masks`);
-  const run = { training: true, rng: ctx.rng, maskRows: ctx.maskRows };
+  const run = { training: true, rng: ctx.rng, maskRows: ctx.maskRows, blocks: ctx.blocks };
   const drop = (input: Tensor) =>
     new Dropout(
       layer.name,

@@ -67,6 +67,8 @@ export class Dense implements EngineLayer {
     const batch = x.shape[0] as number;
     const y = this.ws.tensor('y', [batch, this.cfg.units]);
     this.maskActive = ctx.training && this.mask !== undefined;
+    // MC passes draw one weight mask per pass (one pass per batch): the pass's place in the stream.
+    if (this.maskActive && ctx.blocks) ctx.rng.seek(ctx.blocks.first * this.weight.value.length);
     const w = this.maskActive ? this.drawMaskedWeights(ctx.rng) : this.weight.value;
     this.kernels.matmulNT(y.data, x.data, w, batch, this.cfg.units, this.inFeatures);
     if (this.bias) this.kernels.addBias(y.data, this.bias.value, batch, this.cfg.units);

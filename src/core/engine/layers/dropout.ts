@@ -14,7 +14,8 @@ import { SELU_ALPHA, SELU_LAMBDA, type DropoutLayerSpec } from '../../model/netw
 import type { Kernels } from '../kernels/kernels';
 import type { EngineLayer, ForwardContext, LayerSetup } from './layer';
 import { EngineError } from '../engine-error';
-import { Workspace, type Tensor } from '../tensor';
+import type { Rng } from '../../random/rng';
+import { Workspace, type Tensor, type Vec } from '../tensor';
 
 const ALPHA_PRIME = -SELU_LAMBDA * SELU_ALPHA;
 
@@ -34,6 +35,8 @@ export class Dropout implements EngineLayer {
   private readonly kernels: Kernels;
   private factor?: Tensor;
   private stochastic = false;
+  /** Gaussian noise's draws, kept exactly for the rows that share them. */
+  private noise = new Float64Array(0);
 
   constructor(
     readonly name: string,
@@ -78,15 +81,46 @@ export class Dropout implements EngineLayer {
     }
     const y = this.ws.tensor('y', x.shape);
     const f = this.ws.tensor('factor', x.shape);
-    const a = x.data;
-    const o = y.data;
-    const m = f.data;
-    const n = a.length;
-    const rng = ctx.rng;
+    const batch = x.shape[0] as number;
     // Rows that start a group draw; the others reuse the row above (consistent MC masks). group 1 = fresh.
     const group = Math.max(1, ctx.maskRows ?? 1);
-    const batch = x.shape[0] as number;
-    const row = n / batch;
+    const blocks = ctx.blocks;
+    const perBlock = blocks ? batch / blocks.passes : batch;
+    if (!blocks || !Number.isInteger(perBlock) || perBlock % group !== 0 || perBlock % blocks.samples !== 0) {
+      this.drawRows(x, y.data, f.data, 0, batch, group, ctx.rng);
+    } else {
+      // Drawing rows before block b in one batch over every sample: all earlier passes, then this pass's
+      // earlier samples (fresh), or one mask per group and pass (consistent).
+      const perSample = perBlock / blocks.samples;
+      const drawsPerPass = blocks.consistent ? perBlock / group : blocks.total * perSample;
+      const skipped = blocks.consistent ? 0 : blocks.offset * perSample;
+      for (let b = 0; b < blocks.passes; b++) {
+        const rows = (blocks.first + b) * drawsPerPass + skipped;
+        if (this.drawsNormals) ctx.rng.seekNormal(rows * this.drawsPerRow(x));
+        else ctx.rng.seek(rows * this.drawsPerRow(x));
+        this.drawRows(x, y.data, f.data, b * perBlock, (b + 1) * perBlock, group, ctx.rng);
+      }
+    }
+    this.factor = f;
+    return y;
+  }
+
+  /** Gaussian dropout and noise draw normals; the others uniforms. */
+  private get drawsNormals(): boolean {
+    return this.spec.variant === 'gaussian' || this.spec.variant === 'gaussian-noise';
+  }
+
+  /** Values one drawing row takes from the stream: one per element, or one per channel (spatial). */
+  private drawsPerRow(x: Tensor): number {
+    const row = x.data.length / (x.shape[0] as number);
+    return this.spec.variant === 'spatial' ? (x.shape[1] ?? 1) : row;
+  }
+
+  /** Draws the factors of rows [from, to) of x into m and writes the output into o. */
+  private drawRows(x: Tensor, o: Vec, m: Vec, from: number, to: number, group: number, rng: Rng): void {
+    const p = this.level();
+    const a = x.data;
+    const row = a.length / (x.shape[0] as number);
     const fresh = (r: number) => r % group === 0;
     switch (this.spec.variant) {
       case 'standard':
@@ -95,17 +129,20 @@ export class Dropout implements EngineLayer {
         const q = 1 - p;
         const scale = alpha
           ? 1 / Math.sqrt(q + ALPHA_PRIME * ALPHA_PRIME * q * p)
-          : inferenceScale
+          : this.inferenceScale
             ? 1
             : 1 / q;
         const shift = -scale * p * ALPHA_PRIME;
         // next() ≥ p  ⇔  nextUint32() ≥ ⌈p·2³²⌉ (exact): the same masks without a division per element.
         const threshold = Math.ceil(p * 4294967296);
         if (!alpha && group === 1 && threshold < 4294967296) {
-          this.kernels.dropout(o, m, a, n, rng.skip(n), threshold, scale);
+          const [lo, n] = [from * row, (to - from) * row];
+          const whole = lo === 0 && n === a.length;
+          const view = (v: Vec) => (whole ? v : v.subarray(lo, lo + n));
+          this.kernels.dropout(view(o), view(m), view(a), n, rng.skip(n), threshold, scale);
           break;
         }
-        for (let r = 0; r < batch; r++) {
+        for (let r = from; r < to; r++) {
           const draw = fresh(r);
           for (let i = r * row; i < (r + 1) * row; i++) {
             m[i] = draw ? (rng.nextUint32() >= threshold ? scale : 0) : (m[i - row] as number);
@@ -119,7 +156,7 @@ export class Dropout implements EngineLayer {
         const channels = x.shape[1] ?? 1;
         const plane = row / channels;
         const keepScale = 1 / (1 - p);
-        for (let r = 0; r < batch; r++)
+        for (let r = from; r < to; r++)
           for (let c = r * channels; c < (r + 1) * channels; c++) {
             const factor = fresh(r)
               ? rng.next() >= p
@@ -135,7 +172,7 @@ export class Dropout implements EngineLayer {
       }
       case 'gaussian': {
         const std = Math.sqrt(p / (1 - p));
-        for (let r = 0; r < batch; r++)
+        for (let r = from; r < to; r++)
           for (let i = r * row; i < (r + 1) * row; i++) {
             m[i] = fresh(r) ? 1 + std * rng.normal() : (m[i - row] as number);
             o[i] = (m[i] as number) * (a[i] as number);
@@ -143,18 +180,18 @@ export class Dropout implements EngineLayer {
         break;
       }
       case 'gaussian-noise': {
-        // The noise itself is what a consistent mask shares; it is kept in the output's offset from x.
-        for (let r = 0; r < batch; r++)
+        // The noise itself is what a consistent mask shares.
+        if (this.noise.length < a.length) this.noise = new Float64Array(a.length);
+        const e = this.noise;
+        for (let r = from; r < to; r++)
           for (let i = r * row; i < (r + 1) * row; i++) {
             m[i] = 1;
-            const e = fresh(r) ? p * rng.normal() : (o[i - row] as number) - (a[i - row] as number);
-            o[i] = (a[i] as number) + e;
+            e[i] = fresh(r) ? p * rng.normal() : (e[i - row] as number);
+            o[i] = (a[i] as number) + (e[i] as number);
           }
         break;
       }
     }
-    this.factor = f;
-    return y;
   }
 
   backward(dy: Tensor, needInputGrad: boolean): Tensor | undefined {

@@ -24,6 +24,24 @@ export interface ForwardContext {
    * pass of n tiled rows is one sampled network). Default 1: every row draws its own.
    */
   maskRows?: number;
+  /** MC passes: where the rows sit in the whole run, so the masks do not depend on the batching. */
+  blocks?: PassBlocks;
+}
+
+/**
+ * MC passes: the batch is `passes` equal blocks of rows, for passes first, first + 1, …, each holding
+ * samples [offset, offset + samples) of a run over `total` samples. A stochastic layer draws each block
+ * from the place in its stream that block would have in one batch over all the samples (pass-major), so
+ * a sample's masks in a pass are the same however the samples were batched.
+ */
+export interface PassBlocks {
+  first: number;
+  passes: number;
+  offset: number;
+  samples: number;
+  total: number;
+  /** Consistent masks: one mask per pass for every sample. */
+  consistent: boolean;
 }
 
 export interface LayerSetup {

@@ -4,10 +4,16 @@
 import { GraphIndex, isShapeOnly } from '../../model/graph-index';
 import type { Graph, Layer } from '../../model/ir';
 import { EngineError } from '../engine-error';
-import { MC_CHUNK_ELEMENTS, McNoStochasticLayerError, type McOptions, type McPasses } from './mc';
+import {
+  MC_CHUNK_ELEMENTS,
+  McNoStochasticLayerError,
+  type McOptions,
+  type McPasses,
+  type PassSpan,
+} from './mc';
 import { Rng } from '../../random/rng';
 import { softmaxRows } from '../layers/activations';
-import { io, type GraphRunner } from '../graph/run-graph';
+import { io, type GraphRunner, type RunOptions } from '../graph/run-graph';
 import { sizeOf, type Tensor } from '../tensor';
 
 export const runsAsGraph = (graph: Graph): boolean =>
@@ -110,23 +116,17 @@ function prefixOf(graph: Graph): { end: number; tensor: string } | undefined {
 }
 
 /** Runs `x` (n × …) once through the graph; stochastic or not. */
-function runOnce(
-  runner: GraphRunner,
-  x: Tensor,
-  stochastic: boolean,
-  rngOf?: (l: Layer) => Rng,
-  maskRows = 1,
-): Tensor {
+function runOnce(runner: GraphRunner, x: Tensor, options: RunOptions = {}): Tensor {
   const graph = runner.graph;
   const feeds = { [graph.inputs[0]!.name]: x };
-  const out = runner.run(feeds, { stochastic, rngOf, maskRows })[outputName(graph)];
+  const out = runner.run(feeds, options)[outputName(graph)];
   if (!out) throw new EngineError(`${graph.name}: the graph gave no output`);
   return out;
 }
 
 /** Softmax probabilities of one pass in inference mode, n × classes. */
 export function graphDeterministicProbs(runner: GraphRunner, x: Tensor): Float32Array {
-  const out = runOnce(runner, x, false);
+  const out = runOnce(runner, x);
   const classes = sizeOf(out.shape.slice(1));
   const probs = Float32Array.from(out.data);
   if (!endsInSoftmax(runner.graph)) softmaxRows(probs, out.data, classes);
@@ -153,13 +153,18 @@ export function graphMcPasses(
   const streams = new Map(graph.layers.filter(drops).map((l) => [l.id, rng.fork()]));
   const maskRows = options.masks === 'consistent' ? n : 1;
   const classes = sizeOf(
-    runOnce(
-      runner,
-      { data: x.data.subarray(0, sizeOf(x.shape.slice(1))), shape: [1, ...x.shape.slice(1)] },
-      false,
-    ).shape.slice(1),
+    runOnce(runner, {
+      data: x.data.subarray(0, sizeOf(x.shape.slice(1))),
+      shape: [1, ...x.shape.slice(1)],
+    }).shape.slice(1),
   );
-  const stochastic = { stochastic: true, rngOf: (l: Layer) => streams.get(l.id) ?? rng, maskRows };
+  const { offset, total } = options.window ?? { offset: 0, total: n };
+  const stochastic = (span: PassSpan) => ({
+    stochastic: true,
+    rngOf: (l: Layer) => streams.get(l.id) ?? rng,
+    maskRows,
+    blocks: { ...span, offset, samples: n, total, consistent: options.masks === 'consistent' },
+  });
   const common = {
     classes,
     probabilities: endsInSoftmax(graph),
@@ -172,17 +177,18 @@ export function graphMcPasses(
       ...common,
       base: x,
       prefixLayers: 0,
-      forward: (tiled) => runOnce(runner, tiled, true, stochastic.rngOf, maskRows),
+      forward: (tiled, span) => runOnce(runner, tiled, stochastic(span)),
     };
   const output = outputName(graph);
   return {
     ...common,
     base,
     prefixLayers: graph.layers.slice(0, prefix.end).filter((l) => l.op !== 'input').length,
-    forward: (tiled) => {
-      const out = runner.resume({ values: new Map([[prefix.tensor, tiled]]), from: prefix.end }, stochastic)[
-        output
-      ];
+    forward: (tiled, span) => {
+      const out = runner.resume(
+        { values: new Map([[prefix.tensor, tiled]]), from: prefix.end },
+        stochastic(span),
+      )[output];
       if (!out) throw new EngineError(`${graph.name}: the graph gave no output`);
       return out;
     },

@@ -5,7 +5,7 @@
 // are the same with or without the maps, and equal what `dropout-lens mc` prints.
 import { planeOver, type BoundaryGrid, type Plane } from '../train/boundary';
 import type { Dataset } from '../../data/dataset';
-import { runMcPasses, type McHooks, type McOptions, type McPasses, type McResult } from './mc';
+import { runMcPasses, type McHooks, type McOptions, type McPasses, type McResult, type PassSpan } from './mc';
 import { sizeOf, type Tensor } from '../tensor';
 import { argmaxOf, mutualInformation, predictiveEntropy, type McStats } from './uncertainty';
 
@@ -95,14 +95,17 @@ function stacked(main: McPasses, grid: McPasses): McPasses {
   const base = new Float32Array((n + g) * width);
   base.set(main.base.data);
   base.set(grid.base.data, n * width);
-  const part = async (model: McPasses, tiled: Tensor, k: number, offset: number, rows: number) =>
+  const part = async (model: McPasses, tiled: Tensor, span: PassSpan, offset: number, rows: number) =>
     // A copy: both models may run the same layers, whose output buffers the next forward reuses.
     Float32Array.from(
       (
-        await model.forward({
-          data: rowsOfBlocks(tiled.data as Float32Array, k, n + g, offset, rows, width),
-          shape: [k * rows, ...sample],
-        })
+        await model.forward(
+          {
+            data: rowsOfBlocks(tiled.data as Float32Array, span.passes, n + g, offset, rows, width),
+            shape: [span.passes * rows, ...sample],
+          },
+          span,
+        )
       ).data,
     );
   return {
@@ -110,11 +113,11 @@ function stacked(main: McPasses, grid: McPasses): McPasses {
     base: { data: base, shape: [n + g, ...sample] },
     rowBudget: Math.min(main.rowBudget, grid.rowBudget),
     passPerChunk: Boolean(main.passPerChunk || grid.passPerChunk),
-    forward: async (tiled) => {
-      const k = (tiled.shape[0] as number) / (n + g);
+    forward: async (tiled, span) => {
+      const k = span.passes;
       const c = main.classes;
-      const a = await part(main, tiled, k, 0, n);
-      const b = await part(grid, tiled, k, n, g);
+      const a = await part(main, tiled, span, 0, n);
+      const b = await part(grid, tiled, span, n, g);
       const out = new Float32Array(k * (n + g) * c);
       for (let p = 0; p < k; p++) {
         out.set(a.subarray(p * n * c, (p + 1) * n * c), p * (n + g) * c);

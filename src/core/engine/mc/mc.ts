@@ -25,6 +25,17 @@ export interface McOptions {
   every?: number;
   /** Most activations one chunk may hold (tiled rows × widest layer). Default MC_CHUNK_ELEMENTS. */
   maxElements?: number;
+  /**
+   * The rows are samples [offset, offset + n) of a run over `total` samples (one batch of a stream): masks
+   * are drawn as they would be in one batch over all of them. Default: the rows are the whole run.
+   */
+  window?: { offset: number; total: number };
+}
+
+/** The passes a chunk's tiled rows hold: first, first + 1, …, first + passes − 1. */
+export interface PassSpan {
+  first: number;
+  passes: number;
 }
 
 /**
@@ -182,8 +193,11 @@ export interface McPasses {
   prefixLayers: number;
   /** Allocates the tiled rows where the model's kernels read them without a copy. */
   kernels?: Pick<Kernels, 'alloc'>;
-  /** The stochastic rest over k·n tiled rows; returns k·n × classes (a runtime outside the engine answers later). */
-  forward(tiled: Tensor): Tensor | Promise<Tensor>;
+  /**
+   * The stochastic rest over k·n tiled rows (passes `span`); returns k·n × classes (a runtime outside the
+   * engine answers later).
+   */
+  forward(tiled: Tensor, span: PassSpan): Tensor | Promise<Tensor>;
 }
 
 /** T MC-dropout passes of `model` (see McPasses), with partial results, chunked and cancellable. */
@@ -208,7 +222,7 @@ export async function runMcPasses(
     const k = Math.min(chunkPasses, options.passes - done, every - (done % every));
     const tiled = ws.tensor('tiled', [k * n, ...base.shape.slice(1)]);
     for (let p = 0; p < k; p++) tiled.data.set(base.data, p * n * width);
-    const t = await model.forward(tiled);
+    const t = await model.forward(tiled, { first: done, passes: k });
     const probs = ws.tensor('probs', [k * n, classes]).data as Float32Array;
     if (model.probabilities) probs.set(t.data);
     else softmaxRows(probs, t.data, classes);
@@ -237,6 +251,7 @@ export function networkMcPasses(net: Network, x: Tensor, options: McOptions): Mc
   const contexts = suffix.map<ForwardContext>((layer) =>
     isStochastic(layer) ? { training: true, rng: rng.fork(), maskRows: consistent ? n : 1 } : inference,
   );
+  const { offset, total } = options.window ?? { offset: 0, total: n };
   return {
     base: runBlocks(prefix, x, inference, rowBudget),
     classes: sizeOf(net.outputShape),
@@ -245,8 +260,13 @@ export function networkMcPasses(net: Network, x: Tensor, options: McOptions): Mc
     passPerChunk: suffix.some((l) => l instanceof Dense && isStochastic(l)),
     prefixLayers: start,
     kernels: net.kernels,
-    forward: (tiled) =>
-      suffix.reduce((t, layer, i) => layer.forward(t, contexts[i] as ForwardContext), tiled),
+    forward: (tiled, span) => {
+      const blocks = { ...span, offset, samples: n, total, consistent };
+      return suffix.reduce((t, layer, i) => {
+        const ctx = contexts[i] as ForwardContext;
+        return layer.forward(t, ctx === inference ? ctx : { ...ctx, blocks });
+      }, tiled);
+    },
   };
 }
 
