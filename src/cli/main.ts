@@ -85,6 +85,8 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
         passes: { type: 'string' },
         seed: { type: 'string' },
         masks: { type: 'string' },
+        engine: { type: 'string' },
+        threads: { type: 'string' },
         weights: { type: 'string' },
         train: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },

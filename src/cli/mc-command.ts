@@ -8,8 +8,9 @@ import { modelData } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { McNoStochasticLayerError } from '../core/engine/mc/mc';
-import { samples, summarize } from '../core/engine/mc/report';
 import { runsAsGraph } from '../core/engine/mc/graph';
+import type { McEngine } from '../core/engine/mc/runtime';
+import { ENGINE_CHOICES, openMcModel, type EngineChoice } from '../core/runtimes/open';
 import { runMcSession } from '../core/engine/mc/session';
 import { trainingSpec } from '../core/model/training-spec';
 import { parseWeights, type WeightsData } from '../core/engine/weights-file';
@@ -22,11 +23,22 @@ export interface McArgs {
   passes?: string;
   seed?: string;
   masks?: string;
+  engine?: string;
+  threads?: string;
   weights?: string;
   train: boolean;
   json: boolean;
   limit?: SizeLimit;
 }
+
+/** Samples listed with their distribution over at most this many classes; above it, the most probable. */
+const MAX_CLASSES = 20;
+/** The most uncertain samples listed when there are too many classes to list every sample. */
+const TOP = 20;
+
+const engineName = (e: McEngine) => `${e.name}${e.version ? ` ${e.version}` : ''}`;
+
+const isEngineChoice = (v: string): v is EngineChoice => (ENGINE_CHOICES as readonly string[]).includes(v);
 
 function integer(flag: string, value: string | undefined, min: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -42,6 +54,10 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
   const masks = args.masks ?? 'fresh';
   if (masks !== 'fresh' && masks !== 'consistent')
     throw new UsageError(`mc: --masks must be "fresh" or "consistent", not "${masks}"`);
+  const engine = args.engine ?? 'auto';
+  if (!isEngineChoice(engine))
+    throw new UsageError(`mc: --engine must be one of ${ENGINE_CHOICES.join(', ')}, not "${engine}"`);
+  const threads = args.threads === undefined ? undefined : integer('threads', args.threads, 1, 1);
   try {
     const limit = args.limit ?? CLI_SIZE_LIMIT;
     const source = nodeModelSource(args.model, limit);
@@ -65,10 +81,11 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
       spec,
       weights,
       train: args.train,
-      mc: { passes, seed, masks },
+      mc: { passes, seed, masks, top: TOP, maxClasses: MAX_CLASSES, everySample: true },
       source,
+      open: (g, s) => openMcModel(g, s, { engine, ...(threads ? { threads } : {}) }),
     });
-    const s = summarize(run.stats, run.labels);
+    const s = run.summary;
     const report = {
       passes: s.passes,
       n: s.n,
@@ -77,20 +94,28 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
       ece: s.ece,
       meanEntropy: s.meanEntropy,
       meanMutualInfo: s.meanMutualInfo,
-      samples: samples(run.stats, run.labels),
+      samples: run.samples ?? run.uncertain,
+      engine: run.engine,
+      prefix: run.prefix,
+      labelled: run.labelled,
+      data: chosen.name,
     };
     if (args.json) io.out(JSON.stringify(report));
     else {
+      const scores =
+        s.accuracy === undefined
+          ? 'unlabelled: no accuracy, NLL or ECE  '
+          : `accuracy ${(100 * s.accuracy).toFixed(1)}%  NLL ${(s.nll ?? 0).toFixed(4)}  ECE ${(s.ece ?? 0).toFixed(4)}  `;
       io.out(
         `${graph.name}: ${passes} MC-dropout passes on ${s.n} samples of ${chosen.name}` +
-          `${run.trained ? ` (trained first, ${spec.epochs} epochs)` : ''}\n` +
-          `accuracy ${(100 * s.accuracy).toFixed(1)}%  NLL ${s.nll.toFixed(4)}  ECE ${s.ece.toFixed(4)}  ` +
-          `mean entropy ${s.meanEntropy.toFixed(4)}  mean mutual information ${s.meanMutualInfo.toFixed(4)}\n` +
+          `${run.trained ? ` (trained first, ${spec.epochs} epochs)` : ''} on ${engineName(run.engine)}\n` +
+          `${scores}mean entropy ${s.meanEntropy.toFixed(4)}  mean mutual information ${s.meanMutualInfo.toFixed(4)}\n` +
           'most uncertain samples:',
       );
-      for (const m of samples(run.stats, run.labels, 5))
+      for (const m of run.uncertain.slice(0, 5))
         io.out(
-          `  #${m.index}: label ${m.label}, predicted ${m.pred} (p ${(m.mean[m.pred] ?? 0).toFixed(3)}), ` +
+          `  #${m.index}: ${m.label >= 0 ? `label ${m.label}, ` : ''}predicted ${m.pred} ` +
+            `(p ${(m.mean[m.classes ? 0 : m.pred] ?? 0).toFixed(3)}), ` +
             `entropy ${m.entropy.toFixed(3)}, mutual information ${m.mutualInfo.toFixed(3)}`,
         );
     }

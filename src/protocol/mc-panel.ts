@@ -136,10 +136,9 @@ const isSummary = (v: unknown) =>
   isArrayOf(v.rejection, (r): r is object => isObj(r) && hasNumbers(r, ['fraction', 'kept', 'accuracy'])) &&
   isNumbers(v.entropy) &&
   isNumbers(v.mutualInfo) &&
-  isArrayOf(v.correct, isBool) &&
+  optional(v.correct, (c) => isArrayOf(c, isBool) && c.length === v.n) &&
   v.entropy.length === v.n &&
-  v.mutualInfo.length === v.n &&
-  v.correct.length === v.n;
+  v.mutualInfo.length === v.n;
 
 /** A thumbnail's bytes are its width × height RGBA pixels (base64: 4 characters per 3 bytes). */
 const isThumbnail = (v: unknown) =>
@@ -156,6 +155,7 @@ const isSample = (v: unknown): v is object =>
   isNumbers(v.variance) &&
   isNumbers(v.features) &&
   optional(v.passes, (p) => isArrayOf(p, isNumbers)) &&
+  optional(v.classes, isNumbers) &&
   optional(v.name, isStr) &&
   optional(v.thumbnail, isThumbnail);
 

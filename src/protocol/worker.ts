@@ -169,7 +169,8 @@ export interface WireMcView {
   passesRequested: number;
   summary: McSummary;
   uncertain: WireMcSample[];
-  deterministic: McScores;
+  /** Scores of one deterministic pass; empty without labels. */
+  deterministic: Partial<McScores>;
   /** The weights were trained just now (the model had none). */
   trained: boolean;
   featureShape: number[];

@@ -2,10 +2,9 @@
 // statistics (at most every 50 ms, and at least every 100 ms as long as a chunk of passes takes less) and
 // yields to the event loop between chunks so a cancel is seen promptly. On 2-D data the views carry the
 // uncertainty maps over the plane as well.
-import type { McStats } from '../core/engine/mc/uncertainty';
-import type { McGrid } from '../core/engine/mc/grid';
-import { samples, scores, summarize } from '../core/engine/mc/report';
-import { runMcSession } from '../core/engine/mc/session';
+import type { McProgress } from '../core/engine/mc/run-stream';
+import { runMcSession, type McSessionResult } from '../core/engine/mc/session';
+import { openMcModel } from '../core/runtimes/open';
 import { trainingSpec } from '../core/model/training-spec';
 import { parseWeights, type WeightsData } from '../core/engine/weights-file';
 import { openModel } from '../core/formats/detect';
@@ -46,36 +45,25 @@ export async function mcJob(
     await new Promise((r) => setImmediate(r));
     lastYield = performance.now();
   };
-  const kept: Float32Array[] = [];
-  let labels: Int32Array = new Int32Array(0);
-  let raw: Float32Array = new Float32Array(0);
-  let grid: McGrid | undefined;
-  const view = (
-    stats: McStats,
-    deterministic: Float32Array,
-    trained: boolean,
-    prefixLayers: number,
-    final: boolean,
-  ): WireMcView => {
-    const d = raw.length / Math.max(1, stats.n);
-    const uncertain = samples(stats, labels, TOP).map<WireMcSample>((s) => ({
-      ...s,
-      features: Array.from(raw.subarray(s.index * d, (s.index + 1) * d)),
-      ...(final && kept.length > 0 ? { passes: passesOf(kept, s.index, stats.n, stats.classes) } : {}),
-    }));
+  const view = (run: McSessionResult, progress?: McProgress): WireMcView => {
+    const raw = run.raw ?? new Float32Array(0);
+    const d = raw.length / Math.max(1, run.summary.n);
     return {
       passesRequested: request.passes,
-      summary: summarize(stats, labels),
-      uncertain,
-      deterministic: scores(deterministic, labels, stats.classes),
-      trained,
-      featureShape: [...data.shape],
-      prefixLayers,
-      ...(grid ? { grid } : {}),
+      summary: run.summary,
+      uncertain: run.uncertain.map<WireMcSample>((s) => ({
+        ...s,
+        features: Array.from(raw.subarray(s.index * d, (s.index + 1) * d)),
+      })),
+      deterministic: run.deterministic,
+      trained: run.trained,
+      featureShape: run.featureShape,
+      prefixLayers: run.prefix.once,
+      engine: run.engine,
+      ...(progress ? { progress } : {}),
+      ...(run.grid ? { grid: run.grid } : {}),
     };
   };
-  // The deterministic pass is known before the MC passes start; partials are built once it is.
-  let partial: ((stats: McStats) => void) | undefined;
   const run = await runMcSession(
     {
       graph,
@@ -83,46 +71,33 @@ export async function mcJob(
       spec,
       weights,
       train: request.train,
-      mc: { passes: request.passes, seed: request.seed, masks: request.masks, every: 2 },
+      mc: {
+        passes: request.passes,
+        seed: request.seed,
+        masks: request.masks,
+        every: 2,
+        top: TOP,
+        keepPassValues: KEEP_VALUES,
+      },
       source,
       grid: GRID,
+      open: (g, s) => openMcModel(g, s),
     },
     {
       isCancelled: () => context.isCancelled(),
       pause,
-      onChunk: (probs) => {
-        if (kept.length * probs.length < KEEP_VALUES) kept.push(probs.slice());
+      onPartial: (progress, result) => {
+        const now = performance.now();
+        if (now - lastProgress < PROGRESS_MS && progress.fraction < 1) return;
+        lastProgress = now;
+        context.progress({ phase: 'mc', mc: view(result(), progress) });
       },
-      onGrid: (g) => (grid = g),
-      onPartial: (stats) => partial?.(stats),
       train: {
         isCancelled: () => context.isCancelled(),
         pause,
         onEpoch: (m) => context.progress({ phase: 'train', epoch: m.epoch, epochs: spec.epochs }),
       },
     },
-    (r) => {
-      labels = r.labels;
-      raw = r.raw;
-      partial = (stats) => {
-        const now = performance.now();
-        if (now - lastProgress < PROGRESS_MS && stats.passes < request.passes) return;
-        lastProgress = now;
-        context.progress({ phase: 'mc', mc: view(stats, r.deterministic, r.trained, r.prefixLayers, false) });
-      };
-    },
   );
-  grid = run.grid;
-  return view(run.stats, run.deterministic, run.trained, run.prefixLayers, true);
-}
-
-/** One sample's probabilities in every kept pass. */
-function passesOf(chunks: Float32Array[], index: number, n: number, classes: number): number[][] {
-  const out: number[][] = [];
-  for (const chunk of chunks)
-    for (let t = 0; t < chunk.length / (n * classes); t++) {
-      const o = (t * n + index) * classes;
-      out.push(Array.from(chunk.subarray(o, o + classes)));
-    }
-  return out;
+  return view(run);
 }

@@ -118,12 +118,13 @@ export function lines(
 export function reliabilityDiagram(
   host: HTMLElement,
   bins: { lo: number; hi: number; count: number; accuracy: number; confidence: number }[],
-  ece: number,
+  /** Absent without labels (then there are no bins either). */
+  ece: number | undefined,
 ) {
   const used = bins.filter((b) => b.count > 0);
   host.setAttribute(
     'aria-label',
-    `Reliability diagram, ECE ${ece.toFixed(4)}: ` +
+    `Reliability diagram, ECE ${ece === undefined ? 'none (no labels)' : ece.toFixed(4)}: ` +
       used
         .map(
           (b) =>

@@ -250,7 +250,9 @@ function render(): void {
       { class: 'grid' },
       chart('entropy-chart', `Predictive entropy${versus}`),
       chart('mi-chart', `Mutual information (BALD)${versus}`),
-      known ? chart('reliability-chart', `Reliability (15 bins), ECE ${fix(s.ece)}`) : undefined,
+      known && s.ece !== undefined
+        ? chart('reliability-chart', `Reliability (15 bins), ECE ${fix(s.ece)}`)
+        : undefined,
       known ? chart('rejection-chart', 'Accuracy after rejecting the most uncertain') : undefined,
       chart('convergence-chart', 'Convergence as passes accumulate'),
     ),
@@ -275,12 +277,12 @@ function render(): void {
     {
       label: 'correct',
       color: themeColour('--vscode-charts-green', '#89d185'),
-      points: values.filter((_, i) => s.correct[i]).map((v) => [v, 0] as [number, number]),
+      points: values.filter((_, i) => s.correct?.[i]).map((v) => [v, 0] as [number, number]),
     },
     {
       label: 'wrong',
       color: themeColour('--vscode-charts-red', '#f14c4c'),
-      points: values.filter((_, i) => !s.correct[i]).map((v) => [v, 0] as [number, number]),
+      points: values.filter((_, i) => !s.correct?.[i]).map((v) => [v, 0] as [number, number]),
     },
   ];
   const conv = state.convergence;

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { run } from './run-cli';
 import { parseCsv } from '../../../src/core/data/csv';
 import { runMcSession } from '../../../src/core/engine/mc/session';
+import { graphMcModel } from '../../../src/core/engine/mc/own-model';
+import type { McSample } from '../../../src/core/engine/mc/report';
 import { trainingSpec } from '../../../src/core/model/training-spec';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
@@ -52,20 +54,23 @@ describe('dropout-lens mc on ONNX and tfjs layers files', () => {
       data,
       spec: trainingSpec(graph),
       source,
-      mc: { passes: 200, seed: 1 },
+      mc: { passes: 200, seed: 1, everySample: true },
     });
+    const model = await graphMcModel(graph, source);
+    const deterministic = await model.deterministic({ data: data.x, shape: [n, d] });
     const want = expected.prediction.values as number[];
-    run.deterministic.forEach((p, i) =>
-      assert.ok(Math.abs(p - want[i]!) < 1e-5, `p[${i}] ${p} vs ${want[i]}`),
-    );
-    assert.equal(run.stats.passes, 200);
+    deterministic.forEach((p, i) => assert.ok(Math.abs(p - want[i]!) < 1e-5, `p[${i}] ${p} vs ${want[i]}`));
+    assert.equal(run.engine.name, 'dropout-lens');
+    assert.equal(run.summary.passes, 200);
+    const samples = run.samples!;
+    assert.equal(samples.length, n);
     assert.ok(
-      run.stats.variance.some((v) => v > 1e-6),
+      samples.some((s) => s.variance.some((v) => v > 1e-6)),
       'the dropout layers drew masks',
     );
-    for (let r = 0; r < n; r++) {
-      const sum = run.stats.mean.slice(r * 3, r * 3 + 3).reduce((a, b) => a + b, 0);
-      assert.ok(Math.abs(sum - 1) < 1e-5, `row ${r} mean sums to ${sum}`);
+    for (const s of samples) {
+      const sum = s.mean.reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - 1) < 1e-5, `row ${s.index} mean sums to ${sum}`);
     }
   });
 
@@ -75,44 +80,48 @@ describe('dropout-lens mc on ONNX and tfjs layers files', () => {
       assert.equal((await run('train', model, '--epochs', '5', '--out', join(dir, out))).code, 0);
     const graph = openModel(nodeModelSource(model));
     const spec = trainingSpec(graph);
-    const passes: number[] = [];
     const T = 400;
-    const net = await runMcSession(
-      {
-        graph,
-        data: loadData('builtin:moons', nodeDataSource, spec.seed),
-        spec,
-        weights: parseWeights(readFileSync(join(dir, 'w.json')), 'w.json'),
-        mc: { passes: T, seed: 1 },
-      },
-      { onChunk: (p) => passes.push(...p) },
-    );
+    const net = await runMcSession({
+      graph,
+      data: loadData('builtin:moons', nodeDataSource, spec.seed),
+      spec,
+      weights: parseWeights(readFileSync(join(dir, 'w.json')), 'w.json'),
+      mc: { passes: T, seed: 1, everySample: true },
+    });
     // The ONNX standardises its raw input itself: give it the same validation rows, unstandardised.
     const source = nodeModelSource(join(dir, 'm.onnx'));
     const onnx = openModel(source);
-    const rows = { x: net.raw, y: net.labels, n: net.labels.length, shape: [2], classes: 2 };
+    const labels = Int32Array.from(net.samples!, (s) => s.label);
+    const rows = { x: net.raw!, y: labels, n: labels.length, shape: [2], classes: 2 };
     const file = await runMcSession({
       graph: onnx,
       data: rows,
       spec: trainingSpec(onnx),
       source,
-      mc: { passes: T, seed: 2 },
+      mc: { passes: T, seed: 2, everySample: true },
     });
-    net.deterministic.forEach((p, i) =>
-      assert.ok(Math.abs(p - file.deterministic[i]!) < 1e-5, `p[${i}] ${file.deterministic[i]} vs ${p}`),
-    );
+    // One deterministic pass each: the same probabilities, so the same NLL.
+    assert.ok(Math.abs(net.deterministic.nll! - file.deterministic.nll!) < 1e-5, 'deterministic NLL');
+    assert.equal(net.deterministic.accuracy, file.deterministic.accuracy);
     // Two independent MC estimates: each mean within 5 standard errors, and the same average variance.
     // (Per-entry variances are left out: a sample near the boundary flips on rare masks, and 400 passes
     // of one run do not pin the fourth moment their standard error needs.)
-    const se = Array.from(net.stats.variance, (v) => Math.sqrt((2 * v) / T) + 1e-6);
-    file.stats.mean.forEach((m, i) => {
-      const z = Math.abs(m - net.stats.mean[i]!) / se[i]!;
-      assert.ok(z < 5, `mean[${i}]: ${m} vs ${net.stats.mean[i]} (${z.toFixed(1)} SE)`);
+    const flat = (r: typeof net, pick: (s: McSample) => number[]) => r.samples!.flatMap(pick);
+    const [netMean, netVar, fileMean, fileVar] = [
+      flat(net, (s) => s.mean),
+      flat(net, (s) => s.variance),
+      flat(file, (s) => s.mean),
+      flat(file, (s) => s.variance),
+    ];
+    const se = netVar.map((v) => Math.sqrt((2 * v) / T) + 1e-6);
+    fileMean.forEach((m, i) => {
+      const z = Math.abs(m - netMean[i]!) / se[i]!;
+      assert.ok(z < 5, `mean[${i}]: ${m} vs ${netMean[i]} (${z.toFixed(1)} SE)`);
     });
-    const avg = (v: Float64Array) => v.reduce((a, b) => a + b, 0) / v.length;
-    const ratio = avg(file.stats.variance) / avg(net.stats.variance);
+    const avg = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const ratio = avg(fileVar) / avg(netVar);
     assert.ok(Math.abs(ratio - 1) < 0.1, `average variance ratio ${ratio}`);
-    assert.ok(avg(net.stats.variance) > 1e-3, 'the dropout layers drew masks');
+    assert.ok(avg(netVar) > 1e-3, 'the dropout layers drew masks');
   });
 
   it('draws the same ONNX passes whatever the batching (the panel streams in smaller chunks than the CLI)', async () => {
@@ -126,9 +135,9 @@ describe('dropout-lens mc on ONNX and tfjs layers files', () => {
           data,
           spec: trainingSpec(graph),
           source,
-          mc: { passes: 12, seed: 4, ...chunking },
+          mc: { passes: 12, seed: 4, everySample: true, ...chunking },
         });
-        return Array.from(r.stats.mean);
+        return r.samples!.flatMap((s) => s.mean);
       }),
     );
     assert.deepEqual(means[1], means[0]);

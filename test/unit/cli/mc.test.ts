@@ -29,6 +29,9 @@ interface Report {
   ece: number;
   meanEntropy: number;
   meanMutualInfo: number;
+  engine: { name: string; threads: number };
+  prefix: { once: number; total: number };
+  labelled: boolean;
   samples: {
     index: number;
     pred: number;
@@ -70,7 +73,14 @@ describe('dropout-lens mc', () => {
       'meanEntropy',
       'meanMutualInfo',
       'samples',
+      'engine',
+      'prefix',
+      'labelled',
+      'data',
     ]);
+    assert.deepEqual(report.engine, { name: 'dropout-lens', threads: 1 });
+    assert.deepEqual(report.prefix, { once: 2, total: 4 }, 'dense and its relu run once');
+    assert.equal(report.labelled, true);
     assert.equal(report.passes, 40);
     assert.equal(report.n, 50);
     assert.equal(report.samples.length, 50);

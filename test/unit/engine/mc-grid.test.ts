@@ -62,7 +62,7 @@ function input(passes: number, seed: number, grid?: number, masks: 'fresh' | 'co
     data,
     spec: trainingSpec(graph),
     weights,
-    mc: { passes, seed, masks },
+    mc: { passes, seed, masks, everySample: true },
     ...(grid ? { grid } : {}),
   } satisfies McSessionInput;
 }
@@ -164,9 +164,9 @@ describe('MC maps over the plane', () => {
     const [a, b] = await Promise.all([plain.run, mapped.run]);
     assert.equal(a.grid, undefined);
     assert.ok(b.grid);
-    assert.deepEqual(Array.from(b.stats.mean), Array.from(a.stats.mean));
-    assert.deepEqual(Array.from(b.stats.expectedEntropy), Array.from(a.stats.expectedEntropy));
-    assert.equal(b.stats.n, 49);
+    assert.deepEqual(b.samples, a.samples);
+    assert.deepEqual(b.summary, a.summary);
+    assert.equal(b.summary.n, 49);
     assert.deepEqual(mapped.seen, plain.seen);
   });
 
@@ -177,15 +177,15 @@ describe('MC maps over the plane', () => {
       { ...input(100, 1, SIZE), mc: { passes: 100, seed: 1, masks: 'fresh', every: 10 } },
       {
         onGrid: (g) => seen.push(g.entropy.length),
-        onPartial: (s) => {
+        onPartial: (_, result) => {
           partials++;
-          assert.equal(s.n, 49);
+          assert.equal(result().summary.n, 49);
         },
         isCancelled: () => partials >= 3,
       },
     );
     assert.equal(run.cancelled, true);
-    assert.equal(run.stats.passes, 30);
+    assert.equal(run.summary.passes, 30);
     assert.deepEqual(seen, [SIZE * SIZE, SIZE * SIZE, SIZE * SIZE]);
     assert.equal(run.grid!.entropy.length, SIZE * SIZE);
   });

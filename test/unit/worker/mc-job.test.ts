@@ -110,7 +110,7 @@ describe('worker mc job (real worker thread)', () => {
     const view = (m as { result: WireMcView }).result;
     assert.equal(view.trained, false, 'the sample brings its weights');
     assert.equal(view.summary.n, 200);
-    assert.ok(view.summary.accuracy >= 0.95, `accuracy ${view.summary.accuracy}`);
+    assert.ok(view.summary.accuracy! >= 0.95, `accuracy ${view.summary.accuracy}`);
     assert.ok(partialGrids.length > 0 && partialGrids.every((g) => g === 1600), 'every partial has the maps');
     const grid = view.grid!;
     assert.equal(grid.size, 40);

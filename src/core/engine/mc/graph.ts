@@ -115,6 +115,12 @@ function prefixOf(graph: Graph): { end: number; tensor: string } | undefined {
   return ops > 0 && handedOn.size === 1 && tensor ? { end, tensor } : undefined;
 }
 
+/** Layers the deterministic prefix of `graph` runs once per input (0 when there is none). */
+export function graphPrefixLayers(graph: Graph): number {
+  const prefix = prefixOf(graph);
+  return prefix ? graph.layers.slice(0, prefix.end).filter((l) => l.op !== 'input').length : 0;
+}
+
 /** Runs `x` (n × …) once through the graph; stochastic or not. */
 function runOnce(runner: GraphRunner, x: Tensor, options: RunOptions = {}): Tensor {
   const graph = runner.graph;
@@ -167,6 +173,7 @@ export function graphMcPasses(
   });
   const common = {
     classes,
+    layers: graph.layers.filter((l) => l.op !== 'input').length,
     probabilities: endsInSoftmax(graph),
     rowBudget: Math.max(1, Math.floor((options.maxElements ?? MC_CHUNK_ELEMENTS) / widest)),
   };
@@ -183,7 +190,7 @@ export function graphMcPasses(
   return {
     ...common,
     base,
-    prefixLayers: graph.layers.slice(0, prefix.end).filter((l) => l.op !== 'input').length,
+    prefixLayers: graphPrefixLayers(graph),
     forward: (tiled, span) => {
       const out = runner.resume(
         { values: new Map([[prefix.tensor, tiled]]), from: prefix.end },

@@ -144,7 +144,8 @@ export async function runMcOver(
   const cells = plane.size * plane.size;
   const grid = await passesOf(
     { data: plane.input, shape: [cells, ...x.shape.slice(1)] },
-    { ...options, seed: gridSeed(options.seed) },
+    // The cells are a run of their own, whatever batch of samples they are stacked with.
+    { ...options, seed: gridSeed(options.seed), window: undefined },
   );
   const n = x.shape[0] as number;
   const onChunk = hooks.onChunk;

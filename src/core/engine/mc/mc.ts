@@ -191,6 +191,8 @@ export interface McPasses {
   /** Each pass must be its own batch (DropConnect draws one weight mask per batch). */
   passPerChunk?: boolean;
   prefixLayers: number;
+  /** Layers (nodes) of the whole model, of which the first `prefixLayers` run once; when known. */
+  layers?: number;
   /** Allocates the tiled rows where the model's kernels read them without a copy. */
   kernels?: Pick<Kernels, 'alloc'>;
   /**
@@ -259,6 +261,7 @@ export function networkMcPasses(net: Network, x: Tensor, options: McOptions): Mc
     rowBudget,
     passPerChunk: suffix.some((l) => l instanceof Dense && isStochastic(l)),
     prefixLayers: start,
+    layers: net.layers.length,
     kernels: net.kernels,
     forward: (tiled, span) => {
       const blocks = { ...span, offset, samples: n, total, consistent };

@@ -1,27 +1,23 @@
-// An MC-dropout run of a model file, as the CLI and the worker both need it: the network from the IR,
-// trained weights (given, or trained first with the model's training spec), the evaluation rows (the
-// validation split the training seed gives, standardised with the training rows' statistics, exactly as
-// training saw it), the MC passes, and one deterministic pass to compare with. An ONNX or tfjs layers file
-// runs through the graph executor with its own weights on every row of the data as given (it was trained
-// elsewhere, so there is no split or standardisation to reproduce).
+// An MC-dropout run of a model file, as the CLI and the worker both need it, and the one path to
+// runMcStream. An .nn.json model: the network from the IR, trained weights (given, or trained first with
+// the model's training spec), and the evaluation rows (the validation split the training seed gives,
+// standardised with the training rows' statistics, exactly as training saw it). A model file that brings
+// its weights (ONNX, tfjs) runs on the runtime openMcModel picks, over every sample of the data as given
+// (in memory, or a stream read a batch at a time): it was trained elsewhere, so there is no split or
+// standardisation to reproduce.
 import { fitShape, type Dataset } from '../../data/dataset';
+import { datasetStream } from '../../data/dataset-stream';
+import type { DataStream } from '../../data/stream';
 import { splitAndStandardize } from '../../data/split';
 import type { ModelSource } from '../../formats/reader';
 import type { Graph } from '../../model/ir';
 import { buildFromGraph } from '../build';
 import { EngineError } from '../engine-error';
-import {
-  McAccumulator,
-  deterministicProbs,
-  firstStochastic,
-  networkMcPasses,
-  type McOptions,
-  type McResult,
-} from './mc';
-import { planeFor, runMcOver, type McGrid, type McGridHooks } from './grid';
-import { graphDeterministicProbs, graphInputShape, graphMcPasses, runsAsGraph } from './graph';
+import { runsAsGraph } from './graph';
+import { graphMcModel, networkMcModel } from './own-model';
+import { runMcStream, type McRunResult, type McStreamHooks, type McStreamOptions } from './run-stream';
+import type { McModel } from './runtime';
 import { Network } from '../network';
-import { GraphRunner } from '../graph/run-graph';
 import { AS_IS } from '../train/run-plan';
 import type { TrainingSpec } from '../../model/training-spec';
 import { lossKind, trainPlan } from '../train/session';
@@ -30,33 +26,41 @@ import { applyWeights, type WeightsData } from '../weights-file';
 
 export interface McSessionInput {
   graph: Graph;
-  data: Dataset;
+  /** Data in memory (CSV, built-in), or `stream`. */
+  data?: Dataset;
+  /** Data read a batch at a time (image folders, .npy/.npz): for model files that bring their weights. */
+  stream?: DataStream;
   spec: TrainingSpec;
   /** Trained weights; without them `train` must be set. */
   weights?: WeightsData;
   /** Train with the model's training spec first (when there are no weights). */
   train?: boolean;
-  mc: McOptions;
+  mc: McStreamOptions;
   /** The model file (tfjs layers: for its weight shards). */
   source?: ModelSource;
   /** On 2-D data, also map the uncertainty over a grid of this many cells per side (see grid.ts). */
   grid?: number;
+  /** The runtime of a model file that brings its weights (openMcModel; default: the own engine). */
+  open?: (graph: Graph, source: ModelSource) => Promise<McModel>;
 }
 
-export interface McSessionResult extends McResult {
-  labels: Int32Array;
-  /** Evaluated rows before standardisation (for drawing samples), n × features. */
-  raw: Float32Array;
+export interface McSessionResult extends McRunResult {
+  /** Evaluated rows before standardisation (for drawing samples), n × features; in-memory data only. */
+  raw?: Float32Array;
   featureShape: number[];
-  /** One pass in inference mode, n × classes. */
-  deterministic: Float32Array;
   trained: boolean;
-  /** The maps over the plane, when asked for and the data are 2-D. */
-  grid?: McGrid;
+}
+
+export interface McSessionHooks extends Omit<McStreamHooks, 'onPartial'> {
+  onPartial?(
+    progress: Parameters<NonNullable<McStreamHooks['onPartial']>>[0],
+    result: () => McSessionResult,
+  ): void;
+  train?: TrainHooks;
 }
 
 export async function prepareNetwork(
-  input: Omit<McSessionInput, 'mc'>,
+  input: Omit<McSessionInput, 'mc'> & { data: Dataset },
   hooks: TrainHooks = {},
 ): Promise<{ net: Network; trained: boolean; cancelled: boolean }> {
   if (input.weights) {
@@ -73,57 +77,79 @@ export async function prepareNetwork(
   return { net: report.network, trained: true, cancelled: report.cancelled };
 }
 
-export async function runMcSession(
+/** The model on its runtime, the samples it runs on, and what the panel draws them with. */
+async function prepare(
   input: McSessionInput,
-  hooks: McGridHooks & { train?: TrainHooks } = {},
-  /** Called once the rows and the deterministic pass are known, before the MC passes start. */
-  onReady?: (ready: Omit<McSessionResult, keyof McResult> & { prefixLayers: number }) => void,
-): Promise<McSessionResult> {
-  if (runsAsGraph(input.graph)) return runGraphMcSession(input, hooks, onReady);
-  const { net, trained, cancelled } = await prepareNetwork(input, hooks.train);
+  hooks: McSessionHooks,
+): Promise<{
+  model: McModel;
+  stream: DataStream;
+  raw?: Float32Array;
+  featureShape: number[];
+  trained: boolean;
+  cancelled: boolean;
+}> {
+  const { graph, data, stream } = input;
+  if (runsAsGraph(graph) || graph.format === 'tfjs-graph') {
+    if (!input.source) throw new EngineError(`${graph.name}: the model file is needed to run it`);
+    const model = await (input.open ?? graphMcModel)(graph, input.source);
+    if (stream)
+      return { model, stream, featureShape: [...stream.sampleShape], trained: false, cancelled: false };
+    if (!data) throw new EngineError(`${graph.name}: no data to run MC dropout on`);
+    const rows = fitShape(data, model.inputShape);
+    return {
+      model,
+      stream: datasetStream(rows, graph.name),
+      raw: rows.x,
+      featureShape: [...data.shape],
+      trained: false,
+      cancelled: false,
+    };
+  }
+  if (!data)
+    throw new EngineError(
+      `${graph.name}: an .nn.json model runs on CSV or built-in data (its training data's form)`,
+    );
+  const { net, trained, cancelled } = await prepareNetwork({ ...input, data }, hooks.train);
   const prepared = splitAndStandardize(
-    fitShape(input.data, net.inputShape),
+    fitShape(data, net.inputShape),
     input.spec.validationSplit,
     input.spec.seed,
   );
   const rows = prepared.val.n > 0 ? prepared.val : prepared.train;
-  const x = { data: rows.x, shape: [rows.n, ...net.inputShape] };
-  const deterministic = deterministicProbs(net, x);
-  const d = rows.x.length / rows.n;
+  const d = rows.x.length / Math.max(1, rows.n);
   const raw = rows.x.map((v, i) => v * (prepared.std?.[i % d] ?? 1) + (prepared.mean?.[i % d] ?? 0));
-  const base = { labels: rows.y, raw, featureShape: [...input.data.shape], deterministic, trained };
-  onReady?.({ ...base, prefixLayers: firstStochastic(net) });
-  if (cancelled) {
-    const stats = new McAccumulator(rows.n, deterministic.length / Math.max(1, rows.n)).stats();
-    return { ...base, stats, cancelled: true, prefixLayers: firstStochastic(net) };
-  }
-  const run = await runMcOver(
-    (r, o) => networkMcPasses(net, r, o),
-    x,
-    planeFor(rows, input.grid),
-    input.mc,
-    hooks,
-  );
-  return { ...base, ...run };
+  return {
+    model: networkMcModel(net),
+    stream: datasetStream(rows, graph.name),
+    raw,
+    featureShape: [...data.shape],
+    trained,
+    cancelled,
+  };
 }
 
-async function runGraphMcSession(
+export async function runMcSession(
   input: McSessionInput,
-  hooks: McGridHooks,
-  onReady?: (ready: Omit<McSessionResult, keyof McResult> & { prefixLayers: number }) => void,
+  hooks: McSessionHooks = {},
 ): Promise<McSessionResult> {
-  const runner = await GraphRunner.load(input.graph, input.source);
-  const rows = fitShape(input.data, graphInputShape(input.graph));
-  const x = { data: rows.x, shape: [rows.n, ...rows.shape] };
-  const deterministic = graphDeterministicProbs(runner, x);
-  const base = { labels: rows.y, raw: rows.x, featureShape: [...input.data.shape], deterministic };
-  onReady?.({ ...base, trained: false, prefixLayers: 0 });
-  const run = await runMcOver(
-    (r, o) => graphMcPasses(runner, r, o),
-    x,
-    planeFor(rows, input.grid),
-    input.mc,
-    hooks,
-  );
-  return { ...base, trained: false, ...run };
+  const { model, stream, raw, featureShape, trained, cancelled } = await prepare(input, hooks);
+  const extra = { ...(raw ? { raw } : {}), featureShape, trained };
+  try {
+    const run = await runMcStream(
+      model,
+      stream,
+      { ...input.mc, ...(input.grid ? { grid: input.grid } : {}) },
+      {
+        ...hooks,
+        isCancelled: () => cancelled || (hooks.isCancelled?.() ?? false),
+        onPartial:
+          hooks.onPartial &&
+          ((progress, result) => hooks.onPartial?.(progress, () => ({ ...result(), ...extra }))),
+      },
+    );
+    return { ...run, ...extra };
+  } finally {
+    await model.dispose();
+  }
 }

@@ -163,17 +163,33 @@ export function reliability(
   classes: number,
   bins = 15,
 ): { ece: number; bins: ReliabilityBin[] } {
+  const n = labels.length;
+  const confidence = new Float64Array(n);
+  const correct: boolean[] = [];
+  for (let r = 0; r < n; r++) {
+    const k = argmaxOf(probs, r * classes, classes);
+    confidence[r] = probs[r * classes + k] as number;
+    correct.push(k === labels[r]);
+  }
+  return calibration(confidence, correct, bins);
+}
+
+/** The reliability bins and ECE of samples given by their confidence and whether they were right. */
+export function calibration(
+  confidence: ArrayLike<number>,
+  correct: ArrayLike<boolean>,
+  bins = 15,
+): { ece: number; bins: ReliabilityBin[] } {
   const count = new Float64Array(bins);
   const conf = new Float64Array(bins);
   const hit = new Float64Array(bins);
-  const n = labels.length;
+  const n = correct.length;
   for (let r = 0; r < n; r++) {
-    const k = argmaxOf(probs, r * classes, classes);
-    const c = probs[r * classes + k] as number;
+    const c = confidence[r] as number;
     const b = Math.min(bins - 1, Math.max(0, Math.ceil(c * bins) - 1));
     count[b] = (count[b] as number) + 1;
     conf[b] = (conf[b] as number) + c;
-    if (k === labels[r]) hit[b] = (hit[b] as number) + 1;
+    if (correct[r]) hit[b] = (hit[b] as number) + 1;
   }
   let ece = 0;
   const out: ReliabilityBin[] = [];

@@ -1,0 +1,86 @@
+// Which runtime runs MC on a model file: the own engine when it supports every op, else the format's
+// runtime (onnxruntime for ONNX, TensorFlow.js for tfjs); --engine forces one; a model nothing can run is
+// an EngineError naming the op and node the engine lacks and why the runtime failed. The runtimes are
+// stand-ins here: each reports that it was asked.
+import * as assert from 'node:assert/strict';
+import { EngineError } from '../../../src/core/engine/engine-error';
+import type { McModel } from '../../../src/core/engine/mc/runtime';
+import { openModel } from '../../../src/core/formats/detect';
+import { nodeModelSource } from '../../../src/core/formats/node-model-source';
+import { openMcModel, type RuntimeOpeners } from '../../../src/core/runtimes/open';
+
+const open = (path: string) => {
+  const source = nodeModelSource(path);
+  return { graph: openModel(source), source };
+};
+const SUPPORTED = 'test/fixtures/mc-onnx/mlp-dropout.onnx';
+/** ConvNeXt's LayerNorm is a ReduceMean the own engine lacks. */
+const CONVNEXT = 'test/fixtures/architectures/convnext_tiny_opset13_eval.onnx';
+const TFJS = 'test/fixtures/tfjs/mlp/model.json';
+
+function standIns(asked: string[], fail = false): RuntimeOpeners {
+  const stand = (name: string) => async (_g: unknown, _s: unknown, options: { threads?: number }) => {
+    asked.push(`${name}:${options.threads ?? '-'}`);
+    if (fail) throw new Error(`${name} refused the model`);
+    return { engine: { name, threads: options.threads } } as unknown as McModel;
+  };
+  return { onnxruntime: stand('onnxruntime'), tfjs: stand('tfjs') };
+}
+
+describe('openMcModel: the runtime for a model file', () => {
+  it('auto: the own engine when it supports every op', async () => {
+    const asked: string[] = [];
+    for (const path of [SUPPORTED, TFJS]) {
+      const { graph, source } = open(path);
+      const model = await openMcModel(graph, source, {}, standIns(asked));
+      assert.equal(model.engine.name, 'dropout-lens', path);
+      assert.deepEqual(model.inputShape, path === SUPPORTED ? [6] : [8]);
+      assert.match(model.notes[0]!, /^prefix: \d+ of \d+ layers run once per input/);
+    }
+    assert.deepEqual(asked, []);
+  });
+
+  it('auto: onnxruntime for an ONNX op the engine lacks; --engine forces a runtime', async () => {
+    const asked: string[] = [];
+    const convnext = open(CONVNEXT);
+    assert.equal(
+      (await openMcModel(convnext.graph, convnext.source, {}, standIns(asked))).engine.name,
+      'onnxruntime',
+    );
+    const mlp = open(SUPPORTED);
+    const forced = await openMcModel(
+      mlp.graph,
+      mlp.source,
+      { engine: 'onnxruntime', threads: 2 },
+      standIns(asked),
+    );
+    assert.deepEqual(forced.engine, { name: 'onnxruntime', threads: 2 });
+    const tfjs = open(TFJS);
+    assert.equal(
+      (await openMcModel(tfjs.graph, tfjs.source, { engine: 'tfjs' }, standIns(asked))).engine.name,
+      'tfjs',
+    );
+    assert.deepEqual(asked, ['onnxruntime:-', 'onnxruntime:2', 'tfjs:-']);
+  });
+
+  it('names the op and node when no runtime can run the model', async () => {
+    const { graph, source } = open(CONVNEXT);
+    await assert.rejects(openMcModel(graph, source, {}, standIns([], true)), (e: unknown) => {
+      assert.ok(e instanceof EngineError);
+      assert.match(
+        e.message,
+        /unsupported op "ReduceMean" at node "\/features\/features\.0\/features\.0\.1\/ReduceMean" \(#2\), and onnxruntime cannot run it either: onnxruntime refused the model/,
+      );
+      return true;
+    });
+    await assert.rejects(openMcModel(graph, source, {}, {}), /onnxruntime runtime is not available/);
+    await assert.rejects(
+      openMcModel(graph, source, { engine: 'own' }, standIns([])),
+      /unsupported op "ReduceMean"/,
+    );
+    await assert.rejects(
+      openMcModel(graph, source, { engine: 'tfjs' }, standIns([])),
+      /tfjs does not run onnx models/,
+    );
+  });
+});
