@@ -23,7 +23,8 @@ const node = {
   target: 'node20',
   sourcemap: !production,
   minify: production,
-  external: ['vscode'],
+  // onnxruntime-node is a native addon: loaded from node_modules on first use (runtimes/onnxruntime/load-ort.ts).
+  external: ['vscode', 'onnxruntime-node'],
   // jsonc-parser's UMD main cannot be bundled; its ESM build can.
   mainFields: ['module', 'main'],
   define: { __VERSION__: JSON.stringify(version), __KERNELS_WASM__: JSON.stringify(kernelsWasm) },

@@ -1,14 +1,26 @@
-// `dropout-lens mc <model> [--data …] [--passes T] [--seed S] [--masks fresh|consistent]
-// [--weights FILE] [--train] [--json]`: MC-dropout uncertainty of a trained model on its validation split
-// (or the named data). Weights come from --weights, else the model's "weights" sidecar; a model without
-// either is trained first with its own training spec only when --train is given. An ONNX or tfjs layers
-// file brings its own weights and is evaluated on every row of --data.
+// `dropout-lens mc <model> [--data …] [--passes T] [--seed S] [--masks fresh|consistent] [--engine …]
+// [--threads N] [--size …] [--mean …] [--std …] [--layout …] [--weights FILE] [--train] [--json]`:
+// MC-dropout uncertainty of a trained model on its validation split (or the named data). Weights come from
+// --weights, else the model's "weights" sidecar; a model without either is trained first with its own
+// training spec only when --train is given. An ONNX or tfjs file brings its own weights and is evaluated
+// on every sample of --data (an image folder, .npy, .npz, CSV or built-in set), read a batch at a time, on
+// the runtime --engine names (default: the own engine when it supports every op).
 import { readFileWithin } from '../core/io/node-files';
 import { modelData } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { McNoStochasticLayerError } from '../core/engine/mc/mc';
-import { runsAsGraph } from '../core/engine/mc/graph';
+import { bringsWeights, graphInputShape } from '../core/engine/mc/graph';
+import type { Dataset } from '../core/data/dataset';
+import { openDataStream } from '../core/data/open-stream';
+import {
+  defaultPreprocessing,
+  parsePreprocessing,
+  type PreprocessingFlags,
+} from '../core/data/preprocessing';
+import type { DataStream, ImagePreprocessing } from '../core/data/stream';
+import type { Graph } from '../core/model/ir';
+import type { TrainingSpec } from '../core/model/training-spec';
 import type { McEngine } from '../core/engine/mc/runtime';
 import { ENGINE_CHOICES, openMcModel, type EngineChoice } from '../core/runtimes/open';
 import { runMcSession } from '../core/engine/mc/session';
@@ -25,6 +37,10 @@ export interface McArgs {
   masks?: string;
   engine?: string;
   threads?: string;
+  size?: string;
+  mean?: string;
+  std?: string;
+  layout?: string;
   weights?: string;
   train: boolean;
   json: boolean;
@@ -48,6 +64,53 @@ function integer(flag: string, value: string | undefined, min: number, fallback:
   return n;
 }
 
+/** Any image preprocessing flag given. */
+const preprocessingFlags = (args: McArgs): PreprocessingFlags | undefined => {
+  const flags = { size: args.size, mean: args.mean, std: args.std, layout: args.layout };
+  return Object.values(flags).some((v) => v !== undefined) ? flags : undefined;
+};
+
+/**
+ * The data: a model file that brings its weights reads --data as a stream (image folder, .npy, .npz,
+ * CSV, built-in); an .nn.json reads its training data's form (CSV, built-in), as training did.
+ */
+async function chooseData(
+  args: McArgs,
+  graph: Graph,
+  spec: TrainingSpec,
+  limit: SizeLimit,
+): Promise<{
+  name: string;
+  input: { data: Dataset } | { stream: DataStream };
+  preprocessing?: ImagePreprocessing;
+}> {
+  const flags = preprocessingFlags(args);
+  if (!bringsWeights(graph)) {
+    if (flags)
+      throw new UsageError(
+        'mc: --size, --mean, --std and --layout are for image data of an ONNX or tfjs model',
+      );
+    const chosen = modelData(args.model, spec, limit, { data: args.data });
+    if (!chosen) throw new UsageError('mc: name the data with --data builtin:NAME or a CSV file');
+    return { name: chosen.name, input: { data: chosen.data } };
+  }
+  if (args.data === undefined)
+    throw new UsageError('mc: name the data with --data DIR, file.npy, file.npz, file.csv or builtin:NAME');
+  const inputShape = graphInputShape(graph);
+  let preprocessing: ImagePreprocessing | undefined;
+  try {
+    preprocessing = flags && parsePreprocessing(flags, defaultPreprocessing(inputShape));
+  } catch (e) {
+    throw new UsageError(`mc: ${(e as Error).message}`);
+  }
+  const stream = await openDataStream(args.data, { inputShape, preprocessing, limit, seed: spec.seed });
+  return {
+    name: args.data,
+    input: { stream },
+    ...(stream.preprocessing ? { preprocessing: stream.preprocessing } : {}),
+  };
+}
+
 export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
   const passes = integer('passes', args.passes, 1, 30);
   const seed = integer('seed', args.seed, 0, 0);
@@ -63,21 +126,19 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
     const source = nodeModelSource(args.model, limit);
     const graph = openModel(source);
     const spec = trainingSpec(graph);
-    const chosen = modelData(args.model, spec, limit, { data: args.data });
-    if (!chosen) throw new UsageError('mc: name the data with --data builtin:NAME or a CSV file');
+    const chosen = await chooseData(args, graph, spec, limit);
     const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
     let weights: WeightsData | undefined;
     if (args.weights) weights = parseWeights(readFileWithin(args.weights, limit), args.weights);
     else if (sidecar && source.readSibling)
       weights = parseWeights(await source.readSibling(sidecar), sidecar);
-    else if (!args.train && !runsAsGraph(graph))
+    else if (!args.train && !bringsWeights(graph))
       throw new UsageError(
         `mc: ${args.model} has no "weights" sidecar; pass --weights FILE (e.g. from "train --out") or --train to train it first`,
       );
-    const { data } = chosen;
     const run = await runMcSession({
       graph,
-      data,
+      ...chosen.input,
       spec,
       weights,
       train: args.train,
@@ -98,6 +159,7 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
       engine: run.engine,
       prefix: run.prefix,
       labelled: run.labelled,
+      ...(chosen.preprocessing ? { preprocessing: chosen.preprocessing } : {}),
       data: chosen.name,
     };
     if (args.json) io.out(JSON.stringify(report));

@@ -29,11 +29,21 @@ xor); --compare also trains it without dropout from the same seed. --json: one l
   },
   mc: {
     usage:
-      'mc <model> [--data …] [--passes T] [--seed S] [--masks fresh|consistent] [--weights FILE] [--train] [--json]',
-    about: `MC-dropout uncertainty (T passes, default 30) on the validation split: accuracy, NLL, ECE, entropy,
-mutual information per sample. Weights: --weights FILE (JSON from train --out, or a float32 sidecar),
-else the model's "weights" sidecar; --train trains the model first with its training spec.
-An .onnx file or TensorFlow.js model.json runs with its own weights on every row of --data.
+      'mc <model> [--data DIR|file.npy|file.npz|file.csv|builtin:NAME] [--size 224[xW]] [--mean a,b,c|imagenet] ' +
+      '[--std a,b,c|imagenet] [--layout nchw|nhwc] [--passes T] [--seed S] [--masks fresh|consistent] ' +
+      '[--engine auto|own|onnxruntime|tfjs] [--threads N] [--weights FILE] [--train] [--json]',
+    about: `MC-dropout uncertainty (T passes, default 30): accuracy, NLL, ECE, entropy, mutual information.
+An .nn.json model runs on its validation split of CSV or built-in data. Weights: --weights FILE (JSON
+from train --out, or a float32 sidecar), else the model's "weights" sidecar; --train trains it first.
+An .onnx file or TensorFlow.js model.json brings its weights and runs on every sample of --data: a
+folder of images in class subfolders (PNG, JPEG), an .npy/.npz array (labels from the .npz's y, or
+none), a CSV or a built-in set, read a batch at a time. Images are resized to --size, scaled to [0, 1],
+normalised by --mean/--std per channel and laid out as --layout; the defaults follow the model's
+input shape. Without labels there is no accuracy, NLL or ECE.
+--engine: the own engine when it supports every op (auto), else onnxruntime (ONNX) or TensorFlow.js;
+--threads: the runtime's compute threads. --json adds "engine", "prefix" (layers run once per input,
+of all), "labelled", "preprocessing" and "data"; "samples" lists every sample when the model has at
+most 20 classes, else the 20 most uncertain with their 20 most probable classes (named by "classes").
 Exit 0; 1 when the model has no stochastic layer (mc-no-stochastic-layer); 2 on usage or input errors.`,
     sizeOption: true,
   },

@@ -10,6 +10,7 @@ import { graphMcModel } from '../engine/mc/own-model';
 import type { McModel } from '../engine/mc/runtime';
 import type { ModelSource } from '../formats/reader';
 import type { Graph } from '../model/ir';
+import { openOnnxRuntimeModel } from './onnxruntime/onnxruntime-model';
 
 export const ENGINE_CHOICES = ['auto', 'own', 'onnxruntime', 'tfjs'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
@@ -30,7 +31,9 @@ export type RuntimeOpener = (
 /** The runtimes outside the engine, by choice name. */
 export type RuntimeOpeners = Partial<Record<'onnxruntime' | 'tfjs', RuntimeOpener>>;
 
-const RUNTIMES: RuntimeOpeners = {};
+const RUNTIMES: RuntimeOpeners = {
+  onnxruntime: (graph, source, options) => openOnnxRuntimeModel(source, graph, options),
+};
 
 /** The field's runtime for a format, if there is one. */
 function runtimeFor(graph: Graph): 'onnxruntime' | 'tfjs' | undefined {

@@ -47,7 +47,22 @@ describe('dropout-lens --help', () => {
       lint: ['--format', '--config', '--max-file-size-mb'],
       inspect: ['--format', '--max-file-size-mb'],
       train: ['--data', '--epochs', '--seed', '--compare', '--out', '--json', '--max-file-size-mb'],
-      mc: ['--data', '--passes', '--seed', '--masks', '--weights', '--train', '--json', '--max-file-size-mb'],
+      mc: [
+        '--data',
+        '--size',
+        '--mean',
+        '--std',
+        '--layout',
+        '--passes',
+        '--seed',
+        '--masks',
+        '--engine',
+        '--threads',
+        '--weights',
+        '--train',
+        '--json',
+        '--max-file-size-mb',
+      ],
       bench: ['w1', 'w4', '--passes', '--model', '--reps'],
     };
     for (const [command, names] of Object.entries(options)) {

@@ -19,6 +19,9 @@ import { sizeOf, type Tensor } from '../tensor';
 export const runsAsGraph = (graph: Graph): boolean =>
   graph.format === 'onnx' || graph.format === 'tfjs-layers';
 
+/** The model file holds its weights (it was trained elsewhere): ONNX and TensorFlow.js models. */
+export const bringsWeights = (graph: Graph): boolean => runsAsGraph(graph) || graph.format === 'tfjs-graph';
+
 const drops = (layer: Layer) => (layer.dropout?.rate ?? 0) > 0;
 
 /** The feature shape one sample must have (the graph input's shape without the batch axis). */

@@ -13,7 +13,7 @@ import type { ModelSource } from '../../formats/reader';
 import type { Graph } from '../../model/ir';
 import { buildFromGraph } from '../build';
 import { EngineError } from '../engine-error';
-import { runsAsGraph } from './graph';
+import { bringsWeights } from './graph';
 import { graphMcModel, networkMcModel } from './own-model';
 import { runMcStream, type McRunResult, type McStreamHooks, type McStreamOptions } from './run-stream';
 import type { McModel } from './runtime';
@@ -90,7 +90,7 @@ async function prepare(
   cancelled: boolean;
 }> {
   const { graph, data, stream } = input;
-  if (runsAsGraph(graph) || graph.format === 'tfjs-graph') {
+  if (bringsWeights(graph)) {
     if (!input.source) throw new EngineError(`${graph.name}: the model file is needed to run it`);
     const model = await (input.open ?? graphMcModel)(graph, input.source);
     if (stream)
