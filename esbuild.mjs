@@ -6,6 +6,7 @@ import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, rmSync } from
 import { join } from 'node:path';
 import { buildWasm } from './scripts/build-wasm.mjs';
 import { writeNotices } from './scripts/third-party-notices.mjs';
+import { copyOnnxRuntime, ONNXRUNTIME_PACKAGES } from './scripts/onnxruntime-files.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -23,7 +24,7 @@ const node = {
   target: 'node20',
   sourcemap: !production,
   minify: production,
-  // onnxruntime-node is a native addon: loaded from node_modules on first use (runtimes/onnxruntime/load-ort.ts).
+  // onnxruntime-node ships beside the bundles in dist/node_modules (scripts/onnxruntime-files.mjs).
   external: ['vscode', 'onnxruntime-node'],
   // jsonc-parser's UMD main cannot be bundled; its ESM build can.
   mainFields: ['module', 'main'],
@@ -166,6 +167,7 @@ cpSync(
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
   'dist/tfjs-backend-wasm-simd.wasm',
 );
+copyOnnxRuntime();
 if (!production) {
   rmSync('out', { recursive: true, force: true });
   // The out/ transpile does not bundle: JSON that sources import must sit at the same relative place.
@@ -182,6 +184,7 @@ if (watch) {
       { folder: 'node_modules/@vscode/codicons', what: 'dist/webview/codicon.css and codicon.ttf' },
       { folder: 'node_modules/uplot', what: 'dist/webview/uPlot.min.css' },
       { folder: 'node_modules/@tensorflow/tfjs-backend-wasm', what: 'dist/tfjs-backend-wasm-simd.wasm' },
+      ...ONNXRUNTIME_PACKAGES,
     ],
   );
 }

@@ -1,16 +1,20 @@
 // Builds the VSIX with vsce (its vscode:prepublish step makes the production bundles). Prints the
-// path and size, and the biggest files it packs. `node scripts/package.mjs [out.vsix]`.
+// path and size, and the biggest files it packs. `node scripts/package.mjs [--target linux-x64] [out.vsix]`:
+// the VSIX is platform-specific (vsce --target), since it ships onnxruntime-node's native library for
+// one platform (scripts/onnxruntime-files.mjs); the target defaults to this machine's.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { onnxruntimeTarget } from './onnxruntime-files.mjs';
 
-export function packageVsix(out) {
+export function packageVsix(out, target = onnxruntimeTarget()) {
   const r = spawnSync(
     'npx',
-    ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out],
+    ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--target', target, '--out', out],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
       encoding: 'utf8',
+      env: { ...process.env, DROPOUT_LENS_TARGET: target },
     },
   );
   if (r.status !== 0) {
@@ -46,7 +50,10 @@ export function vsixEntries(path) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { version, name } = JSON.parse(readFileSync('package.json', 'utf8'));
-  const out = packageVsix(resolve(process.argv[2] ?? `${name}-${version}.vsix`));
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--target');
+  const target = at >= 0 ? args.splice(at, 2)[1] : onnxruntimeTarget();
+  const out = packageVsix(resolve(args[0] ?? `${name}-${target}-${version}.vsix`), target);
   const entries = vsixEntries(out);
   console.log(`${entries.length} files; the biggest (packed / unpacked):`);
   for (const e of entries.slice(0, 10)) {
