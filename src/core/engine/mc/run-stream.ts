@@ -6,6 +6,7 @@
 //
 // Seeding: every stochastic layer draws a (pass, batch) block from the place in its stream that block has
 // in one batch over every sample (McOptions.window), so the figures are the same for any batch size.
+import { DataError } from '../../data/dataset';
 import type { DataStream, SampleBatch } from '../../data/stream';
 import { EngineError } from '../engine-error';
 import { sizeOf } from '../tensor';
@@ -235,9 +236,12 @@ export async function runMcStream(
         `${stream.name}: the samples have ${batch.x.length / Math.max(1, batch.n)} values, ` +
           `the model's input [${model.inputShape.join(', ')}] needs ${sampleFloats}`,
       );
+    checkFinite(stream, batch, batch.x, 'input');
     const x = { data: batch.x, shape: [batch.n, ...model.inputShape] };
     const probs = await model.deterministic(x);
     classes = probs.length / Math.max(1, batch.n);
+    checkFinite(stream, batch, probs, 'output');
+    checkLabels(stream, batch, classes);
     deterministic.writeProbs(batch.start, probs, classes, batch.y);
     current = { batch };
     const chunks: Float32Array[] = [];
@@ -298,4 +302,43 @@ export async function runMcStream(
     hooks.onPartial?.(progress(options.passes, 0), result);
   }
   return result();
+}
+
+/**
+ * A NaN or infinite value would come out as the most certain sample (entropy 0): refused, naming the
+ * sample, whether it is in the data (`input`) or made by the model from finite data (`output`).
+ */
+function checkFinite(
+  stream: DataStream,
+  batch: SampleBatch,
+  values: ArrayLike<number>,
+  what: 'input' | 'output',
+) {
+  const per = values.length / Math.max(1, batch.n);
+  for (let i = 0; i < values.length; i++)
+    if (!Number.isFinite(values[i] as number)) {
+      const name = stream.sampleName(batch.start + Math.floor(i / per));
+      throw new DataError(
+        what === 'input'
+          ? `${stream.name}: sample ${name} has a value that is not a finite number (${values[i]})`
+          : `${stream.name}: the model's output for sample ${name} is not a finite number (${values[i]})`,
+      );
+    }
+}
+
+/** Labels name the model's classes 0 … classes − 1 (−1: none); a class folder or label beyond them is refused. */
+function checkLabels(stream: DataStream, batch: SampleBatch, classes: number) {
+  if (stream.classNames !== undefined && stream.classNames.length > classes)
+    throw new DataError(
+      `${stream.name}: ${stream.classNames.length} class folders (${stream.classNames.join(', ')}), ` +
+        `but the model has ${classes} classes`,
+    );
+  for (let i = 0; i < batch.n; i++) {
+    const label = batch.y[i] as number;
+    if (label < -1 || label >= classes)
+      throw new DataError(
+        `${stream.name}: sample ${stream.sampleName(batch.start + i)} has label ${label}; ` +
+          `the model has ${classes} classes (0 to ${classes - 1})`,
+      );
+  }
 }
