@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { collect } from '../../../src/core/data/arrays/npz';
 import { openDataStream } from '../../../src/core/data/open-stream';
 import type { DataStream } from '../../../src/core/data/stream';
 
@@ -240,5 +242,15 @@ describe('.npy and .npz arrays (made by NumPy)', function () {
       openDataStream(f('broken.npz'), { inputShape: [3] }),
       /broken\.npz: not a readable \.npz \(zip\) file/,
     );
+  });
+
+  it('refuses an .npz entry that gives fewer bytes than asked (no zeros padded in)', async () => {
+    const short = Readable.from([Buffer.from([1, 2, 3]), Buffer.from([4])]);
+    await assert.rejects(
+      collect(short, 6, 'a.npz:x.npy'),
+      /a\.npz:x\.npy: 4 bytes came where 6 were expected/,
+    );
+    const whole = Readable.from([Buffer.from([1, 2, 3]), Buffer.from([4, 5, 6, 7])]);
+    assert.deepEqual([...(await collect(whole, 6, 'a.npz:x.npy'))], [1, 2, 3, 4, 5, 6]);
   });
 });

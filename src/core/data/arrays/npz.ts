@@ -63,13 +63,15 @@ export async function npzEntrySource(path: string, key: string): Promise<ByteSou
   }
 }
 
-async function collect(stream: Readable, length: number): Promise<Uint8Array> {
+/** Exactly `length` bytes of `stream`; a stream that ends sooner (a file cut or changed since) is refused. */
+export async function collect(stream: Readable, length: number, name: string): Promise<Uint8Array> {
   const out = new Uint8Array(length);
   let done = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     out.set(chunk.subarray(0, length - done), done);
     done += Math.min(chunk.length, length - done);
   }
+  if (done < length) throw new DataError(`${name}: ${done} bytes came where ${length} were expected`);
   return out;
 }
 
@@ -78,7 +80,11 @@ function storedReader(zip: ZipFile, entry: Entry, name: string): ByteSource['rea
     if (offset + length > entry.uncompressedSize)
       throw new DataError(`${name} ends at byte ${entry.uncompressedSize}, before ${offset + length}`);
     if (length === 0) return new Uint8Array(0);
-    return collect(await zip.openReadStreamPromise(entry, { start: offset, end: offset + length }), length);
+    return collect(
+      await zip.openReadStreamPromise(entry, { start: offset, end: offset + length }),
+      length,
+      name,
+    );
   };
 }
 
