@@ -177,4 +177,36 @@ describe('image folders (against Pillow and torchvision)', function () {
       /leads out of/,
     );
   });
+
+  it('refuses an image over 40 megapixels from its header, before decoding it', () => {
+    // A 9000 × 9000 grey PNG (zlib of zero rows, 80 KB) and an 8000 × 5001 progressive JPEG with EXIF
+    // before its frame header, written by zlib and Pillow.
+    const made = spawnSync(PYTHON, [
+      '-c',
+      `
+import struct, sys, zlib, io
+from PIL import Image
+def chunk(kind, data):
+    return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
+ihdr = struct.pack('>IIBBBBB', 9000, 9000, 8, 0, 0, 0, 0)
+rows = zlib.compress(bytes(9001) * 9000, 9)
+open(sys.argv[1], 'wb').write(b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', ihdr) + chunk(b'IDAT', rows) + chunk(b'IEND', b''))
+exif = Image.Exif(); exif[0x010e] = 'a wide photo'
+Image.new('L', (8000, 5001)).save(sys.argv[2], progressive=True, exif=exif)
+`,
+      join(dir, 'huge.png'),
+      join(dir, 'huge.jpg'),
+    ]);
+    assert.equal(made.status, 0, made.stderr.toString());
+    const started = Date.now();
+    assert.throws(
+      () => decodeImage(readFileSync(join(dir, 'huge.png')), 'huge.png'),
+      /huge\.png: 9000 × 9000 pixels, more than the 40 megapixels an image may have/,
+    );
+    assert.throws(
+      () => decodeImage(readFileSync(join(dir, 'huge.jpg')), 'huge.jpg'),
+      /huge\.jpg: 8000 × 5001 pixels, more than the 40 megapixels/,
+    );
+    assert.ok(Date.now() - started < 1000, 'refused from the header, not decoded');
+  });
 });
