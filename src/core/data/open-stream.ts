@@ -57,12 +57,7 @@ export async function openDataStream(spec: string, options: OpenDataOptions): Pr
   const path = await realpath(spec).catch((e: NodeJS.ErrnoException) => {
     throw new DataError(e.code === 'ENOENT' ? `${spec}: no such file or folder` : `${spec}: ${e.message}`);
   });
-  if (options.within !== undefined) {
-    const root = await realpath(options.within);
-    const rel = relative(root, path);
-    if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..'))
-      throw new DataError(`refusing ${spec}: it leads out of ${options.within}`);
-  }
+  await checkWithin(path, spec, options.within);
   const kind = await dataKind(path);
   if (kind === 'images') {
     const p = options.preprocessing ?? defaultPreprocessing(options.inputShape);
@@ -79,12 +74,20 @@ export async function openDataStream(spec: string, options: OpenDataOptions): Pr
     return openImageFolder(path, p, limit, spec);
   }
   checkFileSize(spec, (await stat(path)).size, limit);
-  if (kind === 'npy') return openNpy(path, spec, options.inputShape, limit);
+  if (kind === 'npy') return openNpy(path, spec, options.inputShape, limit, options.within);
   if (kind === 'npz') return openNpz(path, spec, options.inputShape);
   if (kind === 'csv') return inMemory(spec, options, limit);
   throw new DataError(
     `${spec}: data are read from a folder of images (PNG, JPEG), an .npy or .npz array file, a .csv file, or builtin:NAME`,
   );
+}
+
+/** Refuses `path` (a real path, `spec` as the user named it) when it is not inside `within`. */
+async function checkWithin(path: string, spec: string, within: string | undefined): Promise<void> {
+  if (within === undefined) return;
+  const rel = relative(await realpath(within), path);
+  if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..'))
+    throw new DataError(`refusing ${spec}: it leads out of ${within}`);
 }
 
 /** A CSV or built-in set, read whole as training reads it; errors name `spec` as the user gave it. */
@@ -121,8 +124,12 @@ async function openNpy(
   name: string,
   inputShape: number[],
   limit: SizeLimit,
+  within: string | undefined,
 ): Promise<DataStream> {
-  const labelsPath = await siblingLabels(path);
+  const sibling = await siblingLabels(path);
+  // A labels file that is a link is followed only where the data may be read.
+  const labelsPath = sibling === undefined ? undefined : await realpath(sibling);
+  if (sibling !== undefined && labelsPath !== undefined) await checkWithin(labelsPath, sibling, within);
   const labels =
     labelsPath === undefined
       ? undefined

@@ -2,7 +2,15 @@
 // savez_compressed), read back against NumPy's own conversion to float32; hostile headers made by hand.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -133,6 +141,19 @@ describe('.npy and .npz arrays (made by NumPy)', function () {
       openDataStream(f('bad.npy'), { inputShape: [6] }),
       /bad\.labels\.npy: .*label 1\.5 at row 3/,
     );
+  });
+
+  it('does not follow a labels file that links out of the folder the data must be in', async () => {
+    mkdirSync(f('inside'));
+    copyFileSync(f('x_train.npy'), f('inside/x_train.npy'));
+    symlinkSync(f('y_train.npy'), f('inside/y_train.npy'));
+    await assert.rejects(
+      openDataStream(f('inside/x_train.npy'), { inputShape: [2, 3], within: f('inside') }),
+      /refusing .*y_train\.npy: it leads out of .*inside/,
+    );
+    // A link that stays inside is followed.
+    const linked = await openDataStream(f('inside/x_train.npy'), { inputShape: [2, 3], within: dir });
+    assert.deepEqual((await all(linked)).y, [0, 2, 1, 1, 0]);
   });
 
   it('reads .npz stored and deflated, by key (x/y, images/labels, arr_0/arr_1, a lone array)', async () => {
