@@ -20,6 +20,7 @@ import {
 } from '../core/data/preprocessing';
 import type { DataStream, ImagePreprocessing } from '../core/data/stream';
 import type { Graph } from '../core/model/ir';
+import { preprocessingProblems } from '../protocol/preprocessing';
 import type { TrainingSpec } from '../core/model/training-spec';
 import type { McEngine } from '../core/engine/mc/runtime';
 import { ENGINE_CHOICES, openMcModel, type EngineChoice } from '../core/runtimes/open';
@@ -103,6 +104,9 @@ async function chooseData(
   } catch (e) {
     throw new UsageError(`mc: ${(e as Error).message}`);
   }
+  // The panel's checks: each dimension against the model's, not just the number of values.
+  const problems = preprocessing ? Object.values(preprocessingProblems(preprocessing, inputShape)) : [];
+  if (problems.length > 0) throw new UsageError(`mc: ${problems.join('; ')}`);
   const stream = await openDataStream(args.data, { inputShape, preprocessing, limit, seed: spec.seed });
   return {
     name: args.data,

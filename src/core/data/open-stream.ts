@@ -11,6 +11,7 @@ import { datasetStream } from './dataset-stream';
 import { openImageFolder } from './images/image-folder';
 import { loadData } from './load';
 import { nodeDataSourceWithin } from './node-data';
+import { sampleShapeFits } from './sample-shape';
 import { defaultPreprocessing, imageSampleShape } from './preprocessing';
 import type { DataStream, ImagePreprocessing } from './stream';
 
@@ -28,8 +29,6 @@ export interface OpenDataOptions {
   /** Seeds the synthetic built-in sets. */
   seed?: number;
 }
-
-const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
 /** Keys of an .npz's inputs and labels, in order of preference (`arr_0`/`arr_1`: `np.savez(f, x, y)`). */
 const NPZ_INPUTS = ['x', 'X', 'inputs', 'images', 'data', 'arr_0'];
@@ -67,9 +66,10 @@ export async function openDataStream(spec: string, options: OpenDataOptions): Pr
           '([3, H, W], [H, W, 3], [1, H, W] or [H, W, 1]); give the image size, layout and channels',
       );
     const shape = imageSampleShape(p);
-    if (product(shape) !== product(options.inputShape))
+    if (!sampleShapeFits(shape, options.inputShape))
       throw new DataError(
-        `images preprocessed to [${shape.join(', ')}] do not fit the model's input [${options.inputShape.join(', ')}]`,
+        `images preprocessed to [${shape.join(', ')}] (${p.height}x${p.width}, ${p.channels} channel` +
+          `${p.channels === 1 ? '' : 's'}, ${p.layout.toUpperCase()}) are not the model's input [${options.inputShape.join(', ')}]`,
       );
     return openImageFolder(path, p, limit, spec);
   }

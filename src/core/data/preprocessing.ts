@@ -59,9 +59,10 @@ export function parsePreprocessing(flags: PreprocessingFlags, base?: ImagePrepro
     const m = /^\s*(\d+)\s*(?:[x×]\s*(\d+)\s*)?$/i.exec(flags.size);
     const h = m ? Number(m[1]) : NaN;
     const w = m?.[2] !== undefined ? Number(m[2]) : h;
-    if (!(h >= 1 && w >= 1 && h <= 16384 && w <= 16384))
+    // The largest size is checked with the rest against the model (protocol's preprocessingProblems).
+    if (!(h >= 1 && w >= 1 && Number.isSafeInteger(h) && Number.isSafeInteger(w)))
       throw new DataError(
-        `--size "${flags.size}": give one size (224) or height x width (224x160), whole pixels from 1 to 16384`,
+        `--size "${flags.size}": give one size (224) or height x width (224x160), in whole pixels`,
       );
     height = h;
     width = w;

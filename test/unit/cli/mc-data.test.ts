@@ -72,6 +72,10 @@ describe('dropout-lens mc on streamed data', () => {
       [['--std', '0'], /--std must be positive in every channel \(got 0,0,0\)/],
       [['--layout', 'nwhc'], /--layout "nwhc": give nchw or nhwc/],
       [['--threads', '0'], /--threads must be an integer ≥ 1, not "0"/],
+      // The [3, 16, 16] model: the same number of values in another layout or size is refused, not run.
+      [['--layout', 'nhwc'], /size: the model takes 3x16 images .*; channels: the model takes 16 in NHWC/],
+      [['--size', '32x8'], /size: the model takes 16x16 images \(input \[3, 16, 16\]\)/],
+      [['--size', '5000'], /size: height × width in whole pixels from 1 to 4096/],
     ];
     for (const [flags, message] of cases) {
       const r = await run('mc', IMAGE_MODEL, '--data', dir, ...flags);

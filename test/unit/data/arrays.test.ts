@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { samplesIn } from '../../../src/core/data/arrays/array-stream';
 import { collect } from '../../../src/core/data/arrays/npz';
 import { openDataStream } from '../../../src/core/data/open-stream';
 import type { DataStream } from '../../../src/core/data/stream';
@@ -133,7 +134,7 @@ describe('.npy and .npz arrays (made by NumPy)', function () {
   });
 
   it('takes labels from y_<rest>.npy beside x_<rest>.npy and from <name>.labels.npy (one-hot too)', async () => {
-    const train = await openDataStream(f('x_train.npy'), { inputShape: [3, 2] });
+    const train = await openDataStream(f('x_train.npy'), { inputShape: [2, 3] });
     assert.equal(train.labelled, true);
     assert.deepEqual(await all(train), { x: numpyFloats('x_train'), y: [0, 2, 1, 1, 0] });
     assert.deepEqual((await all(await openDataStream(f('one.npy'), { inputShape: [6] }))).y, [2, 0, 1, 1, 2]);
@@ -154,6 +155,18 @@ describe('.npy and .npz arrays (made by NumPy)', function () {
     // A link that stays inside is followed.
     const linked = await openDataStream(f('inside/x_train.npy'), { inputShape: [2, 3], within: dir });
     assert.deepEqual((await all(linked)).y, [0, 2, 1, 1, 0]);
+  });
+
+  it("takes samples only in the shape of the model's sample, or flat, or with axes of 1", () => {
+    assert.equal(samplesIn([5, 784], [1, 28, 28], 'a.npy'), 5);
+    assert.equal(samplesIn([5, 28, 28], [1, 28, 28], 'a.npy'), 5);
+    assert.equal(samplesIn([5, 1, 28, 28], [784], 'a.npy'), 5);
+    assert.equal(samplesIn([3, 16, 16], [3, 16, 16], 'a.npy'), 1);
+    assert.throws(
+      () => samplesIn([5, 16, 16, 3], [3, 16, 16], 'nhwc.npy'),
+      /nhwc\.npy: samples of shape \(16, 16, 3\) are laid out unlike the model's input \[3, 16, 16\]/,
+    );
+    assert.throws(() => samplesIn([5, 8, 32], [16, 16], 'a.npy'), /laid out unlike/);
   });
 
   it('reads .npz stored and deflated, by key (x/y, images/labels, arr_0/arr_1, a lone array)', async () => {

@@ -178,6 +178,21 @@ describe('image folders (against Pillow and torchvision)', function () {
     );
   });
 
+  it("refuses preprocessing whose samples have the model's number of values in another shape", async () => {
+    const nchw = { height: H, width: W, channels: 3 as const, mean: [0, 0, 0], std: [1, 1, 1] };
+    await assert.rejects(
+      openDataStream(images(), { inputShape: [3, H, W], preprocessing: { ...nchw, layout: 'nhwc' } }),
+      /images preprocessed to \[24, 32, 3\] \(24x32, 3 channels, NHWC\) are not the model's input \[3, 24, 32\]/,
+    );
+    await assert.rejects(
+      openDataStream(images(), {
+        inputShape: [3, H, W],
+        preprocessing: { ...nchw, height: W, width: H, layout: 'nchw' },
+      }),
+      /images preprocessed to \[3, 32, 24\]/,
+    );
+  });
+
   it('refuses an image over 40 megapixels from its header, before decoding it', () => {
     // A 9000 × 9000 grey PNG (zlib of zero rows, 80 KB) and an 8000 × 5001 progressive JPEG with EXIF
     // before its frame header, written by zlib and Pillow.

@@ -2,6 +2,7 @@
 // batch at a time (C order) or, for a Fortran-order array, the whole array once, transposed to C order.
 import { DataError } from '../dataset';
 import { checkBatchSize } from '../dataset-stream';
+import { sampleShapeFits } from '../sample-shape';
 import type { DataStream, SampleBatch } from '../stream';
 import { arrayThumbnail, looksLikeImage } from './array-thumbnail';
 import type { ByteSource } from './byte-source';
@@ -13,16 +14,22 @@ const MAX_WHOLE_BYTES = 512 * 2 ** 20;
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
 /**
- * How many samples of `sampleShape` the array holds: its first axis when the rest has the sample's size
- * ([N, 784] or [N, 28, 28] for a [1, 28, 28] model), else one sample when the whole array has it.
+ * How many samples of `sampleShape` the array holds: its first axis when the rest is the sample's shape
+ * ([N, 784] or [N, 28, 28] for a [1, 28, 28] model: `sampleShapeFits`), else one sample when the whole
+ * array is.
  */
 export function samplesIn(shape: readonly number[], sampleShape: readonly number[], name: string): number {
+  const rest = shape.slice(1);
+  if (shape.length >= 1 && sampleShapeFits(rest, sampleShape)) return shape[0] as number;
+  if (sampleShapeFits(shape, sampleShape)) return 1;
   const want = product(sampleShape);
-  if (shape.length >= 1 && product(shape.slice(1)) === want) return shape[0] as number;
-  if (product(shape) === want) return 1;
   throw new DataError(
-    `${name}: samples of shape (${shape.slice(1).join(', ')}) have ${product(shape.slice(1))} values, ` +
-      `the model's input [${sampleShape.join(', ')}] needs ${want}`,
+    product(rest) === want
+      ? `${name}: samples of shape (${rest.join(', ')}) are laid out unlike the model's input ` +
+          `[${sampleShape.join(', ')}]; save them in that shape (an NHWC array for an NCHW model is transposed ` +
+          'with numpy.transpose(x, (0, 3, 1, 2)))'
+      : `${name}: samples of shape (${rest.join(', ')}) have ${product(rest)} values, ` +
+          `the model's input [${sampleShape.join(', ')}] needs ${want}`,
   );
 }
 
