@@ -1,26 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { datasetStream } from '../../../src/core/data/dataset-stream';
 import { defaultPreprocessing, parsePreprocessing } from '../../../src/core/data/preprocessing';
-import { IMAGENET_MEAN, IMAGENET_STD } from '../../../src/core/data/stream';
+import { imagenetRgb } from './helpers';
 
 describe('image preprocessing from the model and from flags', () => {
   it("guesses size, channels and layout from the model's sample shape", () => {
-    assert.deepEqual(defaultPreprocessing([3, 224, 224]), {
-      height: 224,
-      width: 224,
-      channels: 3,
-      mean: IMAGENET_MEAN,
-      std: IMAGENET_STD,
-      layout: 'nchw',
-    });
-    assert.deepEqual(defaultPreprocessing([1, 160, 96, 3]), {
-      height: 160,
-      width: 96,
-      channels: 3,
-      mean: IMAGENET_MEAN,
-      std: IMAGENET_STD,
-      layout: 'nhwc',
-    });
+    assert.deepEqual(defaultPreprocessing([3, 224, 224]), imagenetRgb(224, 224));
+    assert.deepEqual(defaultPreprocessing([1, 160, 96, 3]), imagenetRgb(160, 96, 'nhwc'));
     const grey = { height: 28, width: 28, channels: 1, mean: [0], std: [1] };
     assert.deepEqual(defaultPreprocessing([1, 28, 28]), { ...grey, layout: 'nchw' });
     assert.deepEqual(defaultPreprocessing([28, 28, 1]), { ...grey, layout: 'nhwc' });

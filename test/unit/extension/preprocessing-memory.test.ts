@@ -5,7 +5,7 @@ import {
   PreprocessingMemory,
   type PreprocessingStore,
 } from '../../../src/extension/data/preprocessing-memory';
-import type { ImagePreprocessing } from '../../../src/protocol/preprocessing';
+import { imagenetRgb } from '../data/helpers';
 
 /** A Memento of a Map, as the workspace state keeps JSON. */
 function store(): PreprocessingStore & { values: Map<string, string> } {
@@ -20,14 +20,7 @@ function store(): PreprocessingStore & { values: Map<string, string> } {
   };
 }
 
-const guessed: ImagePreprocessing = {
-  height: 16,
-  width: 16,
-  channels: 3,
-  mean: [0.485, 0.456, 0.406],
-  std: [0.229, 0.224, 0.225],
-  layout: 'nchw',
-};
+const guessed = imagenetRgb(16, 16);
 const imagenet = { mean: guessed.mean, std: guessed.std };
 const A = 'file:///w/a.onnx';
 const B = 'file:///w/b.onnx';

@@ -8,17 +8,10 @@ import {
   preprocessingForm,
   preprocessingProblems,
   readPreprocessingForm,
-  type ImagePreprocessing,
 } from '../../../src/protocol/preprocessing';
+import { imagenetRgb } from '../data/helpers';
 
-const rgb: ImagePreprocessing = {
-  height: 16,
-  width: 16,
-  channels: 3,
-  mean: [0.485, 0.456, 0.406],
-  std: [0.229, 0.224, 0.225],
-  layout: 'nchw',
-};
+const rgb = imagenetRgb(16, 16);
 const form = (edit: Partial<ReturnType<typeof preprocessingForm>>) =>
   readPreprocessingForm({ ...preprocessingForm(rgb), ...edit });
 
