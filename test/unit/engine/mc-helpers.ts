@@ -51,3 +51,32 @@ export function assertWithinStandardErrors(
   }
   return worst;
 }
+
+/**
+ * Each entry's mean and variance within 5 standard errors of a reference MC loop's (R passes, its σ² and
+ * fourth central moment μ4 given), the error of the difference from both runs' spread (σ² for the mean,
+ * μ4 − σ⁴ for the variance).
+ */
+export function assertAgreesWithReference(
+  stats: { mean: ArrayLike<number>; variance: ArrayLike<number> },
+  reference: { passes: number; mean: number[]; variance: number[]; m4: number[] },
+  T: number,
+  what: string,
+): void {
+  const R = reference.passes;
+  for (let i = 0; i < reference.mean.length; i++) {
+    const s2 = reference.variance[i]!;
+    const seMean = Math.sqrt(s2 / R + stats.variance[i]! / T);
+    const seVar = Math.sqrt((reference.m4[i]! - s2 * s2) * (1 / R + 1 / T));
+    const dm = Math.abs(stats.mean[i]! - reference.mean[i]!);
+    const dv = Math.abs(stats.variance[i]! - s2);
+    assert.ok(
+      dm <= 5 * seMean + 1e-7,
+      `mean[${i}]: ${stats.mean[i]} vs ${what} ${reference.mean[i]} (${(dm / seMean).toFixed(1)} SE)`,
+    );
+    assert.ok(
+      dv <= 5 * seVar + 1e-7,
+      `variance[${i}]: ${stats.variance[i]} vs ${what} ${s2} (${(dv / seVar).toFixed(1)} SE)`,
+    );
+  }
+}

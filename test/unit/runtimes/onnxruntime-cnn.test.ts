@@ -12,7 +12,7 @@ import {
   openOnnxRuntimeModel,
   type OnnxRuntimeOptions,
 } from '../../../src/core/runtimes/onnxruntime/onnxruntime-model';
-import { assertAllClose } from '../engine/mc-helpers';
+import { assertAgreesWithReference, assertAllClose } from '../engine/mc-helpers';
 
 const dir = 'test/fixtures/runtimes';
 const reference = JSON.parse(readFileSync(`${dir}/reference.json`, 'utf8')) as {
@@ -42,28 +42,10 @@ async function mc(model: McModel, passes: number, seed: number) {
   return { all, stats: result.stats };
 }
 
-/**
- * Each entry's mean and variance within 5 standard errors of PyTorch's (T_ref passes), the error of the
- * difference from both runs' spread (σ² for the mean, μ4 − σ⁴ for the variance).
- */
-function assertAgreesWithPyTorch(stats: { mean: ArrayLike<number>; variance: ArrayLike<number> }, T: number) {
-  const R = reference.passes;
-  for (let i = 0; i < reference.mean.length; i++) {
-    const s2 = reference.variance[i]!;
-    const seMean = Math.sqrt(s2 / R + stats.variance[i]! / T);
-    const seVar = Math.sqrt((reference.m4[i]! - s2 * s2) * (1 / R + 1 / T));
-    const dm = Math.abs(stats.mean[i]! - reference.mean[i]!);
-    const dv = Math.abs(stats.variance[i]! - s2);
-    assert.ok(
-      dm <= 5 * seMean + 1e-7,
-      `mean[${i}]: ${stats.mean[i]} vs PyTorch ${reference.mean[i]} (${(dm / seMean).toFixed(1)} SE)`,
-    );
-    assert.ok(
-      dv <= 5 * seVar + 1e-7,
-      `variance[${i}]: ${stats.variance[i]} vs PyTorch ${s2} (${(dv / seVar).toFixed(1)} SE)`,
-    );
-  }
-}
+const assertAgreesWithPyTorch = (
+  stats: { mean: ArrayLike<number>; variance: ArrayLike<number> },
+  T: number,
+) => assertAgreesWithReference(stats, reference, T, 'PyTorch');
 
 describe('onnxruntime McModel on a small CNN, against PyTorch', () => {
   it('runs its MobileNet-like ops and splits the head off: the deterministic pass equals PyTorch eval', async () => {

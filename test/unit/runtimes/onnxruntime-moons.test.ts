@@ -10,6 +10,7 @@ import { readOnnx } from '../../../src/core/formats/onnx/reader';
 import { openOnnxRuntimeModel } from '../../../src/core/runtimes/onnxruntime/onnxruntime-model';
 import type { McModel } from '../../../src/core/engine/mc/runtime';
 import { assertAllClose, assertWithinStandardErrors } from '../engine/mc-helpers';
+import { EngineError } from '../../../src/core/engine/engine-error';
 
 const file = 'samples/moons-mc.onnx';
 /** A 16 × 12 grid over the two moons' square, [-1.5, 2.5] × [-1, 1.5]. */
@@ -68,5 +69,21 @@ describe('onnxruntime McModel on samples/moons-mc.onnx, against the own graph ex
       'the own executor ran its dropout',
     );
     assertWithinStandardErrors(ort.stats, own.stats, passes, T, 'onnxruntime');
+  });
+
+  it('passes with two seeds run side by side (a grid with its own seed beside the main passes)', async () => {
+    const first = await model.passes(x, { passes: 50, seed: 21 });
+    const second = await model.passes(x, { passes: 50, seed: 22 });
+    const a = await runMcPasses(first, { passes: 50, seed: 21 });
+    const b = await runMcPasses(second, { passes: 50, seed: 22 });
+    assert.ok(a.stats.variance.some((v) => v > 1e-3) && b.stats.variance.some((v) => v > 1e-3));
+    assert.notDeepEqual(Array.from(a.stats.mean), Array.from(b.stats.mean), 'the two seeds draw other masks');
+  });
+
+  it('refuses one mask per pass ("consistent") with an EngineError naming the file', async () => {
+    await assert.rejects(
+      model.passes(x, { passes: 10, seed: 1, masks: 'consistent' }),
+      (e: unknown) => e instanceof EngineError && e.message.includes(file) && /consistent/.test(e.message),
+    );
   });
 });

@@ -48,16 +48,20 @@ function outputName(graph: Graph): string {
 }
 
 /** The output is already probabilities: it comes from a softmax, maybe through Identity/Reshape (our ONNX export). */
-export function endsInSoftmax(graph: Graph): boolean {
+/** The activation the graph's first output ends in ("softmax", "sigmoid", …), looking through shape-only ops. */
+export function outputActivation(graph: Graph): string | undefined {
   const index = new GraphIndex(graph);
   const info = graph.outputs[0];
   const out =
     (info?.layerId !== undefined ? index.layer(info.layerId) : undefined) ??
     graph.layers[graph.layers.length - 1];
-  if (!out) return false;
+  if (!out) return undefined;
   const last = isShapeOnly(out) ? index.previous(out) : [out];
-  return last.length === 1 && (last[0]!.op === 'softmax' || last[0]!.activation === 'softmax');
+  if (last.length !== 1) return undefined;
+  return last[0]!.op === 'softmax' ? 'softmax' : last[0]!.activation;
 }
+
+export const endsInSoftmax = (graph: Graph): boolean => outputActivation(graph) === 'softmax';
 
 /**
  * Ops that treat each row (axis 0) on its own whatever the batch size, so running them once on the n

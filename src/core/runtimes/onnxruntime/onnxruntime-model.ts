@@ -5,8 +5,9 @@
 import { onnx } from 'onnx-proto';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { EngineError } from '../../engine/engine-error';
-import { endsInSoftmax, graphInputShape } from '../../engine/mc/graph';
+import { graphInputShape, outputActivation } from '../../engine/mc/graph';
 import { McNoStochasticLayerError, type McOptions, type McPasses } from '../../engine/mc/mc';
+import { outputKindOf, type OutputKind } from '../../engine/mc/output-kind';
 import type { McEngine, McModel } from '../../engine/mc/runtime';
 import { softmaxRows } from '../../engine/layers/activations';
 import { sizeOf, type Tensor } from '../../engine/tensor';
@@ -78,7 +79,7 @@ export async function openOnnxRuntimeModel(
     output,
     split,
     notes,
-    probabilities: endsInSoftmax(graph),
+    activation: outputActivation(graph),
   });
   // The inference sessions now, so a model onnxruntime cannot load is reported when it is opened.
   await model.load().catch(async (e: unknown) => {
@@ -97,8 +98,8 @@ interface Parts {
   output: onnx.IValueInfoProto;
   split: PrefixSplit | undefined;
   notes: string[];
-  /** The output is probabilities already (the graph ends in a softmax). */
-  probabilities: boolean;
+  /** The activation the output ends in: softmax gives probabilities, one sigmoid unit a binary classifier. */
+  activation: string | undefined;
 }
 
 class OnnxRuntimeModel implements McModel {
@@ -110,9 +111,8 @@ class OnnxRuntimeModel implements McModel {
   private readonly input: onnx.IValueInfoProto;
   private readonly output: onnx.IValueInfoProto;
   private readonly split: PrefixSplit | undefined;
-  private readonly probabilities: boolean;
+  private readonly activation: string | undefined;
   private readonly sessions = new Map<string, Promise<InferenceSession>>();
-  private mcSeed: number | undefined;
   /** The prefix outputs of the last rows run (deterministic and passes usually get the same rows). */
   private lastPrefix: { x: Tensor['data']; blocks: Feeds[] } | undefined;
   /** The model's fixed batch size, when its input declares one (then rows run in blocks of it). */
@@ -130,7 +130,7 @@ class OnnxRuntimeModel implements McModel {
       output: this.output,
       split: this.split,
       notes: this.notes,
-      probabilities: this.probabilities,
+      activation: this.activation,
     } = parts);
     this.engine = { name: 'onnxruntime-node', version: ort.env.versions.node, threads: parts.threads };
     const batch = int64(this.input.type?.tensorType?.shape?.dim?.[0]?.dimValue);
@@ -174,15 +174,12 @@ class OnnxRuntimeModel implements McModel {
     await this.tail('inference');
   }
 
-  /** The rest (or the whole graph) of the MC copy for `seed`, or of the inference copy. */
-  private async tail(kind: 'mc' | 'inference', seed = 0): Promise<InferenceSession> {
-    if (kind === 'mc' && this.mcSeed !== seed) {
-      const old = this.sessions.get('mc');
-      this.sessions.delete('mc');
-      await old?.then((s) => s.release()).catch(() => undefined);
-      this.mcSeed = seed;
-    }
-    return this.session(kind, async () => {
+  /**
+   * The rest (or the whole graph) of the MC copy for `seed`, or of the inference copy. One MC session per
+   * seed, kept until dispose(): a run's main passes and its grid's (seed + 1) use theirs side by side.
+   */
+  private tail(kind: 'mc' | 'inference', seed = 0): Promise<InferenceSession> {
+    return this.session(kind === 'mc' ? `mc:${seed}` : kind, async () => {
       const model = kind === 'mc' ? this.copies.mc(seed) : this.copies.inference;
       if (!this.split) return model;
       const prefix = await this.prefixSession();
@@ -256,20 +253,31 @@ class OnnxRuntimeModel implements McModel {
     return out;
   }
 
-  /** One run of `session` over every block, the outputs of the n real rows written to `into` at `at`. */
+  /**
+   * One run of `session` over every block, the outputs of the n real rows written to `into` at `at`; one
+   * output unit p becomes the two columns [1 − p, p] (p a sigmoid's, or the unit's sigmoid).
+   */
   private async runBlocks(
     session: InferenceSession,
     blocks: Feeds[],
     n: number,
     into: Float32Array,
     at: number,
+    kind: OutputKind,
   ) {
     let row = 0;
     for (const feeds of blocks) {
       const out = this.outputOf(await this.run(session, feeds));
-      const classes = sizeOf(out.dims.slice(1));
+      const data = out.data as Float32Array;
       const rows = Math.min(out.dims[0] as number, n - row);
-      into.set((out.data as Float32Array).subarray(0, rows * classes), at + row * classes);
+      if (kind.binary) {
+        for (let r = 0; r < rows; r++) {
+          const v = data[r] as number;
+          const p = kind.binary === 'logit' ? 1 / (1 + Math.exp(-v)) : v;
+          into[at + 2 * (row + r)] = 1 - p;
+          into[at + 2 * (row + r) + 1] = p;
+        }
+      } else into.set(data.subarray(0, rows * kind.classes), at + row * kind.classes);
       row += rows;
     }
   }
@@ -278,31 +286,36 @@ class OnnxRuntimeModel implements McModel {
     const n = x.shape[0] as number;
     const blocks = await this.feeds(x);
     const session = await this.tail('inference');
-    const classes = await this.classes(session, blocks);
-    const logits = new Float32Array(n * classes);
-    await this.runBlocks(session, blocks, n, logits, 0);
-    if (this.probabilities) return logits;
+    const kind = await this.kind(session, blocks);
+    const logits = new Float32Array(n * kind.classes);
+    await this.runBlocks(session, blocks, n, logits, 0, kind);
+    if (kind.probabilities) return logits;
     const probs = new Float32Array(logits.length);
-    softmaxRows(probs, logits, classes);
+    softmaxRows(probs, logits, kind.classes);
     return probs;
   }
 
   async passes(x: Tensor, options: McOptions): Promise<McPasses> {
+    if (options.masks === 'consistent')
+      throw new EngineError(
+        `${this.file}: onnxruntime draws a fresh mask for every sample; one mask per pass ("consistent") runs on the own engine only`,
+      );
     const n = x.shape[0] as number;
     const session = await this.tail('mc', options.seed);
     const blocks = await this.feeds(x);
-    const classes = await this.classes(session, blocks);
+    const kind = await this.kind(session, blocks);
+    const classes = kind.classes;
     return {
       base: this.base(x, blocks),
       classes,
-      probabilities: this.probabilities,
+      probabilities: kind.probabilities,
       rowBudget: n,
       prefixLayers: this.split?.prefixNodes ?? 0,
       // The tiled rows are k copies of the base, which the blocks' feeds hold already: each pass feeds those.
       forward: async (tiled: Tensor) => {
         const k = (tiled.shape[0] as number) / n;
         const data = new Float32Array(k * n * classes);
-        for (let p = 0; p < k; p++) await this.runBlocks(session, blocks, n, data, p * n * classes);
+        for (let p = 0; p < k; p++) await this.runBlocks(session, blocks, n, data, p * n * classes, kind);
         return { data, shape: [k * n, classes] };
       },
     };
@@ -325,13 +338,17 @@ class OnnxRuntimeModel implements McModel {
     return { data, shape: [n, ...dims.slice(1)] };
   }
 
-  /** Classes per row: from the output's declared shape, else from one deterministic run. */
-  private async classes(session: InferenceSession, blocks: Feeds[]): Promise<number> {
+  /** The output's kind: its width from the declared shape, else from one deterministic run. */
+  private async kind(session: InferenceSession, blocks: Feeds[]): Promise<OutputKind> {
     const meta = session.outputMetadata.find((m) => m.name === this.output.name);
     const dims = meta?.isTensor ? meta.shape.slice(1) : [];
-    if (dims.length > 0 && dims.every((d) => typeof d === 'number')) return sizeOf(dims as number[]);
-    const out = this.outputOf(await this.run(await this.tail('inference'), blocks[0] ?? {}));
-    return sizeOf(out.dims.slice(1));
+    let width: number;
+    if (dims.length > 0 && dims.every((d) => typeof d === 'number')) width = sizeOf(dims as number[]);
+    else
+      width = sizeOf(
+        this.outputOf(await this.run(await this.tail('inference'), blocks[0] ?? {})).dims.slice(1),
+      );
+    return outputKindOf(width, this.activation);
   }
 
   async dispose(): Promise<void> {

@@ -6,6 +6,7 @@
 // correlated from pass to pass; RandomUniformLike keeps one generator running across runs. Each Dropout
 // gets its own seed derived from the run's seed, so a run is reproducible. The file is never changed.
 import { onnx } from 'onnx-proto';
+import { EngineError } from '../../engine/engine-error';
 import type { Graph } from '../../model/ir';
 import { Rng } from '../../random/rng';
 
@@ -49,16 +50,20 @@ export function dropoutRates(model: onnx.IModelProto, graph: Graph): Map<onnx.IN
 
 /**
  * A copy of `model` (the graph's node and initializer lists are new; nodes not replaced are shared,
- * never mutated) with every main-graph Dropout of rate > 0 replaced by the stochastic form above.
+ * never mutated) with every main-graph Dropout of rate > 0 replaced by the stochastic form above, and
+ * every one of rate 0 by its inference form, so the prefix split does not stop at it.
  */
 export function mcCopy(model: onnx.IModelProto, rates: Map<onnx.INodeProto, number>, seed: number): McCopy {
   const main = model.graph as onnx.IGraphProto;
   const nodes = main.node ?? [];
-  const dropouts = nodes.filter((n) => n.opType === 'Dropout' && !n.domain && rates.get(n) !== 0);
+  const all = nodes.filter((n) => n.opType === 'Dropout' && !n.domain);
+  const dropouts = all.filter((n) => rates.get(n) !== 0);
   const seeds = seedsFor(seed, dropouts.length);
   const initializers = [...(main.initializer ?? [])];
   const randomNodes: string[] = [];
   const replaced = new Map<onnx.INodeProto, onnx.INodeProto[]>();
+  for (const off of all.filter((n) => rates.get(n) === 0))
+    replaced.set(off, inferenceForm(off, nodes.indexOf(off)));
   dropouts.forEach((dropout, k) => {
     const form = stochasticForm(dropout, nodes.indexOf(dropout), rates.get(dropout), seeds[k] as number);
     initializers.push(...form.initializers);
@@ -82,6 +87,32 @@ const attr = (name: string, value: number, type: 'f' | 'i'): onnx.IAttributeProt
     ? { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value }
     : { name, type: onnx.AttributeProto.AttributeType.INT, i: value };
 
+/** A Dropout that drops nothing: y = x, and its mask (when read) all true. */
+function inferenceForm(dropout: onnx.INodeProto, index: number): onnx.INodeProto[] {
+  const [x = ''] = dropout.input ?? [];
+  const [y = '', mask = ''] = dropout.output ?? [];
+  const at = `${PREFIX}/${dropout.name || `Dropout_${index}`}`;
+  const nodes: onnx.INodeProto[] = [{ opType: 'Identity', name: `${at}/identity`, input: [x], output: [y] }];
+  if (mask)
+    nodes.push(
+      { opType: 'Shape', name: `${at}/shape`, input: [x], output: [`${at}/shape`] },
+      {
+        opType: 'ConstantOfShape',
+        name: mask,
+        input: [`${at}/shape`],
+        output: [mask],
+        attribute: [
+          {
+            name: 'value',
+            type: onnx.AttributeProto.AttributeType.TENSOR,
+            t: { dataType: onnx.TensorProto.DataType.BOOL, dims: [1], int32Data: [1] },
+          },
+        ],
+      },
+    );
+  return nodes;
+}
+
 function stochasticForm(
   dropout: onnx.INodeProto,
   index: number,
@@ -98,6 +129,12 @@ function stochasticForm(
     nodes.push({ opType, name: output, input, output: [output], attribute });
   // The ratio: the value the reader found, else the tensor the node reads (computed or fed), as float.
   const ratio = rate ?? (ratioInput === '' ? 0.5 : Number.NaN);
+  // Ratio 1 would scale by 1 / 0 (NaN where masked): the ONNX spec allows ratios in [0, 1) only, and a
+  // layer that drops everything leaves nothing to estimate uncertainty from, so it is refused, not zeroed.
+  if (ratio >= 1 || ratio < 0)
+    throw new EngineError(
+      `Dropout "${dropout.name || `Dropout_${index}`}" has ratio ${ratio}: a ratio must be in [0, 1) (1 drops every value, leaving nothing to run MC dropout on)`,
+    );
   if (Number.isFinite(ratio)) {
     initializers.push(scalar(t('ratio'), ratio), scalar(t('scale'), 1 / (1 - ratio)));
   } else {

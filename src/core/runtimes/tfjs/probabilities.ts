@@ -1,25 +1,12 @@
-// What a tfjs model's output is, and how it becomes per-class probabilities: a softmax output is used as
-// it is, several other units are logits (softmaxed), and one unit is a binary classifier, [1 − p, p] with
-// p the unit itself after a sigmoid or its sigmoid otherwise (a logit, as Keras's from_logits heads give).
+// What a tfjs model's output is (engine/mc/output-kind.ts says what each kind means), and how it becomes
+// per-class probabilities on tfjs.
 import type { Tensor as TfTensor } from '@tensorflow/tfjs-core';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { outputKindOf, type OutputKind } from '../../engine/mc/output-kind';
 import { sizeOf } from '../../engine/tensor';
 import type { TfjsLibrary } from './load-library';
 
-export interface OutputKind {
-  classes: number;
-  /** toProbabilities gives probabilities (false: logits, softmaxed later). */
-  probabilities: boolean;
-  /** One output unit: a probability (after a sigmoid) or a logit. */
-  binary?: 'probability' | 'logit';
-}
-
-/** The kind of an output `width` units wide made by `activation` ("softmax", "sigmoid", …). */
-export function outputKindOf(width: number, activation: string | undefined): OutputKind {
-  if (width === 1)
-    return { classes: 2, probabilities: true, binary: activation === 'sigmoid' ? 'probability' : 'logit' };
-  return { classes: width, probabilities: activation === 'softmax' };
-}
+export { outputKindOf, type OutputKind };
 
 /** The activation that made `t`, looking into a nested model's output. */
 function activationOf(t: SymbolicTensor): string | undefined {
