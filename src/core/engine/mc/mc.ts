@@ -195,12 +195,16 @@ export interface McPasses {
   layers?: number;
   /** Allocates the tiled rows where the model's kernels read them without a copy. */
   kernels?: Pick<Kernels, 'alloc'>;
+  /** forward reads only the span and its own copy of the prefix output: the loop passes no tiled rows. */
+  untiled?: boolean;
   /**
    * The stochastic rest over k·n tiled rows (passes `span`); returns k·n × classes (a runtime outside the
    * engine answers later).
    */
   forward(tiled: Tensor, span: PassSpan): Tensor | Promise<Tensor>;
 }
+
+const EMPTY = new Float32Array(0);
 
 /** T MC-dropout passes of `model` (see McPasses), with partial results, chunked and cancellable. */
 export async function runMcPasses(
@@ -222,8 +226,9 @@ export async function runMcPasses(
   for (let done = 0; done < options.passes;) {
     if (hooks.isCancelled?.()) return { stats: acc.stats(), cancelled: true, prefixLayers };
     const k = Math.min(chunkPasses, options.passes - done, every - (done % every));
-    const tiled = ws.tensor('tiled', [k * n, ...base.shape.slice(1)]);
-    for (let p = 0; p < k; p++) tiled.data.set(base.data, p * n * width);
+    const shape = [k * n, ...base.shape.slice(1)];
+    const tiled = model.untiled ? { data: EMPTY, shape } : ws.tensor('tiled', shape);
+    if (!model.untiled) for (let p = 0; p < k; p++) tiled.data.set(base.data, p * n * width);
     const t = await model.forward(tiled, { first: done, passes: k });
     const probs = ws.tensor('probs', [k * n, classes]).data as Float32Array;
     if (model.probabilities) probs.set(t.data);

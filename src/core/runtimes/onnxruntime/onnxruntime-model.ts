@@ -6,7 +6,7 @@ import { onnx } from 'onnx-proto';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { EngineError } from '../../engine/engine-error';
 import { graphInputShape, outputActivation } from '../../engine/mc/graph';
-import { McNoStochasticLayerError, type McOptions, type McPasses } from '../../engine/mc/mc';
+import { McNoStochasticLayerError, type McOptions, type McPasses, type PassSpan } from '../../engine/mc/mc';
 import { outputKindOf, type OutputKind } from '../../engine/mc/output-kind';
 import type { McEngine, McModel } from '../../engine/mc/runtime';
 import { softmaxRows } from '../../engine/layers/activations';
@@ -311,9 +311,10 @@ class OnnxRuntimeModel implements McModel {
       probabilities: kind.probabilities,
       rowBudget: n,
       prefixLayers: this.split?.prefixNodes ?? 0,
-      // The tiled rows are k copies of the base, which the blocks' feeds hold already: each pass feeds those.
-      forward: async (tiled: Tensor) => {
-        const k = (tiled.shape[0] as number) / n;
+      // The blocks' feeds hold the prefix output already: each pass feeds those, so nothing is tiled.
+      untiled: true,
+      forward: async (_tiled: Tensor, span: PassSpan) => {
+        const k = span.passes;
         const data = new Float32Array(k * n * classes);
         for (let p = 0; p < k; p++) await this.runBlocks(session, blocks, n, data, p * n * classes, kind);
         return { data, shape: [k * n, classes] };

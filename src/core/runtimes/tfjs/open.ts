@@ -68,9 +68,15 @@ export async function openTfjsRuntimeModel(
     if (backend.fallback) notes.push(`TensorFlow.js on its JS backend: ${backend.fallback}`);
     if ((options.threads ?? 1) > 1)
       notes.push(`${options.threads} threads asked; TensorFlow.js runs one thread in Node`);
+    // A constructor that refuses the model leaves its loaded weights to be released here.
     if (isGraph) {
       const model = await lib.converter.loadGraphModel(handler);
-      return new TfjsGraphMcModel(lib, model, json, engineOf(lib, backend), source.path, notes);
+      try {
+        return new TfjsGraphMcModel(lib, model, json, engineOf(lib, backend), source.path, notes);
+      } catch (e) {
+        model.dispose();
+        throw e;
+      }
     }
     let model;
     try {
@@ -78,14 +84,19 @@ export async function openTfjsRuntimeModel(
     } catch (e) {
       throw unknownLayerError(source.path, json, e) ?? e;
     }
-    return new TfjsLayersMcModel(
-      lib,
-      model,
-      engineOf(lib, backend),
-      notes,
-      options.wholeModel,
-      options.inputShape,
-    );
+    try {
+      return new TfjsLayersMcModel(
+        lib,
+        model,
+        engineOf(lib, backend),
+        notes,
+        options.wholeModel,
+        options.inputShape,
+      );
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
   };
   let model = await open();
   // One row through the model finds a kernel the WebAssembly backend lacks before the real work starts.
@@ -96,8 +107,8 @@ export async function openTfjsRuntimeModel(
   try {
     await model.deterministic(probe);
   } catch (e) {
-    if (!(backend.name === 'wasm' && missingKernel(e))) throw wrap(source.path, e);
     await model.dispose();
+    if (!(backend.name === 'wasm' && missingKernel(e))) throw wrap(source.path, e);
     backend = await lib.useCpuBackend(
       `the WebAssembly backend lacks a kernel the model needs (${messageOf(e)})`,
     );

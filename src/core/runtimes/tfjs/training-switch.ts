@@ -11,6 +11,7 @@ type Layer = layers.Layer;
 /** The fields of tfjs layers this reads; every one is public in tfjs-layers' JavaScript. */
 interface LayerFields {
   rate?: number;
+  seed?: number;
   stddev?: number;
   cell?: { dropout?: number; recurrentDropout?: number };
   forwardLayer?: Layer;
@@ -61,6 +62,9 @@ export function installTrainingSwitch(layers: Layer[]): TrainingSwitch {
   const state: TrainingSwitch = { stochastic: false };
   for (const layer of leafLayers(layers)) {
     const random = isStochastic(layer);
+    // A Keras Dropout saved with a seed hands it to tf.dropout on every call, which then draws the same
+    // mask every pass (mutual information 0); without it the masks come from the run's seeded generator.
+    if (random && fields(layer).seed !== undefined) fields(layer).seed = undefined;
     const call = layer.call.bind(layer);
     layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: random && state.stochastic });
   }

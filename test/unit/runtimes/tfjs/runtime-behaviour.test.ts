@@ -105,6 +105,30 @@ describe('tfjs runtime: behaviour', function () {
     }
   });
 
+  it('draws a new mask every pass from a Dropout saved with a seed (Keras Dropout(seed=…))', async () => {
+    const source = edited('mlp', (json) => {
+      const topology = json.modelTopology as {
+        config: { layers: { class_name: string; config: { seed?: number } }[] };
+      };
+      const dropouts = topology.config.layers.filter((l) => l.class_name === 'Dropout');
+      assert.ok(dropouts.length > 0);
+      for (const d of dropouts) d.config.seed = 5;
+    });
+    const model = await openTfjsRuntimeModel(source, layers);
+    try {
+      const x = { data: inputs(4, [8], 3), shape: [4, 8] };
+      // One pass per forward call: a seeded tf.dropout would repeat its mask from call to call.
+      const options = { passes: 20, seed: 1, every: 1 };
+      const { stats } = await runMcPasses(await model.passes(x, options), options);
+      assert.ok(
+        stats.variance.some((v) => v > 1e-4),
+        `variance ${Array.from(stats.variance).slice(0, 6).join(', ')}`,
+      );
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it('holds no more tensors or bytes after 100 batches of 100 rows (a 10,000-sample stream) than after the first', async () => {
     const model = await openTfjsRuntimeModel(nodeModelSource(join(TFJS, 'cnn', 'model.json')), layers);
     try {
@@ -158,10 +182,12 @@ describe('tfjs runtime: behaviour', function () {
   });
 
   it('asks for the sample shape of an input with free dimensions, and refuses one mask per pass', async () => {
+    const before = tf.memory().numTensors;
     await assert.rejects(
       openTfjsRuntimeModel(kerasExample('imdb_lstm').source, layers),
       /sample shape \[\?\] has free dimensions/,
     );
+    assert.equal(tf.memory().numTensors, before, 'the refused model released its weights');
     const model = await openTfjsRuntimeModel(nodeModelSource(join(TFJS, 'mlp', 'model.json')), layers);
     try {
       await assert.rejects(
