@@ -2,6 +2,7 @@
 // Unlike the CLI (which answers with its usage), a job without any data set is an error. And what the
 // panels' data chooser needs to know of a model to offer data that fits it.
 import { inputWidth } from '../core/data/fit';
+import { defaultPreprocessing } from '../core/data/preprocessing';
 import { modelData, trainingDataSpec } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
@@ -38,11 +39,22 @@ export async function modelInput(
     // A training block the schema refuses: training names the field when it starts.
     spec = resolveTraining(undefined, graph.name);
   }
+  const inputShape = sampleShape(graph);
+  const preprocessing = inputShape && defaultPreprocessing(inputShape);
   return {
     width: inputWidth(graph),
+    ...(inputShape ? { inputShape } : {}),
+    ...(preprocessing ? { preprocessing } : {}),
     ...(spec.data !== undefined ? { data: trainingDataSpec(request.model, spec.data) } : {}),
     ...(spec.labelColumn !== undefined ? { labelColumn: spec.labelColumn } : {}),
     epochs: spec.epochs,
     seed: spec.seed,
   };
+}
+
+/** The model's one input without its batch axis, 0 where a dimension is not fixed (undefined: no such input). */
+function sampleShape(graph: Graph): number[] | undefined {
+  const dims = graph.inputs.length === 1 ? graph.inputs[0]?.shape?.slice(1) : undefined;
+  if (!dims || dims.length === 0) return undefined;
+  return dims.map((d) => (typeof d === 'number' && d > 0 ? d : 0));
 }

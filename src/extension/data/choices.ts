@@ -33,9 +33,12 @@ function csvFacts(path: string): Facts {
   return { columns, ...(columns.length > 1 ? { features: columns.length - 1 } : {}) };
 }
 
-/** The Browse… dialog's filters: every kind of data file. */
-export const browseFilters = (): Record<string, string[]> =>
-  Object.fromEntries(FILE_KINDS.map((k) => [k.filter, k.extensions]));
+/** The kinds of data file a panel takes. */
+const fileKinds = (kinds: readonly DataKind[]) => FILE_KINDS.filter((k) => kinds.includes(k.kind));
+
+/** The Browse… dialog's filters: every kind of data file among `kinds`. */
+export const browseFilters = (kinds: readonly DataKind[]): Record<string, string[]> =>
+  Object.fromEntries(fileKinds(kinds).map((k) => [k.filter, k.extensions]));
 
 let builtins: DataChoice[] | undefined;
 
@@ -83,10 +86,16 @@ const isFolder = (path: string) => {
   }
 };
 
-/** One user's file (or folder of images) as a choice, or undefined when it is no kind of data the chooser knows (or is gone). */
-export function fileChoice(path: string, log: vscode.LogOutputChannel): DataChoice | undefined {
-  if (isFolder(path)) return folderChoice(path);
-  const kind = FILE_KINDS.find((k) => k.extensions.includes(extname(path).slice(1).toLowerCase()));
+/**
+ * One user's file (or folder of images) as a choice, or undefined when it is none of `kinds` (or is gone).
+ */
+export function fileChoice(
+  path: string,
+  log: vscode.LogOutputChannel,
+  kinds: readonly DataKind[],
+): DataChoice | undefined {
+  if (isFolder(path)) return kinds.includes('images') ? folderChoice(path) : undefined;
+  const kind = fileKinds(kinds).find((k) => k.extensions.includes(extname(path).slice(1).toLowerCase()));
   if (!kind || !existsSync(path)) return undefined;
   let facts: Facts = {};
   try {
@@ -100,16 +109,19 @@ export function fileChoice(path: string, log: vscode.LogOutputChannel): DataChoi
   return { spec: path, label, kind: kind.kind, ...facts };
 }
 
-/** The data files of the workspace, in path order. */
-export async function workspaceChoices(log: vscode.LogOutputChannel): Promise<DataChoice[]> {
+/** The data files of `kinds` in the workspace, in path order. */
+export async function workspaceChoices(
+  log: vscode.LogOutputChannel,
+  kinds: readonly DataKind[],
+): Promise<DataChoice[]> {
   const found = await Promise.all(
-    FILE_KINDS.flatMap((k) => k.extensions).map((e) =>
-      vscode.workspace.findFiles(`**/*.${e}`, '**/node_modules/**', MAX_FILES),
-    ),
+    fileKinds(kinds)
+      .flatMap((k) => k.extensions)
+      .map((e) => vscode.workspace.findFiles(`**/*.${e}`, '**/node_modules/**', MAX_FILES)),
   );
   return found
     .flat()
     .map((u) => u.fsPath)
     .sort((a, b) => a.localeCompare(b))
-    .flatMap((p) => fileChoice(p, log) ?? []);
+    .flatMap((p) => fileChoice(p, log, kinds) ?? []);
 }

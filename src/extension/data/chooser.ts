@@ -8,6 +8,7 @@ import {
   specBase,
   type BrowseTarget,
   type DataChoice,
+  type DataKind,
   type DataOffer,
   type DataPick,
 } from '../../protocol/data-choice';
@@ -18,6 +19,9 @@ import { browseFilters, builtinChoices, fileChoice, workspaceChoices } from './c
 import { checkPick, dataPickOf, jobDataFor, labelName, type TrainingData } from './pick';
 
 let memory: vscode.Memento | undefined;
+
+/** Data in rows of numbers: what every panel's jobs read. */
+const TABLES: readonly DataKind[] = ['builtin', 'synthetic', 'csv'];
 
 /** Where the data each model last ran with is kept (the workspace's state, set once at start). */
 export function keepDataPicksIn(memento: vscode.Memento): void {
@@ -35,10 +39,12 @@ export class DataChooser {
   /** What the worker read of the model at the last offer (empty when it could not read it). */
   input: Partial<ModelInput> = {};
 
+  /** `kinds`: the data the panel's jobs read (training reads tables; MC also arrays and images). */
   constructor(
     private readonly model: vscode.Uri,
     private readonly worker: WorkerHost,
     private readonly log: vscode.LogOutputChannel,
+    private readonly kinds: readonly DataKind[] = TABLES,
   ) {}
 
   private get key(): string {
@@ -63,11 +69,11 @@ export class DataChooser {
     const input = await this.modelInput();
     const remembered = memory?.get<DataPick>(this.key);
     const training = input.data === undefined ? undefined : specBase(input.data);
-    const choices = [...builtinChoices(), ...(await workspaceChoices(this.log))];
+    const choices = [...builtinChoices(), ...(await workspaceChoices(this.log, this.kinds))];
     // The model's own CSV, the one last run with and those browsed to may lie outside the workspace.
     for (const path of [training, remembered?.data, ...this.browsed]) {
       if (!path || !isAbsolute(path) || choices.some((c) => c.spec === path)) continue;
-      const choice = fileChoice(path, this.log);
+      const choice = fileChoice(path, this.log, this.kinds);
       if (choice) choices.push(choice);
     }
     this.offered = choices;
@@ -127,7 +133,7 @@ export class DataChooser {
               canSelectMany: false,
               openLabel: 'Use as data',
               title: 'Data for the model',
-              filters: browseFilters(),
+              filters: browseFilters(this.kinds),
             },
       )) ?? [];
     if (!uri) return undefined;
