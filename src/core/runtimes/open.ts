@@ -11,6 +11,7 @@ import type { McModel } from '../engine/mc/runtime';
 import type { ModelSource } from '../formats/reader';
 import type { Graph } from '../model/ir';
 import { openOnnxRuntimeModel } from './onnxruntime/onnxruntime-model';
+import { openTfjsRuntimeModel } from './tfjs/open';
 
 export const ENGINE_CHOICES = ['auto', 'own', 'onnxruntime', 'tfjs'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
@@ -33,6 +34,7 @@ export type RuntimeOpeners = Partial<Record<'onnxruntime' | 'tfjs', RuntimeOpene
 
 const RUNTIMES: RuntimeOpeners = {
   onnxruntime: (graph, source, options) => openOnnxRuntimeModel(source, graph, options),
+  tfjs: (graph, source, options) => openTfjsRuntimeModel(source, graph, options),
 };
 
 /** The field's runtime for a format, if there is one. */

@@ -3,7 +3,9 @@
 // an EngineError naming the op and node the engine lacks and why the runtime failed. The runtimes are
 // stand-ins here: each reports that it was asked.
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { EngineError } from '../../../src/core/engine/engine-error';
+import { McNoStochasticLayerError } from '../../../src/core/engine/mc/mc';
 import type { McModel } from '../../../src/core/engine/mc/runtime';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
@@ -82,5 +84,46 @@ describe('openMcModel: the runtime for a model file', () => {
       openMcModel(graph, source, { engine: 'tfjs' }, standIns([])),
       /tfjs does not run onnx models/,
     );
+  });
+});
+
+describe('openMcModel: TensorFlow.js as the runtime for tfjs models', function () {
+  this.timeout(120_000);
+
+  it('a layers model with a layer the engine lacks (ZeroPadding2D) runs on tfjs-wasm, as tfjs predicts it', async () => {
+    const path = 'test/fixtures/tfjs/mobilenet_v2_like';
+    const { graph, source } = open(`${path}/model.json`);
+    const expected = JSON.parse(readFileSync(`${path}/expected.json`, 'utf8')) as {
+      input: { shape: number[]; values: number[] };
+      prediction: { values: number[] };
+    };
+    const model = await openMcModel(graph, source);
+    try {
+      assert.equal(model.engine.name, 'tfjs-wasm');
+      assert.deepEqual(model.inputShape, [32, 32, 3]);
+      const x = { data: Float32Array.from(expected.input.values), shape: expected.input.shape };
+      const p = await model.deterministic(x);
+      assert.equal(p.length, expected.prediction.values.length);
+      p.forEach((v, i) => assert.ok(Math.abs(v - expected.prediction.values[i]!) < 1e-5, `${i}: ${v}`));
+      const forced = await openMcModel(graph, source, { engine: 'tfjs' });
+      assert.equal(forced.engine.name, 'tfjs-wasm');
+      await forced.dispose();
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('a graph model with no random op (nsfwjs MobileNetV2) is McNoStochasticLayerError', async () => {
+    const path = '/work/shared/fixtures/real/tfjs-graph-nsfwjs-mobilenet_v2_mid/model.json';
+    if (!existsSync(path)) return;
+    const { graph, source } = open(path);
+    const model = await openMcModel(graph, source);
+    try {
+      assert.equal(model.engine.name, 'tfjs-wasm');
+      const x = { data: new Float32Array(224 * 224 * 3), shape: [1, 224, 224, 3] };
+      await assert.rejects(model.passes(x, { passes: 2, seed: 1 }), McNoStochasticLayerError);
+    } finally {
+      await model.dispose();
+    }
   });
 });
