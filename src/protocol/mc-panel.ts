@@ -119,9 +119,10 @@ export const isToMcPanel = (v: unknown): v is ToMcPanel => parseToMcPanel(v) !==
 const isNumbers = (v: unknown): v is number[] => isArrayOf(v, isJsonNumber);
 const hasNumbers = (o: Record<string, unknown>, keys: string[]) => keys.every((k) => isJsonNumber(o[k]));
 
-/** Accuracy, NLL and ECE: absent on unlabelled data. */
+/** Accuracy, NLL and ECE: all three with labels, none without. */
 const isScores = (v: unknown): v is Record<string, unknown> =>
-  isObj(v) && ['accuracy', 'nll', 'ece'].every((k) => optional(v[k], isJsonNumber));
+  isObj(v) &&
+  (hasNumbers(v, ['accuracy', 'nll', 'ece']) || ['accuracy', 'nll', 'ece'].every((k) => v[k] === undefined));
 
 /** Per-sample arrays agree with `n`: the panel splits them by the `correct` flags. */
 const isSummary = (v: unknown) =>
@@ -154,8 +155,8 @@ const isSample = (v: unknown): v is object =>
   isNumbers(v.mean) &&
   isNumbers(v.variance) &&
   isNumbers(v.features) &&
-  optional(v.passes, (p) => isArrayOf(p, isNumbers)) &&
   optional(v.classes, isNumbers) &&
+  optional(v.passes, (p) => isArrayOf(p, isNumbers)) &&
   optional(v.name, isStr) &&
   optional(v.thumbnail, isThumbnail);
 
@@ -180,6 +181,7 @@ const isProgress = (v: unknown) =>
     'batchSamples',
     'passesDone',
     'passes',
+    'fraction',
     'elapsedMs',
   ]);
 

@@ -1,16 +1,10 @@
-// How far an MC run is and how long the rest will take, as the notification and the panel both say it.
-// Every sample gets every pass, a batch of samples at a time, so the work is samples × passes.
+// How long the rest of an MC run will take and how far it is, as the notification and the panel both say
+// it: the time taken so far, scaled by the fraction of the work (samples × passes) still to do.
 import type { McProgress } from './worker';
-
-/** The fraction of the run's work done, 0 to 1. */
-export function workDone(p: McProgress): number {
-  const total = p.samples * p.passes;
-  return total > 0 ? Math.min(1, (p.samplesDone * p.passes + p.batchSamples * p.passesDone) / total) : 0;
-}
 
 /** "1 min 20 s left" if the rest goes as fast as what is done; undefined before any is done. */
 export function timeLeft(p: McProgress): string | undefined {
-  const done = workDone(p);
+  const done = p.fraction;
   if (done <= 0 || p.elapsedMs <= 0) return undefined;
   const s = Math.max(0, Math.round((p.elapsedMs * (1 - done)) / done / 1000));
   return s > 90 ? `${Math.floor(s / 60)} min ${s % 60} s left` : `${s} s left`;

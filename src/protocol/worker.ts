@@ -8,6 +8,7 @@ import type { McSample, McScores, McSummary } from '../core/engine/mc/report';
 import type { EpochMetrics, OptimizerSpec } from '../core/engine/train/train';
 import type { BoundaryGrid } from '../core/engine/train/boundary';
 import type { McGrid } from '../core/engine/mc/grid';
+import type { McProgress } from '../core/engine/mc/run-stream';
 import type { McEngine } from '../core/engine/mc/runtime';
 import type { TrainHint } from '../core/engine/train/hints';
 import type { NetworkRecord } from '../core/model/network-spec';
@@ -28,6 +29,7 @@ import { isImagePreprocessing, type ImagePreprocessing } from './preprocessing';
 
 /** Lint results cross as core/lint's plain-data form (the editor's own lint path produces it too). */
 export type { WireFinding, WireLintResult, WireRange } from '../core/lint/wire-lint';
+export type { McProgress } from '../core/engine/mc/run-stream';
 
 /** Set to 1 by the fault and load tests only: enables the `fault` and `probe` jobs. */
 export const TEST_HOOKS_ENV = 'DROPOUT_LENS_TEST_HOOKS';
@@ -198,21 +200,6 @@ export interface WireMcData {
   classNames?: string[];
   /** The preprocessing applied to images. */
   preprocessing?: ImagePreprocessing;
-}
-
-/** Work done so far: every sample gets every pass, a batch of samples at a time. */
-export interface McProgress {
-  /** The batch under way (0-based) of `batches`. */
-  batch: number;
-  batches: number;
-  /** Samples that got every pass, of `samples`; the batch under way holds `batchSamples`. */
-  samplesDone: number;
-  samples: number;
-  batchSamples: number;
-  /** Passes done on the batch under way. */
-  passesDone: number;
-  passes: number;
-  elapsedMs: number;
 }
 
 /** A small picture of an image sample: width × height RGBA bytes, base64. */

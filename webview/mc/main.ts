@@ -26,7 +26,8 @@ let state: McViewState = { ...initialMcState(), ...host.getState() };
 let plots: uPlot[] = [];
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const fix = (v: number, d = 4) => v.toFixed(d);
+/** A figure, or a dash where there is none (unlabelled data have no accuracy, NLL or ECE). */
+const fix = (v: number | undefined, d = 4) => (v === undefined ? '—' : v.toFixed(d));
 function controls(): HTMLElement {
   const s = state.settings;
   const passes = textField('passes', {
@@ -250,9 +251,7 @@ function render(): void {
       { class: 'grid' },
       chart('entropy-chart', `Predictive entropy${versus}`),
       chart('mi-chart', `Mutual information (BALD)${versus}`),
-      known && s.ece !== undefined
-        ? chart('reliability-chart', `Reliability (15 bins), ECE ${fix(s.ece)}`)
-        : undefined,
+      known ? chart('reliability-chart', `Reliability (15 bins), ECE ${fix(s.ece)}`) : undefined,
       known ? chart('rejection-chart', 'Accuracy after rejecting the most uncertain') : undefined,
       chart('convergence-chart', 'Convergence as passes accumulate'),
     ),
@@ -273,16 +272,17 @@ function render(): void {
             points: values.map((v) => [v, 0] as [number, number]),
           },
         ];
+  const correct = s.correct ?? [];
   const correctVsWrong = (values: number[]) => [
     {
       label: 'correct',
       color: themeColour('--vscode-charts-green', '#89d185'),
-      points: values.filter((_, i) => s.correct?.[i]).map((v) => [v, 0] as [number, number]),
+      points: values.filter((_, i) => correct[i]).map((v) => [v, 0] as [number, number]),
     },
     {
       label: 'wrong',
       color: themeColour('--vscode-charts-red', '#f14c4c'),
-      points: values.filter((_, i) => !s.correct?.[i]).map((v) => [v, 0] as [number, number]),
+      points: values.filter((_, i) => !correct[i]).map((v) => [v, 0] as [number, number]),
     },
   ];
   const conv = state.convergence;

@@ -49,24 +49,25 @@ export function sampleItem(
     : `#${s.index}${where}: predicted ${className(s.pred)}, entropy ${fix(s.entropy, 3)}, MI ${fix(s.mutualInfo, 3)}`;
   const std = s.variance.map(Math.sqrt);
   const passes = (s.passes ?? []).slice(0, MAX_TICKS);
-  const classes = s.mean
-    .map((p, k) => [p, k] as const)
-    .sort((a, b) => b[0] - a[0])
+  // Entry j of mean, variance and each pass is class s.classes[j] when the run listed only some classes.
+  const listed = s.mean
+    .map((p, j) => ({ p, j, k: s.classes?.[j] ?? j }))
+    .sort((a, b) => b.p - a.p)
     .slice(0, TOP_CLASSES);
   // Few classes keep their order (the bars line up from sample to sample); many show the top ones.
-  if (s.mean.length <= TOP_CLASSES) classes.sort((a, b) => a[1] - b[1]);
+  if (s.mean.length <= TOP_CLASSES && !s.classes) listed.sort((a, b) => a.k - b.k);
   const bars = h(
     'div',
     { class: 'bars' },
-    ...classes.map(([p, k]) => {
-      const spread = `${fix(p, 3)} ± ${fix(std[k] ?? 0, 3)}`;
+    ...listed.map(({ p, j, k }) => {
+      const spread = `${fix(p, 3)} ± ${fix(std[j] ?? 0, 3)}`;
       return h(
         'div',
         { class: 'class-row', title: `class ${className(k)}: mean ${spread}` },
         h('span', { class: 'class-name' }, className(k)),
         classBar(
           p,
-          passes.map((pass) => pass[k] ?? 0),
+          passes.map((pass) => pass[j] ?? 0),
         ),
         h('span', {}, spread),
       );

@@ -18,7 +18,7 @@ import {
   preprocessingProblems,
   type ImagePreprocessing,
 } from '../../protocol/preprocessing';
-import { progressText, workDone } from '../../protocol/mc-progress';
+import { progressText } from '../../protocol/mc-progress';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../../core/data/stream';
 import { JobCancelledError, type WorkerHost } from '../worker-host';
 
@@ -200,7 +200,7 @@ class McPanel {
               }
               const work = p.mc.progress;
               // Per batch of samples and per pass, with the time left.
-              const done = work ? workDone(work) : p.mc.summary.passes / settings.passes;
+              const done = work ? work.fraction : p.mc.summary.passes / settings.passes;
               progress.report({
                 message: work ? progressText(work) : `${p.mc.summary.passes} / ${settings.passes} passes`,
                 increment: 100 * (done - reported),

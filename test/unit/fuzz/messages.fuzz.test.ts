@@ -258,6 +258,7 @@ const imageView = (base: WireMcView): WireMcView => ({
     batchSamples: 2,
     passesDone: 10,
     passes: 30,
+    fraction: 1 / 3,
     elapsedMs: 100,
   },
   uncertain: base.uncertain.map((u) => ({
