@@ -73,10 +73,24 @@ describe('data that fits a model', () => {
 
   it("reads a model's width and training data in the worker", async () => {
     const context = { limit: DEFAULT_SIZE_LIMIT, isCancelled: () => false, progress: () => undefined };
+    // Two features are not an image: no preprocessing is offered.
     assert.deepEqual(await modelInput({ model: 'samples/moons-mc.onnx' }, context), {
       width: 2,
+      inputShape: [2],
       epochs: 20,
       seed: 0,
+    });
+    // A 3 × 16 × 16 input is an RGB image, channels first: ImageNet's statistics are offered.
+    const image = await modelInput({ model: 'test/fixtures/mc-images/tiny-cnn.onnx' }, context);
+    assert.ok(!('error' in image));
+    assert.deepEqual(image.inputShape, [3, 16, 16]);
+    assert.deepEqual(image.preprocessing, {
+      height: 16,
+      width: 16,
+      channels: 3,
+      mean: [0.485, 0.456, 0.406],
+      std: [0.229, 0.224, 0.225],
+      layout: 'nchw',
     });
     const mlp = await modelInput({ model: 'samples/digits-mlp.nn.json' }, context);
     assert.ok(!('error' in mlp));
