@@ -1,5 +1,26 @@
 // Shared assertions for the MC-dropout tests.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+/** A PyTorch MC reference a fixture generator wrote: inputs, the eval pass, and moments over T passes. */
+export interface McReference {
+  shape: number[];
+  x: number[];
+  deterministic: number[];
+  passes: number;
+  mean: number[];
+  variance: number[];
+  m4: number[];
+}
+
+/** The reference in `file`, and its inputs as a tensor. */
+export function readMcReference(file: string): {
+  reference: McReference;
+  x: { data: Float32Array; shape: number[] };
+} {
+  const reference = JSON.parse(readFileSync(file, 'utf8')) as McReference;
+  return { reference, x: { data: Float32Array.from(reference.x), shape: reference.shape } };
+}
 
 export function assertAllClose(
   got: ArrayLike<number>,

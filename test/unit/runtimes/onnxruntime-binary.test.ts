@@ -3,25 +3,15 @@
 // deterministic pass equals PyTorch's eval mode and the MC statistics PyTorch's MC loop (within 5 standard
 // errors), with entropy and mutual information above 0 (one softmaxed column would give 1 and 0).
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { runMcPasses } from '../../../src/core/engine/mc/mc';
 import { mutualInformation, predictiveEntropy } from '../../../src/core/engine/mc/uncertainty';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { readOnnx } from '../../../src/core/formats/onnx/reader';
 import { openOnnxRuntimeModel } from '../../../src/core/runtimes/onnxruntime/onnxruntime-model';
-import { assertAgreesWithReference, assertAllClose } from '../engine/mc-helpers';
+import { assertAgreesWithReference, assertAllClose, readMcReference } from '../engine/mc-helpers';
 
 const dir = 'test/fixtures/runtimes';
-const reference = JSON.parse(readFileSync(`${dir}/binary-reference.json`, 'utf8')) as {
-  shape: number[];
-  x: number[];
-  deterministic: number[];
-  passes: number;
-  mean: number[];
-  variance: number[];
-  m4: number[];
-};
-const x = { data: Float32Array.from(reference.x), shape: reference.shape };
+const { reference, x } = readMcReference(`${dir}/binary-reference.json`);
 
 describe('onnxruntime McModel on a one-unit sigmoid classifier, against PyTorch', () => {
   it('gives two classes [1 − p, p]: deterministic equals PyTorch eval, MC agrees with its MC loop', async () => {

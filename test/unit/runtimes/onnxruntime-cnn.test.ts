@@ -3,7 +3,6 @@
 // pass equals PyTorch's eval mode, the MC statistics agree with PyTorch's MC loop within 5 standard
 // errors, and the deterministic prefix gives the same passes as the whole graph.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { runMcPasses } from '../../../src/core/engine/mc/mc';
 import type { McModel } from '../../../src/core/engine/mc/runtime';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
@@ -12,19 +11,10 @@ import {
   openOnnxRuntimeModel,
   type OnnxRuntimeOptions,
 } from '../../../src/core/runtimes/onnxruntime/onnxruntime-model';
-import { assertAgreesWithReference, assertAllClose } from '../engine/mc-helpers';
+import { assertAgreesWithReference, assertAllClose, readMcReference } from '../engine/mc-helpers';
 
 const dir = 'test/fixtures/runtimes';
-const reference = JSON.parse(readFileSync(`${dir}/reference.json`, 'utf8')) as {
-  shape: number[];
-  x: number[];
-  deterministic: number[];
-  passes: number;
-  mean: number[];
-  variance: number[];
-  m4: number[];
-};
-const x = { data: Float32Array.from(reference.x), shape: reference.shape };
+const { reference, x } = readMcReference(`${dir}/reference.json`);
 
 async function open(name: string, options: OnnxRuntimeOptions = {}): Promise<McModel> {
   const source = nodeModelSource(`${dir}/${name}`);
