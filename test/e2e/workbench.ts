@@ -71,9 +71,23 @@ export async function openQuickInput(page: Page, key: string) {
   }
 }
 
+/**
+ * Opens a file by Quick Open. A webview that takes the focus just after the quick input opened (a
+ * panel brought forward a moment before) closes it again; then it is opened once more.
+ */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
-  const input = await openQuickInput(page, 'Control+P');
-  await input.fill(fileName);
+  for (let attempt = 1; ; attempt++) {
+    const input = await openQuickInput(page, 'Control+P');
+    const filled = await input.fill(fileName, { timeout: 5_000 }).then(
+      () => true,
+      (error: unknown) => {
+        if (attempt === 3) throw error;
+        console.log(`quick open of ${fileName}: the quick input closed before it was filled; again`);
+        return false;
+      },
+    );
+    if (filled) break;
+  }
   await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tab', { hasText: fileName }).first().waitFor();
