@@ -5,7 +5,7 @@ import * as esbuild from 'esbuild';
 import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWasm } from './scripts/build-wasm.mjs';
-import { writeNotices } from './scripts/third-party-notices.mjs';
+import { TFJS_WASM_LIBRARIES, writeNotices } from './scripts/third-party-notices.mjs';
 import { copyOnnxRuntime, ONNXRUNTIME_PACKAGES } from './scripts/onnxruntime-files.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -183,7 +183,11 @@ if (watch) {
     [
       { folder: 'node_modules/@vscode/codicons', what: 'dist/webview/codicon.css and codicon.ttf' },
       { folder: 'node_modules/uplot', what: 'dist/webview/uPlot.min.css' },
-      { folder: 'node_modules/@tensorflow/tfjs-backend-wasm', what: 'dist/tfjs-backend-wasm-simd.wasm' },
+      {
+        folder: 'node_modules/@tensorflow/tfjs-backend-wasm',
+        what: 'dist/tfjs-backend-wasm-simd.wasm',
+        embedded: TFJS_WASM_LIBRARIES,
+      },
       ...ONNXRUNTIME_PACKAGES,
     ],
   );

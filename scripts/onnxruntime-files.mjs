@@ -6,11 +6,19 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+// The npm package ships no notices for the libraries inside its native library; the release's
+// ThirdPartyNotices.txt (licenses/README.md says where it comes from) is copied beside the library, as
+// onnxruntime's own packages place it, and counts with the platform's share of the VSIX.
+const NATIVE_NOTICES = 'ThirdPartyNotices.txt';
+
 /** The packages copied, as THIRD-PARTY-NOTICES.md lists them. */
 export const ONNXRUNTIME_PACKAGES = [
   {
     folder: 'node_modules/onnxruntime-node',
-    what: 'its JavaScript and native library in dist/node_modules/onnxruntime-node',
+    what:
+      'its JavaScript and native library in dist/node_modules/onnxruntime-node; the native library’s ' +
+      'third-party notices (those of the onnxruntime 1.30.0 release) are beside it, in ' +
+      `dist/node_modules/onnxruntime-node/${NATIVE_NOTICES}`,
   },
   {
     folder: 'node_modules/onnxruntime-common',
@@ -49,4 +57,5 @@ export function copyOnnxRuntime(target = onnxruntimeTarget()) {
   // The binding and the onnxruntime library; not the DirectML and shader-compiler libraries of Windows.
   for (const name of readdirSync(bin).filter((f) => /onnxruntime/.test(f)))
     copy(join(bin, name), join(out, bin.slice(13), name));
+  copy('licenses/onnxruntime-ThirdPartyNotices.txt', join(out, 'onnxruntime-node', NATIVE_NOTICES));
 }

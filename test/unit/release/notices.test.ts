@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 
 interface NoticesScript {
   bundledPackages(metafiles: { inputs: Record<string, unknown> }[]): string[];
+  LICENCE_SOURCES: Record<string, { version: string }>;
+  TFJS_WASM_LIBRARIES: [file: string, title: string][];
 }
 // Loaded from the repository root (mocha's working folder): the compiled test sits elsewhere, in out/.
 const script = (): Promise<NoticesScript> =>
@@ -14,6 +16,12 @@ const script = (): Promise<NoticesScript> =>
 
 const notices = readFileSync('THIRD-PARTY-NOTICES.md', 'utf8');
 const listed = new Set([...notices.matchAll(/^### (\S+) /gm)].map((m) => m[1]));
+/** Each `### name version` section (a package may have two: bundled, and files copied), up to the next. */
+const sections = notices
+  .split(/^(?=### |## )/m)
+  .filter((s) => s.startsWith('### '))
+  .map((text) => ({ name: /^### (\S+)/.exec(text)![1], text }));
+const sectionsOf = (name: string) => sections.filter((s) => s.name === name);
 
 describe('third-party notices', () => {
   it('credit every run-time dependency with its version and licence', () => {
@@ -25,6 +33,53 @@ describe('third-party notices', () => {
         notices.includes(`### ${name} ${version}\n\nLicence: ${license}.`),
         `${name} ${version} ${license}`,
       );
+    }
+  });
+
+  it('give the full licence text of every package it credits, or point to the same text above', () => {
+    assert.ok(sections.length > 30, `${sections.length} sections`);
+    const given = new Set<string>();
+    for (const { name, text } of sections) {
+      const body = /```text\n([\s\S]*?)\n```/.exec(text)?.[1] ?? '';
+      const same = /^Licence text: as for (\S+ \S+) above\.$/m.exec(text)?.[1];
+      assert.ok(body.length > 300 || (same && given.has(same)), `${name} has a licence text`);
+      if (body.length > 300) given.add(/^### (.*)/.exec(text)![1]!);
+    }
+    // The texts the tarballs lack: Apache-2.0 for tfjs (and MIT too for tfjs-layers), MIT for onnxruntime.
+    assert.match(
+      sectionsOf('@tensorflow/tfjs-backend-cpu')[0]!.text,
+      /Apache License\s+Version 2\.0, January 2004/,
+    );
+    assert.match(
+      sectionsOf('@tensorflow/tfjs-layers')[0]!.text,
+      /The MIT License \(MIT\)[\s\S]*Apache License/,
+    );
+    assert.match(
+      sectionsOf('onnxruntime-node')[0]!.text,
+      /MIT License\s+Copyright \(c\) Microsoft Corporation/,
+    );
+  });
+
+  it('give the notices of the libraries inside the shipped binaries (onnxruntime, the tfjs .wasm)', async () => {
+    const { TFJS_WASM_LIBRARIES } = await script();
+    const beside = 'dist/node_modules/onnxruntime-node/ThirdPartyNotices.txt';
+    assert.ok(sectionsOf('onnxruntime-node')[0]!.text.includes(beside));
+    const native = readFileSync(beside, 'utf8');
+    assert.match(native, /^THIRD PARTY SOFTWARE NOTICES AND INFORMATION/);
+    for (const library of ['protocolbuffers/protobuf', 'Eigen', 'google/XNNPACK', 'abseil-cpp']) {
+      assert.ok(native.includes(`\n${library}`), `${library} in onnxruntime's notices`);
+    }
+    const wasm = sectionsOf('@tensorflow/tfjs-backend-wasm').find((s) => s.text.includes('Copied: '));
+    assert.ok(wasm, 'the copied .wasm is credited');
+    for (const [, title] of TFJS_WASM_LIBRARIES) assert.ok(wasm.text.includes(`#### ${title}\n`), title);
+    assert.match(wasm.text, /#### XNNPACK\n\n```text\nBSD License\n\nFor XNNPACK software/);
+  });
+
+  it('take the texts in licenses/ from the versions that are installed', async () => {
+    const { LICENCE_SOURCES } = await script();
+    for (const [name, { version }] of Object.entries(LICENCE_SOURCES)) {
+      const installed = JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')).version;
+      assert.equal(version, installed, name);
     }
   });
 

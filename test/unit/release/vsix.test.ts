@@ -37,6 +37,7 @@ describe('VSIX contents', () => {
       'dist/tfjs-backend-wasm-simd.wasm',
       'dist/node_modules/onnxruntime-node/package.json',
       'dist/node_modules/onnxruntime-node/dist/index.js',
+      'dist/node_modules/onnxruntime-node/ThirdPartyNotices.txt',
       'dist/node_modules/onnxruntime-common/dist/cjs/index.js',
       'media/nn.schema.json',
       'data/digits.csv',
