@@ -147,6 +147,9 @@ class OnnxRuntimeModel implements McModel {
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
         logSeverityLevel: 3,
+        // Idle pool threads sleep instead of spinning: the editor, the worker's other jobs and the
+        // user's programs share the cores, and spinning threads then starve the ones doing the work.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
     } catch (e) {
       throw ortError(e, this.file, 'load the model');
