@@ -4,11 +4,13 @@
 import { isArrayOf, isInt, isObj, isShortString, isStr, optional } from './guards';
 
 /**
- * Kinds of data: a shipped CSV, a seeded synthetic 2-D set (takes a noise level), a user's CSV file, a
- * NumPy array file (.npy, or .npz with inputs and labels) and a folder of images (one subfolder a class).
+ * What the chooser offers, as the user sees it: a shipped CSV, a seeded synthetic 2-D set (takes a noise
+ * level), a user's CSV file, a NumPy array file (.npy, or .npz with inputs and labels) and a folder of
+ * images (one subfolder a class). Not core/data's DataKind, which says which reader a spec needs (it
+ * tells .npy from .npz, and knows no synthetic sets: they are built-ins with options).
  */
-export type DataKind = 'builtin' | 'synthetic' | 'csv' | 'npy' | 'images';
-export const DATA_KINDS: readonly DataKind[] = ['builtin', 'synthetic', 'csv', 'npy', 'images'];
+export type DataChoiceKind = 'builtin' | 'synthetic' | 'csv' | 'npy' | 'images';
+export const DATA_CHOICE_KINDS: readonly DataChoiceKind[] = ['builtin', 'synthetic', 'csv', 'npy', 'images'];
 
 /** What Browse… opens the dialog for: a data file, or a folder of images. */
 export type BrowseTarget = 'file' | 'folder';
@@ -17,7 +19,7 @@ export interface DataChoice {
   /** A data spec as `loadData` reads it (`builtin:NAME` or an absolute file path). */
   spec: string;
   label: string;
-  kind: DataKind;
+  kind: DataChoiceKind;
   /** Features per sample, when known (what the model's input width is matched with). */
   features?: number;
   /** CSV files: the header's columns, for the label picker. */
@@ -59,7 +61,7 @@ export const isDataChoice = (v: unknown): v is DataChoice =>
   isObj(v) &&
   isStr(v.spec) &&
   isStr(v.label) &&
-  DATA_KINDS.includes(v.kind as DataKind) &&
+  DATA_CHOICE_KINDS.includes(v.kind as DataChoiceKind) &&
   optional(v.features, (f) => isInt(f, 1, 2 ** 31)) &&
   optional(v.columns, (c) => isArrayOf(c, isStr));
 

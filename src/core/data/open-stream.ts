@@ -34,7 +34,10 @@ export interface OpenDataOptions {
 const NPZ_INPUTS = ['x', 'X', 'inputs', 'images', 'data', 'arr_0'];
 const NPZ_LABELS = ['y', 'Y', 'labels', 'targets', 'arr_1'];
 
-/** What a data spec names; `images` (a folder) is the one kind that takes an ImagePreprocessing. */
+/**
+ * Which reader a data spec needs; `images` (a folder) is the one kind that takes an ImagePreprocessing.
+ * (The data chooser's own categories are protocol's DataChoiceKind.)
+ */
 export type DataKind = 'builtin' | 'images' | 'npy' | 'npz' | 'csv';
 
 /**

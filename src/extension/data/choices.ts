@@ -9,7 +9,7 @@ import { BUILTIN_CSV } from '../../core/data/load';
 import { builtinCsvPath } from '../../core/data/node-data';
 import { SYNTHETIC_NAMES, synthetic } from '../../core/data/synthetic';
 import { readHead } from '../../core/io/node-files';
-import type { DataChoice, DataKind } from '../../protocol/data-choice';
+import type { DataChoice, DataChoiceKind } from '../../protocol/data-choice';
 
 /** Enough of a CSV to hold its header row. */
 const HEADER_BYTES = 64 * 1024;
@@ -22,7 +22,12 @@ type Facts = Pick<DataChoice, 'features' | 'columns'>;
  * Users' data files by kind: the workspace search, the Browse… dialog's filter and what one file holds.
  * A new kind of data file is one entry here (and its loader in core/data).
  */
-const FILE_KINDS: { kind: DataKind; extensions: string[]; filter: string; facts(path: string): Facts }[] = [
+const FILE_KINDS: {
+  kind: DataChoiceKind;
+  extensions: string[];
+  filter: string;
+  facts(path: string): Facts;
+}[] = [
   { kind: 'csv', extensions: ['csv'], filter: 'CSV data (header row, label column)', facts: csvFacts },
   // Features per sample are the array's row shape: read when the job opens it.
   { kind: 'npy', extensions: ['npy', 'npz'], filter: 'NumPy arrays (.npy, .npz)', facts: () => ({}) },
@@ -34,10 +39,10 @@ function csvFacts(path: string): Facts {
 }
 
 /** The kinds of data file a panel takes. */
-const fileKinds = (kinds: readonly DataKind[]) => FILE_KINDS.filter((k) => kinds.includes(k.kind));
+const fileKinds = (kinds: readonly DataChoiceKind[]) => FILE_KINDS.filter((k) => kinds.includes(k.kind));
 
 /** The Browse… dialog's filters: every kind of data file among `kinds`. */
-export const browseFilters = (kinds: readonly DataKind[]): Record<string, string[]> =>
+export const browseFilters = (kinds: readonly DataChoiceKind[]): Record<string, string[]> =>
   Object.fromEntries(fileKinds(kinds).map((k) => [k.filter, k.extensions]));
 
 let builtins: DataChoice[] | undefined;
@@ -92,7 +97,7 @@ const isFolder = (path: string) => {
 export function fileChoice(
   path: string,
   log: vscode.LogOutputChannel,
-  kinds: readonly DataKind[],
+  kinds: readonly DataChoiceKind[],
 ): DataChoice | undefined {
   if (isFolder(path)) return kinds.includes('images') ? folderChoice(path) : undefined;
   const kind = fileKinds(kinds).find((k) => k.extensions.includes(extname(path).slice(1).toLowerCase()));
@@ -112,7 +117,7 @@ export function fileChoice(
 /** The data files of `kinds` in the workspace, in path order. */
 export async function workspaceChoices(
   log: vscode.LogOutputChannel,
-  kinds: readonly DataKind[],
+  kinds: readonly DataChoiceKind[],
 ): Promise<DataChoice[]> {
   const found = await Promise.all(
     fileKinds(kinds)

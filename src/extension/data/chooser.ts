@@ -8,7 +8,7 @@ import {
   specBase,
   type BrowseTarget,
   type DataChoice,
-  type DataKind,
+  type DataChoiceKind,
   type DataOffer,
   type DataPick,
 } from '../../protocol/data-choice';
@@ -21,7 +21,7 @@ import { checkPick, dataPickOf, jobDataFor, labelName, type TrainingData } from 
 let memory: vscode.Memento | undefined;
 
 /** Data in rows of numbers: what every panel's jobs read. */
-const TABLES: readonly DataKind[] = ['builtin', 'synthetic', 'csv'];
+const TABLES: readonly DataChoiceKind[] = ['builtin', 'synthetic', 'csv'];
 
 /** Where the data each model last ran with is kept (the workspace's state, set once at start). */
 export function keepDataPicksIn(memento: vscode.Memento): void {
@@ -44,7 +44,7 @@ export class DataChooser {
     private readonly model: vscode.Uri,
     private readonly worker: WorkerHost,
     private readonly log: vscode.LogOutputChannel,
-    private readonly kinds: readonly DataKind[] = TABLES,
+    private readonly kinds: readonly DataChoiceKind[] = TABLES,
   ) {}
 
   private get key(): string {

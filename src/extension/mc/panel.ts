@@ -11,7 +11,7 @@ import { requireTrust } from '../trust';
 import { markStepDone } from '../walkthrough';
 import { MC_VIEW_TYPE } from '../view-types';
 import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
-import { DATA_KINDS, type DataOffer } from '../../protocol/data-choice';
+import { DATA_CHOICE_KINDS, type DataOffer } from '../../protocol/data-choice';
 import { parseFromMcPanel, type FromMcPanel, type McSettings, type ToMcPanel } from '../../protocol/mc-panel';
 import {
   parseImagePreprocessing,
@@ -91,7 +91,7 @@ class McPanel {
     private readonly log: vscode.LogOutputChannel,
   ) {
     const name = model.path.split('/').pop() ?? 'model';
-    this.data = new DataChooser(model, worker, log, DATA_KINDS);
+    this.data = new DataChooser(model, worker, log, DATA_CHOICE_KINDS);
     panels.set(model.fsPath, this);
     trackModelPanel(panel, model);
     panel.webview.options = webviewOptions(extensionUri);
