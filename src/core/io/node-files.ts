@@ -1,6 +1,6 @@
 // Reading local files under the size limit: the size is taken by stat before a single byte is read.
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { checkFileSize, type SizeLimit } from './size-limit';
 
 export function readFileWithin(path: string, limit: SizeLimit): Buffer {
@@ -63,12 +63,12 @@ export class ReusedReadBuffer {
 }
 
 /** The first `bytes` bytes of a file (fewer when it is shorter), without reading the rest. */
-export function readHead(path: string, bytes: number): Buffer {
-  const fd = openSync(path, 'r');
+export async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const file = await open(path, 'r');
   try {
     const buffer = Buffer.alloc(bytes);
-    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0));
+    return buffer.subarray(0, (await file.read(buffer, 0, bytes, 0)).bytesRead);
   } finally {
-    closeSync(fd);
+    await file.close();
   }
 }

@@ -69,11 +69,11 @@ export class DataChooser {
     const input = await this.modelInput();
     const remembered = memory?.get<DataPick>(this.key);
     const training = input.data === undefined ? undefined : specBase(input.data);
-    const choices = [...builtinChoices(), ...(await workspaceChoices(this.log, this.kinds))];
+    const choices = [...(await builtinChoices()), ...(await workspaceChoices(this.log, this.kinds))];
     // The model's own CSV, the one last run with and those browsed to may lie outside the workspace.
     for (const path of [training, remembered?.data, ...this.browsed]) {
       if (!path || !isAbsolute(path) || choices.some((c) => c.spec === path)) continue;
-      const choice = fileChoice(path, this.log, this.kinds);
+      const choice = await fileChoice(path, this.log, this.kinds);
       if (choice) choices.push(choice);
     }
     this.offered = choices;
