@@ -6,8 +6,8 @@
 // lint keeps working.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ImagePreprocessing } from '../../src/protocol/preprocessing';
 import type { Jobs, WireMcView } from '../../src/protocol/worker';
+import { imagenetRgb } from '../unit/data/helpers';
 import { copyFixture, waitForDiagnostics, waitForTab, workspaceFile } from './helpers';
 
 const FIXTURE = 'test/fixtures/mc-images';
@@ -25,14 +25,7 @@ type McAnswer = { result?: WireMcView; error?: string; partials: number };
 const runMc = (request: Jobs['mc']['request']) =>
   vscode.commands.executeCommand<McAnswer>('dropoutLens.test.mc', request);
 
-const imagenet: ImagePreprocessing = {
-  height: 16,
-  width: 16,
-  channels: 3,
-  mean: [0.485, 0.456, 0.406],
-  std: [0.229, 0.224, 0.225],
-  layout: 'nchw',
-};
+const imagenet = imagenetRgb(16, 16);
 
 describe('MC on a model and images of the user (worker job)', () => {
   let expected: Expected;
