@@ -15,13 +15,13 @@ export interface OnnxEditResult {
 }
 
 /** A node and the graph holding it: the model's graph or an If / Loop / Scan subgraph. */
-interface Located {
+export interface Located {
   node: onnx.INodeProto;
   graph: onnx.IGraphProto;
 }
 
 /** The node a layer of `graph` (read from the same bytes) came from, checked by op type and name. */
-function nodeOf(model: onnx.ModelProto, graph: Graph, layerId: string): Located | undefined {
+export function nodeOf(model: onnx.ModelProto, graph: Graph, layerId: string): Located | undefined {
   const layer = graph.layers.find((l) => l.id === layerId);
   const index = layer?.source.nodeIndex;
   if (!layer || index === undefined) return undefined;

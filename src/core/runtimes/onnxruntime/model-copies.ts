@@ -1,7 +1,8 @@
 // The two in-memory copies of an ONNX file that MC dropout runs: the MC copy (every Dropout stochastic,
-// see stochastic-dropout.ts) and the inference copy (every Dropout off), both with external data inlined
-// and BatchNormalization in inference mode (the batchnorm-training-mode rule's own fix, applied by the
-// ONNX fix writer). The file on disk is never changed.
+// inside If / Loop / Scan subgraphs too, see stochastic-dropout.ts) and the inference copy (every
+// Dropout off), both with external data inlined and BatchNormalization in inference mode (the
+// batchnorm-training-mode rule's own fix, applied by the ONNX fix writer). The file on disk is never
+// changed.
 import type { onnx } from 'onnx-proto';
 import { EngineError } from '../../engine/engine-error';
 import { applyOnnxEdits } from '../../formats/onnx/fix';
@@ -36,15 +37,13 @@ export async function modelCopies(source: ModelSource, graph: Graph): Promise<Mo
       `BatchNormalization "${r.layer.name}" stays in training mode: its batch statistics are read by other nodes`,
     );
   const bnEdits = reports.flatMap((r) => r.fixes?.[0]?.graphEdits ?? []);
+  // Subgraphs' Dropouts too: the fix writer finds a node inside an If / Loop / Scan by its layer.
   const dropoutsOff: GraphEdit[] =
     onnxOpset(graph) >= 12
       ? graph.layers
-          .filter((l) => l.originalOp === 'Dropout' && l.source.subgraph === undefined)
+          .filter((l) => l.originalOp === 'Dropout')
           .map((l) => ({ kind: 'set-attribute', layer: l.id, name: 'training_mode', value: false }))
       : [];
-  const nested = graph.layers.filter((l) => l.originalOp === 'Dropout' && l.source.subgraph !== undefined);
-  if (nested.length > 0)
-    notes.push(`${nested.length} Dropout node(s) inside subgraphs run as the file has them`);
   // The MC copy keeps the node list from before the edits (the writer prunes Constant nodes); it shares
   // the edited BatchNormalization nodes, and replaces every Dropout the inference edits switch off.
   const nodes = [...(model.graph.node ?? [])];

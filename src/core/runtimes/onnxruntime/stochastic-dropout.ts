@@ -1,4 +1,5 @@
-// The MC copy of a model's graph: every Dropout of the main graph becomes an explicit stochastic form,
+// The MC copy of a model's graph: every Dropout, in If / Loop / Scan subgraphs too, becomes an explicit
+// stochastic form,
 //   u = RandomUniformLike(x, seed) ; keep = Not(Less(u, ratio)) ; y = x · Cast(keep) · 1 / (1 − ratio)
 // whatever its op set (Dropout-7/10 have no training flag; Dropout-12+ would need training_mode = true).
 // onnxruntime's own Dropout kernel is not used: it seeds a fresh minstd_rand0 with seed + 1 on every run,
@@ -7,10 +8,11 @@
 // gets its own seed derived from the run's seed, so a run is reproducible. The file is never changed.
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../../engine/engine-error';
+import { nodeOf } from '../../formats/onnx/fix';
 import type { Graph } from '../../model/ir';
 import { Rng } from '../../random/rng';
 
-/** The ops of the main graph that draw random numbers (Dropout is replaced before this is asked). */
+/** The ops that draw random numbers (Dropout is replaced before this is asked). */
 export const RANDOM_OPS: ReadonlySet<string> = new Set([
   'RandomUniform',
   'RandomUniformLike',
@@ -25,58 +27,84 @@ const PREFIX = 'dropout_lens_mc';
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
 /** RandomUniformLike's seed is a float attribute: seeds stay below 2^24 so they are exact. */
-const seedsFor = (seed: number, count: number): number[] => {
-  const rng = new Rng(seed);
-  return Array.from({ length: count }, () => rng.nextUint32() >>> 8);
-};
+const nextSeed = (rng: Rng): number => rng.nextUint32() >>> 8;
 
 export interface McCopy {
   model: onnx.IModelProto;
-  /** Names of the replacing RandomUniformLike nodes, one per Dropout, in graph order. */
+  /** Names of the replacing RandomUniformLike nodes, one per Dropout, in graph order (a subgraph's after
+   * the nodes before its If / Loop / Scan). */
   randomNodes: string[];
 }
 
-/** Each main-graph Dropout node's rate as the reader found it (NaN when computed or fed at run time). */
+/**
+ * Each Dropout node's rate as the reader found it (NaN when computed or fed at run time), those inside
+ * If / Loop / Scan subgraphs included. Read before any edit: the layers' node indices are the file's.
+ */
 export function dropoutRates(model: onnx.IModelProto, graph: Graph): Map<onnx.INodeProto, number> {
-  const nodes = model.graph?.node ?? [];
   const rates = new Map<onnx.INodeProto, number>();
   for (const layer of graph.layers) {
-    const node = layer.source.nodeIndex !== undefined ? nodes[layer.source.nodeIndex] : undefined;
-    if (layer.originalOp === 'Dropout' && layer.source.subgraph === undefined && node?.opType === 'Dropout')
-      rates.set(node, layer.dropout?.rate ?? Number.NaN);
+    if (layer.originalOp !== 'Dropout') continue;
+    const node = nodeOf(model as onnx.ModelProto, graph, layer.id)?.node;
+    if (node?.opType === 'Dropout') rates.set(node, layer.dropout?.rate ?? Number.NaN);
   }
   return rates;
 }
 
+/** What replaces one Dropout node: its nodes and the initializers they read (in the same graph). */
+interface Form {
+  nodes: onnx.INodeProto[];
+  initializers: onnx.ITensorProto[];
+}
+
 /**
- * A copy of `model` (the graph's node and initializer lists are new; nodes not replaced are shared,
- * never mutated) with every main-graph Dropout of rate > 0 replaced by the stochastic form above, and
- * every one of rate 0 by its inference form, so the prefix split does not stop at it.
+ * `graph` with every standard-domain Dropout replaced by `form(node, at)` (undefined keeps it), in its
+ * subgraphs too, depth first in node order. `at` names the node uniquely in the whole model (ONNX forbids
+ * a subgraph's names from shadowing the outer graph's): the path of If / Loop / Scan nodes and their
+ * graph attributes down to it. Returns new graphs and node lists; nodes not replaced are shared.
+ */
+export function replaceDropouts(
+  graph: onnx.IGraphProto,
+  form: (dropout: onnx.INodeProto, at: string) => Form | undefined,
+  path = PREFIX,
+): onnx.IGraphProto {
+  const initializers = [...(graph.initializer ?? [])];
+  const node = (graph.node ?? []).flatMap((n, index): onnx.INodeProto[] => {
+    const at = `${path}/${n.name || `${n.opType}_${index}`}`;
+    if (n.opType === 'Dropout' && !n.domain) {
+      const replaced = form(n, at);
+      if (!replaced) return [n];
+      initializers.push(...replaced.initializers);
+      return replaced.nodes;
+    }
+    if (!(n.attribute ?? []).some((a) => a.g || a.graphs?.length)) return [n];
+    const attribute = (n.attribute ?? []).map((a) =>
+      a.g
+        ? { ...a, g: replaceDropouts(a.g, form, `${at}/${a.name}`) }
+        : a.graphs?.length
+          ? { ...a, graphs: a.graphs.map((g, k) => replaceDropouts(g, form, `${at}/${a.name}_${k}`)) }
+          : a,
+    );
+    return [{ ...n, attribute }];
+  });
+  return { ...graph, node, initializer: initializers };
+}
+
+/**
+ * A copy of `model` with every Dropout of rate > 0, inside subgraphs too, replaced by the stochastic form
+ * above (each with its own seed drawn from `seed`), and every one of rate 0 by its inference form, so
+ * the prefix split does not stop at it.
  */
 export function mcCopy(model: onnx.IModelProto, rates: Map<onnx.INodeProto, number>, seed: number): McCopy {
-  const main = model.graph as onnx.IGraphProto;
-  const nodes = main.node ?? [];
-  const all = nodes.filter((n) => n.opType === 'Dropout' && !n.domain);
-  const dropouts = all.filter((n) => rates.get(n) !== 0);
-  const seeds = seedsFor(seed, dropouts.length);
-  const initializers = [...(main.initializer ?? [])];
+  const rng = new Rng(seed);
   const randomNodes: string[] = [];
-  const replaced = new Map<onnx.INodeProto, onnx.INodeProto[]>();
-  for (const off of all.filter((n) => rates.get(n) === 0))
-    replaced.set(off, inferenceForm(off, nodes.indexOf(off)));
-  dropouts.forEach((dropout, k) => {
-    const form = stochasticForm(dropout, nodes.indexOf(dropout), rates.get(dropout), seeds[k] as number);
-    initializers.push(...form.initializers);
+  const graph = replaceDropouts(model.graph as onnx.IGraphProto, (dropout, at) => {
+    const rate = rates.get(dropout);
+    if (rate === 0) return { nodes: inferenceForm(dropout, at), initializers: [] };
+    const form = stochasticForm(dropout, at, rate, nextSeed(rng));
     randomNodes.push(form.randomNode);
-    replaced.set(dropout, form.nodes);
+    return form;
   });
-  return {
-    model: {
-      ...model,
-      graph: { ...main, node: nodes.flatMap((n) => replaced.get(n) ?? [n]), initializer: initializers },
-    },
-    randomNodes,
-  };
+  return { model: { ...model, graph }, randomNodes };
 }
 
 const scalar = (name: string, value: number): onnx.ITensorProto =>
@@ -88,10 +116,9 @@ const attr = (name: string, value: number, type: 'f' | 'i'): onnx.IAttributeProt
     : { name, type: onnx.AttributeProto.AttributeType.INT, i: value };
 
 /** A Dropout that drops nothing: y = x, and its mask (when read) all true. */
-function inferenceForm(dropout: onnx.INodeProto, index: number): onnx.INodeProto[] {
+export function inferenceForm(dropout: onnx.INodeProto, at: string): onnx.INodeProto[] {
   const [x = ''] = dropout.input ?? [];
   const [y = '', mask = ''] = dropout.output ?? [];
-  const at = `${PREFIX}/${dropout.name || `Dropout_${index}`}`;
   const nodes: onnx.INodeProto[] = [{ opType: 'Identity', name: `${at}/identity`, input: [x], output: [y] }];
   if (mask)
     nodes.push(
@@ -115,13 +142,12 @@ function inferenceForm(dropout: onnx.INodeProto, index: number): onnx.INodeProto
 
 function stochasticForm(
   dropout: onnx.INodeProto,
-  index: number,
+  at: string,
   rate: number | undefined,
   seed: number,
-): { nodes: onnx.INodeProto[]; initializers: onnx.ITensorProto[]; randomNode: string } {
+): Form & { randomNode: string } {
   const [x = '', ratioInput = ''] = dropout.input ?? [];
   const [y = '', mask = ''] = dropout.output ?? [];
-  const at = `${PREFIX}/${dropout.name || `Dropout_${index}`}`;
   const t = (what: string) => `${at}/${what}`;
   const initializers: onnx.ITensorProto[] = [];
   const nodes: onnx.INodeProto[] = [];
@@ -133,7 +159,7 @@ function stochasticForm(
   // layer that drops everything leaves nothing to estimate uncertainty from, so it is refused, not zeroed.
   if (ratio >= 1 || ratio < 0)
     throw new EngineError(
-      `Dropout "${dropout.name || `Dropout_${index}`}" has ratio ${ratio}: a ratio must be in [0, 1) (1 drops every value, leaving nothing to run MC dropout on)`,
+      `Dropout "${dropout.name || at}" has ratio ${ratio}: a ratio must be in [0, 1) (1 drops every value, leaving nothing to run MC dropout on)`,
     );
   if (Number.isFinite(ratio)) {
     initializers.push(scalar(t('ratio'), ratio), scalar(t('scale'), 1 / (1 - ratio)));
