@@ -1,6 +1,7 @@
 // Data the way users keep it, read a batch at a time so a folder of 10,000 images never sits decoded in
 // memory at once: image folders (class subfolders), .npy/.npz arrays, CSV and the built-in sets all give a
-// DataStream. Samples come out preprocessed, in the model's layout, as float32.
+// DataStream. Samples come out preprocessed, in the model's layout, as float32 (integers stay exact below
+// 2^24, so token ids pass through it).
 
 /** How images become model input (shown in the panel, remembered per model, given to the CLI as flags). */
 export interface ImagePreprocessing {
@@ -43,6 +44,11 @@ export interface DataStream {
   count: number;
   /** Shape of one sample as it comes out (e.g. [3, 224, 224]). */
   sampleShape: number[];
+  /**
+   * The element type the file stores ("int64", "float32", … as NumPy names it), for an integer model
+   * input (token ids); absent where samples are computed (images, CSV, built-in sets): float32.
+   */
+  dtype?: string;
   /** Whether every sample has a label (accuracy, NLL and ECE need them). */
   labelled: boolean;
   /** Class names by label, when the data name them (an image folder's subfolders). */

@@ -5,25 +5,11 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeNpy } from './npy-file';
 import { run } from './run-cli';
 
 const MODEL = 'test/fixtures/mc-onnx/mlp-dropout.onnx';
 const IMAGE_MODEL = 'test/fixtures/onnx-torch/cnn_opset13.onnx';
-
-/** An .npy file (NumPy format 1.0) of little-endian float32 values. */
-function writeNpy(path: string, shape: number[], data: Float32Array): void {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
-  const header = dict + ' '.repeat((64 - ((10 + dict.length + 1) % 64)) % 64) + '\n';
-  const prefix = Buffer.from([
-    0x93,
-    ...Buffer.from('NUMPY', 'latin1'),
-    1,
-    0,
-    header.length & 255,
-    header.length >> 8,
-  ]);
-  writeFileSync(path, Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]));
-}
 
 describe('dropout-lens mc on streamed data', () => {
   let dir: string;

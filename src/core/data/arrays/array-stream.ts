@@ -6,7 +6,7 @@ import { sampleShapeFits } from '../sample-shape';
 import type { DataStream, SampleBatch } from '../stream';
 import { arrayThumbnail, looksLikeImage } from './array-thumbnail';
 import type { ByteSource } from './byte-source';
-import { readNpyHeader, toFloat32, type NpyHeader } from './npy';
+import { npyDtype, readNpyHeader, toFloat32, type NpyHeader } from './npy';
 
 /** Labels and Fortran-order arrays (transposed) are read whole; larger ones are refused. */
 const MAX_WHOLE_BYTES = 512 * 2 ** 20;
@@ -132,6 +132,7 @@ export async function arrayStream(
     name,
     count,
     sampleShape: [...sampleShape],
+    dtype: npyDtype(h),
     labelled: labels !== undefined,
     sampleName: (index) => `row ${index}`,
     async *batches(size: number): AsyncIterable<SampleBatch> {

@@ -80,6 +80,12 @@ export async function readNpyHeader(source: ByteSource): Promise<NpyHeader> {
   return header;
 }
 
+const KIND_NAMES = { b: 'bool', i: 'int', u: 'uint', f: 'float' } as const;
+
+/** The dtype's NumPy name ("int64", "float32", "bool"), as an ONNX or tfjs input declares its type. */
+export const npyDtype = (h: NpyHeader): string =>
+  h.kind === 'b' ? 'bool' : `${KIND_NAMES[h.kind]}${8 * h.itemSize}`;
+
 /** Converts `count` items of `bytes` (in the header's dtype) to float32 into `out` from `offset`. */
 export function toFloat32(
   h: NpyHeader,

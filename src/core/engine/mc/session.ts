@@ -77,6 +77,21 @@ export async function prepareNetwork(
   return { net: report.network, trained: true, cancelled: report.cancelled };
 }
 
+const isInteger = (dtype: string) => /^(u?int\d+|bool)$/.test(dtype);
+
+/**
+ * Float data for an integer input (token ids) is refused: rounding them would run the model on ids nobody
+ * chose. Integer data for a float input are converted, as numpy would.
+ */
+function checkInputDtype(graph: Graph, data: string, dtype = 'float32'): void {
+  const input = graph.inputs[0];
+  if (input?.dtype && isInteger(input.dtype) && !isInteger(dtype))
+    throw new EngineError(
+      `${graph.name}: the input "${input.name}" takes ${input.dtype} values (token ids), and ${data} ` +
+        `holds ${dtype}: save them as integers (numpy: x.astype(numpy.${input.dtype}))`,
+    );
+}
+
 /** The model on its runtime, the samples it runs on, and what the panel draws them with. */
 async function prepare(
   input: McSessionInput,
@@ -92,10 +107,16 @@ async function prepare(
   const { graph, data, stream } = input;
   if (bringsWeights(graph)) {
     if (!input.source) throw new EngineError(`${graph.name}: the model file is needed to run it`);
-    const model = await (input.open ?? graphMcModel)(graph, input.source);
-    if (stream)
+    const source = input.source;
+    const open = () => (input.open ?? graphMcModel)(graph, source);
+    if (stream) {
+      checkInputDtype(graph, stream.name, stream.dtype);
+      const model = await open();
       return { model, stream, featureShape: [...stream.sampleShape], trained: false, cancelled: false };
+    }
     if (!data) throw new EngineError(`${graph.name}: no data to run MC dropout on`);
+    checkInputDtype(graph, 'the data');
+    const model = await open();
     const rows = fitShape(data, model.inputShape);
     return {
       model,
