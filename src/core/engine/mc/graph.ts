@@ -24,19 +24,33 @@ export const bringsWeights = (graph: Graph): boolean => runsAsGraph(graph) || gr
 
 const drops = (layer: Layer) => (layer.dropout?.rate ?? 0) > 0;
 
-/** The feature shape one sample must have (the graph input's shape without the batch axis). */
+/**
+ * The feature shape one sample must have: the graph input's shape without the batch axis, or the whole
+ * input when its first axis is not the batch (wholeInputSample).
+ */
 export function graphInputShape(graph: Graph): number[] {
   if (graph.inputs.length !== 1)
     throw new EngineError(
       `${graph.name}: MC dropout needs a model with one input, this one has ${graph.inputs.length}`,
     );
   const info = graph.inputs[0]!;
-  const dims = (info.shape ?? []).slice(1);
+  const dims = (info.shape ?? []).slice(wholeInputSample(graph) ? 0 : 1);
   if (dims.length === 0 || !dims.every((d) => typeof d === 'number' && d > 0))
     throw new EngineError(
       `${graph.name}: the input "${info.name}" has no fixed sample shape ([${(info.shape ?? []).join(', ')}])`,
     );
   return dims as number[];
+}
+
+/**
+ * Whether one sample is the whole input tensor: its first axis is fixed above 1 while the first output's
+ * is fixed at 1, as a sequence-first export gives ([seq, 1] token ids in, [1, classes] out: PyTorch's
+ * nn.Transformer* without batch_first). A fixed batch of n gives n outputs, so it is not taken for this.
+ */
+export function wholeInputSample(graph: Graph): boolean {
+  const input = graph.inputs[0]?.shape ?? [];
+  const output = graph.outputs[0]?.shape ?? [];
+  return typeof input[0] === 'number' && input[0] > 1 && output.length >= 2 && output[0] === 1;
 }
 
 function outputName(graph: Graph): string {

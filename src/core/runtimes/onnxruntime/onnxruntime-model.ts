@@ -28,6 +28,20 @@ export interface OnnxRuntimeOptions {
 
 type Feeds = Record<string, OrtTensor>;
 
+/** Float32 rows as the array onnxruntime-node takes for an integer input (token ids), by ONNX type name. */
+const whole = (v: Float32Array) => Array.from(v, Math.round);
+const INTEGER_INPUTS: Partial<Record<OrtTensor.Type, (v: Float32Array) => OrtTensor.DataType>> = {
+  int8: (v) => Int8Array.from(whole(v)),
+  uint8: (v) => Uint8Array.from(whole(v)),
+  bool: (v) => Uint8Array.from(v, (x) => (x !== 0 ? 1 : 0)),
+  int16: (v) => Int16Array.from(whole(v)),
+  uint16: (v) => Uint16Array.from(whole(v)),
+  int32: (v) => Int32Array.from(whole(v)),
+  uint32: (v) => Uint32Array.from(whole(v)),
+  int64: (v) => BigInt64Array.from(whole(v), BigInt),
+  uint64: (v) => BigUint64Array.from(whole(v), BigInt),
+};
+
 const DTYPES = new Map(Array.from({ length: 16 }, (_, i) => [dtypeName(i + 1), i + 1]));
 
 /** A rest-model input typed as the prefix session says its output is. */
@@ -117,6 +131,8 @@ class OnnxRuntimeModel implements McModel {
   private lastPrefix: { x: Tensor['data']; blocks: Feeds[] } | undefined;
   /** The model's fixed batch size, when its input declares one (then rows run in blocks of it). */
   private readonly batch: number | undefined;
+  /** One sample is the whole input tensor (graphInputShape): fed one at a time, in its declared shape. */
+  private readonly wholeInput: boolean;
 
   constructor(
     private readonly ort: OrtModule,
@@ -133,9 +149,15 @@ class OnnxRuntimeModel implements McModel {
       activation: this.activation,
     } = parts);
     this.engine = { name: 'onnxruntime-node', version: ort.env.versions.node, threads: parts.threads };
-    const batch = int64(this.input.type?.tensorType?.shape?.dim?.[0]?.dimValue);
+    const declared = this.input.type?.tensorType?.shape?.dim ?? [];
+    this.wholeInput = declared.length === this.inputShape.length;
+    const batch = this.wholeInput ? 1 : int64(declared[0]?.dimValue);
     this.batch = batch > 0 ? batch : undefined;
-    if (this.batch) this.notes.push(`rows run in blocks of ${this.batch}, the model's fixed batch size`);
+    if (this.wholeInput)
+      this.notes.push(
+        `one sample per run: the input [${this.inputShape.join(', ')}] has no batch axis first, the output does`,
+      );
+    else if (this.batch) this.notes.push(`rows run in blocks of ${this.batch}, the model's fixed batch size`);
   }
 
   private async create(model: onnx.IModelProto): Promise<InferenceSession> {
@@ -200,7 +222,10 @@ class OnnxRuntimeModel implements McModel {
     }
   }
 
-  /** Rows `from`..`from + rows` of `x` as the input's element type, padded with copies of the last row. */
+  /**
+   * Rows `from`..`from + rows` of `x` as the input's element type (an integer type for token ids: the
+   * session checked the data are integers), padded with copies of the last row.
+   */
   private inputTensor(x: Tensor, from: number, rows: number): OrtTensor {
     const width = sizeOf(x.shape.slice(1));
     const n = x.shape[0] as number;
@@ -208,19 +233,12 @@ class OnnxRuntimeModel implements McModel {
     const padded = new Float32Array(rows * width);
     padded.set(x.data.subarray(from * width, (from + count) * width));
     for (let r = count; r < rows; r++) padded.copyWithin(r * width, (count - 1) * width, count * width);
-    const dims = [rows, ...x.shape.slice(1)];
-    switch (this.input.type?.tensorType?.elemType) {
-      case 7: // int64 (token ids)
-        return new this.ort.Tensor(
-          'int64',
-          BigInt64Array.from(padded, (v) => BigInt(Math.round(v))),
-          dims,
-        );
-      case 6:
-        return new this.ort.Tensor('int32', Int32Array.from(padded, Math.round), dims);
-      default:
-        return new this.ort.Tensor('float32', padded, dims);
-    }
+    const dims = this.wholeInput ? x.shape.slice(1) : [rows, ...x.shape.slice(1)];
+    const type = dtypeName(this.input.type?.tensorType?.elemType) as OrtTensor.Type;
+    const integers = INTEGER_INPUTS[type];
+    return integers
+      ? new this.ort.Tensor(type, integers(padded), dims)
+      : new this.ort.Tensor('float32', padded, dims);
   }
 
   /**
