@@ -10,7 +10,7 @@ import { modelData } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { McNoStochasticLayerError } from '../core/engine/mc/mc';
-import { bringsWeights, graphInputShape } from '../core/engine/mc/graph';
+import { bringsWeights, graphSamplePattern } from '../core/engine/mc/graph';
 import type { Dataset } from '../core/data/dataset';
 import { openDataStream } from '../core/data/open-stream';
 import {
@@ -97,15 +97,20 @@ async function chooseData(
   }
   if (args.data === undefined)
     throw new UsageError('mc: name the data with --data DIR, file.npy, file.npz, file.csv or builtin:NAME');
-  const inputShape = graphInputShape(graph);
+  const inputShape = graphSamplePattern(graph);
   let preprocessing: ImagePreprocessing | undefined;
+  if (flags && inputShape.includes(null))
+    throw new UsageError(
+      `mc: --size, --mean, --std and --layout are for image models; this input [${inputShape.map((d) => d ?? '?').join(', ')}] has free dimensions`,
+    );
+  const fixed = inputShape as number[];
   try {
-    preprocessing = flags && parsePreprocessing(flags, defaultPreprocessing(inputShape));
+    preprocessing = flags && parsePreprocessing(flags, defaultPreprocessing(fixed));
   } catch (e) {
     throw new UsageError(`mc: ${(e as Error).message}`);
   }
   // The panel's checks: each dimension against the model's, not just the number of values.
-  const problems = preprocessing ? Object.values(preprocessingProblems(preprocessing, inputShape)) : [];
+  const problems = preprocessing ? Object.values(preprocessingProblems(preprocessing, fixed)) : [];
   if (problems.length > 0) throw new UsageError(`mc: ${problems.join('; ')}`);
   const stream = await openDataStream(args.data, { inputShape, preprocessing, limit, seed: spec.seed });
   return {
@@ -148,7 +153,12 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
       train: args.train,
       mc: { passes, seed, masks, top: TOP, maxClasses: MAX_CLASSES, everySample: true },
       source,
-      open: (g, s) => openMcModel(g, s, { engine, ...(threads ? { threads } : {}) }),
+      open: (g, s) =>
+        openMcModel(g, s, {
+          engine,
+          ...(threads ? { threads } : {}),
+          ...('stream' in chosen.input ? { inputShape: chosen.input.stream.sampleShape } : {}),
+        }),
     });
     const s = run.summary;
     const report = {

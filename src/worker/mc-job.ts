@@ -5,7 +5,7 @@
 // time; the most uncertain images go to the panel as thumbnails with their file names.
 import type { DataStream } from '../core/data/stream';
 import { dataKind, openDataStream, type DataKind } from '../core/data/open-stream';
-import { bringsWeights, graphInputShape } from '../core/engine/mc/graph';
+import { bringsWeights, graphSamplePattern } from '../core/engine/mc/graph';
 import type { McProgress } from '../core/engine/mc/run-stream';
 import { runMcSession, type McSessionResult } from '../core/engine/mc/session';
 import { openMcModel } from '../core/runtimes/open';
@@ -44,7 +44,7 @@ export async function mcJob(
   let data;
   if (bringsWeights(graph) && request.data !== undefined && STREAMED.includes(kind))
     stream = await openDataStream(request.data, {
-      inputShape: graphInputShape(graph),
+      inputShape: graphSamplePattern(graph),
       ...(request.preprocessing ? { preprocessing: request.preprocessing } : {}),
       limit: context.limit,
     });
@@ -121,7 +121,7 @@ export async function mcJob(
       },
       source,
       grid: GRID,
-      open: (g, s) => openMcModel(g, s),
+      open: (g, s) => openMcModel(g, s, stream ? { inputShape: stream.sampleShape } : {}),
     },
     {
       isCancelled: () => context.isCancelled(),

@@ -16,8 +16,11 @@ import { defaultPreprocessing, imageSampleShape } from './preprocessing';
 import type { DataStream, ImagePreprocessing } from './stream';
 
 export interface OpenDataOptions {
-  /** The shape of one sample the model takes, without the batch axis ([3, 224, 224], [64]). */
-  inputShape: number[];
+  /**
+   * The shape of one sample the model takes, without the batch axis ([3, 224, 224], [64]); null for a
+   * free dimension (a sequence of any length), which only an .npy/.npz array's shape fills.
+   */
+  inputShape: (number | null)[];
   /** How images become samples; by default `defaultPreprocessing(inputShape)`. */
   preprocessing?: ImagePreprocessing;
   /** Files larger than this are refused unread (each image of a folder, an array file, a CSV). */
@@ -55,10 +58,46 @@ export async function dataKind(spec: string): Promise<DataKind | undefined> {
 
 export async function openDataStream(spec: string, options: OpenDataOptions): Promise<DataStream> {
   const limit = options.limit ?? DEFAULT_SIZE_LIMIT;
-  if (spec.startsWith('builtin:')) return inMemory(spec, options, limit);
-  const path = await realpath(spec).catch((e: NodeJS.ErrnoException) => {
+  const kind = spec.startsWith('builtin:') ? 'builtin' : await dataKind(spec);
+  if (kind === 'npy' || kind === 'npz') return openArray(spec, kind, options, limit);
+  return openFixed(spec, { ...options, inputShape: fixedShape(spec, options.inputShape) }, limit);
+}
+
+/** A model input with free dimensions takes arrays only: images and CSV rows have a size of their own. */
+function fixedShape(spec: string, shape: (number | null)[]): number[] {
+  if (shape.every((d) => d !== null)) return shape;
+  throw new DataError(
+    `${spec}: the model's input [${shape.map((d) => d ?? '?').join(', ')}] has free dimensions; ` +
+      'give its samples as an .npy or .npz array, whose shape says them',
+  );
+}
+
+async function openArray(
+  spec: string,
+  kind: 'npy' | 'npz',
+  options: OpenDataOptions,
+  limit: SizeLimit,
+): Promise<DataStream> {
+  const path = await realPath(spec);
+  await checkWithin(path, spec, options.within);
+  checkFileSize(spec, (await stat(path)).size, limit);
+  return kind === 'npy'
+    ? openNpy(path, spec, options.inputShape, limit, options.within)
+    : openNpz(path, spec, options.inputShape);
+}
+
+const realPath = (spec: string) =>
+  realpath(spec).catch((e: NodeJS.ErrnoException) => {
     throw new DataError(e.code === 'ENOENT' ? `${spec}: no such file or folder` : `${spec}: ${e.message}`);
   });
+
+async function openFixed(
+  spec: string,
+  options: OpenDataOptions & { inputShape: number[] },
+  limit: SizeLimit,
+): Promise<DataStream> {
+  if (spec.startsWith('builtin:')) return inMemory(spec, options, limit);
+  const path = await realPath(spec);
   await checkWithin(path, spec, options.within);
   const kind = await dataKind(path);
   if (kind === 'images') {
@@ -77,8 +116,6 @@ export async function openDataStream(spec: string, options: OpenDataOptions): Pr
     return openImageFolder(path, p, limit, spec);
   }
   checkFileSize(spec, (await stat(path)).size, limit);
-  if (kind === 'npy') return openNpy(path, spec, options.inputShape, limit, options.within);
-  if (kind === 'npz') return openNpz(path, spec, options.inputShape);
   if (kind === 'csv') return inMemory(spec, options, limit);
   throw new DataError(
     `${spec}: data are read from a folder of images (PNG, JPEG), an .npy or .npz array file, a .csv file, or builtin:NAME`,
@@ -94,7 +131,11 @@ async function checkWithin(path: string, spec: string, within: string | undefine
 }
 
 /** A CSV or built-in set, read whole as training reads it; errors name `spec` as the user gave it. */
-function inMemory(spec: string, options: OpenDataOptions, limit: SizeLimit): DataStream {
+function inMemory(
+  spec: string,
+  options: OpenDataOptions & { inputShape: number[] },
+  limit: SizeLimit,
+): DataStream {
   const data = loadData(spec, nodeDataSourceWithin(limit), options.seed, {
     labelColumn: options.labelColumn,
   });
@@ -125,7 +166,7 @@ async function siblingLabels(path: string): Promise<string | undefined> {
 async function openNpy(
   path: string,
   name: string,
-  inputShape: number[],
+  inputShape: (number | null)[],
   limit: SizeLimit,
   within: string | undefined,
 ): Promise<DataStream> {
@@ -146,7 +187,7 @@ async function openNpy(
   return arrayStream(() => fileByteSource(path, name), inputShape, name, labels);
 }
 
-async function openNpz(path: string, name: string, inputShape: number[]): Promise<DataStream> {
+async function openNpz(path: string, name: string, inputShape: (number | null)[]): Promise<DataStream> {
   const keys = await npzKeys(path);
   const labelsKey = NPZ_LABELS.find((k) => keys.includes(k));
   const inputsKey = NPZ_INPUTS.find((k) => keys.includes(k)) ?? (keys.length === 1 ? keys[0] : undefined);

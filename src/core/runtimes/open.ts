@@ -20,13 +20,15 @@ export interface OpenMcOptions {
   engine?: EngineChoice;
   /** Compute threads for a runtime that takes them (the own engine uses one). */
   threads?: number;
+  /** The data's sample shape: fills a model input's free dimensions (TensorFlow.js takes them). */
+  inputShape?: number[];
 }
 
 /** Opens a model file on a runtime outside the engine. */
 export type RuntimeOpener = (
   graph: Graph,
   source: ModelSource,
-  options: { threads?: number },
+  options: { threads?: number; inputShape?: number[] },
 ) => Promise<McModel>;
 
 /** The runtimes outside the engine, by choice name. */
@@ -55,7 +57,14 @@ async function openOn(
     throw new EngineError(`${graph.name}: ${name} does not run ${graph.format} models`);
   const open = runtimes[name];
   if (!open) throw new EngineError(`${graph.name}: the ${name} runtime is not available in this build`);
-  return open(graph, source, { threads: options.threads });
+  // Only free dimensions take the data's shape: a fixed input keeps its own ([28, 28, 1], not the [784]
+  // an array may be saved as).
+  const free =
+    graph.inputs.length === 1 && (graph.inputs[0]?.shape ?? []).slice(1).some((d) => typeof d !== 'number');
+  return open(graph, source, {
+    threads: options.threads,
+    ...(free ? { inputShape: options.inputShape } : {}),
+  });
 }
 
 /** The McModel for a model file that brings its weights (ONNX, tfjs layers or graph model). */

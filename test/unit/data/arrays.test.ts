@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { samplesIn } from '../../../src/core/data/arrays/array-stream';
+import { sampleShapeOf, samplesIn } from '../../../src/core/data/arrays/array-stream';
 import { collect } from '../../../src/core/data/arrays/npz';
 import { openDataStream } from '../../../src/core/data/open-stream';
 import type { DataStream } from '../../../src/core/data/stream';
@@ -167,6 +167,17 @@ describe('.npy and .npz arrays (made by NumPy)', function () {
       /nhwc\.npy: samples of shape \(16, 16, 3\) are laid out unlike the model's input \[3, 16, 16\]/,
     );
     assert.throws(() => samplesIn([5, 8, 32], [16, 16], 'a.npy'), /laid out unlike/);
+  });
+
+  it("fills a model input's free dimensions (a sequence of any length) from the array's shape", () => {
+    assert.deepEqual(sampleShapeOf([4, 100], [null], 'a.npy'), [100]);
+    assert.deepEqual(sampleShapeOf([4, 37, 8], [null, 8], 'a.npy'), [37, 8]);
+    assert.deepEqual(sampleShapeOf([4, 784], [28, 28, 1], 'a.npy'), [28, 28, 1]);
+    assert.throws(
+      () => sampleShapeOf([4, 37, 9], [null, 8], 'b.npy'),
+      /b\.npy: samples of shape \(37, 9\) do not fill the model's input \[\?, 8\]/,
+    );
+    assert.throws(() => sampleShapeOf([4, 10, 10], [null], 'c.npy'), /do not fill/);
   });
 
   it('reads .npz stored and deflated, by key (x/y, images/labels, arr_0/arr_1, a lone array)', async () => {

@@ -33,6 +33,25 @@ export function samplesIn(shape: readonly number[], sampleShape: readonly number
   );
 }
 
+/**
+ * The sample shape of an array of `shape` for a model whose sample is `pattern`: the pattern itself, or,
+ * when it has free dimensions (null), the array's shape after its first axis, which must have the
+ * pattern's rank and fixed dimensions.
+ */
+export function sampleShapeOf(
+  shape: readonly number[],
+  pattern: readonly (number | null)[],
+  name: string,
+): number[] {
+  if (pattern.every((d) => d !== null)) return [...(pattern as number[])];
+  const rest = shape.slice(1);
+  if (rest.length === pattern.length && pattern.every((d, i) => d === null || d === rest[i])) return rest;
+  throw new DataError(
+    `${name}: samples of shape (${rest.join(', ')}) do not fill the model's input ` +
+      `[${pattern.map((d) => d ?? '?').join(', ')}]: save them with one array axis per input axis after the first`,
+  );
+}
+
 /** All items of an array as float32, in C order. */
 async function readWhole(source: ByteSource, h: NpyHeader): Promise<Float32Array> {
   const count = product(h.shape);
@@ -110,21 +129,23 @@ export async function withSource<T>(
 }
 
 /**
- * A stream over the array `open` gives, shaped as `sampleShape` per sample; `labels` reads the labels for
+ * A stream over the array `open` gives, shaped as `pattern` per sample (its free dimensions filled by
+ * the array's shape: sampleShapeOf); `labels` reads the labels for
  * the sample count (readLabels), absent for unlabelled data. The array is opened to read its header, then
  * again for each pass over the batches, and closed when the pass ends or its caller stops iterating:
  * nothing stays open between runs.
  */
 export async function arrayStream(
   open: () => Promise<ByteSource>,
-  sampleShape: readonly number[],
+  pattern: readonly (number | null)[],
   name: string,
   labels?: (count: number) => Promise<Int32Array>,
 ): Promise<DataStream> {
-  const { h, count, whole } = await withSource(open, async (source) => {
+  const { h, count, whole, sampleShape } = await withSource(open, async (source) => {
     const h = await readNpyHeader(source);
+    const sampleShape = sampleShapeOf(h.shape, pattern, source.name);
     const count = samplesIn(h.shape, sampleShape, source.name);
-    return { h, count, whole: h.fortranOrder ? await readWhole(source, h) : undefined };
+    return { h, count, sampleShape, whole: h.fortranOrder ? await readWhole(source, h) : undefined };
   });
   const y = labels ? await labels(count) : new Int32Array(count).fill(-1);
   const sampleSize = product(sampleShape);

@@ -25,21 +25,35 @@ export const bringsWeights = (graph: Graph): boolean => runsAsGraph(graph) || gr
 const drops = (layer: Layer) => (layer.dropout?.rate ?? 0) > 0;
 
 /**
- * The feature shape one sample must have: the graph input's shape without the batch axis, or the whole
- * input when its first axis is not the batch (wholeInputSample).
+ * The shape one sample has: the graph input's shape without the batch axis, or the whole input when its
+ * first axis is not the batch (wholeInputSample). A free dimension (a sequence of any length, unknown or
+ * symbolic) is null, for the data to fill: an .npy/.npz array's shape gives it.
  */
-export function graphInputShape(graph: Graph): number[] {
+export function graphSamplePattern(graph: Graph): (number | null)[] {
   if (graph.inputs.length !== 1)
     throw new EngineError(
       `${graph.name}: MC dropout needs a model with one input, this one has ${graph.inputs.length}`,
     );
   const info = graph.inputs[0]!;
-  const dims = (info.shape ?? []).slice(wholeInputSample(graph) ? 0 : 1);
-  if (dims.length === 0 || !dims.every((d) => typeof d === 'number' && d > 0))
+  const dims = (info.shape ?? [])
+    .slice(wholeInputSample(graph) ? 0 : 1)
+    .map((d) => (typeof d === 'number' ? d : null));
+  if (dims.length === 0 || dims.some((d) => d !== null && d <= 0))
+    throw new EngineError(
+      `${graph.name}: the input "${info.name}" has no sample shape ([${(info.shape ?? []).join(', ')}])`,
+    );
+  return dims;
+}
+
+/** The feature shape one sample must have (graphSamplePattern with every dimension fixed). */
+export function graphInputShape(graph: Graph): number[] {
+  const dims = graphSamplePattern(graph);
+  const info = graph.inputs[0]!;
+  if (!dims.every((d) => d !== null))
     throw new EngineError(
       `${graph.name}: the input "${info.name}" has no fixed sample shape ([${(info.shape ?? []).join(', ')}])`,
     );
-  return dims as number[];
+  return dims;
 }
 
 /**
