@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { jsKernels, type Kernels } from '../../../src/core/engine/kernels/kernels';
 import { kernelsFor } from '../../../src/core/engine/kernels/select';
+import { createWasmKernels } from '../../../src/core/engine/kernels/wasm-kernels';
 import { Network } from '../../../src/core/engine/network';
 import type { LayerSpec } from '../../../src/core/model/network-spec';
 import { Rng } from '../../../src/core/random/rng';
@@ -150,5 +151,33 @@ describe('WebAssembly kernels match the JS kernels (1e-5)', () => {
       return [...out, ...net.params.flatMap((p) => Array.from(p.value))];
     };
     assertClose(losses(wasm), losses(jsKernels), 1e-5, 'losses and final weights');
+  });
+});
+
+/** The compiled kernels, base64, as the build inlines them (esbuild `define`). */
+declare const __KERNELS_WASM__: string;
+
+describe('WebAssembly kernels with their memory full', () => {
+  it('leave further tensors in the JS heap, and a matmul over them matches the JS kernels (1e-5)', () => {
+    // 32 pages (2 MiB): 16 at the start, room for a few 256 KiB blocks, then full.
+    const bytes = Uint8Array.from(atob(__KERNELS_WASM__), (c) => c.charCodeAt(0));
+    const wasm = createWasmKernels(bytes, 32);
+    const rng = new Rng(3);
+    const held = Array.from({ length: 12 }, () => wasm.alloc('float32', 65536) as Float32Array);
+    assert.ok(
+      held.some((v) => v.buffer instanceof ArrayBuffer) &&
+        held.some((v) => !(v.buffer instanceof ArrayBuffer)),
+      'the first blocks are in the shared WebAssembly memory, the later ones in the JS heap',
+    );
+    // a (264 KiB) is larger than any room left; b may still fit: both cases at once.
+    const [m, n, k] = [257, 17, 257];
+    const a = uniform(wasm, m * k, rng);
+    const b = uniform(wasm, n * k, rng);
+    assert.ok(a.buffer instanceof ArrayBuffer, 'the first operand is a JS-heap array');
+    const out = wasm.alloc('float32', m * n);
+    wasm.matmulNT(out, a, b, m, n, k);
+    const expected = new Float32Array(m * n);
+    jsKernels.matmulNT(expected, a, b, m, n, k);
+    assertClose(out as Float32Array, expected, 1e-5, 'matmulNT');
   });
 });

@@ -19,18 +19,26 @@ interface Exports {
 
 type Matmul = 'matmulNT' | 'matmulNN' | 'matmulTN';
 
-/** Instantiates the module (synchronously: it is a few kilobytes) over a fresh memory. */
-export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>): Kernels {
-  const mem = new WasmMemory();
+/** Instantiates the module (synchronously: it is a few kilobytes) over a fresh memory of `maxPages`. */
+export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>, maxPages?: number): Kernels {
+  const mem = new WasmMemory(maxPages);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: mem.memory } });
   const exports = instance.exports as unknown as Exports;
   let scratch = mem.allocF32(0);
   let used = 0;
 
-  /** Room for `floats` staged floats; called before any address into scratch is handed out. */
-  const reserve = (floats: number): void => {
-    if (floats > scratch.length) scratch = mem.allocF32(Math.max(floats, 2 * scratch.length));
+  /**
+   * Room for `floats` staged floats; called before any address into scratch is handed out. False when
+   * the memory is full: the caller runs the JS kernel instead.
+   */
+  const reserve = (floats: number): boolean => {
+    if (floats > scratch.length) {
+      const grown = mem.tryAllocF32(Math.max(floats, 2 * scratch.length)) ?? mem.tryAllocF32(floats);
+      if (!grown) return false;
+      scratch = grown;
+    }
     used = 0;
+    return true;
   };
   /** The address of the first `length` floats of `v`, staging them in scratch when they live elsewhere. */
   const place = (v: Float32Array, length: number, copy: boolean): number => {
@@ -51,7 +59,8 @@ export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>): Kernels {
         return jsKernels[name](out, a, b, m, n, k);
       const la = aLength(m, n, k);
       const lb = bLength(m, n, k);
-      reserve(foreign(a, la) + foreign(b, lb) + foreign(out, m * n));
+      if (!reserve(foreign(a, la) + foreign(b, lb) + foreign(out, m * n)))
+        return jsKernels[name](out, a, b, m, n, k);
       const pa = place(a, la, true);
       const pb = place(b, lb, true);
       const po = place(out, m * n, false);
@@ -60,8 +69,10 @@ export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>): Kernels {
     };
 
   return {
+    // A full memory (its blocks wait for the collector) leaves tensors in the JS heap: the kernels then
+    // stage them through scratch, or run the JS kernels when scratch cannot grow; the same results.
     alloc: (dtype: DType, length: number): Vec =>
-      dtype === 'float32' ? mem.allocF32(length) : alloc(dtype, length),
+      dtype === 'float32' ? (mem.tryAllocF32(length) ?? new Float32Array(length)) : alloc(dtype, length),
     matmulNT: matmul(
       'matmulNT',
       (m, _n, k) => m * k,

@@ -2,7 +2,9 @@
 // offsets instead of copying operands. The memory is shared (SharedArrayBuffer-backed): growing it
 // never detaches the views already handed out, which stay valid over the same bytes. Blocks return to
 // a free list (exact sizes) when their view is garbage-collected, so networks built one after another
-// reuse memory. A view's block is only kept alive by the view itself, not by its subarrays.
+// reuse memory. A view's block is only kept alive by the view itself, not by its subarrays. Collection
+// follows the JS heap's pressure, not this memory's: a run that allocates faster than the collector
+// frees (MC passes over a large CNN) can fill it, so callers may ask for a block that is optional.
 
 const PAGE = 65536;
 /** Cache-line alignment; also keeps every f32x4 load aligned. */
@@ -24,19 +26,27 @@ export class WasmMemory {
     list.push(offset);
   });
 
-  constructor() {
-    this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  /** `maxPages` of 64 KiB (MAX_PAGES; fewer in tests). */
+  constructor(private readonly maxPages = MAX_PAGES) {
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: maxPages, shared: true });
     this.current = this.memory.buffer;
     this.buffers.add(this.current);
   }
 
-  /** A zero-filled Float32Array of `length` elements inside the linear memory. */
+  /** A zero-filled Float32Array of `length` elements inside the linear memory; throws when it is full. */
   allocF32(length: number): Float32Array {
+    const view = this.tryAllocF32(length);
+    if (!view) throw new RangeError(`the WebAssembly kernels' memory is full (${this.maxPages / 16} MiB)`);
+    return view;
+  }
+
+  /** As allocF32, or undefined when the memory is full. */
+  tryAllocF32(length: number): Float32Array | undefined {
     const bytes = Math.max(ALIGN, Math.ceil((length * 4) / ALIGN) * ALIGN);
     let offset = this.free.get(bytes)?.pop();
     if (offset === undefined) {
       offset = this.top;
-      this.reserve(offset + bytes);
+      if (!this.reserve(offset + bytes)) return undefined;
       this.top = offset + bytes;
     }
     const view = new Float32Array(this.current, offset, length);
@@ -50,15 +60,16 @@ export class WasmMemory {
     return v.buffer === this.current || this.buffers.has(v.buffer);
   }
 
-  private reserve(end: number): void {
+  /** Grows the memory to hold `end` bytes; false when that is past its maximum. */
+  private reserve(end: number): boolean {
     const have = this.current.byteLength;
-    if (end <= have) return;
+    if (end <= have) return true;
     const pages = Math.ceil((end - have) / PAGE);
-    if (have / PAGE + pages > MAX_PAGES)
-      throw new RangeError(`the WebAssembly kernels' memory is full (${MAX_PAGES / 16} MiB)`);
+    if (have / PAGE + pages > this.maxPages) return false;
     // Grow by at least a quarter of the current size, so a model built buffer by buffer grows rarely.
-    this.memory.grow(Math.min(MAX_PAGES - have / PAGE, Math.max(pages, Math.ceil(have / PAGE / 4))));
+    this.memory.grow(Math.min(this.maxPages - have / PAGE, Math.max(pages, Math.ceil(have / PAGE / 4))));
     this.current = this.memory.buffer;
     this.buffers.add(this.current);
+    return true;
   }
 }
