@@ -66,8 +66,10 @@ export function preprocessingFields(input: PreprocessingFieldsInput): Preprocess
   const errors = Object.fromEntries(
     FIELDS.map((f) => [f, h('p', { id: `pp-${f}-error`, class: 'field-error', role: 'alert' })]),
   ) as unknown as Record<keyof PreprocessingForm, HTMLElement>;
-  const form = (): PreprocessingForm =>
-    Object.fromEntries(FIELDS.map((f) => [f, controls[f].value])) as unknown as PreprocessingForm;
+  // The text as the user left it, kept here rather than read from the controls: a select knows its value only
+  // once it has rendered its options, after this form is built and checked.
+  const text: PreprocessingForm = { ...start };
+  const form = (): PreprocessingForm => ({ ...text });
   const problems = (): PreprocessingProblems =>
     preprocessingProblems(readPreprocessingForm(form()), offer.inputShape);
   const show = (): boolean => {
@@ -80,8 +82,12 @@ export function preprocessingFields(input: PreprocessingFieldsInput): Preprocess
   };
   const changed = () => input.onChange(form(), show());
   for (const f of FIELDS) {
-    controls[f].addEventListener('input', changed);
-    controls[f].addEventListener('change', changed);
+    const edited = () => {
+      text[f] = controls[f].value;
+      changed();
+    };
+    controls[f].addEventListener('input', edited);
+    controls[f].addEventListener('change', edited);
   }
   const imagenet = button(
     'ImageNet',
@@ -92,8 +98,8 @@ export function preprocessingFields(input: PreprocessingFieldsInput): Preprocess
       title: `Mean ${offer.imagenet.mean.join(', ')} and std ${offer.imagenet.std.join(', ')} (torchvision, Keras applications)`,
     },
     () => {
-      controls.mean.value = offer.imagenet.mean.join(', ');
-      controls.std.value = offer.imagenet.std.join(', ');
+      text.mean = controls.mean.value = offer.imagenet.mean.join(', ');
+      text.std = controls.std.value = offer.imagenet.std.join(', ');
       changed();
     },
   );
