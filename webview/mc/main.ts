@@ -192,17 +192,39 @@ function chart(id: string, title: string): HTMLElement {
   return h('figure', {}, h('figcaption', {}, title), h('div', { id, class: 'chart', role: 'img' }));
 }
 
+/**
+ * The controls drawn last and the state they were drawn from. A redraw that changes none of it (a run's
+ * progress, a resize) keeps them in place, so the keyboard focus, a field being typed in and a Cancel being
+ * clicked are not replaced under the user's hand.
+ */
+let drawn: { key: string; element: HTMLElement } | undefined;
+
+function currentControls(): HTMLElement {
+  const key = JSON.stringify([state.settings, state.data, state.preprocessing, state.running]);
+  if (drawn?.key !== key) drawn = { key, element: controls() };
+  return drawn.element;
+}
+
 function render(): void {
   host.setState(state);
   for (const p of plots.splice(0)) p.destroy();
   const app = $('root');
   app.setAttribute('aria-busy', 'false');
-  app.replaceChildren(
-    h('h1', {}, `MC dropout uncertainty${state.model ? `: ${state.model}` : ''}`),
-    controls(),
-    // No data picked: the data chooser says why and what to do.
-    h('p', { id: 'status', class: 'status', role: 'status' }, state.settings.data ? state.status : ''),
+  const heading = h('h1', {}, `MC dropout uncertainty${state.model ? `: ${state.model}` : ''}`);
+  const form = currentControls();
+  // No data picked: the data chooser says why and what to do.
+  const status = h(
+    'p',
+    { id: 'status', class: 'status', role: 'status' },
+    state.settings.data ? state.status : '',
   );
+  if (form.parentElement === app) {
+    // Everything around the kept controls is drawn again.
+    while (app.firstChild !== form) app.firstChild?.remove();
+    while (form.nextSibling) form.nextSibling.remove();
+    app.prepend(heading);
+    app.append(status);
+  } else app.replaceChildren(heading, form, status);
   if (state.noStochasticLayer) {
     const add = button('Add dropout after the first hidden layer', { id: 'add-dropout' }, () =>
       host.post({ type: 'addDropout' }),
