@@ -124,8 +124,17 @@ const ROW_WISE = new Set([
   'Flatten',
 ]);
 
+/** A join along any axis but the batch keeps rows apart (SqueezeNet's Fire, Inception, DenseNet). */
+const joinsRows = (layer: Layer): boolean => {
+  if (layer.originalOp !== 'Concat' && layer.originalOp !== 'Concatenate') return false;
+  const rank = layer.outputShape?.length;
+  const axis = Number(layer.attributes.axis ?? (layer.originalOp === 'Concatenate' ? -1 : Number.NaN));
+  return Number.isInteger(axis) && rank !== undefined && (axis + rank) % rank !== 0;
+};
+
 const rowWise = (graph: Graph, layer: Layer): boolean =>
   layer.op === 'input' ||
+  joinsRows(layer) ||
   (ROW_WISE.has(layer.originalOp) &&
     // ONNX Flatten may fold the batch axis (axis 0); Gemm with transA mixes rows.
     !(graph.format === 'onnx' && layer.originalOp === 'Flatten') &&
