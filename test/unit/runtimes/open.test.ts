@@ -5,11 +5,17 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { EngineError } from '../../../src/core/engine/engine-error';
+import { unsupportedLayer } from '../../../src/core/engine/graph/run-graph';
 import { McNoStochasticLayerError } from '../../../src/core/engine/mc/mc';
 import type { McModel } from '../../../src/core/engine/mc/runtime';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { openMcModel, type RuntimeOpeners } from '../../../src/core/runtimes/open';
+import { multiplyAddsPerSample } from '../../../src/core/runtimes/multiply-adds';
+import {
+  OWN_ENGINE_MAX_MULTIPLY_ADDS,
+  openMcModel,
+  type RuntimeOpeners,
+} from '../../../src/core/runtimes/open';
 
 const open = (path: string) => {
   const source = nodeModelSource(path);
@@ -24,7 +30,7 @@ function standIns(asked: string[], fail = false): RuntimeOpeners {
   const stand = (name: string) => async (_g: unknown, _s: unknown, options: { threads?: number }) => {
     asked.push(`${name}:${options.threads ?? '-'}`);
     if (fail) throw new Error(`${name} refused the model`);
-    return { engine: { name, threads: options.threads } } as unknown as McModel;
+    return { engine: { name, threads: options.threads }, notes: [] } as unknown as McModel;
   };
   return { onnxruntime: stand('onnxruntime'), tfjs: stand('tfjs') };
 }
@@ -63,6 +69,45 @@ describe('openMcModel: the runtime for a model file', () => {
       'tfjs',
     );
     assert.deepEqual(asked, ['onnxruntime:-', 'onnxruntime:2', 'tfjs:-']);
+  });
+
+  it("counts a model's multiply-adds per sample as torchvision's weights metadata gives them (within 1 %)", () => {
+    // torchvision's `_ops` (GFLOPS, counted as multiply-adds) of each model's IMAGENET1K_V1 weights.
+    const torchvision = {
+      alexnet: 0.714,
+      squeezenet1_0: 0.819,
+      vgg11: 7.609,
+      resnet18: 1.814,
+      convnext_tiny: 4.456,
+    };
+    for (const [name, gmacs] of Object.entries(torchvision)) {
+      const { graph } = open(`test/fixtures/architectures/${name}_opset13_eval.onnx`);
+      const ours = multiplyAddsPerSample(graph) / 1e9;
+      assert.ok(Math.abs(ours / gmacs - 1) < 0.01, `${name}: ${ours} against ${gmacs}`);
+    }
+  });
+
+  it('auto: the format runtime for a large model the engine supports, the engine when that runtime fails', async () => {
+    const asked: string[] = [];
+    const alexnet = open('test/fixtures/architectures/alexnet_opset13_train.onnx');
+    assert.ok(multiplyAddsPerSample(alexnet.graph) > OWN_ENGINE_MAX_MULTIPLY_ADDS);
+    assert.ok(!unsupportedLayer(alexnet.graph), 'the own engine runs every op of AlexNet');
+    const model = await openMcModel(alexnet.graph, alexnet.source, { threads: 2 }, standIns(asked));
+    assert.equal(model.engine.name, 'onnxruntime');
+    assert.match(model.notes.at(-1)!, /^onnxruntime runs it: 715 million multiply-adds per sample/);
+    assert.deepEqual(asked, ['onnxruntime:2']);
+    // SqueezeNet's file holds its weights: the engine takes it when onnxruntime refuses it.
+    const squeezenet = open('test/fixtures/architectures/squeezenet1_0_opset13_train.onnx');
+    const own = await openMcModel(squeezenet.graph, squeezenet.source, {}, standIns([], true));
+    try {
+      assert.equal(own.engine.name, 'dropout-lens');
+      assert.match(
+        own.notes.at(-1)!,
+        /^the own engine runs it \(823 million .*: onnxruntime refused the model$/,
+      );
+    } finally {
+      await own.dispose();
+    }
   });
 
   it('names the op and node when no runtime can run the model', async () => {
