@@ -332,6 +332,7 @@ class OnnxRuntimeModel implements McModel {
       probabilities: kind.probabilities,
       rowBudget: n,
       prefixLayers: this.split?.prefixNodes ?? 0,
+      ...(this.split ? { layers: this.split.prefixNodes + this.split.restNodes } : {}),
       // The blocks' feeds hold the prefix output already: each pass feeds those, so nothing is tiled.
       untiled: true,
       forward: async (_tiled: Tensor, span: PassSpan) => {

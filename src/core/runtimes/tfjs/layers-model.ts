@@ -33,6 +33,8 @@ export class TfjsLayersMcModel implements McModel {
   readonly inputShape: number[];
   readonly notes: string[] = [];
   private readonly switch: TrainingSwitch;
+  /** The model's leaf layers (wrappers' inner layers counted, nested models opened). */
+  private readonly layerCount: number;
   private readonly kind: OutputKind;
   private readonly stochastic: boolean;
   /** The prefix run once and the rest run per pass, or the reason the whole model runs every pass. */
@@ -71,7 +73,7 @@ export class TfjsLayersMcModel implements McModel {
     this.kind = outputKind(model);
     this.stochastic = model.layers.some(isStochastic);
     this.split = wholeModel ? 'asked for' : splitAtFirstStochastic(lib, model);
-    const layerCount = leafLayers(model.layers).length;
+    const layerCount = (this.layerCount = leafLayers(model.layers).length);
     this.notes.push(
       ...notes,
       typeof this.split === 'string'
@@ -131,6 +133,7 @@ export class TfjsLayersMcModel implements McModel {
         Math.floor((options.maxElements ?? TFJS_CHUNK_ELEMENTS) / widest(rest.layers, baseWidth)),
       ),
       prefixLayers: typeof split === 'string' ? 0 : split.prefixLayers,
+      layers: this.layerCount,
       forward: (tiled) => {
         this.switch.stochastic = true;
         try {
