@@ -1,5 +1,5 @@
 // Extension entry point, small on purpose: activate() registers the commands, document listeners, the
-// ONNX editor and the panel serializers, and each of them loads the rest of the extension (features.ts,
+// model file editor and the panel serializers, and each of them loads the rest of the extension (features.ts,
 // a bundle of its own) on first use. No file is parsed and no worker starts at activation.
 import * as vscode from 'vscode';
 import type * as FeaturesModule from './features';
@@ -7,7 +7,7 @@ import { isModelDocument, TEXT_MODEL_SELECTOR } from './model-files';
 import { registerTestHooks } from './test-hooks';
 import type { TrainPanelState } from './train/panel';
 import { requireTrust } from './trust';
-import { MC_VIEW_TYPE, MODEL_PANEL, ONNX_EDITOR, TRAIN_VIEW_TYPE } from './view-types';
+import { MC_VIEW_TYPE, MODEL_PANEL, MODEL_FILE_EDITOR, TRAIN_VIEW_TYPE } from './view-types';
 
 // Taken when this bundle starts to run, so the reported activation time includes running it.
 const loadStarted = performance.now();
@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): DropoutLensExports {
       { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
     ),
     vscode.window.registerCustomEditorProvider(
-      ONNX_EDITOR,
+      MODEL_FILE_EDITOR,
       {
         openCustomDocument: (...args) => features().modelView.editorProvider.openCustomDocument(...args),
         resolveCustomEditor: (...args) => features().modelView.editorProvider.resolveCustomEditor(...args),

@@ -3,7 +3,7 @@
 // model), else the latest model used in this window; a file picker, starting in the workspace folder,
 // only when there is none.
 import * as vscode from 'vscode';
-import { isModelFileName } from '../core/formats/model-file-name';
+import { BINARY_MODEL_EXTENSIONS, isModelFileName } from '../core/formats/model-file-name';
 import { uriFileName } from './model-files';
 import { RecentModels } from './recent-models';
 
@@ -15,11 +15,14 @@ export interface ModelKind {
   filters: Record<string, string[]>;
 }
 
+/** The binary extensions as a file dialog's filters name them (no dot). */
+const BINARY_EXTENSION_NAMES = BINARY_MODEL_EXTENSIONS.map((e) => e.slice(1));
+
 /** Every model Dropout Lens reads (Show Model). */
 export const ANY_MODEL: ModelKind = {
-  title: 'pick a model (.onnx, TensorFlow.js model.json, .nn.json)',
+  title: 'pick a model (.onnx, .keras, .h5, TensorFlow.js model.json, .nn.json)',
   takes: isModelFileName,
-  filters: { 'Models (.onnx, model.json, .nn.json)': ['onnx', 'json'] },
+  filters: { 'Models (.onnx, .keras, .h5, model.json, .nn.json)': [...BINARY_EXTENSION_NAMES, 'json'] },
 };
 
 /** Models the engine trains from their JSON description (Train with Dropout). */

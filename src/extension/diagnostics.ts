@@ -2,13 +2,14 @@
 // Each open document's lint is kept with the version it read, so quick fixes reuse it instead of
 // linting again, and both place offsets through the same LineMap.
 import * as vscode from 'vscode';
+import { nameClaimsModel } from '../core/formats/model-file-name';
 import { LineMap } from '../core/formats/text-position';
 import { lintSource } from '../core/lint/lint-source';
 import type { Severity } from '../core/lint/rule';
 import { toWireLintResult } from '../core/lint/wire-lint';
 import type { WireFinding, WireLintResult, WireRange } from '../protocol/worker';
 import type { LintConfigSource } from './lint-config';
-import { isModelDocument } from './model-files';
+import { isModelDocument, uriFileName } from './model-files';
 import { markStepDone } from './walkthrough';
 import { workspaceModelSource } from './workspace-model-source';
 
@@ -33,7 +34,7 @@ export interface DocumentLint {
 }
 
 /**
- * A finding without a text range (ONNX) sits on its file's URI with this fragment naming its layer. The
+ * A finding without a text range (binary model files) sits on its file's URI with this fragment naming its layer. The
  * Problems panel lists such URIs under the file and opens the URI itself when a finding is clicked: the
  * only way the model view (a custom editor, which gets no selection) learns which layer to show.
  */
@@ -129,7 +130,7 @@ export class ModelDiagnostics implements vscode.Disposable, vscode.FileDecoratio
   }
 
   /**
-   * Shows a result computed elsewhere (the worker, for Lint Workspace and the ONNX view). A document
+   * Shows a result computed elsewhere (the worker, for Lint Workspace and the view of a binary model file). A document
    * open in the editor keeps its own lint, which read its current text, saved or not.
    */
   set(uri: vscode.Uri, result: WireLintResult): void {
@@ -175,8 +176,8 @@ export class ModelDiagnostics implements vscode.Disposable, vscode.FileDecoratio
 
   /** Returns the diagnostics shown, one per finding in order (or one for an unreadable file). */
   private show(uri: vscode.Uri, result: WireLintResult): vscode.Diagnostic[] {
-    // A model.json that no reader recognises is just some JSON file: say nothing about it.
-    if (result.error && !result.format && !uri.path.endsWith('.nn.json') && !uri.path.endsWith('.onnx')) {
+    // A model.json or .h5 that no reader recognises is just some JSON or HDF5 file: say nothing about it.
+    if (result.error && !result.format && !nameClaimsModel(uriFileName(uri))) {
       this.delete(uri);
       return [];
     }
@@ -252,7 +253,7 @@ function toDiagnostics(result: WireLintResult, uri: vscode.Uri): vscode.Diagnost
     return [d];
   }
   return result.findings.map((f) => {
-    // Without a range (ONNX) the diagnostic sits at line 0 of its layer's URI; the message names the node.
+    // Without a range (binary files) the diagnostic sits at line 0 of its layer's URI; the message names the node.
     const message = f.range ? f.message : `${f.layer}: ${f.message}`;
     const d = new vscode.Diagnostic(toRange(f.range), message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;

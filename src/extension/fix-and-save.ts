@@ -6,7 +6,7 @@ import { fixOnnx } from '../core/fix/fix-onnx';
 import { modelToActOn, ONNX_MODEL } from './active-model';
 import { readWithinLimit } from './file-limit';
 import type { LintConfigSource } from './lint-config';
-import { ONNX_EDITOR } from './view-types';
+import { MODEL_FILE_EDITOR } from './view-types';
 
 /** `destination` skips the dialog (tests and other commands); the user normally picks it. */
 export function fixAndSaveAsCommand(config: LintConfigSource, log: vscode.LogOutputChannel) {
@@ -47,7 +47,7 @@ export function fixAndSaveAsCommand(config: LintConfigSource, log: vscode.LogOut
         'Open',
       )
       .then((choice) => {
-        if (choice === 'Open') void vscode.commands.executeCommand('vscode.openWith', out, ONNX_EDITOR);
+        if (choice === 'Open') void vscode.commands.executeCommand('vscode.openWith', out, MODEL_FILE_EDITOR);
       });
     return out;
   };

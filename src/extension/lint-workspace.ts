@@ -1,11 +1,10 @@
 // Dropout Lens: Lint Workspace — every model file in the workspace, linted in the worker with
 // progress and cancellation, results in the Problems panel.
 import * as vscode from 'vscode';
+import { MODEL_FILE_GLOB } from '../core/formats/model-file-name';
 import type { ModelDiagnostics } from './diagnostics';
 import type { LintConfigSource } from './lint-config';
 import { JobCancelledError, type WorkerHost } from './worker-host';
-
-const MODEL_GLOB = '**/{*.nn.json,*.onnx,model.json,*.model.json}';
 
 export function lintWorkspaceCommand(
   worker: WorkerHost,
@@ -20,7 +19,12 @@ export function lintWorkspaceCommand(
         cancellable: true,
       },
       async (progress, token) => {
-        const found = await vscode.workspace.findFiles(MODEL_GLOB, '**/node_modules/**', undefined, token);
+        const found = await vscode.workspace.findFiles(
+          MODEL_FILE_GLOB,
+          '**/node_modules/**',
+          undefined,
+          token,
+        );
         // The worker reads local files; those of a virtual workspace are read through the editor here.
         const uris = found.filter((u) => u.scheme === 'file');
         const virtual = { files: 0, findings: 0, errors: 0 };

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { isModelFileName } from '../core/formats/model-file-name';
 
-/** Text model files (ONNX has no text to edit; it is fixed by Fix and Save As…). */
+/** Text model files (binary ones have no text to edit; they are fixed by Fix and Save As…). */
 export const TEXT_MODEL_SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/*.nn.json' },
   { pattern: '**/model.json' },

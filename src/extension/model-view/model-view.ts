@@ -1,4 +1,5 @@
-// One model view: a webview (custom editor for ONNX, panel for JSON models) showing one model file.
+// One model view: a webview (custom editor for binary model files, panel for JSON models) showing one
+// model file.
 // The file is parsed and linted in the engine worker; the view asks for reveals and exports.
 import * as vscode from 'vscode';
 import {
@@ -11,6 +12,7 @@ import {
 import type { WireLintResult } from '../../protocol/worker';
 import type { ModelDiagnostics } from '../diagnostics';
 import { readWithinLimit } from '../file-limit';
+import { isBinaryModelFileName } from '../../core/formats/model-file-name';
 import { uriFileName } from '../model-files';
 import type { LintConfigSource } from '../lint-config';
 import { requireTrust } from '../trust';
@@ -152,7 +154,10 @@ export class ModelView implements vscode.Disposable {
     const fileName = uriFileName(this.uri);
     const uri = this.uri.toString();
     try {
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      // A binary file opened as text as well is still read as bytes, never as the editor's decoded text.
+      const open = isBinaryModelFileName(fileName)
+        ? undefined
+        : vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
       // The worker reads files on disk itself: a 100 MB ONNX file is not copied through the host.
       const bytes = open
         ? new TextEncoder().encode(open.getText())
@@ -234,7 +239,7 @@ export class ModelView implements vscode.Disposable {
   private async save(kind: ExportKind, content: string): Promise<void> {
     if (!requireTrust(vscode, 'Export')) return;
     const { suffix, filters } = SAVE_FILTERS[kind];
-    const stem = uriFileName(this.uri).replace(/(\.nn)?\.(json|onnx)$/, '');
+    const stem = uriFileName(this.uri).replace(/(\.nn)?\.(json|onnx|keras|h5)$/, '');
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(this.uri, '..', stem + suffix),
       filters,

@@ -1,20 +1,22 @@
-// The model view's entry points: the default (read-only) editor for `.onnx`, the Show Model command
-// that opens a panel beside a JSON model, and the serializer that brings such panels back after a reload.
+// The model view's entry points: the default (read-only) editor for binary model files (`.onnx`, `.keras`,
+// `.h5`), the Show Model command that opens a panel beside a JSON model, and the serializer that brings
+// such panels back after a reload.
 import * as vscode from 'vscode';
+import { isBinaryModelFileName } from '../../core/formats/model-file-name';
 import { ANY_MODEL, modelToActOn, trackModelPanel } from '../active-model';
-import { MODEL_PANEL, ONNX_EDITOR } from '../view-types';
+import { MODEL_PANEL, MODEL_FILE_EDITOR } from '../view-types';
 import { layerOf } from '../diagnostics';
 import { uriFileName } from '../model-files';
 import { ModelView, type ModelViewDeps } from './model-view';
 
-class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
+class ModelFileEditorProvider implements vscode.CustomReadonlyEditorProvider {
   private readonly open = new Set<string>();
   /** The view of each open file (the latest, when it is open in more than one group). */
   private readonly views = new Map<string, ModelView>();
 
   constructor(private readonly deps: ModelViewDeps) {}
 
-  /** The file's findings go to the Problems panel while it is open (ONNX has no text document). */
+  /** The file's findings go to the Problems panel while it is open (a binary file has no text document). */
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
     // A finding's layer URI is not a document of its own (see showLayer).
     if (layerOf(uri) !== undefined) return { uri, dispose: () => undefined };
@@ -59,7 +61,7 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
       const shown = this.views.get(file.toString());
       if (shown) shown.panel.reveal(shown.panel.viewColumn, true);
       else
-        await vscode.commands.executeCommand('vscode.openWith', file, ONNX_EDITOR, {
+        await vscode.commands.executeCommand('vscode.openWith', file, MODEL_FILE_EDITOR, {
           viewColumn: panel.viewColumn,
           preserveFocus: true,
         });
@@ -96,8 +98,8 @@ export function modelViewParts(deps: ModelViewDeps): ModelViewParts {
   const showModel = async (target?: vscode.Uri) => {
     const uri = await modelToActOn(ANY_MODEL, target);
     if (!uri) return;
-    if (uri.path.endsWith('.onnx')) {
-      await vscode.commands.executeCommand('vscode.openWith', uri, ONNX_EDITOR);
+    if (isBinaryModelFileName(uriFileName(uri))) {
+      await vscode.commands.executeCommand('vscode.openWith', uri, MODEL_FILE_EDITOR);
       return;
     }
     const existing = panels.get(uri.toString());
@@ -115,7 +117,7 @@ export function modelViewParts(deps: ModelViewDeps): ModelViewParts {
   };
 
   return {
-    editorProvider: new OnnxEditorProvider(deps),
+    editorProvider: new ModelFileEditorProvider(deps),
     showModel,
     panelSerializer: {
       deserializeWebviewPanel: async (panel, state: unknown) => {

@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BINARY_MODEL_EXTENSIONS, isModelFileName } from '../../../src/core/formats/model-file-name';
 import { MANAGE_TRUST, requireTrust, untrustedMessage } from '../../../src/extension/trust';
 
 interface MenuItem {
@@ -58,6 +59,49 @@ describe('manifest', () => {
       'the first step opens a sample',
     );
     assert.ok(existsSync('samples/keep-prob-mistake.nn.json'));
+  });
+
+  it('serves every binary model extension the core knows: activation, the model view editor, menus', () => {
+    const editor = manifest.contributes.customEditors.find(
+      (e: { viewType: string }) => e.viewType === 'dropoutLens.onnxModel',
+    );
+    assert.equal(editor.priority, 'default');
+    const items: MenuItem[] = Object.values(manifest.contributes.menus as Record<string, MenuItem[]>).flat();
+    const explorer: MenuItem[] = manifest.contributes.menus['explorer/context'];
+    /** A when clause's `=~ /regex/` tests, evaluated as VS Code does for a resource name. */
+    const matches = (when: string, context: Record<string, string>) =>
+      [...when.matchAll(/(\w+) =~ \/(.+?)\/(?= |$)/g)].every(([, key, source]) =>
+        new RegExp(source!).test(context[key!] ?? ''),
+      );
+    for (const ext of BINARY_MODEL_EXTENSIONS) {
+      const file = `net${ext}`;
+      assert.ok(manifest.activationEvents.includes(`workspaceContains:**/*${ext}`), ext);
+      assert.ok(
+        editor.selector.some((s: { filenamePattern: string }) => s.filenamePattern === `*${ext}`),
+        `the model view opens ${file}`,
+      );
+      for (const command of [
+        'dropoutLens.showModel',
+        'dropoutLens.showUncertainty',
+        'dropoutLens.fixAndSaveAs',
+      ]) {
+        const entry = explorer.find((i) => i.command === command);
+        assert.ok(
+          entry && matches(entry.when ?? '', { resourceFilename: file, resourceExtname: ext }),
+          `${command} is offered for ${file}: ${entry?.when}`,
+        );
+      }
+      assert.ok(isModelFileName(file), file);
+    }
+    for (const name of ['weights.bin', 'data.json', 'net.onnx.bak'])
+      for (const item of items.filter((i) => /resource(Filename|Extname) =~/.test(i.when ?? '')))
+        assert.ok(
+          !matches(item.when ?? '', {
+            resourceFilename: name,
+            resourceExtname: name.slice(name.lastIndexOf('.')),
+          }),
+          `${item.command} is not offered for ${name}`,
+        );
   });
 
   it('declares limited support for untrusted and virtual workspaces', () => {
