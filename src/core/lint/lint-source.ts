@@ -12,11 +12,17 @@ export interface LintResult {
   format?: ModelFormat;
   graph?: Graph;
   findings: Finding[];
-  /** The file's text for text formats (ranges are offsets into it); absent for ONNX. */
+  /** The file's text for text formats (ranges are offsets into it); absent for binary ones. */
   text?: string;
   /** Why the file could not be read; findings are empty then. */
   error?: { message: string; range?: { offset: number; length: number } };
 }
+
+/**
+ * Formats whose files are text that the rules' ranges point into. Any other (ONNX, Keras's zip and HDF5)
+ * is binary: it is never decoded as text (a 100 MB weights file would be), and its findings name layers.
+ */
+const TEXT_FORMATS: ReadonlySet<ModelFormat> = new Set(['tfjs-layers', 'tfjs-graph', 'nn-json']);
 
 /** `absolutePath`: the file's absolute path, matched against `mcModels`, when `source.path` is relative. */
 export function lintSource(source: ModelSource, config?: LintConfig, absolutePath = source.path): LintResult {
@@ -35,7 +41,7 @@ export function lintSource(source: ModelSource, config?: LintConfig, absolutePat
     };
   }
   markMcModel(graph, config, absolutePath);
-  const text = graph.format === 'onnx' ? undefined : sourceText(source);
+  const text = TEXT_FORMATS.has(graph.format) ? sourceText(source) : undefined;
   return {
     path: source.path,
     format: graph.format,
