@@ -1,14 +1,18 @@
 // The onnxruntime McModel on the corpus's fixed-shape exports (test/fixtures/architectures, committed
 // whole): several samples through a model whose batch is fixed at 1 (run in blocks of it, the prefix
-// still split off), int64 token ids, and a sequence-first input [16, 1] whose whole tensor is one sample.
+// still split off), int64 token ids, a sequence-first input [16, 1] whose whole tensor is one sample,
+// and token ids of a free length (the GRU export edited here to [batch, seq]).
 // The reference is onnxruntime itself on the exporter's eval-mode file of the same model (Dropout
-// removed by the exporter), one sample per run, softmaxed here.
+// removed by the exporter, edited the same way), one sample per run, softmaxed here.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { onnx } from 'onnx-proto';
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { runMcPasses } from '../../../src/core/engine/mc/mc';
 import type { McModel } from '../../../src/core/engine/mc/runtime';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { readOnnx } from '../../../src/core/formats/onnx/reader';
+import { openMcModel } from '../../../src/core/runtimes/open';
 import { loadOrt } from '../../../src/core/runtimes/onnxruntime/load-ort';
 import {
   openOnnxRuntimeModel,
@@ -22,14 +26,33 @@ async function open(name: string, options: OnnxRuntimeOptions = {}): Promise<McM
   return openOnnxRuntimeModel(source, readOnnx(source), options);
 }
 
-/** The eval export's softmax for each sample (`feed` makes one sample's tensor), one run per sample. */
+/** A fixture with its input's and output's dimensions named (free), as an export with dynamic axes has them. */
+function freeDims(file: string, input: string[], output: string[]): Uint8Array {
+  const model = onnx.ModelProto.decode(readFileSync(file));
+  const name = (dims: onnx.TensorShapeProto.IDimension[] | null | undefined, params: string[]) =>
+    params.forEach((p, i) => {
+      if (p) (dims as onnx.TensorShapeProto.IDimension[])[i] = { dimParam: p };
+    });
+  name(model.graph?.input?.[0]?.type?.tensorType?.shape?.dim, input);
+  name(model.graph?.output?.[0]?.type?.tensorType?.shape?.dim, output);
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * The eval export's softmax for each sample (`feed` makes one sample's tensor), one run per sample;
+ * `bytes` replaces the file's content (an edited export).
+ */
 async function evalReference(
   name: string,
   samples: number,
   feed: (i: number) => OrtTensor,
+  bytes?: Uint8Array,
 ): Promise<number[]> {
   const ort = await loadOrt();
-  const session = await ort.InferenceSession.create(`${dir}/${name}_eval.onnx`, { logSeverityLevel: 3 });
+  const options = { logSeverityLevel: 3 as const };
+  const session = bytes
+    ? await ort.InferenceSession.create(bytes, options)
+    : await ort.InferenceSession.create(`${dir}/${name}_eval.onnx`, options);
   const probs: number[] = [];
   try {
     for (let i = 0; i < samples; i++) {
@@ -152,5 +175,45 @@ describe('onnxruntime McModel on fixed-shape exports', () => {
     } finally {
       await model.dispose();
     }
+  });
+
+  it('token ids of a free length (gru_classifier edited to [batch, seq]): the data give the length, 12 here, and the figures of the eval export edited the same way', async () => {
+    const n = 3;
+    const length = 12;
+    const ids = Array.from({ length: n * length }, (_, i) => (i * 71) % 1000);
+    const name = 'gru_classifier_opset13';
+    const free = (kind: string) => freeDims(`${dir}/${name}_${kind}.onnx`, ['batch', 'seq'], ['batch']);
+    const source = nodeModelSource(`${dir}/${name}_train.onnx`, undefined, free('train'));
+    const model = await openMcModel(readOnnx(source), source, {
+      engine: 'onnxruntime',
+      inputShape: [length],
+    });
+    const ort = await loadOrt();
+    try {
+      assert.deepEqual(model.inputShape, [length]);
+      const reference = await evalReference(
+        name,
+        n,
+        (i) =>
+          new ort.Tensor('int64', BigInt64Array.from(ids.slice(i * length, (i + 1) * length), BigInt), [
+            1,
+            length,
+          ]),
+        free('eval'),
+      );
+      const x = { data: Float32Array.from(ids), shape: [n, length] };
+      assertClose(await model.deterministic(x), reference, 1e-6);
+      const all = await passes(model, x, 4, 3, n * 4);
+      assert.ok(
+        all.slice(0, n * 4).some((v, i) => Math.abs(v - all[n * 4 + i]!) > 1e-7),
+        'the passes differ',
+      );
+    } finally {
+      await model.dispose();
+    }
+    await assert.rejects(
+      openMcModel(readOnnx(source), source, { engine: 'onnxruntime', inputShape: [length, 1] }),
+      /the input "input" takes \[\?\] per sample, not \[12, 1\]/,
+    );
   });
 });

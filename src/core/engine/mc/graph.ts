@@ -57,6 +57,22 @@ export function graphInputShape(graph: Graph): number[] {
 }
 
 /**
+ * The sample shape for data of sample shape `data`: graphSamplePattern with its free dimensions taken
+ * from `data`, whose fixed dimensions must match. A fixed pattern is returned as it is (the data are
+ * fitted to it later: an .npy of [784] rows fits [28, 28, 1]); without `data` every dimension must be fixed.
+ */
+export function dataSampleShape(graph: Graph, data: readonly number[] | undefined): number[] {
+  const pattern = graphSamplePattern(graph);
+  if (!data || pattern.every((d) => d !== null)) return graphInputShape(graph);
+  const info = graph.inputs[0]!;
+  if (data.length !== pattern.length || pattern.some((d, i) => d !== null && d !== data[i]))
+    throw new EngineError(
+      `${graph.name}: the input "${info.name}" takes [${pattern.map((d) => d ?? '?').join(', ')}] per sample, not [${data.join(', ')}]`,
+    );
+  return [...data];
+}
+
+/**
  * Whether one sample is the whole input tensor: its first axis is fixed above 1 while the first output's
  * is fixed at 1, as a sequence-first export gives ([seq, 1] token ids in, [1, classes] out: PyTorch's
  * nn.Transformer* without batch_first). A fixed batch of n gives n outputs, so it is not taken for this.

@@ -5,7 +5,7 @@
 import { onnx } from 'onnx-proto';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { EngineError } from '../../engine/engine-error';
-import { graphInputShape, outputActivation } from '../../engine/mc/graph';
+import { dataSampleShape, outputActivation } from '../../engine/mc/graph';
 import { McNoStochasticLayerError, type McOptions, type McPasses, type PassSpan } from '../../engine/mc/mc';
 import { outputKindOf, type OutputKind } from '../../engine/mc/output-kind';
 import type { McEngine, McModel } from '../../engine/mc/runtime';
@@ -24,6 +24,8 @@ export interface OnnxRuntimeOptions {
   threads?: number;
   /** Run the whole graph every pass, no prefix split: what the split is checked and measured against. */
   wholeGraph?: boolean;
+  /** The data's sample shape: fills the input's free dimensions (a sequence of any length). */
+  inputShape?: number[];
 }
 
 type Feeds = Record<string, OrtTensor>;
@@ -59,7 +61,7 @@ export async function openOnnxRuntimeModel(
   graph: Graph,
   options: OnnxRuntimeOptions = {},
 ): Promise<McModel> {
-  const inputShape = graphInputShape(graph);
+  const inputShape = dataSampleShape(graph, options.inputShape);
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
   const ort = await loadOrt();
   const copies = await modelCopies(source, graph);
