@@ -49,18 +49,42 @@ export type DataKind = 'builtin' | 'images' | 'npy' | 'npz' | 'csv';
  */
 export async function dataKind(spec: string): Promise<DataKind | undefined> {
   if (spec.startsWith('builtin:')) return 'builtin';
-  const info = await stat(spec).catch(() => undefined);
+  const path = await realpath(spec).catch(() => undefined);
+  return path === undefined ? undefined : fileKind(spec, path);
+}
+
+/**
+ * The kind of the file `spec` (its real path `path`) by the extension of the name given, else of the
+ * file a link leads to: a link without one (`data` → `x.npy`), or a link named `x.npy` to a content store
+ * (Hugging Face's cache) whose files have none.
+ */
+async function fileKind(spec: string, path: string): Promise<DataKind | undefined> {
+  const info = await stat(path).catch(() => undefined);
   if (info?.isDirectory()) return 'images';
   if (!info?.isFile()) return undefined;
-  const ext = extname(spec).toLowerCase().slice(1);
-  return ext === 'npy' || ext === 'npz' || ext === 'csv' ? ext : undefined;
+  const kinds = [spec, path].map((p) => extname(p).toLowerCase().slice(1));
+  return kinds.find((k): k is 'npy' | 'npz' | 'csv' => k === 'npy' || k === 'npz' || k === 'csv');
 }
 
 export async function openDataStream(spec: string, options: OpenDataOptions): Promise<DataStream> {
   const limit = options.limit ?? DEFAULT_SIZE_LIMIT;
-  const kind = spec.startsWith('builtin:') ? 'builtin' : await dataKind(spec);
-  if (kind === 'npy' || kind === 'npz') return openArray(spec, kind, options, limit);
-  return openFixed(spec, { ...options, inputShape: fixedShape(spec, options.inputShape) }, limit);
+  const fixed = () => ({ ...options, inputShape: fixedShape(spec, options.inputShape) });
+  if (spec.startsWith('builtin:')) return inMemory(spec, fixed(), limit);
+  // Links are followed first: the kind and the folder check are those of the file the data are read from.
+  const path = await realpath(spec).catch((e: NodeJS.ErrnoException) => {
+    throw new DataError(e.code === 'ENOENT' ? `${spec}: no such file or folder` : `${spec}: ${e.message}`);
+  });
+  await checkWithin(path, spec, options.within);
+  const kind = await fileKind(spec, path);
+  if (kind === 'images') return openImages(path, spec, fixed(), limit);
+  if (kind === undefined)
+    throw new DataError(
+      `${spec}: data are read from a folder of images (PNG, JPEG), an .npy or .npz array file, a .csv file, or builtin:NAME`,
+    );
+  checkFileSize(spec, (await stat(path)).size, limit);
+  if (kind === 'npy') return openNpy(path, spec, options.inputShape, limit, options.within);
+  if (kind === 'npz') return openNpz(path, spec, options.inputShape);
+  return inMemory(spec, fixed(), limit);
 }
 
 /** A model input with free dimensions takes arrays only: images and CSV rows have a size of their own. */
@@ -72,54 +96,25 @@ function fixedShape(spec: string, shape: (number | null)[]): number[] {
   );
 }
 
-async function openArray(
-  spec: string,
-  kind: 'npy' | 'npz',
-  options: OpenDataOptions,
-  limit: SizeLimit,
-): Promise<DataStream> {
-  const path = await realPath(spec);
-  await checkWithin(path, spec, options.within);
-  checkFileSize(spec, (await stat(path)).size, limit);
-  return kind === 'npy'
-    ? openNpy(path, spec, options.inputShape, limit, options.within)
-    : openNpz(path, spec, options.inputShape);
-}
-
-const realPath = (spec: string) =>
-  realpath(spec).catch((e: NodeJS.ErrnoException) => {
-    throw new DataError(e.code === 'ENOENT' ? `${spec}: no such file or folder` : `${spec}: ${e.message}`);
-  });
-
-async function openFixed(
+async function openImages(
+  path: string,
   spec: string,
   options: OpenDataOptions & { inputShape: number[] },
   limit: SizeLimit,
 ): Promise<DataStream> {
-  if (spec.startsWith('builtin:')) return inMemory(spec, options, limit);
-  const path = await realPath(spec);
-  await checkWithin(path, spec, options.within);
-  const kind = await dataKind(path);
-  if (kind === 'images') {
-    const p = options.preprocessing ?? defaultPreprocessing(options.inputShape);
-    if (!p)
-      throw new DataError(
-        `${spec} is a folder of images, but the model's input [${options.inputShape.join(', ')}] is not an image's ` +
-          '([3, H, W], [H, W, 3], [1, H, W] or [H, W, 1]); give the image size, layout and channels',
-      );
-    const shape = imageSampleShape(p);
-    if (!sampleShapeFits(shape, options.inputShape))
-      throw new DataError(
-        `images preprocessed to [${shape.join(', ')}] (${p.height}x${p.width}, ${p.channels} channel` +
-          `${p.channels === 1 ? '' : 's'}, ${p.layout.toUpperCase()}) are not the model's input [${options.inputShape.join(', ')}]`,
-      );
-    return openImageFolder(path, p, limit, spec);
-  }
-  checkFileSize(spec, (await stat(path)).size, limit);
-  if (kind === 'csv') return inMemory(spec, options, limit);
-  throw new DataError(
-    `${spec}: data are read from a folder of images (PNG, JPEG), an .npy or .npz array file, a .csv file, or builtin:NAME`,
-  );
+  const p = options.preprocessing ?? defaultPreprocessing(options.inputShape);
+  if (!p)
+    throw new DataError(
+      `${spec} is a folder of images, but the model's input [${options.inputShape.join(', ')}] is not an image's ` +
+        '([3, H, W], [H, W, 3], [1, H, W] or [H, W, 1]); give the image size, layout and channels',
+    );
+  const shape = imageSampleShape(p);
+  if (!sampleShapeFits(shape, options.inputShape))
+    throw new DataError(
+      `images preprocessed to [${shape.join(', ')}] (${p.height}x${p.width}, ${p.channels} channel` +
+        `${p.channels === 1 ? '' : 's'}, ${p.layout.toUpperCase()}) are not the model's input [${options.inputShape.join(', ')}]`,
+    );
+  return openImageFolder(path, p, limit, spec);
 }
 
 /** Refuses `path` (a real path, `spec` as the user named it) when it is not inside `within`. */

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataKind, openDataStream } from '../../../src/core/data/open-stream';
+import { writeNpy } from '../cli/npy-file';
 
 describe('opening data by what the path is', () => {
   let dir = '';
@@ -59,5 +60,28 @@ describe('opening data by what the path is', () => {
       undefined,
       undefined,
     ]);
+  });
+
+  it('reads an .npy through a link without an extension, and an .npy link to a file without one (a content store)', async () => {
+    const ids = Int32Array.from({ length: 2 * 5 }, (_, i) => 3 * i + 1);
+    writeNpy(join(dir, 'ids.npy'), [2, 5], ids);
+    copyFileSync(join(dir, 'ids.npy'), join(dir, 'blob'));
+    mkdirSync(join(dir, 'links'));
+    symlinkSync(join(dir, 'ids.npy'), join(dir, 'links', 'ids'));
+    symlinkSync(join(dir, 'blob'), join(dir, 'links', 'x.npy'));
+    for (const name of ['ids', 'x.npy']) {
+      const spec = join(dir, 'links', name);
+      assert.equal(await dataKind(spec), 'npy', name);
+      const stream = await openDataStream(spec, { inputShape: [null] });
+      assert.deepEqual([stream.count, stream.sampleShape], [2, [5]], name);
+      const rows: number[] = [];
+      for await (const b of stream.batches(2)) rows.push(...b.x);
+      assert.deepEqual(rows, [...ids], name);
+      // The folder check is the real file's: both lead out of links/.
+      await assert.rejects(
+        openDataStream(spec, { inputShape: [null], within: join(dir, 'links') }),
+        /refusing .*: it leads out of .*links/,
+      );
+    }
   });
 });
