@@ -8,7 +8,8 @@ const SIZE_OPTION = `  --max-file-size-mb N  refuse model, weights and CSV files
 export const COMMAND_USAGE = {
   lint: {
     usage: 'lint <paths…> [--format text|json|sarif] [--config file] [--max-file-size-mb N]',
-    about: `Lint the dropout in model files (.onnx, TensorFlow.js model.json, .nn.json); folders are walked.
+    about: `Lint the dropout in model files (.onnx, TensorFlow.js model.json, Keras .keras and .h5, .nn.json);
+folders are walked.
 --config: a .dropoutlens.json to use instead of the one nearest each file.
 Exit 0: no warning or error. 1: at least one. 2: usage error or unreadable input.`,
     sizeOption: true,

@@ -8,6 +8,8 @@ const FORMAT_NAMES: Record<WireModel['format'], string> = {
   'tfjs-layers': 'TensorFlow.js layers model',
   'tfjs-graph': 'TensorFlow.js graph model',
   'nn-json': 'Dropout Lens .nn.json',
+  keras: 'Keras 3 .keras',
+  'keras-h5': 'Keras 2 .h5',
 };
 
 export function formatBytes(n: number): string {

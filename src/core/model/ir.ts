@@ -2,7 +2,12 @@
 // knows which file format a graph came from except `Graph.format` and the `origin` notes kept for
 // messages.
 
-export type ModelFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'nn-json';
+/** 'keras': a Keras 3 `.keras` zip; 'keras-h5': a Keras 2 `.h5` (HDF5). */
+export type ModelFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'nn-json' | 'keras' | 'keras-h5';
+
+/** Formats whose model is a Keras layer config (read by the one Keras-config path of the tfjs reader). */
+export const isKerasConfig = (format: ModelFormat): boolean =>
+  format === 'tfjs-layers' || format === 'keras' || format === 'keras-h5';
 
 /** A span of a text file, in UTF-16 code units from the start (what editors and jsonc-parser use). */
 export interface SourceRange {

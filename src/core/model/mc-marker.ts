@@ -45,5 +45,8 @@ export function mcMarkerHint(format: ModelFormat): string {
       return `add "${MC_MARKER_KEY}": true to "userDefinedMetadata" in model.json, ${config}`;
     case 'nn-json':
       return 'set "mcDropout": true on the dropout layers meant for MC inference';
+    case 'keras':
+    case 'keras-h5':
+      return `call the dropout layers with training=True in the Keras model, ${config}`;
   }
 }

@@ -59,12 +59,10 @@ export function readTfjsLayers(text: string, path = 'model.json'): Graph {
   if (typeof className?.value !== 'string')
     fail(`${path}: the model config needs a "class_name"`, className ?? model);
 
-  const calls =
-    className.value === 'Sequential' ? sequentialCalls(config, path) : functionalCalls(config, path);
-  const { layers, byCall } = buildLayers(calls, path);
+  const { calls, aliases } = expandModels(modelCalls(className.value, config, path), path);
+  const { layers, byCall } = buildLayers(calls, aliases, path);
   const endpoints = (key: string, fallback: Layer | undefined): TensorInfo[] => {
-    const list = propertyNode(config, key);
-    const refs = list?.type === 'array' ? (list.children ?? []).map((n) => tensorRef(n, path)) : [];
+    const refs = endpointRefs(propertyNode(config, key), path);
     const chosen = refs.length > 0 ? refs.map((r) => byCall.get(callId(r.layer, r.node))) : [fallback];
     return chosen
       .filter((l): l is Layer => l !== undefined)
@@ -91,6 +89,61 @@ export function readTfjsLayers(text: string, path = 'model.json'): Graph {
       weightsManifest: readWeightsManifest(propertyNode(root, 'weightsManifest'), 'tfjs-layers', path),
     },
   };
+}
+
+function modelCalls(className: string, config: Node | undefined, path: string): Call[] {
+  return className === 'Sequential' ? sequentialCalls(config, path) : functionalCalls(config, path);
+}
+
+/** Keras model classes a model may hold as a layer (Keras 2 "Model", tf.keras and Keras 3 "Functional"). */
+const MODEL_CLASSES: ReadonlySet<string> = new Set(['Sequential', 'Functional', 'Model']);
+
+/**
+ * A model inside the model (a Functional inside a Sequential) becomes its own layers, named
+ * "<model>/<layer>", wired to what the nested model reads; the nested model's name stands for its output
+ * (`aliases`: call id → the inner call that produces it).
+ */
+function expandModels(calls: Call[], path: string): { calls: Call[]; aliases: Map<string, string> } {
+  const aliases = new Map<string, string>();
+  const out: Call[] = [];
+  for (const call of calls) {
+    if (!MODEL_CLASSES.has(call.className) || propertyNode(call.config, 'layers')?.type !== 'array') {
+      out.push(call);
+      continue;
+    }
+    const inner = expandModels(modelCalls(call.className, call.config, path), path);
+    const inputs = inner.calls.filter((c) => c.className === 'InputLayer').map((c) => c.id);
+    const prefix = (id: string) => `${call.id}/${inner.aliases.get(id) ?? id}`;
+    const outer = (ref: TensorRef): TensorRef => {
+      const k = inputs.indexOf(callId(ref.layer, ref.node));
+      const from = k >= 0 ? call.inputs[k] : undefined;
+      if (k >= 0 && !from)
+        fail(`${path}: model "${call.name}" reads more inputs than it is given`, call.layerNode);
+      return from ?? { ...ref, layer: `${call.id}/${inner.aliases.get(ref.layer) ?? ref.layer}` };
+    };
+    for (const c of inner.calls) {
+      if (inputs.includes(c.id)) continue;
+      out.push({
+        ...c,
+        id: prefix(c.id),
+        name: `${call.name}/${c.name}`,
+        inputs: c.inputs.map(outer),
+        firstCall: c.firstCall && call.firstCall,
+      });
+    }
+    for (const [from, to] of inner.aliases) aliases.set(prefix(from), prefix(to));
+    const last = endpointRefs(propertyNode(call.config, 'output_layers'), path)[0];
+    const produced = last ? callId(last.layer, last.node) : inner.calls[inner.calls.length - 1]?.id;
+    if (produced !== undefined) aliases.set(call.id, prefix(produced));
+  }
+  return { calls: out, aliases };
+}
+
+/** `input_layers` / `output_layers`: a list of refs, or (Keras 3, one endpoint) the ref itself. */
+function endpointRefs(list: Node | undefined, path: string): TensorRef[] {
+  if (list?.type !== 'array') return [];
+  if (list.children?.[0]?.type === 'string') return [tensorRef(list, path)];
+  return (list.children ?? []).map((n) => tensorRef(n, path));
 }
 
 function callId(layer: string, node: number): string {
@@ -214,8 +267,16 @@ function tensorRef(n: Node, path: string): TensorRef {
 }
 
 /** Orders the calls so producers come first, then maps each to an IR layer. */
-function buildLayers(calls: Call[], path: string): { layers: Layer[]; byCall: Map<string, Layer> } {
+function buildLayers(
+  calls: Call[],
+  aliases: ReadonlyMap<string, string>,
+  path: string,
+): { layers: Layer[]; byCall: Map<string, Layer> } {
   const pending = new Map(calls.map((c) => [c.id, c]));
+  for (const [alias, id] of aliases) {
+    const target = pending.get(id);
+    if (target) pending.set(alias, target);
+  }
   const byCall = new Map<string, Layer>();
   const layers: Layer[] = [];
   const visiting = new Set<string>();
@@ -239,6 +300,10 @@ function buildLayers(calls: Call[], path: string): { layers: Layer[]; byCall: Ma
     return layer;
   };
   calls.forEach(visit);
+  for (const [alias, id] of aliases) {
+    const layer = byCall.get(id);
+    if (layer) byCall.set(alias, layer);
+  }
   return { layers, byCall };
 }
 

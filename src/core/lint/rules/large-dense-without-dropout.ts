@@ -2,7 +2,7 @@
 // it is where overfitting lives (Srivastava et al. 2014; AUTOTRAINER adds dropout there as a repair).
 // What the file can show differs by format: an exported inference graph (ONNX, TensorFlow.js graph
 // model) loses dropout when exported in eval mode and never records weight decay.
-import type { Graph } from '../../model/ir';
+import { isKerasConfig, type Graph } from '../../model/ir';
 import { isDropoutLayer } from '../../model/graph-index';
 import { insertDropoutFix } from '../fixes';
 import { downstream, hasWeightDecay } from '../predicates';
@@ -54,6 +54,6 @@ function isInferenceGraph(graph: Graph): boolean {
 /** What else the file shows: weight decay where the format records it, kept dropout in an export. */
 function known(graph: Graph): string {
   if (graph.format === 'nn-json') return ' and no weight decay (training.l2)';
-  if (graph.format === 'tfjs-layers') return ' and no kernel_regularizer';
+  if (isKerasConfig(graph.format)) return ' and no kernel_regularizer';
   return ", though this export keeps the model's other dropout";
 }
