@@ -25,6 +25,15 @@ export const LICENCE_SOURCES = {
   seedrandom: { version: '3.0.5', header: 'seedrandom.js' },
 };
 
+/**
+ * Licence texts of other projects whose code a bundled package carries (licenses/, as for the .wasm's
+ * libraries below): jsfive is public domain but "based in large part on" pyfive, BSD-3-Clause, whose
+ * copyright line its LICENSE.txt keeps without the licence's text.
+ */
+export const BUNDLED_EMBEDDED = {
+  jsfive: [['pyfive-LICENSE.txt', 'pyfive (BSD-3-Clause), on which jsfive is based']],
+};
+
 /** Libraries compiled into tfjs-backend-wasm's .wasm (pinned by tfjs 4.22.0's WORKSPACE), with their texts. */
 export const TFJS_WASM_LIBRARIES = [
   ['XNNPACK-LICENSE.txt', 'XNNPACK'],
@@ -122,7 +131,9 @@ export function writeNotices(metafiles, copied) {
     '',
     '## npm packages inlined into dist/',
     '',
-    ...bundled.map(({ f }) => packageNotice(f, 'Bundled into dist/ by esbuild.', seen)),
+    ...bundled.map(({ f, name }) =>
+      packageNotice(f, 'Bundled into dist/ by esbuild.', seen, BUNDLED_EMBEDDED[name] ?? []),
+    ),
     '## Files copied from npm packages',
     '',
     ...copied.map(({ folder, what, embedded }) => packageNotice(folder, `Copied: ${what}.`, seen, embedded)),
