@@ -17,6 +17,7 @@ import type { Graph } from '../../model/ir';
 import { loadOrt, type OrtModule } from './load-ort';
 import { modelCopies, type ModelCopies } from './model-copies';
 import { ortError } from './ort-error';
+import { integerInput, isIntegerInput } from './integer-input';
 import { extractModel, splitAtRandom, type PrefixSplit } from './prefix-split';
 
 export interface OnnxRuntimeOptions {
@@ -29,20 +30,6 @@ export interface OnnxRuntimeOptions {
 }
 
 type Feeds = Record<string, OrtTensor>;
-
-/** Float32 rows as the array onnxruntime-node takes for an integer input (token ids), by ONNX type name. */
-const whole = (v: Float32Array) => Array.from(v, Math.round);
-const INTEGER_INPUTS: Partial<Record<OrtTensor.Type, (v: Float32Array) => OrtTensor.DataType>> = {
-  int8: (v) => Int8Array.from(whole(v)),
-  uint8: (v) => Uint8Array.from(whole(v)),
-  bool: (v) => Uint8Array.from(v, (x) => (x !== 0 ? 1 : 0)),
-  int16: (v) => Int16Array.from(whole(v)),
-  uint16: (v) => Uint16Array.from(whole(v)),
-  int32: (v) => Int32Array.from(whole(v)),
-  uint32: (v) => Uint32Array.from(whole(v)),
-  int64: (v) => BigInt64Array.from(whole(v), BigInt),
-  uint64: (v) => BigUint64Array.from(whole(v), BigInt),
-};
 
 const DTYPES = new Map(Array.from({ length: 16 }, (_, i) => [dtypeName(i + 1), i + 1]));
 
@@ -225,8 +212,8 @@ class OnnxRuntimeModel implements McModel {
   }
 
   /**
-   * Rows `from`..`from + rows` of `x` as the input's element type (an integer type for token ids: the
-   * session checked the data are integers), padded with copies of the last row.
+   * Rows `from`..`from + rows` of `x` as the input's element type (an integer type for token ids, each
+   * value checked by integerInput), padded with copies of the last row.
    */
   private inputTensor(x: Tensor, from: number, rows: number): OrtTensor {
     const width = sizeOf(x.shape.slice(1));
@@ -237,9 +224,12 @@ class OnnxRuntimeModel implements McModel {
     for (let r = count; r < rows; r++) padded.copyWithin(r * width, (count - 1) * width, count * width);
     const dims = this.wholeInput ? x.shape.slice(1) : [rows, ...x.shape.slice(1)];
     const type = dtypeName(this.input.type?.tensorType?.elemType) as OrtTensor.Type;
-    const integers = INTEGER_INPUTS[type];
-    return integers
-      ? new this.ort.Tensor(type, integers(padded), dims)
+    return isIntegerInput(type)
+      ? new this.ort.Tensor(
+          type,
+          integerInput(padded, type, { input: this.input.name ?? '', file: this.file, first: from, width }),
+          dims,
+        )
       : new this.ort.Tensor('float32', padded, dims);
   }
 
