@@ -3,7 +3,11 @@
 // model), else the latest model used in this window; a file picker, starting in the workspace folder,
 // only when there is none.
 import * as vscode from 'vscode';
-import { BINARY_MODEL_EXTENSIONS, isModelFileName } from '../core/formats/model-file-name';
+import {
+  BINARY_MODEL_EXTENSIONS,
+  isBinaryModelFileName,
+  isModelFileName,
+} from '../core/formats/model-file-name';
 import { uriFileName } from './model-files';
 import { RecentModels } from './recent-models';
 
@@ -32,10 +36,11 @@ export const TRAINABLE_MODEL: ModelKind = {
   filters: { 'Models (.nn.json, TensorFlow.js model.json)': ['json'] },
 };
 
-export const ONNX_MODEL: ModelKind = {
-  title: 'pick an .onnx model',
-  takes: (name) => name.toLowerCase().endsWith('.onnx'),
-  filters: { ONNX: ['onnx'] },
+/** Models without text, which Fix and Save As writes anew (JSON models are fixed by quick fixes). */
+export const BINARY_MODEL: ModelKind = {
+  title: 'pick a model (.onnx, .keras, .h5)',
+  takes: isBinaryModelFileName,
+  filters: { 'Models (.onnx, .keras, .h5)': BINARY_EXTENSION_NAMES },
 };
 
 const recent = new RecentModels<vscode.Uri>((uri) => uri.toString());

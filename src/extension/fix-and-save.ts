@@ -1,29 +1,40 @@
-// "Dropout Lens: Fix and Save As…" for ONNX: applies the safe fixes ONNX can express and writes a new
-// file chosen in a save dialog (default `<name>.fixed.onnx`). The original is never overwritten.
+// "Dropout Lens: Fix and Save As…" for binary model files: applies the safe fixes the format can express
+// (ONNX graph edits, a `.keras` file's config.json) and writes a new file chosen in a save dialog (default
+// `<name>.fixed.<ext>`). The original is never overwritten; an `.h5` is refused, saying why.
 import * as vscode from 'vscode';
 import { summariseFixes } from '../core/fix/describe-fix';
-import { fixOnnx } from '../core/fix/fix-onnx';
-import { modelToActOn, ONNX_MODEL } from './active-model';
+import { fixModelFile, fixNotOffered } from '../core/fix/fix-model';
+import { BINARY_MODEL, modelToActOn } from './active-model';
 import { readWithinLimit } from './file-limit';
 import type { LintConfigSource } from './lint-config';
+import { uriFileName } from './model-files';
 import { MODEL_FILE_EDITOR } from './view-types';
 
 /** `destination` skips the dialog (tests and other commands); the user normally picks it. */
 export function fixAndSaveAsCommand(config: LintConfigSource, log: vscode.LogOutputChannel) {
   return async (target?: vscode.Uri, destination?: vscode.Uri): Promise<vscode.Uri | undefined> => {
-    const uri = await modelToActOn(ONNX_MODEL, target);
+    const uri = await modelToActOn(BINARY_MODEL, target);
     if (!uri) return undefined;
+    const name = uriFileName(uri);
+    const refused = fixNotOffered(name);
+    if (refused) {
+      void vscode.window.showInformationMessage(`Dropout Lens: ${refused}`);
+      return undefined;
+    }
+    const ext = name.slice(name.lastIndexOf('.'));
     const bytes = await readWithinLimit(uri);
-    const result = fixOnnx({ path: uri.path, bytes }, await config.get());
+    const result = fixModelFile({ path: uri.path, bytes }, await config.get());
     if (result.fixed.length === 0) {
-      void vscode.window.showInformationMessage('Dropout Lens: no finding in this model has a fix for ONNX.');
+      void vscode.window.showInformationMessage(
+        `Dropout Lens: no finding in this model has a fix that can be written into ${ext} (${name}).`,
+      );
       return undefined;
     }
     const out =
       destination ??
       (await vscode.window.showSaveDialog({
-        defaultUri: uri.with({ path: uri.path.replace(/\.onnx$/i, '.fixed.onnx') }),
-        filters: { ONNX: ['onnx'] },
+        defaultUri: uri.with({ path: uri.path.slice(0, -ext.length) + `.fixed${ext}` }),
+        filters: { [`${ext.slice(1).toUpperCase()} model`]: [ext.slice(1)] },
         saveLabel: 'Save Fixed Model',
       }));
     if (!out) return undefined;

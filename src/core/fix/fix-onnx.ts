@@ -6,24 +6,11 @@ import type { ModelSource } from '../formats/reader';
 import type { LintConfig } from '../lint/config';
 import { lintSource } from '../lint/lint-source';
 import type { Finding, Fix } from '../lint/rule';
+import { MAX_FIX_ROUNDS, type FixResult } from './fix-result';
 
-export interface OnnxFixResult {
-  bytes: Uint8Array;
-  /**
-   * The fixes applied, each with the finding it answers and what it changed (describeEdits), in the
-   * order they were applied.
-   */
-  fixed: { finding: Finding; fix: Fix; change: string }[];
-  /** What the fixed model still reports. */
-  remaining: Finding[];
-}
-
-/** Rounds of lint → fix; each round can only remove problems, so a few are enough. */
-const MAX_ROUNDS = 4;
-
-export function fixOnnx(source: ModelSource, config?: LintConfig): OnnxFixResult {
+export function fixOnnx(source: ModelSource, config?: LintConfig): FixResult {
   let bytes = source.bytes;
-  const fixed: OnnxFixResult['fixed'] = [];
+  const fixed: FixResult['fixed'] = [];
   for (let round = 0; ; round++) {
     const result = lintSource({ path: source.path, bytes }, config);
     const { graph } = result;
@@ -31,7 +18,7 @@ export function fixOnnx(source: ModelSource, config?: LintConfig): OnnxFixResult
     const chosen = result.findings
       .map((finding) => ({ finding, fix: finding.fixes?.find((f) => f.safe && f.graphEdits?.length) }))
       .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined);
-    if (chosen.length === 0 || round === MAX_ROUNDS) return { bytes, fixed, remaining: result.findings };
+    if (chosen.length === 0 || round === MAX_FIX_ROUNDS) return { bytes, fixed, remaining: result.findings };
     const editsOf = (cs: typeof chosen) => cs.flatMap((c) => c.fix.graphEdits ?? []);
     let out = fixOnnxBytes(bytes, source.path, editsOf(chosen));
     const applied = chosen.filter((c) => (c.fix.graphEdits ?? []).every((e) => out.applied.includes(e)));
