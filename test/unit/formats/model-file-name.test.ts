@@ -1,6 +1,12 @@
 // Model file names: which files are models, and what a model with no name of its own is called.
 import * as assert from 'node:assert/strict';
-import { isModelFileName, modelNameFromPath } from '../../../src/core/formats/model-file-name';
+import {
+  isBinaryModelFileName,
+  isModelFileName,
+  modelNameFromPath,
+  MODEL_FILE_GLOB,
+  nameClaimsModel,
+} from '../../../src/core/formats/model-file-name';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { openModel } from '../../../src/core/formats/detect';
 
@@ -10,6 +16,20 @@ describe('model file names', () => {
       assert.ok(isModelFileName(name), name);
     for (const name of ['package.json', 'a.json', 'weights.bin', 'model.json.bak'])
       assert.ok(!isModelFileName(name), name);
+  });
+
+  it('tells binary model files (ONNX, Keras zip and HDF5) from text ones, and which names claim a model', () => {
+    for (const name of ['net.onnx', 'net.keras', 'net.h5']) {
+      assert.ok(isModelFileName(name) && isBinaryModelFileName(name), name);
+      assert.ok(MODEL_FILE_GLOB.includes(`*${name.slice(3)}`), name);
+    }
+    for (const name of ['a.nn.json', 'model.json', 'net.keras.bak', 'weights.bin'])
+      assert.ok(!isBinaryModelFileName(name), name);
+    // Errors are shown for these; a model.json or an .h5 may as well be other JSON or HDF5 data.
+    assert.deepEqual(
+      ['a.nn.json', 'net.onnx', 'net.keras', 'model.json', 'a.model.json', 'data.h5'].filter(nameClaimsModel),
+      ['a.nn.json', 'net.onnx', 'net.keras'],
+    );
   });
 
   it('calls a nameless model by its file stem, a TensorFlow.js model.json by its folder', () => {
