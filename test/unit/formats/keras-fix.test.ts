@@ -1,7 +1,8 @@
-// Fix and Save As for `.keras` files: a Keras 3 zip with two fixable mistakes (rates written as strings) in its config.json (made here
-// from a fixture with Python's zipfile, the module Keras saves with), fixed, then checked by Python's
-// zipfile as an independent reader: every entry but config.json byte-identical and in the same order,
-// config.json changed only where the fixes say; the Keras reader finds neither mistake in the new file.
+// Fix and Save As for `.keras` files: Keras 3 zips with rates written as strings in their config.json
+// (made here from the fixtures with Python's zipfile, the module Keras saves with; one rate inside a
+// nested Functional model), fixed, then checked by Python's zipfile and json as independent readers:
+// every entry but config.json byte-identical and in the same order, config.json equal to the original
+// once the fixed rates are set by hand; the Keras reader finds none of the mistakes in the new file.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,25 +12,32 @@ import { nodeModelSource } from '../../../src/core/formats/node-model-source';
 import { fixModelFile, fixNotOffered } from '../../../src/core/fix/fix-model';
 import { lintSource } from '../../../src/core/lint/lint-source';
 
-const FIXTURE = 'test/fixtures/keras/reuters_mlp_selu.keras';
-
-/** Copies the fixture entry by entry; config.json gets two rates written as strings. */
-const BREAK = `
+/**
+ * `python3 -c EDIT src dst mode '[[layer, rate], …]'` copies a .keras entry by entry, with each named
+ * layer's rate (looked up in nested models too) set to the given value: `break` writes it as a string,
+ * `set` as a number. Printed: the config as JSON, after the change.
+ */
+const EDIT = `
 import json, sys, zipfile
-src, dst = sys.argv[1:3]
-with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
-    for info in zin.infolist():
-        data = zin.read(info)
-        if info.filename == "config.json":
-            config = json.loads(data)
-            layers = {l["config"].get("name"): l for l in config["config"]["layers"]}
-            layers["alpha_dropout_5"]["config"]["rate"] = "0.25"
-            layers["alpha_dropout_2"]["config"]["rate"] = "0.1"
-            data = json.dumps(config).encode()
-        zout.writestr(info, data)
+src, dst, mode, edits = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+def layers(config):
+    for layer in config["config"].get("layers", []):
+        yield layer
+        yield from layers(layer)
+with zipfile.ZipFile(src) as zin:
+    config = json.loads(zin.read("config.json"))
+    by_name = {l["config"]["name"]: l for l in layers(config)}
+    for name, rate in edits:
+        by_name[name]["config"]["rate"] = str(rate) if mode == "break" else rate
+    if dst != "-":
+        with zipfile.ZipFile(dst, "w") as zout:
+            for info in zin.infolist():
+                data = zin.read(info)
+                zout.writestr(info, json.dumps(config).encode() if info.filename == "config.json" else data)
+print(json.dumps(config))
 `;
 
-/** Both zips through zipfile: entry names in order, which entries differ, and both configs. */
+/** Both zips through zipfile: entry names in order, compression, which entries differ, the new config. */
 const COMPARE = `
 import json, sys, zipfile
 a, b = (zipfile.ZipFile(p) for p in sys.argv[1:3])
@@ -38,7 +46,7 @@ print(json.dumps({
     "names": [[i.filename for i in z.infolist()] for z in (a, b)],
     "methods": [i.compress_type for i in b.infolist()],
     "differ": [n for n in a.namelist() if a.read(n) != b.read(n)],
-    "configs": [json.loads(z.read("config.json")) for z in (a, b)],
+    "config": json.loads(b.read("config.json")),
 }))
 `;
 
@@ -58,49 +66,53 @@ describe('Keras Fix and Save As (keras/fix, fix-keras)', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('fixes config.json only: other entries byte-identical, the fixed file re-reads without the findings', () => {
-    const broken = join(dir, 'broken.keras');
-    python(BREAK, FIXTURE, broken);
-    const source = nodeModelSource(broken);
-    const before = findingsOf(broken, source.bytes);
-    assert.ok(before.includes('rate-out-of-range alpha_dropout_5'), before.join('; '));
-    assert.ok(before.includes('rate-out-of-range alpha_dropout_2'), before.join('; '));
+  for (const [model, edits, layerNames] of [
+    [
+      'reuters_mlp_selu',
+      [
+        ['alpha_dropout_2', 0.1],
+        ['alpha_dropout_5', 0.25],
+      ],
+      ['alpha_dropout_2', 'alpha_dropout_5'],
+    ],
+    ['nested_wrappers', [['dropout', 0.5]], ['functional/dropout']],
+  ] as const) {
+    it(`${model}: only config.json changes, as the fixes say; the new file re-reads without the findings`, () => {
+      const fixture = `test/fixtures/keras/${model}.keras`;
+      const broken = join(dir, `${model}.keras`);
+      const args = JSON.stringify(edits);
+      python(EDIT, fixture, broken, 'break', args);
+      const source = nodeModelSource(broken);
+      const expected = layerNames.map((l) => `rate-out-of-range ${l}`);
+      const before = findingsOf(broken, source.bytes);
+      for (const finding of expected) assert.ok(before.includes(finding), before.join('; '));
 
-    const result = fixModelFile(source);
-    assert.deepEqual(result.fixed.map((f) => `${f.finding.rule} ${f.finding.layer.name}`).sort(), [
-      'rate-out-of-range alpha_dropout_2',
-      'rate-out-of-range alpha_dropout_5',
-    ]);
-    const fixedPath = join(dir, 'broken.fixed.keras');
-    writeFileSync(fixedPath, result.bytes);
+      const result = fixModelFile(source);
+      assert.deepEqual(result.fixed.map((f) => `${f.finding.rule} ${f.finding.layer.name}`).sort(), expected);
+      const fixedPath = join(dir, `${model}.fixed.keras`);
+      writeFileSync(fixedPath, result.bytes);
 
-    const seen = JSON.parse(python(COMPARE, broken, fixedPath)) as {
-      names: string[][];
-      methods: number[];
-      differ: string[];
-      configs: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }[];
-    };
-    assert.deepEqual(seen.names[1], seen.names[0]);
-    assert.deepEqual(seen.names[0], ['metadata.json', 'config.json', 'model.weights.h5']);
-    assert.deepEqual(seen.methods, [0, 0, 0], 'stored, as Keras writes them');
-    assert.deepEqual(seen.differ, ['config.json']);
-    // The configs as zipfile and json read them: equal once the two fixed values are set by hand.
-    const [original, fixed] = seen.configs as [(typeof seen.configs)[0], (typeof seen.configs)[0]];
-    const byName = (c: typeof original, name: string) =>
-      c.config.layers.find((l) => l.config.name === name) as (typeof original.config.layers)[0];
-    assert.equal(byName(fixed, 'alpha_dropout_5').config.rate, 0.25);
-    assert.equal(byName(fixed, 'alpha_dropout_2').config.rate, 0.1);
-    byName(original, 'alpha_dropout_5').config.rate = 0.25;
-    byName(original, 'alpha_dropout_2').config.rate = 0.1;
-    assert.deepEqual(fixed, original);
+      const seen = JSON.parse(python(COMPARE, broken, fixedPath)) as {
+        names: string[][];
+        methods: number[];
+        differ: string[];
+        config: unknown;
+      };
+      assert.deepEqual(seen.names[1], seen.names[0]);
+      assert.deepEqual(seen.names[0], ['metadata.json', 'config.json', 'model.weights.h5']);
+      assert.deepEqual(seen.methods, [0, 0, 0], 'stored, as Keras writes them');
+      assert.deepEqual(seen.differ, ['config.json']);
+      // The fixture's own config with the rates set as numbers by Python, not by the fix.
+      assert.deepEqual(seen.config, JSON.parse(python(EDIT, fixture, '-', 'set', args)));
 
-    const after = findingsOf(fixedPath, readFileSync(fixedPath));
-    assert.ok(!after.some((f) => f.startsWith('rate-out-of-range ')), after.join('; '));
-    assert.deepEqual(
-      after,
-      result.remaining.map((f) => `${f.rule} ${f.layer.name}`),
-    );
-  });
+      const after = findingsOf(fixedPath, readFileSync(fixedPath));
+      assert.ok(!after.some((f) => f.startsWith('rate-out-of-range ')), after.join('; '));
+      assert.deepEqual(
+        after,
+        result.remaining.map((f) => `${f.rule} ${f.layer.name}`),
+      );
+    });
+  }
 
   it('leaves a .keras without fixable findings as it is, and offers no fix for .h5', () => {
     const result = fixModelFile(nodeModelSource('test/fixtures/keras/mnist_cnn.keras'));
