@@ -1,8 +1,10 @@
-// A Dropout inside an If branch is as stochastic on onnxruntime as one in the main graph. if_branches
+// A Dropout inside an If branch or a Loop body is as stochastic on onnxruntime as one in the main graph.
+// if_branches
 // (test/fixtures/architectures, committed whole): `if x.mean() > 0` picks a head Gemm → Relu →
 // Dropout(0.2) → Gemm, else a head without Dropout. The reference is arithmetic on the file's weights:
 // h = relu(W0·x + b0); the logits' mean over masks is W3·h + b3 (inverted dropout keeps the expectation)
-// and their variance Σ_j W3[k, j]² h_j² · p / (1 − p) (independent Bernoulli masks, rate p).
+// and their variance Σ_j W3[k, j]² h_j² · p / (1 − p) (independent Bernoulli masks, rate p). The Loop
+// model is built here: its body's Dropout(0.5) runs twice per run, so each value is 0 or 4·relu(x).
 import * as assert from 'node:assert/strict';
 import { onnx } from 'onnx-proto';
 import { runMcPasses } from '../../../src/core/engine/mc/mc';
@@ -11,6 +13,7 @@ import { readOnnx } from '../../../src/core/formats/onnx/reader';
 import { loadOrt } from '../../../src/core/runtimes/onnxruntime/load-ort';
 import { modelCopies } from '../../../src/core/runtimes/onnxruntime/model-copies';
 import { openOnnxRuntimeModel } from '../../../src/core/runtimes/onnxruntime/onnxruntime-model';
+import { splitAtRandom } from '../../../src/core/runtimes/onnxruntime/prefix-split';
 import { mcCopy } from '../../../src/core/runtimes/onnxruntime/stochastic-dropout';
 
 const file = 'test/fixtures/architectures/if_branches_opset13_train.onnx';
@@ -198,5 +201,158 @@ describe('onnxruntime MC: a Dropout inside an If branch', () => {
     } finally {
       await session.release();
     }
+  });
+});
+
+const F = onnx.TensorProto.DataType.FLOAT;
+const GRAPH = onnx.AttributeProto.AttributeType.GRAPH;
+const tensorInfo = (name: string, elemType: number, dims: number[]): onnx.IValueInfoProto => ({
+  name,
+  type: { tensorType: { elemType, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+});
+const constant = (name: string, t: onnx.ITensorProto): onnx.INodeProto => ({
+  opType: 'Constant',
+  output: [name],
+  attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t }],
+});
+
+/**
+ * x [1, 4] → Relu → Loop (2 trips) whose body is v → Dropout(v, ratio 0.5, training_mode true) → v, its
+ * ratio and training flag Constant nodes of the body, as PyTorch exports them (op set 13).
+ */
+function loopModel(): onnx.IModelProto {
+  const B = onnx.TensorProto.DataType.BOOL;
+  const I = onnx.TensorProto.DataType.INT64;
+  const body: onnx.IGraphProto = {
+    name: 'body',
+    node: [
+      constant('ratio', { dataType: F, dims: [], floatData: [0.5] }),
+      constant('training', { dataType: B, dims: [], int32Data: [1] }),
+      { opType: 'Dropout', name: 'body_dropout', input: ['v', 'ratio', 'training'], output: ['v_out'] },
+      { opType: 'Identity', input: ['cond'], output: ['cond_out'] },
+    ],
+    input: [tensorInfo('i', I, []), tensorInfo('cond', B, []), tensorInfo('v', F, [1, 4])],
+    output: [tensorInfo('cond_out', B, []), tensorInfo('v_out', F, [1, 4])],
+  };
+  const graph: onnx.IGraphProto = {
+    name: 'loop',
+    node: [
+      { opType: 'Relu', name: 'relu', input: ['x'], output: ['r'] },
+      {
+        opType: 'Loop',
+        name: 'loop',
+        input: ['trips', 'go', 'r'],
+        output: ['y'],
+        attribute: [{ name: 'body', type: GRAPH, g: body }],
+      },
+    ],
+    initializer: [
+      { name: 'trips', dataType: I, dims: [], int64Data: [2] },
+      { name: 'go', dataType: B, dims: [], int32Data: [1] },
+    ],
+    input: [tensorInfo('x', F, [1, 4])],
+    output: [tensorInfo('y', F, [1, 4])],
+  };
+  return { irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph };
+}
+
+const loopSource = () => {
+  const bytes = onnx.ModelProto.encode(loopModel()).finish();
+  return { path: 'loop.onnx', bytes };
+};
+
+describe('onnxruntime MC: a Dropout inside a Loop body, and subgraphs in general', () => {
+  const x = [-1, 0.5, 2, 3];
+  const relu = x.map((v) => Math.max(0, v));
+
+  it('becomes stochastic: each value is 0 or 4·relu(x) (two trips of Dropout 0.5), both seen, runs differ', async () => {
+    const source = loopSource();
+    const copies = await modelCopies(source, readOnnx(source));
+    assert.equal(copies.dropouts, 1);
+    const ort = await loadOrt();
+    const session = await ort.InferenceSession.create(
+      onnx.ModelProto.encode(copies.mc(2) as onnx.ModelProto).finish(),
+    );
+    const runs: number[][] = [];
+    try {
+      for (let t = 0; t < 40; t++) {
+        const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from(x), [1, 4]) });
+        runs.push(Array.from(out.y!.data as Float32Array));
+      }
+    } finally {
+      await session.release();
+    }
+    for (const run of runs) run.forEach((v, i) => assert.ok(v === 0 || v === 4 * relu[i]!, `y[${i}] = ${v}`));
+    // P(a value survives both trips) = 1/4: over 40 runs both outcomes appear for x = 3.
+    assert.ok(runs.some((r) => r[3] === 0) && runs.some((r) => r[3] === 12), 'both outcomes');
+    assert.ok(new Set(runs.map((r) => r.join())).size > 1, 'the runs differ');
+  });
+
+  it('the McModel: the Relu runs once, the deterministic output is softmax(relu(x)), passes vary', async () => {
+    const source = loopSource();
+    const model = await openOnnxRuntimeModel(source, readOnnx(source));
+    try {
+      assert.ok(
+        model.notes.includes('prefix: 1 of 2 nodes run once per batch of inputs, 1 per pass'),
+        model.notes.join('; '),
+      );
+      const z = relu.reduce((s, v) => s + Math.exp(v), 0);
+      const probs = await model.deterministic({ data: Float32Array.from(x), shape: [1, 4] });
+      relu.forEach((v, i) => assert.ok(Math.abs(probs[i]! - Math.exp(v) / z) < 1e-6, `p[${i}]`));
+      const result = await runMcPasses(
+        await model.passes({ data: Float32Array.from(x), shape: [1, 4] }, { passes: 20, seed: 1 }),
+        {
+          passes: 20,
+          seed: 1,
+        },
+      );
+      assert.ok(
+        Array.from(result.stats.variance).some((v) => v > 1e-3),
+        'the passes vary',
+      );
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it("the MC copy keeps the body's node list from before the inference edits, which prune the training flag", async () => {
+    const source = loopSource();
+    const copies = await modelCopies(source, readOnnx(source));
+    const body = (m: onnx.IModelProto) =>
+      m.graph!.node![1]!.attribute![0]!.g!.node!.flatMap((n) => n.output ?? []);
+    assert.ok(!body(copies.inference).includes('training'), 'the inference copy drops training_mode');
+    assert.ok(body(copies.mc(0)).includes('training'), "the MC copy's body is its own");
+  });
+
+  it('a random node in a GRAPHS attribute puts its node in the rest, and the outer tensors it reads are handed on', () => {
+    // x → Relu → r; a custom op whose GRAPHS attribute holds RandomUniformLike(r) → y.
+    const graph: onnx.IGraphProto = {
+      name: 'g',
+      node: [
+        { opType: 'Relu', name: 'relu', input: ['x'], output: ['r'] },
+        {
+          opType: 'Sampler',
+          domain: 'example.custom',
+          name: 'custom',
+          output: ['y'],
+          attribute: [
+            {
+              name: 'bodies',
+              type: onnx.AttributeProto.AttributeType.GRAPHS,
+              graphs: [
+                {
+                  name: 'b',
+                  node: [{ opType: 'RandomUniformLike', input: ['r'], output: ['u'] }],
+                  output: [tensorInfo('u', F, [1, 4])],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+      input: [tensorInfo('x', F, [1, 4])],
+      output: [tensorInfo('y', F, [1, 4])],
+    };
+    assert.deepEqual(splitAtRandom(graph, 'y'), { handedOn: ['r'], prefixNodes: 1, restNodes: 1 });
   });
 });

@@ -7,6 +7,10 @@ import { ModelFormatError } from '../reader';
 
 const utf8 = new TextDecoder();
 
+/** The subgraphs a node holds: If's branches, Loop's and Scan's bodies (GRAPH attributes), any GRAPHS list. */
+export const subgraphsOf = (node: onnx.INodeProto): onnx.IGraphProto[] =>
+  (node.attribute ?? []).flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]);
+
 /** An attribute as a plain value; float32 values come back as the decimal the author wrote. */
 export function attributeValue(a: onnx.IAttributeProto): unknown {
   switch (a.type || typeFromFields(a)) {

@@ -7,6 +7,7 @@ import type { onnx } from 'onnx-proto';
 import { EngineError } from '../../engine/engine-error';
 import { applyOnnxEdits } from '../../formats/onnx/fix';
 import { decodeModelProto } from '../../formats/onnx/reader';
+import { subgraphsOf } from '../../formats/onnx/values';
 import type { ModelSource } from '../../formats/reader';
 import { batchnormTrainingMode } from '../../lint/rules/batchnorm-training-mode';
 import { GraphIndex } from '../../model/graph-index';
@@ -44,13 +45,41 @@ export async function modelCopies(source: ModelSource, graph: Graph): Promise<Mo
           .filter((l) => l.originalOp === 'Dropout')
           .map((l) => ({ kind: 'set-attribute', layer: l.id, name: 'training_mode', value: false }))
       : [];
-  // The MC copy keeps the node list from before the edits (the writer prunes Constant nodes); it shares
+  // The MC copy keeps the node lists from before the edits, its subgraphs' too (the writer prunes
+  // Constant nodes in place, in the If / Loop / Scan bodies the copies would otherwise share); it shares
   // the edited BatchNormalization nodes, and replaces every Dropout the inference edits switch off.
-  const nodes = [...(model.graph.node ?? [])];
+  const lists = nodeLists(model.graph);
   const { applied } = applyOnnxEdits(model, graph, [...bnEdits, ...dropoutsOff]);
   const bnApplied = applied.filter((e) => bnEdits.includes(e)).length;
   if (bnApplied > 0) notes.push(`${bnApplied} BatchNormalization node(s) switched to inference mode`);
-  const mcSource: onnx.IModelProto = { ...model, graph: { ...model.graph, node: nodes } };
+  const mcSource: onnx.IModelProto = { ...model, graph: withNodeLists(model.graph, lists) };
   const dropouts = mcCopy(mcSource, rates, 0).randomNodes.length;
   return { mc: (seed) => mcCopy(mcSource, rates, seed).model, inference: model, dropouts, notes };
+}
+
+type NodeLists = Map<onnx.IGraphProto, onnx.INodeProto[]>;
+
+/** Each graph's node list as it is now, its subgraphs' too: edits replace the lists, not the nodes in them. */
+function nodeLists(graph: onnx.IGraphProto, lists: NodeLists = new Map()): NodeLists {
+  const nodes = [...(graph.node ?? [])];
+  lists.set(graph, nodes);
+  for (const n of nodes) for (const g of subgraphsOf(n)) nodeLists(g, lists);
+  return lists;
+}
+
+/** `graph` with the node lists of `lists` (nodes holding subgraphs copied), everything else as it is now. */
+function withNodeLists(graph: onnx.IGraphProto, lists: NodeLists): onnx.IGraphProto {
+  const node = (lists.get(graph) ?? graph.node ?? []).map((n) =>
+    subgraphsOf(n).length === 0
+      ? n
+      : {
+          ...n,
+          attribute: (n.attribute ?? []).map((a) => ({
+            ...a,
+            ...(a.g ? { g: withNodeLists(a.g, lists) } : {}),
+            ...(a.graphs?.length ? { graphs: a.graphs.map((g) => withNodeLists(g, lists)) } : {}),
+          })),
+        },
+  );
+  return { ...graph, node };
 }

@@ -6,13 +6,13 @@
 // batch (Shape → Gather → Concat → Reshape) see the batch they were written for.
 import type { onnx } from 'onnx-proto';
 import { EngineError } from '../../engine/engine-error';
-import { topologicalOrder } from '../../formats/onnx/values';
+import { subgraphsOf, topologicalOrder } from '../../formats/onnx/values';
 import { RANDOM_OPS } from './stochastic-dropout';
 
 /** Names a node reads: its inputs and, for If / Loop / Scan, the outer tensors its subgraphs read. */
 export function readsOf(node: onnx.INodeProto): string[] {
   const own = (node.input ?? []).filter((name) => name !== '');
-  return [...own, ...(node.attribute ?? []).flatMap((a) => (a.g ? outerReads(a.g) : []))];
+  return [...own, ...subgraphsOf(node).flatMap(outerReads)];
 }
 
 function outerReads(graph: onnx.IGraphProto): string[] {
@@ -26,7 +26,7 @@ function outerReads(graph: onnx.IGraphProto): string[] {
 
 const isRandom = (node: onnx.INodeProto): boolean =>
   (!node.domain && RANDOM_OPS.has(node.opType ?? '')) ||
-  (node.attribute ?? []).some((a) => a.g && (a.g.node ?? []).some(isRandom));
+  subgraphsOf(node).some((g) => (g.node ?? []).some(isRandom));
 
 export interface PrefixSplit {
   /** The tensors the rest reads from the prefix (prefix outputs) and from the graph input. */

@@ -9,6 +9,7 @@
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../../engine/engine-error';
 import { nodeOf } from '../../formats/onnx/fix';
+import { subgraphsOf } from '../../formats/onnx/values';
 import type { Graph } from '../../model/ir';
 import { Rng } from '../../random/rng';
 
@@ -76,7 +77,7 @@ export function replaceDropouts(
       initializers.push(...replaced.initializers);
       return replaced.nodes;
     }
-    if (!(n.attribute ?? []).some((a) => a.g || a.graphs?.length)) return [n];
+    if (subgraphsOf(n).length === 0) return [n];
     const attribute = (n.attribute ?? []).map((a) =>
       a.g
         ? { ...a, g: replaceDropouts(a.g, form, `${at}/${a.name}`) }
