@@ -18,6 +18,7 @@ import { sampleShapeOf, samplesIn } from '../../../src/core/data/arrays/array-st
 import { collect } from '../../../src/core/data/arrays/npz';
 import { openDataStream } from '../../../src/core/data/open-stream';
 import type { DataStream } from '../../../src/core/data/stream';
+import { npyBytes } from '../cli/npy-file';
 
 const PYTHON = '/usr/bin/python3';
 const DTYPES = [
@@ -230,14 +231,8 @@ describe('.npy and .npz arrays (made by NumPy)', function () {
   });
 
   it('gives clear errors for hostile and truncated headers', async () => {
-    const npy = (header: string, data = 0, version = 1, declared?: number) => {
-      const text = Buffer.from(header, 'latin1');
-      const pre = Buffer.alloc(version === 1 ? 10 : 12);
-      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]).copy(pre);
-      if (version === 1) pre.writeUInt16LE(declared ?? text.length, 8);
-      else pre.writeUInt32LE(declared ?? text.length, 8);
-      return Buffer.concat([pre, text, Buffer.alloc(data)]);
-    };
+    const npy = (header: string, data = 0, version = 1, declared?: number) =>
+      npyBytes(header, new Uint8Array(data), version, declared);
     const cases: [string, Buffer, RegExp][] = [
       [
         'huge',

@@ -5,7 +5,7 @@
 import { onnx } from 'onnx-proto';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { EngineError } from '../../engine/engine-error';
-import { dataSampleShape, outputActivation } from '../../engine/mc/graph';
+import { dataSampleShape, outputActivation, wholeInputSample } from '../../engine/mc/graph';
 import { McNoStochasticLayerError, type McOptions, type McPasses, type PassSpan } from '../../engine/mc/mc';
 import { outputKindOf, type OutputKind } from '../../engine/mc/output-kind';
 import type { McEngine, McModel } from '../../engine/mc/runtime';
@@ -83,6 +83,7 @@ export async function openOnnxRuntimeModel(
     split,
     notes,
     activation: outputActivation(graph),
+    wholeInput: wholeInputSample(graph),
   });
   // The inference sessions now, so a model onnxruntime cannot load is reported when it is opened.
   await model.load().catch(async (e: unknown) => {
@@ -103,6 +104,8 @@ interface Parts {
   notes: string[];
   /** The activation the output ends in: softmax gives probabilities, one sigmoid unit a binary classifier. */
   activation: string | undefined;
+  /** One sample is the whole input tensor (wholeInputSample): fed one at a time, in its declared shape. */
+  wholeInput: boolean;
 }
 
 class OnnxRuntimeModel implements McModel {
@@ -120,7 +123,6 @@ class OnnxRuntimeModel implements McModel {
   private lastPrefix: { x: Tensor['data']; blocks: Feeds[] } | undefined;
   /** The model's fixed batch size, when its input declares one (then rows run in blocks of it). */
   private readonly batch: number | undefined;
-  /** One sample is the whole input tensor (graphInputShape): fed one at a time, in its declared shape. */
   private readonly wholeInput: boolean;
 
   constructor(
@@ -136,10 +138,10 @@ class OnnxRuntimeModel implements McModel {
       split: this.split,
       notes: this.notes,
       activation: this.activation,
+      wholeInput: this.wholeInput,
     } = parts);
     this.engine = { name: 'onnxruntime-node', version: ort.env.versions.node, threads: parts.threads };
     const declared = this.input.type?.tensorType?.shape?.dim ?? [];
-    this.wholeInput = declared.length === this.inputShape.length;
     const batch = this.wholeInput ? 1 : int64(declared[0]?.dimValue);
     this.batch = batch > 0 ? batch : undefined;
     if (this.wholeInput)
