@@ -177,7 +177,8 @@ export class ModelDiagnostics implements vscode.Disposable, vscode.FileDecoratio
   /** Returns the diagnostics shown, one per finding in order (or one for an unreadable file). */
   private show(uri: vscode.Uri, result: WireLintResult): vscode.Diagnostic[] {
     // A model.json or .h5 that no reader recognises is just some JSON or HDF5 file: say nothing about it.
-    if (result.error && !result.format && !nameClaimsModel(uriFileName(uri))) {
+    // One a reader took as its own (a Keras .h5 cut short) is a broken model: say why.
+    if (result.error && !result.format && !result.error.format && !nameClaimsModel(uriFileName(uri))) {
       this.delete(uri);
       return [];
     }

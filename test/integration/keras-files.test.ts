@@ -38,6 +38,25 @@ describe('Keras files (.keras, .h5)', () => {
     });
   }
 
+  it('says why a Keras .h5 cut short cannot be read, and nothing about an .h5 of other data', async () => {
+    const whole = await vscode.workspace.fs.readFile(
+      await copyFixture(`${FIXTURES}/mnist_cnn.h5`, 'whole.h5'),
+    );
+    // The model_config attribute is inside the first 4,000 bytes: the Keras reader takes the file.
+    const cut = workspaceFile('cut.h5');
+    await vscode.workspace.fs.writeFile(cut, whole.slice(0, 4000));
+    // HDF5's signature and no model_config: some other HDF5 file (data, weights only).
+    const data = workspaceFile('data.h5');
+    await vscode.workspace.fs.writeFile(data, new Uint8Array([...whole.slice(0, 8), ...new Uint8Array(600)]));
+    await vscode.commands.executeCommand('vscode.open', data);
+    await vscode.commands.executeCommand('vscode.open', cut);
+    const [error] = await waitForDiagnostics(cut, (d) => d.length > 0);
+    assert.equal(error?.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(error?.message ?? '', /cut\.h5: HDF5 .*truncated/);
+    // data.h5 went to the worker first, and its one thread answers in order: its result is in by now.
+    assert.deepEqual(await waitForDiagnostics(data, () => true), []);
+  });
+
   it('Fix and Save As writes no .h5 file (no HDF5 writer) and leaves the original as it was', async () => {
     const uri = await copyFixture(`${FIXTURES}/reuters_mlp_selu.h5`, 'refused.h5');
     const original = await vscode.workspace.fs.readFile(uri);

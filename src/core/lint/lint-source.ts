@@ -14,8 +14,11 @@ export interface LintResult {
   findings: Finding[];
   /** The file's text for text formats (ranges are offsets into it); absent for binary ones. */
   text?: string;
-  /** Why the file could not be read; findings are empty then. */
-  error?: { message: string; range?: { offset: number; length: number } };
+  /**
+   * Why the file could not be read; findings are empty then. `format`: the reader that took the file as
+   * its own and failed on it (absent when no reader did).
+   */
+  error?: { message: string; range?: { offset: number; length: number }; format?: ModelFormat };
 }
 
 /**
@@ -37,7 +40,11 @@ export function lintSource(source: ModelSource, config?: LintConfig, absolutePat
       findings: [],
       // A located error comes from a text reader, which has decoded the text already.
       ...(range ? { text: sourceText(source) } : {}),
-      error: { message: e.message, ...(range ? { range } : {}) },
+      error: {
+        message: e.message,
+        ...(range ? { range } : {}),
+        ...(e.format !== 'unknown' ? { format: e.format } : {}),
+      },
     };
   }
   markMcModel(graph, config, absolutePath);

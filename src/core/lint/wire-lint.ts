@@ -30,7 +30,8 @@ export interface WireLintResult {
   path: string;
   format?: string;
   findings: WireFinding[];
-  error?: { message: string; range?: WireRange };
+  /** `format`: the reader that took the file as its own and failed on it. */
+  error?: { message: string; range?: WireRange; format?: string };
 }
 
 /**
@@ -75,7 +76,13 @@ export function toWireLintResult(
       };
     }),
     ...(result.error
-      ? { error: { message: result.error.message, ...(errorRange ? { range: errorRange } : {}) } }
+      ? {
+          error: {
+            message: result.error.message,
+            ...(errorRange ? { range: errorRange } : {}),
+            ...(result.error.format ? { format: result.error.format } : {}),
+          },
+        }
       : {}),
   };
 }
