@@ -71,6 +71,24 @@ const preprocessingFlags = (args: McArgs): PreprocessingFlags | undefined => {
   return Object.values(flags).some((v) => v !== undefined) ? flags : undefined;
 };
 
+/** The image preprocessing the flags give for a model input of sample shape `shape`. */
+function imagePreprocessing(flags: PreprocessingFlags, shape: (number | null)[]): ImagePreprocessing {
+  if (!shape.every((d): d is number => d !== null))
+    throw new UsageError(
+      `mc: --size, --mean, --std and --layout are for image models; this input [${shape.map((d) => d ?? '?').join(', ')}] has free dimensions`,
+    );
+  let preprocessing: ImagePreprocessing;
+  try {
+    preprocessing = parsePreprocessing(flags, defaultPreprocessing(shape));
+  } catch (e) {
+    throw new UsageError(`mc: ${(e as Error).message}`);
+  }
+  // The panel's checks: each dimension against the model's, not just the number of values.
+  const problems = Object.values(preprocessingProblems(preprocessing, shape));
+  if (problems.length > 0) throw new UsageError(`mc: ${problems.join('; ')}`);
+  return preprocessing;
+}
+
 /**
  * The data: a model file that brings its weights reads --data as a stream (image folder, .npy, .npz,
  * CSV, built-in); an .nn.json reads its training data's form (CSV, built-in), as training did.
@@ -98,20 +116,7 @@ async function chooseData(
   if (args.data === undefined)
     throw new UsageError('mc: name the data with --data DIR, file.npy, file.npz, file.csv or builtin:NAME');
   const inputShape = graphSamplePattern(graph);
-  let preprocessing: ImagePreprocessing | undefined;
-  if (flags && inputShape.includes(null))
-    throw new UsageError(
-      `mc: --size, --mean, --std and --layout are for image models; this input [${inputShape.map((d) => d ?? '?').join(', ')}] has free dimensions`,
-    );
-  const fixed = inputShape as number[];
-  try {
-    preprocessing = flags && parsePreprocessing(flags, defaultPreprocessing(fixed));
-  } catch (e) {
-    throw new UsageError(`mc: ${(e as Error).message}`);
-  }
-  // The panel's checks: each dimension against the model's, not just the number of values.
-  const problems = preprocessing ? Object.values(preprocessingProblems(preprocessing, fixed)) : [];
-  if (problems.length > 0) throw new UsageError(`mc: ${problems.join('; ')}`);
+  const preprocessing = flags && imagePreprocessing(flags, inputShape);
   const stream = await openDataStream(args.data, { inputShape, preprocessing, limit, seed: spec.seed });
   return {
     name: args.data,

@@ -86,5 +86,8 @@ describe('dropout-lens mc on a model input of free length', function () {
       images.err,
       /the model's input \[\?\] has free dimensions; give its samples as an \.npy or \.npz array/,
     );
+    const flags = await run('mc', model, '--data', join(dir, 'ids.npy'), '--size', '32');
+    assert.equal(flags.code, 2);
+    assert.match(flags.err, /are for image models; this input \[\?\] has free dimensions/);
   });
 });

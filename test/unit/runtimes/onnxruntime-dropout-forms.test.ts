@@ -69,11 +69,27 @@ describe('the MC copy of ONNX Dropouts by ratio', () => {
     }
   });
 
-  it('ratio 1 is refused, naming the node', () => {
+  it('ratio 1 is refused, naming the node: by its name, or by op type and index (in its subgraph)', () => {
     const { model: m, rates } = model(1);
+    const refused = (message: RegExp) => (e: unknown) => e instanceof EngineError && message.test(e.message);
+    assert.throws(() => mcCopy(m, rates, 1), refused(/^Dropout "off" has ratio 1: /));
+    const off = m.graph!.node![1]!;
+    off.name = '';
+    assert.throws(() => mcCopy(m, rates, 1), refused(/^Dropout #1 has ratio 1: /));
+    // The same graph as the else branch of an unnamed If, itself the then branch of an If "outer".
+    const branch = (g: onnx.IGraphProto): onnx.INodeProto => ({
+      opType: 'If',
+      input: ['c'],
+      output: ['y'],
+      attribute: [{ name: 'else_branch', type: onnx.AttributeProto.AttributeType.GRAPH, g }],
+    });
+    const inner = branch(m.graph!);
+    const outer = { ...branch({ name: 'then', node: [inner] }), name: 'outer' };
+    outer.attribute![0]!.name = 'then_branch';
+    const nested = { ...m, graph: { name: 'g', node: [outer] } };
     assert.throws(
-      () => mcCopy(m, rates, 1),
-      (e: unknown) => e instanceof EngineError && /Dropout "off" has ratio 1/.test(e.message),
+      () => mcCopy(nested, rates, 1),
+      refused(/^Dropout #1 in If #0 else_branch in If "outer" then_branch has ratio 1: /),
     );
   });
 });

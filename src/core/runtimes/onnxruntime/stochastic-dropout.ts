@@ -57,32 +57,45 @@ interface Form {
   initializers: onnx.ITensorProto[];
 }
 
+/** Where a node is, for its replacement's names (`at`) and for people (`shown`). */
+interface Place {
+  /** Unique in the whole model (ONNX forbids a subgraph's names from shadowing the outer graph's): the
+   * path of If / Loop / Scan nodes and their graph attributes down to the node, under PREFIX. */
+  at: string;
+  /** The node by name, or by op type and index in its graph, and the subgraph it is in. */
+  shown: string;
+}
+
 /**
- * `graph` with every standard-domain Dropout replaced by `form(node, at)` (undefined keeps it), in its
- * subgraphs too, depth first in node order. `at` names the node uniquely in the whole model (ONNX forbids
- * a subgraph's names from shadowing the outer graph's): the path of If / Loop / Scan nodes and their
- * graph attributes down to it. Returns new graphs and node lists; nodes not replaced are shared.
+ * `graph` with every standard-domain Dropout replaced by `form(node, place)` (undefined keeps it), in its
+ * subgraphs too, depth first in node order. Returns new graphs and node lists; nodes not replaced are
+ * shared.
  */
 export function replaceDropouts(
   graph: onnx.IGraphProto,
-  form: (dropout: onnx.INodeProto, at: string) => Form | undefined,
-  path = PREFIX,
+  form: (dropout: onnx.INodeProto, place: Place) => Form | undefined,
+  outer: Place = { at: PREFIX, shown: '' },
 ): onnx.IGraphProto {
   const initializers = [...(graph.initializer ?? [])];
   const node = (graph.node ?? []).flatMap((n, index): onnx.INodeProto[] => {
-    const at = `${path}/${n.name || `${n.opType}_${index}`}`;
+    const at = `${outer.at}/${n.name || `${n.opType}_${index}`}`;
+    const shown = `${n.opType} ${n.name ? `"${n.name}"` : `#${index}`}`;
     if (n.opType === 'Dropout' && !n.domain) {
-      const replaced = form(n, at);
+      const replaced = form(n, { at, shown: outer.shown ? `${shown} in ${outer.shown}` : shown });
       if (!replaced) return [n];
       initializers.push(...replaced.initializers);
       return replaced.nodes;
     }
     if (subgraphsOf(n).length === 0) return [n];
+    const inside = (name: string) => ({
+      at: `${at}/${name}`,
+      shown: `${shown} ${name}${outer.shown ? ` in ${outer.shown}` : ''}`,
+    });
     const attribute = (n.attribute ?? []).map((a) =>
       a.g
-        ? { ...a, g: replaceDropouts(a.g, form, `${at}/${a.name}`) }
+        ? { ...a, g: replaceDropouts(a.g, form, inside(a.name ?? '')) }
         : a.graphs?.length
-          ? { ...a, graphs: a.graphs.map((g, k) => replaceDropouts(g, form, `${at}/${a.name}_${k}`)) }
+          ? { ...a, graphs: a.graphs.map((g, k) => replaceDropouts(g, form, inside(`${a.name}_${k}`))) }
           : a,
     );
     return [{ ...n, attribute }];
@@ -98,10 +111,10 @@ export function replaceDropouts(
 export function mcCopy(model: onnx.IModelProto, rates: Map<onnx.INodeProto, number>, seed: number): McCopy {
   const rng = new Rng(seed);
   const randomNodes: string[] = [];
-  const graph = replaceDropouts(model.graph as onnx.IGraphProto, (dropout, at) => {
+  const graph = replaceDropouts(model.graph as onnx.IGraphProto, (dropout, place) => {
     const rate = rates.get(dropout);
-    if (rate === 0) return { nodes: inferenceForm(dropout, at), initializers: [] };
-    const form = stochasticForm(dropout, at, rate, nextSeed(rng));
+    if (rate === 0) return { nodes: inferenceForm(dropout, place.at), initializers: [] };
+    const form = stochasticForm(dropout, place, rate, nextSeed(rng));
     randomNodes.push(form.randomNode);
     return form;
   });
@@ -143,7 +156,7 @@ export function inferenceForm(dropout: onnx.INodeProto, at: string): onnx.INodeP
 
 function stochasticForm(
   dropout: onnx.INodeProto,
-  at: string,
+  { at, shown }: Place,
   rate: number | undefined,
   seed: number,
 ): Form & { randomNode: string } {
@@ -160,7 +173,7 @@ function stochasticForm(
   // layer that drops everything leaves nothing to estimate uncertainty from, so it is refused, not zeroed.
   if (ratio >= 1 || ratio < 0)
     throw new EngineError(
-      `Dropout "${dropout.name || at}" has ratio ${ratio}: a ratio must be in [0, 1) (1 drops every value, leaving nothing to run MC dropout on)`,
+      `${shown} has ratio ${ratio}: a ratio must be in [0, 1) (1 drops every value, leaving nothing to run MC dropout on)`,
     );
   if (Number.isFinite(ratio)) {
     initializers.push(scalar(t('ratio'), ratio), scalar(t('scale'), 1 / (1 - ratio)));
