@@ -36,9 +36,9 @@ xor); --compare also trains it without dropout from the same seed. --json: one l
     about: `MC-dropout uncertainty (T passes, default 30): accuracy, NLL, ECE, entropy, mutual information.
 An .nn.json model runs on its validation split of CSV or built-in data. Weights: --weights FILE (JSON
 from train --out, or a float32 sidecar), else the model's "weights" sidecar; --train trains it first.
-An .onnx file or TensorFlow.js model.json brings its weights and runs on every sample of --data: a
-folder of images in class subfolders (PNG, JPEG), an .npy/.npz array (labels from the .npz's y, or
-none), a CSV or a built-in set, read a batch at a time. Images are resized to --size, scaled to [0, 1],
+An .onnx, .keras or .h5 file or TensorFlow.js model.json brings its weights and runs on every sample
+of --data: a folder of images in class subfolders (PNG, JPEG), an .npy/.npz array (labels from the
+.npz's y, or none), a CSV or a built-in set, read a batch at a time. Images are resized to --size, scaled to [0, 1],
 normalised by --mean/--std per channel and laid out as --layout; the defaults follow the model's
 input shape. Without labels there is no accuracy, NLL or ECE.
 --engine: the own engine when it supports every op (auto), else onnxruntime (ONNX) or TensorFlow.js;

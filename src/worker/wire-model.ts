@@ -10,7 +10,7 @@ import { graphLayout } from './wire-layout';
 import type { DropoutCell, LayerRow, WireModel, WireTensor } from '../protocol/model-view';
 
 /** Meta keys that are bookkeeping for readers, not facts a reader of the header wants. */
-const HIDDEN_META = new Set(['weightsManifest', 'training', 'trainingConfig', 'mcModel']);
+const HIDDEN_META = new Set(['weightsManifest', 'training', 'trainingConfig', 'mcModel', 'modelJson']);
 const SHORT = 80;
 
 export function toWireModel(

@@ -3,7 +3,8 @@
 // file's tensors are loaded once per graph and summarised, never handed on raw.
 import { loadOnnxTensor } from '../formats/onnx/reader';
 import type { ModelSource } from '../formats/reader';
-import { loadTfjsWeights, type WeightsGroup } from '../formats/tfjs/weights';
+import { layersWeights } from '../formats/keras/weights';
+import { loadTfjsWeights } from '../formats/tfjs/weights';
 import type { Graph, Layer } from '../model/ir';
 import { weightStats, type WeightStats } from '../model/weight-stats';
 import { buildFromGraph } from './build';
@@ -38,9 +39,9 @@ export async function layerWeightStats(
 
 async function loadAll(graph: Graph, source: ModelSource): Promise<Named> {
   if (graph.format === 'nn-json') return nnjsonWeights(graph, source);
-  const manifest = (graph.meta.weightsManifest ?? []) as WeightsGroup[];
-  if (manifest.length === 0) return new Map();
-  const loaded = await loadTfjsWeights(manifest, source, graph.format);
+  const weights = layersWeights(graph, source);
+  if (weights.manifest.length === 0) return new Map();
+  const loaded = await loadTfjsWeights(weights.manifest, weights.source, graph.format);
   return new Map([...loaded].map(([name, w]) => [name, { shape: w.shape, values: w.values }]));
 }
 

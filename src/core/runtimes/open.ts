@@ -10,8 +10,9 @@ import { unsupportedLayer } from '../engine/graph/run-graph';
 import { runsAsGraph } from '../engine/mc/graph';
 import { graphMcModel } from '../engine/mc/own-model';
 import type { McModel } from '../engine/mc/runtime';
+import { layersWeights } from '../formats/keras/weights';
 import type { ModelSource } from '../formats/reader';
-import type { Graph } from '../model/ir';
+import { isKerasConfig, type Graph } from '../model/ir';
 import { openOnnxRuntimeModel } from './onnxruntime/onnxruntime-model';
 import { multiplyAddsPerSample } from './multiply-adds';
 import { openTfjsRuntimeModel } from './tfjs/open';
@@ -46,13 +47,14 @@ export type RuntimeOpeners = Partial<Record<'onnxruntime' | 'tfjs', RuntimeOpene
 
 const RUNTIMES: RuntimeOpeners = {
   onnxruntime: (graph, source, options) => openOnnxRuntimeModel(source, graph, options),
-  tfjs: (graph, source, options) => openTfjsRuntimeModel(source, graph, options),
+  // A Keras file runs as the tfjs layers model it holds: its config and its weights as one shard.
+  tfjs: (graph, source, options) => openTfjsRuntimeModel(layersWeights(graph, source).source, graph, options),
 };
 
 /** The field's runtime for a format, if there is one. */
 function runtimeFor(graph: Graph): 'onnxruntime' | 'tfjs' | undefined {
   if (graph.format === 'onnx') return 'onnxruntime';
-  if (graph.format === 'tfjs-layers' || graph.format === 'tfjs-graph') return 'tfjs';
+  if (isKerasConfig(graph.format) || graph.format === 'tfjs-graph') return 'tfjs';
   return undefined;
 }
 

@@ -1,9 +1,12 @@
 // `dropout-lens lint` and `inspect` on Keras files: the findings and parameter counts of the
 // TensorFlow.js version of the same model (test/fixtures/architectures/truth.json, from tfjs itself).
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { InspectReport } from '../../../src/cli/inspect-command';
 import type { JsonFileReport } from '../../../src/cli/lint-report';
+import { writeNpy } from './npy-file';
 import { run } from './run-cli';
 
 const truth = JSON.parse(readFileSync('test/fixtures/architectures/truth.json', 'utf8')) as Record<
@@ -49,6 +52,41 @@ describe('dropout-lens on .keras and .h5 files', () => {
         report.layers.map((l) => l.op),
         ['embedding', 'rnn', 'dropout', 'dense'],
       );
+    }
+  });
+
+  it('mc: a .keras and an .h5 of one model give the same figures from their own weights', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keras-mc-'));
+    try {
+      const data = join(dir, 'x.npy');
+      writeNpy(
+        data,
+        [4, 1000],
+        Float32Array.from({ length: 4000 }, (_, i) => ((i * 7919) % 1000) / 1000),
+      );
+      const runs = [];
+      for (const file of ['reuters_mlp_selu.keras', 'reuters_mlp_selu.h5']) {
+        const { code, out, err } = await run(
+          'mc',
+          `test/fixtures/keras/${file}`,
+          '--data',
+          data,
+          '--passes',
+          '8',
+          '--seed',
+          '3',
+          '--json',
+        );
+        assert.equal(code, 0, err);
+        runs.push(JSON.parse(out) as { n: number; engine: { name: string }; meanEntropy: number });
+      }
+      const [keras3, keras2] = runs;
+      assert.equal(keras3!.n, 4);
+      // Six AlphaDropout layers at 0.1 over a 46-class softmax: uncertain, but not uniform.
+      assert.ok(keras3!.meanEntropy > 0 && keras3!.meanEntropy < Math.log(46), `${keras3!.meanEntropy}`);
+      assert.deepEqual(keras3, keras2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -5,7 +5,7 @@
 import { loadOnnxTensor } from '../../formats/onnx/reader';
 import type { LoadedTensor } from '../../formats/onnx/tensors';
 import type { ModelSource } from '../../formats/reader';
-import type { Graph, Layer } from '../../model/ir';
+import { isKerasConfig, type Graph, type Layer } from '../../model/ir';
 import { onnxOpset } from '../../model/onnx-opset';
 import { ONNX_OPS, onnxNodeLimit } from './onnx-ops';
 import type { Op, OpContext } from './ops';
@@ -43,7 +43,7 @@ export function io(layer: Layer): { inputs: string[]; outputs: string[] } {
 
 function opFor(graph: Graph, layer: Layer): Op | string {
   if (graph.format === 'onnx') return onnxNodeLimit(layer) ?? ONNX_OPS.get(layer.originalOp) ?? 'unsupported';
-  if (graph.format === 'tfjs-layers') return tfjsLayerLimit(layer) ?? tfjsOp(layer) ?? 'unsupported';
+  if (isKerasConfig(graph.format)) return tfjsLayerLimit(layer) ?? tfjsOp(layer) ?? 'unsupported';
   return 'unsupported';
 }
 
@@ -98,7 +98,7 @@ export class GraphRunner {
       outputs.forEach((o) => produced.add(o));
       if (layer.op !== 'input') ops.set(layer, opFor(graph, layer) as Op);
     }
-    const weights = graph.format === 'tfjs-layers' ? await loadTfjsLayerWeights(graph, source) : new Map();
+    const weights = isKerasConfig(graph.format) ? await loadTfjsLayerWeights(graph, source) : new Map();
     return new GraphRunner(graph, ops, constants, weights, kernels);
   }
 

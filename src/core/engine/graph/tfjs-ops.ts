@@ -1,7 +1,8 @@
 // TensorFlow.js layers (Keras classes) for the graph executor, with their weights from the model's
 // manifest. Keras tensors are channels-last: convolutions and pooling move channels to axis 1 for the
 // shared NCHW code and back. Dropout-family layers are the identity at inference.
-import { loadTfjsWeights, type WeightsGroup } from '../../formats/tfjs/weights';
+import { layersWeights } from '../../formats/keras/weights';
+import { loadTfjsWeights } from '../../formats/tfjs/weights';
 import type { ModelSource } from '../../formats/reader';
 import type { Graph, Layer } from '../../model/ir';
 import type { ActivationName } from '../../model/network-spec';
@@ -14,10 +15,10 @@ import { conv, pool, type WindowAttributes } from './spatial';
 import { axisOf, binary, concat, matmul, softmaxAxis, tensor, transpose } from './tensor-ops';
 
 export async function loadTfjsLayerWeights(graph: Graph, source?: ModelSource): Promise<Map<string, Tensor>> {
-  const manifest = (graph.meta.weightsManifest ?? []) as WeightsGroup[];
-  if (manifest.length === 0) return new Map();
   if (!source) throw new EngineError(`${graph.name}: the weights need the model file's location`);
-  const loaded = await loadTfjsWeights(manifest, source, 'tfjs-layers');
+  const weights = layersWeights(graph, source);
+  if (weights.manifest.length === 0) return new Map();
+  const loaded = await loadTfjsWeights(weights.manifest, weights.source, graph.format);
   return new Map([...loaded].map(([name, w]) => [name, tensor(w.shape, Float32Array.from(w.values))]));
 }
 

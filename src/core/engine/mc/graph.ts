@@ -2,7 +2,7 @@
 // with its dropout layers on (batchnorm in inference mode), on the evaluation rows tiled k passes deep,
 // so the pass loop, the statistics and the report are the same as for a built network.
 import { GraphIndex, isShapeOnly } from '../../model/graph-index';
-import type { Graph, Layer } from '../../model/ir';
+import { isKerasConfig, type Graph, type Layer } from '../../model/ir';
 import { EngineError } from '../engine-error';
 import {
   MC_CHUNK_ELEMENTS,
@@ -16,10 +16,9 @@ import { softmaxRows } from '../layers/activations';
 import { io, type GraphRunner, type RunOptions } from '../graph/run-graph';
 import { sizeOf, type Tensor } from '../tensor';
 
-export const runsAsGraph = (graph: Graph): boolean =>
-  graph.format === 'onnx' || graph.format === 'tfjs-layers';
+export const runsAsGraph = (graph: Graph): boolean => graph.format === 'onnx' || isKerasConfig(graph.format);
 
-/** The model file holds its weights (it was trained elsewhere): ONNX and TensorFlow.js models. */
+/** The model file holds its weights (it was trained elsewhere): ONNX, TensorFlow.js and Keras models. */
 export const bringsWeights = (graph: Graph): boolean => runsAsGraph(graph) || graph.format === 'tfjs-graph';
 
 const drops = (layer: Layer) => (layer.dropout?.rate ?? 0) > 0;

@@ -12,6 +12,35 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** Keys of Keras 3's envelope that the Keras 2 form has not. */
 const KERAS3_ONLY = new Set(['module', 'registered_name', 'build_config', 'compile_config']);
 
+/** Keras 3 spells these initializers "Lecun…"; Keras 2's serialized names (and tfjs's) are "LeCun…". */
+const CLASS_RENAMES: Record<string, string> = { LecunNormal: 'LeCunNormal', LecunUniform: 'LeCunUniform' };
+
+type JsonObject = { [key: string]: Json };
+const isObject = (v: Json | undefined): v is JsonObject =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A Keras 3 inbound node, `{ args: [tensors…], kwargs }` with `__keras_tensor__` arguments, as Keras 2's
+ * list of `[layer, node, tensor, kwargs]`.
+ */
+function inboundNode(node: Json): Json {
+  if (!isObject(node) || !('args' in node)) return node;
+  const refs: Json[] = [];
+  const kwargs = isObject(node.kwargs) ? node.kwargs : {};
+  const visit = (v: Json): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (isObject(v) && v.class_name === '__keras_tensor__' && isObject(v.config)) {
+      const history = v.config.keras_history;
+      if (Array.isArray(history)) refs.push([...history.slice(0, 3), kwargs]);
+    }
+  };
+  visit(node.args ?? []);
+  return refs;
+}
+
+/** Keras 3 writes a model's single input or output as the `[layer, node, tensor]` itself. */
+const endpoints = (v: Json): Json => (Array.isArray(v) && typeof v[0] === 'string' ? [v] : v);
+
 /** Keras 3 dialect → Keras 2 form; a Keras 2 config passes through unchanged. */
 export function toKeras2(value: Json): Json {
   if (Array.isArray(value)) return value.map(toKeras2);
@@ -24,13 +53,28 @@ export function toKeras2(value: Json): Json {
   const out: { [key: string]: Json } = {};
   for (const [key, v] of Object.entries(value)) {
     if (KERAS3_ONLY.has(key) && 'class_name' in value) continue;
-    out[key] = toKeras2(v);
+    if (key === 'inbound_nodes' && Array.isArray(v)) out[key] = v.map(inboundNode);
+    else if ((key === 'input_layers' || key === 'output_layers') && 'layers' in value)
+      out[key] = endpoints(v);
+    else out[key] = toKeras2(v);
   }
+  if (typeof value.class_name === 'string' && value.class_name in CLASS_RENAMES)
+    out.class_name = CLASS_RENAMES[value.class_name] as string;
   // A custom object keeps the name it was registered under ("package>Class") among its layer's attributes.
   const config = out.config;
   if (typeof value.registered_name === 'string' && value.registered_name !== value.class_name)
     if (config !== null && typeof config === 'object' && !Array.isArray(config))
       out.config = { ...config, registered_name: value.registered_name };
+  // Keras 3's InputLayer says `batch_shape` where Keras 2 and TensorFlow.js say `batch_input_shape`.
+  if (
+    value.class_name === 'InputLayer' &&
+    config !== null &&
+    typeof config === 'object' &&
+    !Array.isArray(config)
+  ) {
+    const { batch_shape, ...rest } = config;
+    if (batch_shape !== undefined) out.config = { batch_input_shape: batch_shape, ...rest };
+  }
   return out;
 }
 
