@@ -6,6 +6,7 @@ import { isModelFileName } from '../core/formats/model-file-name';
 import { loadConfig, nearestConfig } from './config-file';
 import { ReusedReadBuffer } from '../core/io/node-files';
 import { lintFile } from '../core/lint/lint-file';
+import { isOtherFile } from '../core/lint/wire-lint';
 import type { SizeLimit } from '../core/io/size-limit';
 import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
 import { toJsonReport, type JsonFileReport } from './lint-report';
@@ -23,9 +24,14 @@ export function runLint(
   const reports: JsonFileReport[] = [];
   let unreadable = false;
   const files = expand(args.paths, io);
-  const reader = new ReusedReadBuffer(files, args.limit ?? CLI_SIZE_LIMIT);
-  for (const file of files) {
+  const reader = new ReusedReadBuffer(
+    files.map((f) => f.path),
+    args.limit ?? CLI_SIZE_LIMIT,
+  );
+  for (const { path: file, walked } of files) {
     const result = lintFile(file, args.limit ?? CLI_SIZE_LIMIT, () => config ?? nearestConfig(file), reader);
+    // A model.json or .h5 found in a folder that no reader takes is other JSON or HDF5 data: left out.
+    if (walked && isOtherFile(result)) continue;
     if (result.error) unreadable = true;
     reports.push(toJsonReport(result, file));
   }
@@ -39,8 +45,8 @@ export function runLint(
 }
 
 /** Files named directly are always linted; folders are walked for model file names (not node_modules). */
-function expand(paths: string[], io: CliIo): string[] {
-  const files: string[] = [];
+function expand(paths: string[], io: CliIo): { path: string; walked: boolean }[] {
+  const files: { path: string; walked: boolean }[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
       a.name.localeCompare(b.name),
@@ -48,7 +54,7 @@ function expand(paths: string[], io: CliIo): string[] {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && isModelFileName(entry.name)) files.push(full);
+      else if (entry.isFile() && isModelFileName(entry.name)) files.push({ path: full, walked: true });
     }
   };
   for (const p of paths) {
@@ -57,11 +63,11 @@ function expand(paths: string[], io: CliIo): string[] {
       isDir = statSync(p).isDirectory();
     } catch {
       io.err(`dropout-lens: ${p}: no such file or folder`);
-      files.push(p);
+      files.push({ path: p, walked: false });
       continue;
     }
     if (isDir) walk(p);
-    else files.push(p);
+    else files.push({ path: p, walked: false });
   }
   return files;
 }

@@ -2,14 +2,13 @@
 // Each open document's lint is kept with the version it read, so quick fixes reuse it instead of
 // linting again, and both place offsets through the same LineMap.
 import * as vscode from 'vscode';
-import { nameClaimsModel } from '../core/formats/model-file-name';
 import { LineMap } from '../core/formats/text-position';
 import { lintSource } from '../core/lint/lint-source';
 import type { Severity } from '../core/lint/rule';
-import { toWireLintResult } from '../core/lint/wire-lint';
+import { isOtherFile, toWireLintResult } from '../core/lint/wire-lint';
 import type { WireFinding, WireLintResult, WireRange } from '../protocol/worker';
 import type { LintConfigSource } from './lint-config';
-import { isModelDocument, uriFileName } from './model-files';
+import { isModelDocument } from './model-files';
 import { markStepDone } from './walkthrough';
 import { workspaceModelSource } from './workspace-model-source';
 
@@ -176,9 +175,9 @@ export class ModelDiagnostics implements vscode.Disposable, vscode.FileDecoratio
 
   /** Returns the diagnostics shown, one per finding in order (or one for an unreadable file). */
   private show(uri: vscode.Uri, result: WireLintResult): vscode.Diagnostic[] {
-    // A model.json or .h5 that no reader recognises is just some JSON or HDF5 file: say nothing about it.
-    // One a reader took as its own (a Keras .h5 cut short) is a broken model: say why.
-    if (result.error && !result.format && !result.error.format && !nameClaimsModel(uriFileName(uri))) {
+    // Some other JSON or HDF5 file: nothing to say. (One a reader took as its own, a Keras .h5 cut short,
+    // is a broken model: its error is shown.)
+    if (isOtherFile(result)) {
       this.delete(uri);
       return [];
     }

@@ -2,6 +2,7 @@
 // progress and cancellation, results in the Problems panel.
 import * as vscode from 'vscode';
 import { MODEL_FILE_GLOB } from '../core/formats/model-file-name';
+import { isOtherFile } from '../core/lint/wire-lint';
 import type { ModelDiagnostics } from './diagnostics';
 import type { LintConfigSource } from './lint-config';
 import { JobCancelledError, type WorkerHost } from './worker-host';
@@ -31,6 +32,7 @@ export function lintWorkspaceCommand(
         for (const uri of found.filter((u) => u.scheme !== 'file')) {
           if (token.isCancellationRequested) return;
           const result = await diagnostics.lintUri(uri);
+          if (isOtherFile(result)) continue;
           virtual.files++;
           virtual.findings += result.findings.length;
           if (result.error) virtual.errors++;

@@ -16,9 +16,9 @@ export interface LintResult {
   text?: string;
   /**
    * Why the file could not be read; findings are empty then. `format`: the reader that took the file as
-   * its own and failed on it (absent when no reader did).
+   * its own and failed on it, or 'unknown' when no reader took it.
    */
-  error?: { message: string; range?: { offset: number; length: number }; format?: ModelFormat };
+  error?: { message: string; range?: { offset: number; length: number }; format: ModelFormat | 'unknown' };
 }
 
 /**
@@ -43,7 +43,7 @@ export function lintSource(source: ModelSource, config?: LintConfig, absolutePat
       error: {
         message: e.message,
         ...(range ? { range } : {}),
-        ...(e.format !== 'unknown' ? { format: e.format } : {}),
+        format: e.format,
       },
     };
   }

@@ -1,5 +1,6 @@
 // Turns a LintResult (which holds IR objects) into plain data that crosses thread boundaries, with every
 // range projected to line/column through the one LineMap of the file's text.
+import { nameClaimsModel } from '../formats/model-file-name';
 import { LineMap, type LineColumn } from '../formats/text-position';
 import type { LintResult } from './lint-source';
 import type { Fix, Severity } from './rule';
@@ -30,7 +31,10 @@ export interface WireLintResult {
   path: string;
   format?: string;
   findings: WireFinding[];
-  /** `format`: the reader that took the file as its own and failed on it. */
+  /**
+   * `format`: the reader that took the file as its own and failed on it, or 'unknown' when none took it;
+   * absent when the file was not read at all (too large, gone).
+   */
   error?: { message: string; range?: WireRange; format?: string };
 }
 
@@ -80,9 +84,19 @@ export function toWireLintResult(
           error: {
             message: result.error.message,
             ...(errorRange ? { range: errorRange } : {}),
-            ...(result.error.format ? { format: result.error.format } : {}),
+            format: result.error.format,
           },
         }
       : {}),
   };
+}
+
+/**
+ * A file that no reader took and whose name does not say it is a model (a `model.json` or an `.h5` of
+ * other JSON or HDF5 data): not a model that failed, so nothing is said about it where files are picked
+ * by name alone (the editor, Lint Workspace, folder walks).
+ */
+export function isOtherFile(result: WireLintResult): boolean {
+  const name = result.path.slice(Math.max(result.path.lastIndexOf('/'), result.path.lastIndexOf('\\')) + 1);
+  return result.error?.format === 'unknown' && !nameClaimsModel(name);
 }
