@@ -157,9 +157,25 @@ describe('WebAssembly kernels match the JS kernels (1e-5)', () => {
 /** The compiled kernels, base64, as the build inlines them (esbuild `define`). */
 declare const __KERNELS_WASM__: string;
 
+/** How many times `run` calls the JS matmulNT, the WebAssembly kernels' fallback. */
+function jsMatmulCalls(run: () => void): number {
+  const original = jsKernels.matmulNT;
+  let calls = 0;
+  jsKernels.matmulNT = (...args) => {
+    calls++;
+    original(...args);
+  };
+  try {
+    run();
+  } finally {
+    jsKernels.matmulNT = original;
+  }
+  return calls;
+}
+
 describe('WebAssembly kernels with their memory full', () => {
-  it('leave further tensors in the JS heap, and a matmul over them matches the JS kernels (1e-5)', () => {
-    // 32 pages (2 MiB): 16 at the start, room for a few 256 KiB blocks, then full.
+  it('leave further tensors in the JS heap; a matmul over them is staged while the room left holds it, else runs the JS kernel; both match the JS kernels (1e-5)', () => {
+    // 32 pages (2 MiB): 16 at the start, room for seven 256 KiB blocks, then 255 KiB left.
     const bytes = Uint8Array.from(atob(__KERNELS_WASM__), (c) => c.charCodeAt(0));
     const wasm = createWasmKernels(bytes, 32);
     const rng = new Rng(3);
@@ -169,15 +185,20 @@ describe('WebAssembly kernels with their memory full', () => {
         held.some((v) => !(v.buffer instanceof ArrayBuffer)),
       'the first blocks are in the shared WebAssembly memory, the later ones in the JS heap',
     );
-    // a (264 KiB) is larger than any room left; b may still fit: both cases at once.
-    const [m, n, k] = [257, 17, 257];
-    const a = uniform(wasm, m * k, rng);
-    const b = uniform(wasm, n * k, rng);
-    assert.ok(a.buffer instanceof ArrayBuffer, 'the first operand is a JS-heap array');
-    const out = wasm.alloc('float32', m * n);
-    wasm.matmulNT(out, a, b, m, n, k);
-    const expected = new Float32Array(m * n);
-    jsKernels.matmulNT(expected, a, b, m, n, k);
-    assertClose(out as Float32Array, expected, 1e-5, 'matmulNT');
+    const matmul = (m: number, n: number, k: number) => {
+      // Operands in the JS heap, as tensors the full memory could not hold.
+      const a = uniform(jsKernels, m * k, rng);
+      const b = uniform(jsKernels, n * k, rng);
+      const out = new Float32Array(m * n);
+      const calls = jsMatmulCalls(() => wasm.matmulNT(out, a, b, m, n, k));
+      const expected = new Float32Array(m * n);
+      jsKernels.matmulNT(expected, a, b, m, n, k);
+      assertClose(out, expected, 1e-5, `matmulNT ${m}x${n}x${k}`);
+      return calls;
+    };
+    // 17 × 17 × 17: three operands of about 1 KiB are staged in the room left and run in WebAssembly.
+    assert.equal(matmul(17, 17, 17), 0, 'staged: the JS kernel did not run');
+    // a of 257 × 257 (258 KiB) is larger than the room left: the JS kernel runs.
+    assert.equal(matmul(257, 17, 257), 1, 'the JS kernel ran');
   });
 });

@@ -2,8 +2,8 @@
 // whole): several samples through a model whose batch is fixed at 1 (run in blocks of it, the prefix
 // still split off), int64 token ids, a sequence-first input [16, 1] whose whole tensor is one sample,
 // and token ids of a free length (the GRU export edited here to [batch, seq]).
-// The reference is onnxruntime itself on the exporter's eval-mode file of the same model (Dropout
-// removed by the exporter, edited the same way), one sample per run, softmaxed here.
+// The reference is onnxruntime itself on the exporter's eval-mode file of the same model (evalSoftmax),
+// edited the same way.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { onnx } from 'onnx-proto';
@@ -18,6 +18,7 @@ import {
   openOnnxRuntimeModel,
   type OnnxRuntimeOptions,
 } from '../../../src/core/runtimes/onnxruntime/onnxruntime-model';
+import { evalSoftmax } from './eval-reference';
 
 const dir = 'test/fixtures/architectures';
 
@@ -38,35 +39,9 @@ function freeDims(file: string, input: string[], output: string[]): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-/**
- * The eval export's softmax for each sample (`feed` makes one sample's tensor), one run per sample;
- * `bytes` replaces the file's content (an edited export).
- */
-async function evalReference(
-  name: string,
-  samples: number,
-  feed: (i: number) => OrtTensor,
-  bytes?: Uint8Array,
-): Promise<number[]> {
-  const ort = await loadOrt();
-  const options = { logSeverityLevel: 3 as const };
-  const session = bytes
-    ? await ort.InferenceSession.create(bytes, options)
-    : await ort.InferenceSession.create(`${dir}/${name}_eval.onnx`, options);
-  const probs: number[] = [];
-  try {
-    for (let i = 0; i < samples; i++) {
-      const out = await session.run({ input: feed(i) });
-      const logits = Array.from(out.output!.data as Float32Array);
-      const max = Math.max(...logits);
-      const z = logits.reduce((s, v) => s + Math.exp(v - max), 0);
-      probs.push(...logits.map((v) => Math.exp(v - max) / z));
-    }
-  } finally {
-    await session.release();
-  }
-  return probs;
-}
+/** The eval export's softmax (evalSoftmax); `bytes` replaces the file's content (an edited export). */
+const evalReference = (name: string, samples: number, feed: (i: number) => OrtTensor, bytes?: Uint8Array) =>
+  evalSoftmax(bytes ?? `${dir}/${name}_eval.onnx`, samples, feed);
 
 function assertClose(actual: ArrayLike<number>, expected: number[], tolerance: number): void {
   assert.equal(actual.length, expected.length);
