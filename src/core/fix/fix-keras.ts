@@ -1,17 +1,18 @@
 // "Fix and Save As…" for Keras 3 `.keras` files. Their config.json is the Keras config a TensorFlow.js
 // layers model.json holds, so it is read in place as that model.json's `model_config`: the tfjs reader's
 // ranges then point into config.json (shifted by the wrapper's length), and each finding's safe fix is the
-// text edit a model.json gets as a quick fix (a rate, a property, a class_name). The edits go in round by
+// text edit a model.json gets as a quick fix (a rate or another config value). The edits go in round by
 // round, then the zip is written anew with only config.json changed, and the new file is linted through
 // the Keras reader for what remains.
 import { applyEdits, type Edit } from 'jsonc-parser';
 import { readKerasConfigText } from '../formats/keras/archive';
 import { replaceKerasConfig } from '../formats/keras/fix';
-import type { ModelSource } from '../formats/reader';
+import { ModelFormatError, type ModelSource } from '../formats/reader';
 import { readTfjsLayers } from '../formats/tfjs/layers-reader';
 import { markMcModel, type LintConfig } from '../lint/config';
 import { lintGraph } from '../lint/engine';
 import { lintSource } from '../lint/lint-source';
+import type { Graph } from '../model/ir';
 import type { Finding, Fix } from '../lint/rule';
 import { describeEdits } from './describe-fix';
 import { MAX_FIX_ROUNDS, type FixResult } from './fix-result';
@@ -24,8 +25,9 @@ export function fixKeras(source: ModelSource, config?: LintConfig): FixResult {
   let text = readKerasConfigText(source.bytes, source.path).config;
   const fixed: FixResult['fixed'] = [];
   for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
-    const wrapped = PREFIX + text + SUFFIX;
-    const graph = readTfjsLayers(wrapped, source.path);
+    const { graph, wrapped } = configInPlace(text, source.path);
+    // A config only the Keras reader's translation reads offers no text to edit: nothing is fixed.
+    if (!graph) break;
     markMcModel(graph, config, source.path);
     const chosen = disjoint(lintGraph(graph, config, wrapped), text.length);
     if (chosen.length === 0) break;
@@ -44,6 +46,21 @@ export function fixKeras(source: ModelSource, config?: LintConfig): FixResult {
   if (result.error || !result.graph)
     throw new Error(result.error?.message ?? `${source.path}: not a model file`);
   return { bytes, fixed, remaining: result.findings };
+}
+
+/**
+ * config.json's text read by the TensorFlow.js layers reader as a model.json's `model_config`, so its
+ * ranges are config.json's offsets plus PREFIX.length; no graph when that reader cannot read the config
+ * as it stands (the Keras reader translates the dialect first).
+ */
+export function configInPlace(text: string, path: string): { graph?: Graph; wrapped: string } {
+  const wrapped = PREFIX + text + SUFFIX;
+  try {
+    return { graph: readTfjsLayers(wrapped, path), wrapped };
+  } catch (e) {
+    if (e instanceof ModelFormatError) return { wrapped };
+    throw e;
+  }
 }
 
 /**

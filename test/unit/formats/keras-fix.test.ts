@@ -9,7 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
+import { openModel } from '../../../src/core/formats/detect';
+import { readKerasConfigText } from '../../../src/core/formats/keras/archive';
+import { configInPlace } from '../../../src/core/fix/fix-keras';
 import { fixModelFile, fixNotOffered } from '../../../src/core/fix/fix-model';
+import type { Graph } from '../../../src/core/model/ir';
 import { lintSource } from '../../../src/core/lint/lint-source';
 
 /**
@@ -55,6 +59,15 @@ function python(script: string, ...args: string[]): string {
   assert.equal(run.status, 0, run.stderr);
   return run.stdout;
 }
+
+const MODELS = [
+  'mnist_cnn',
+  'cifar10_cnn',
+  'imdb_lstm',
+  'imdb_bidirectional_lstm',
+  'reuters_mlp_selu',
+  'nested_wrappers',
+];
 
 const findingsOf = (path: string, bytes: Uint8Array) =>
   lintSource({ path, bytes }).findings.map((f) => `${f.rule} ${f.layer.name}`);
@@ -113,6 +126,17 @@ describe('Keras Fix and Save As (keras/fix, fix-keras)', () => {
       );
     });
   }
+
+  it('reads each config.json in place as the Keras reader reads the file: the same layers, shapes, rates and parameters', () => {
+    const layers = (g: Graph | undefined) =>
+      g?.layers.map((l) => [l.id, l.op, l.outputShape, l.dropout?.rate, l.params, l.inputs]);
+    for (const model of MODELS) {
+      const source = nodeModelSource(`test/fixtures/keras/${model}.keras`);
+      const { graph } = configInPlace(readKerasConfigText(source.bytes, source.path).config, source.path);
+      assert.ok(graph, model);
+      assert.deepEqual(layers(graph), layers(openModel(source)), model);
+    }
+  });
 
   it('leaves a .keras without fixable findings as it is, and offers no fix for .h5', () => {
     const result = fixModelFile(nodeModelSource('test/fixtures/keras/mnist_cnn.keras'));
