@@ -66,7 +66,10 @@ describe('e2e: the Get Started walkthrough from a fresh profile', () => {
       .locator('button.getting-started-step .step-description-container')
       .evaluateAll((all) => all.map((d) => d.textContent ?? ''));
     assert.equal(descriptions.length, 3);
-    assert.match(descriptions[0]!, /Open an \.onnx, TensorFlow\.js model\.json or \.nn\.json file/);
+    assert.match(
+      descriptions[0]!,
+      /Open an \.onnx, \.keras, \.h5, TensorFlow\.js model\.json or \.nn\.json file/,
+    );
     for (const d of descriptions) assert.doesNotMatch(d, /`/, 'no literal backticks');
     await screenshot(page, 'walkthrough-0-start');
 
