@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Jobs, WireMcView } from '../../src/protocol/worker';
 
 /** The file a diagnostic's URI belongs to: findings without a text range sit on `file#layer=…`. */
 const fileOf = (uri: vscode.Uri) => uri.with({ fragment: '' }).toString();
@@ -82,3 +83,15 @@ export async function waitForTab(accept: (t: vscode.Tab) => boolean, ms = 15_000
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+export type McAnswer = { result?: WireMcView; error?: string; partials: number };
+
+/** Runs the MC panel's worker job through the test command; seed 0 and fresh masks unless given. */
+export const runMc = (
+  request: Omit<Jobs['mc']['request'], 'seed' | 'masks'> & Partial<Jobs['mc']['request']>,
+) =>
+  vscode.commands.executeCommand<McAnswer>('dropoutLens.test.mc', {
+    seed: 0,
+    masks: 'fresh',
+    ...request,
+  });

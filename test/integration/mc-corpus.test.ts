@@ -5,22 +5,17 @@
 // deterministic figures are checked against onnxruntime on the exporter's own eval-mode file.
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import * as vscode from 'vscode';
-import type { Jobs, WireMcView } from '../../src/protocol/worker';
+import type { WireMcView } from '../../src/protocol/worker';
 import { imagenetRgb } from '../unit/data/helpers';
 import { writeNpy } from '../unit/cli/npy-file';
 import { evalSoftmax } from '../unit/runtimes/eval-reference';
 import { loadOrt } from '../../src/core/runtimes/onnxruntime/load-ort';
-import { copyFixture, workspaceFile } from './helpers';
+import { copyFixture, workspaceFile, runMc } from './helpers';
 
 const CORPUS = 'test/fixtures/architectures';
 const IMAGES = ['circle', 'square', 'stripes'].flatMap((c) =>
   [0, 1, 2, 3].map((i) => `${c}/${c}-${i}.${i < 2 ? 'png' : 'jpg'}`),
 );
-
-type McAnswer = { result?: WireMcView; error?: string; partials: number };
-const runMc = (request: Jobs['mc']['request']) =>
-  vscode.commands.executeCommand<McAnswer>('dropoutLens.test.mc', request);
 
 function assertSummary(view: WireMcView, n: number, classes: number): void {
   assert.equal(view.summary.n, n);
@@ -44,8 +39,6 @@ describe('MC on the corpus exports (worker job)', function () {
       model: model.fsPath,
       data: workspaceFile('mc-corpus/images').fsPath,
       passes: 5,
-      seed: 0,
-      masks: 'fresh',
       preprocessing: imagenetRgb(224, 224),
     });
     assert.equal(answer.error, undefined);
@@ -72,8 +65,6 @@ describe('MC on the corpus exports (worker job)', function () {
       model: model.fsPath,
       data: workspaceFile('mc-corpus/tokens/x.npy').fsPath,
       passes: 20,
-      seed: 0,
-      masks: 'fresh',
     });
     assert.equal(answer.error, undefined);
     const view = answer.result!;
@@ -116,8 +107,6 @@ describe('MC on the corpus exports (worker job)', function () {
       model: workspaceFile('mc-corpus/reuters/model.json').fsPath,
       data: workspaceFile('mc-corpus/reuters/words.npy').fsPath,
       passes: 20,
-      seed: 0,
-      masks: 'fresh',
     });
     assert.equal(answer.error, undefined);
     const view = answer.result!;

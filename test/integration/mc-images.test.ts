@@ -6,9 +6,8 @@
 // lint keeps working.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Jobs, WireMcView } from '../../src/protocol/worker';
 import { imagenetRgb } from '../unit/data/helpers';
-import { copyFixture, waitForDiagnostics, waitForTab, workspaceFile } from './helpers';
+import { copyFixture, waitForDiagnostics, waitForTab, workspaceFile, runMc } from './helpers';
 
 const FIXTURE = 'test/fixtures/mc-images';
 const CLASSES = ['circle', 'square', 'stripes'];
@@ -20,10 +19,6 @@ interface Expected {
   accuracy: number;
   nll: number;
 }
-
-type McAnswer = { result?: WireMcView; error?: string; partials: number };
-const runMc = (request: Jobs['mc']['request']) =>
-  vscode.commands.executeCommand<McAnswer>('dropoutLens.test.mc', request);
 
 const imagenet = imagenetRgb(16, 16);
 
@@ -46,8 +41,6 @@ describe('MC on a model and images of the user (worker job)', () => {
       model: workspaceFile('mc-images/tiny-cnn.onnx').fsPath,
       data: workspaceFile('mc-images/images').fsPath,
       passes: 30,
-      seed: 0,
-      masks: 'fresh',
       preprocessing: imagenet,
     });
     assert.equal(answer.error, undefined);
@@ -82,8 +75,6 @@ describe('MC on a model and images of the user (worker job)', () => {
       model: workspaceFile('mc-images/tiny-cnn.onnx').fsPath,
       data: workspaceFile('mc-images/arrays/x.npy').fsPath,
       passes: 30,
-      seed: 0,
-      masks: 'fresh',
     });
     assert.equal(answer.error, undefined);
     const view = answer.result!;
@@ -109,8 +100,6 @@ describe('MC on a model and images of the user (worker job)', () => {
       model: model.fsPath,
       data: 'builtin:iris',
       passes: 10,
-      seed: 0,
-      masks: 'fresh',
     });
     assert.equal(answer.result, undefined);
     assert.match(answer.error ?? '', /Mystery/);
