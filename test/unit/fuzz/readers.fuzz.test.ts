@@ -3,6 +3,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
+import { h5Reader } from '../../../src/core/formats/keras/h5-reader';
+import { kerasReader } from '../../../src/core/formats/keras/keras-reader';
 import { nnJsonReader } from '../../../src/core/formats/nnjson/reader';
 import { onnxReader } from '../../../src/core/formats/onnx/reader';
 import { tfjsGraphReader } from '../../../src/core/formats/tfjs/graph-reader';
@@ -28,6 +30,10 @@ const onnxFiles = (dir: string) =>
   readdirSync(dir)
     .filter((f) => f.endsWith('.onnx'))
     .map((f) => join(dir, f));
+const kerasFiles = (ext: string) =>
+  readdirSync('test/fixtures/keras')
+    .filter((f) => f.endsWith(ext))
+    .map((f) => join('test/fixtures/keras', f));
 const tfjsLayers = ['mlp', 'functional', 'cnn', 'rnn', 'selu', 'quantized'].map(
   (m) => `test/fixtures/tfjs/${m}/model.json`,
 );
@@ -44,6 +50,8 @@ const TARGETS: FuzzTarget[] = [
   },
   { reader: tfjsLayersReader, seeds: tfjsLayers },
   { reader: tfjsGraphReader, seeds: ['test/fixtures/tfjs-graph-dropout/model.json'] },
+  { reader: kerasReader, seeds: kerasFiles('.keras') },
+  { reader: h5Reader, seeds: kerasFiles('.h5') },
 ];
 
 for (const target of TARGETS) {

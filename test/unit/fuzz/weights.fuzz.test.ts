@@ -7,6 +7,9 @@ import * as fc from 'fast-check';
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../../../src/core/engine/engine-error';
 import { parseWeights } from '../../../src/core/engine/weights-file';
+import { h5Reader } from '../../../src/core/formats/keras/h5-reader';
+import { kerasReader } from '../../../src/core/formats/keras/keras-reader';
+import { layersWeights } from '../../../src/core/formats/keras/weights';
 import { WeightsFormatError, decodeWeights, encodeWeights } from '../../../src/core/formats/nnjson/weights';
 import { loadOnnxTensor, readOnnx } from '../../../src/core/formats/onnx/reader';
 import { ModelFormatError, type ModelReader, type ModelSource } from '../../../src/core/formats/reader';
@@ -312,4 +315,60 @@ describe(`fuzz: .nn.json weights files (${RUNS} inputs)`, function () {
       runs(0.5),
     );
   });
+});
+
+describe(`fuzz: Keras weights in HDF5 (${RUNS} inputs per format)`, function () {
+  this.timeout(FUZZ_TIMEOUT_MS);
+  // The committed files that hold every weight: datasets, not only declared shapes.
+  for (const [reader, ext] of [
+    [kerasReader, 'keras'],
+    [h5Reader, 'h5'],
+  ] as const) {
+    const target = `${reader.format} weights`;
+    const seeds = ['nested_wrappers', 'reuters_mlp_selu'].map((name) => {
+      const path = `test/fixtures/keras/${name}.${ext}`;
+      return { path, bytes: new Uint8Array(readFileSync(path)) };
+    });
+    const load = (path: string, bytes: Uint8Array, kind: string) =>
+      checkLoad(target, kind, path, ModelFormatError, async () => {
+        const source: ModelSource = { path, bytes };
+        let graph;
+        try {
+          graph = reader.open(source);
+        } catch (e) {
+          if (e instanceof ModelFormatError) return 'model refused when read';
+          throw e;
+        }
+        const weights = layersWeights(graph, source);
+        const tensors = await loadTfjsWeights(weights.manifest, weights.source, reader.format);
+        for (const t of tensors.values()) assert.ok(t.values.length === product(t.shape), t.name);
+        return 'loaded';
+      });
+
+    describe(target, () => {
+      it('survives truncation at any byte', async () => {
+        await fc.assert(
+          fc.asyncProperty(fc.constantFrom(...seeds), fc.nat(), (s, n) =>
+            load(s.path, s.bytes.subarray(0, n % (s.bytes.length + 1)), 'truncated'),
+          ),
+          runs(0.5),
+        );
+      });
+
+      it('survives random byte flips', async () => {
+        const flips = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        });
+        await fc.assert(
+          fc.asyncProperty(fc.constantFrom(...seeds), flips, (s, changes) => {
+            const bytes = s.bytes.slice();
+            for (const [at, value] of changes) bytes[at % bytes.length] = value;
+            return load(s.path, bytes, 'bytes flipped');
+          }),
+          runs(0.5),
+        );
+      });
+    });
+  }
 });

@@ -14,6 +14,27 @@ export interface Hdf5Tensor {
 
 const ITEM = /^[<>|=]?([fiu])(\d+)$/;
 
+/**
+ * jsfive reads an attribute's values in a loop over the count its dataspace declares, and reading a string
+ * past the end of the file gives an empty one rather than an error: a damaged dimension (3·10⁹ strings)
+ * fills memory. Every value takes at least one byte of the file, so a count above the file's size is
+ * refused before the loop. `_attr_value` is internal to jsfive 0.4 (the test of a damaged attribute
+ * dimension in keras-hostile.test.ts fails if it changes).
+ */
+function guardAttributeCounts(dataobjects: object): void {
+  const proto = Object.getPrototypeOf(dataobjects) as {
+    _attr_value?: (dtype: unknown, buf: ArrayBuffer, count: number, offset: number) => unknown;
+    attributeCountsGuarded?: boolean;
+  };
+  const read = proto._attr_value;
+  if (!read || proto.attributeCountsGuarded) return;
+  proto._attr_value = function (dtype, buf, count, offset) {
+    if (!(count <= buf.byteLength)) throw new RangeError(`an attribute declares ${count} values`);
+    return read.call(this, dtype, buf, count, offset);
+  };
+  proto.attributeCountsGuarded = true;
+}
+
 export class Hdf5File {
   private readonly root: File;
 
@@ -28,6 +49,7 @@ export class Hdf5File {
         ? (bytes.buffer as ArrayBuffer)
         : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     this.root = this.guard('/', () => new File(own, path));
+    guardAttributeCounts((this.root as unknown as { _dataobjects: object })._dataobjects);
   }
 
   /** Runs a jsfive call, turning whatever it throws into a located ModelFormatError. */
@@ -38,7 +60,7 @@ export class Hdf5File {
       if (e instanceof ModelFormatError) throw e;
       const why =
         e instanceof RangeError
-          ? 'the file ends early (truncated?)'
+          ? `the file ends early or declares more than it holds (${e.message})`
           : e instanceof Error
             ? e.message
             : String(e);
@@ -119,6 +141,12 @@ export class Hdf5File {
       if (!shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 32))
         this.fail(h5path, `declared shape [${shape.join(', ')}] is not a list of sizes below 2^32`);
       const count = shape.reduce((a, b) => a * b, 1);
+      // jsfive reads a dimension of 2^32 or more modulo 2^32 (2^33 as 0); no Keras weight is empty.
+      if (count === 0)
+        this.fail(
+          h5path,
+          `declares no values (shape [${shape.join(', ')}]): a dimension of 2^32 or more, or no weight`,
+        );
       const bytes = count * Number(item[2]);
       if (bytes > this.bytes.length)
         this.fail(

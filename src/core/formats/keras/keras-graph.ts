@@ -13,7 +13,16 @@ export interface KerasModelParts {
 }
 
 export function kerasGraph(format: ModelFormat, path: string, parts: KerasModelParts): Graph {
-  const modelJson = layersModelJson(toKeras2(parts.modelConfig), {
+  let config: Json;
+  try {
+    config = toKeras2(parts.modelConfig);
+  } catch (e) {
+    // JSON.parse takes nesting deeper than a recursive walk can follow; no Keras config is that deep.
+    if (e instanceof RangeError)
+      throw new ModelFormatError(format, `${path}: the model config is nested too deeply`);
+    throw e;
+  }
+  const modelJson = layersModelJson(config, {
     ...(parts.kerasVersion === undefined ? {} : { kerasVersion: parts.kerasVersion }),
     ...(parts.trainingConfig === undefined ? {} : { trainingConfig: parts.trainingConfig }),
   });
