@@ -14,7 +14,8 @@ export const PACKAGES = {
   // The references of the unit tests: PyTorch runs the exported PyTorch scripts, NumPy (one of its
   // dependencies) decodes the Keras scripts' weights, torchvision and onnx export and check real
   // architectures (a resnet18 trained-mode export fixed by Fix and Save As); Pillow writes the images
-  // the image-folder tests decode and preprocesses them as torchvision does.
+  // the image-folder tests decode and preprocesses them as torchvision does; h5py reads the Keras test
+  // files' weights, the reference for the Keras readers.
   python: {
     // Without its recommends (libtorch-dev, build-essential): the tests only import torch.
     'python3-torch': '/usr/lib/python3/dist-packages/torch/__init__.py',
@@ -22,6 +23,7 @@ export const PACKAGES = {
     'python3-torchvision': '/usr/lib/python3/dist-packages/torchvision/__init__.py',
     'python3-onnx': '/usr/lib/python3/dist-packages/onnx/__init__.py',
     'python3-pil': '/usr/lib/python3/dist-packages/PIL/__init__.py',
+    'python3-h5py': '/usr/lib/python3/dist-packages/h5py/__init__.py',
     // Debian's torch on the reference BLAS does 4 GFLOP/s of sgemm instead of ~100: the MC reference
     // (test/fixtures/mc-reference) would take minutes.
     'libopenblas0-pthread': '/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0',
