@@ -10,6 +10,7 @@ import type {
   LayerOp,
   SourceRange,
 } from '../../model/ir';
+import { dropoutLevel } from '../../model/dropout-level';
 import { propertyNode, rangeOf, type JsonErrors } from '../json-text';
 
 /** The .nn.json layer types and the IR op each becomes; the schema's enum lists the same names. */
@@ -215,20 +216,14 @@ function dropoutSpec(
   features: number[],
   fail: Fail,
 ): DropoutSpec {
-  const noise = variant === 'gaussian-noise';
-  const key = noise ? 'stddev' : 'rate';
-  const raw = json[key];
-  const value = typeof raw === 'number' ? raw : Number.NaN;
+  const { property, ...level } = dropoutLevel(variant === 'gaussian-noise', json);
   const spec: DropoutSpec = {
     variant,
-    // Gaussian noise drops nothing; its level is σ.
-    rate: noise ? 0 : value,
-    ...(noise ? { stddev: value } : {}),
+    ...level,
     scaling: json.scaling ?? 'inverted',
     mode: json.mcDropout === true ? 'always' : 'train-only',
-    origin: { op: json.type, rateSource: 'property', property: key },
+    origin: { op: json.type, rateSource: 'property', property },
   };
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) spec[noise ? 'rawStddev' : 'rawRate'] = raw;
   if (json.noiseShape !== undefined) {
     const ok =
       json.noiseShape.length === features.length &&

@@ -2,6 +2,7 @@
 // shapes and parameter counts Keras computes. Shapes include the batch axis; data_format defaults to
 // channels_last. Formulas follow tfjs-layers' computeOutputShape / build (see the fixtures' expected.json).
 import type { ActivationKind, DropoutSpec, LayerOp, Shape } from '../../model/ir';
+import { dropoutLevel } from '../../model/dropout-level';
 
 type Dim = Shape[number];
 
@@ -106,21 +107,14 @@ function layout(input: Shape, config: Record<string, unknown>) {
 }
 
 function dropoutFamily(className: string, config: Record<string, unknown>): DropoutSpec {
-  // GaussianNoise drops nothing (rate 0); its level is σ, the `stddev` property.
-  const noise = className === 'GaussianNoise';
-  const key = noise ? 'stddev' : 'rate';
-  const raw = config[key];
-  const finite = typeof raw === 'number' && Number.isFinite(raw);
-  const value = finite ? raw : Number.NaN;
+  const { property, ...level } = dropoutLevel(className === 'GaussianNoise', config);
   const spec: DropoutSpec = {
     variant: DROPOUT_VARIANTS[className] ?? 'standard',
-    rate: noise ? 0 : value,
-    ...(noise ? { stddev: value } : {}),
+    ...level,
     scaling: 'inverted',
     mode: 'train-only',
-    origin: { op: className, rateSource: 'property', property: key },
+    origin: { op: className, rateSource: 'property', property },
   };
-  if (!finite) spec[noise ? 'rawStddev' : 'rawRate'] = raw;
   const shape = config.noise_shape;
   if (Array.isArray(shape) && shape.every((d) => d === null || typeof d === 'number'))
     spec.noiseShape = shape as (number | null)[];
