@@ -1,5 +1,6 @@
 // What `dropout-lens --help` and `dropout-lens <command> --help` print: each command's usage is written
 // once here, and the overview lists the same text.
+import { OWN_ENGINE_MAX_MULTIPLY_ADDS } from '../core/runtimes/open';
 import { WORKLOADS } from './bench-command';
 
 const SIZE_OPTION = `  --max-file-size-mb N  refuse model, weights and CSV files larger than
@@ -41,7 +42,8 @@ of --data: a folder of images in class subfolders (PNG, JPEG), an .npy/.npz arra
 .npz's y, or none), a CSV or a built-in set, read a batch at a time. Images are resized to --size, scaled to [0, 1],
 normalised by --mean/--std per channel and laid out as --layout; the defaults follow the model's
 input shape. Without labels there is no accuracy, NLL or ECE.
---engine: the own engine when it supports every op (auto), else onnxruntime (ONNX) or TensorFlow.js;
+--engine: auto takes the own engine when it supports every op and a sample costs at most
+${OWN_ENGINE_MAX_MULTIPLY_ADDS / 1e6} M multiply-adds, else onnxruntime (ONNX) or TensorFlow.js;
 --threads: the runtime's compute threads. --json adds "engine", "prefix" (layers run once per input,
 of all), "labelled", "preprocessing" and "data"; "samples" lists every sample when the model has at
 most 20 classes, else the 20 most uncertain with their 20 most probable classes (named by "classes").
