@@ -27,9 +27,12 @@ export { EXPERIMENT_KINDS, type ExperimentKind } from './worker';
 export interface ModelInfo {
   name: string;
   path: string;
-  /** The model's training epochs and seed (the panel's defaults). */
-  epochs: number;
-  seed: number;
+  /**
+   * The model's training epochs and seed with the schema's defaults (the panel's defaults); absent when
+   * the worker could not read the model.
+   */
+  epochs?: number;
+  seed?: number;
 }
 
 /** `data`: one of the data offered (a synthetic set with `?noise=…`). */
@@ -149,7 +152,11 @@ const isNumOrNull = (v: unknown) => v === null || isJsonNumber(v);
 const isNumbers = (v: unknown): v is number[] => isArrayOf(v, isJsonNumber);
 
 const isModelInfo = (v: unknown) =>
-  isObj(v) && isStr(v.name) && isStr(v.path) && isJsonNumber(v.epochs) && isJsonNumber(v.seed);
+  isObj(v) &&
+  isStr(v.name) &&
+  isStr(v.path) &&
+  optional(v.epochs, isJsonNumber) &&
+  optional(v.seed, isJsonNumber);
 
 const isMetrics = (v: unknown) =>
   isObj(v) &&

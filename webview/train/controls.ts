@@ -46,9 +46,9 @@ export function renderControls(
     type: 'number',
     min: 1,
     max: MAX_PANEL_EPOCHS,
-    value: form.epochs ?? state.model?.epochs ?? 20,
+    value: form.epochs ?? state.model?.epochs,
   });
-  const seed = textField('seed', { type: 'number', min: 0, value: form.seed ?? state.model?.seed ?? 0 });
+  const seed = textField('seed', { type: 'number', min: 0, value: form.seed ?? state.model?.seed });
   const rates = textField('rates', { value: form.rates });
   row.append(labelled('Epochs', epochs), labelled('Seed', seed), labelled('Sweep rates', rates));
 
@@ -74,8 +74,8 @@ export function renderControls(
       experiment: kind,
       data: chooser.choice?.kind === 'synthetic' ? `${f.data}?noise=${f.noise}` : f.data,
       ...(f.labelColumn ? { labelColumn: f.labelColumn } : {}),
-      epochs: f.epochs ?? 20,
-      seed: f.seed ?? 0,
+      epochs: Number(epochs.value),
+      seed: Number(seed.value),
       ...(kind === 'sweep' ? { rates: sweep } : {}),
     });
   };

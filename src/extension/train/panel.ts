@@ -108,8 +108,8 @@ export class TrainPanel implements vscode.Disposable {
           // start() waits for this, whatever the offer comes to.
           try {
             const data = await this.data.offerOrError();
-            // The training block's epochs and seed, read with the model's input (defaults when it has none).
-            const { epochs = 20, seed = 0 } = this.data.input;
+            // The training block's epochs and seed with the schema's defaults, read with the model's input.
+            const { epochs, seed } = this.data.input;
             const model = { name: basename(this.model.fsPath), path: this.model.fsPath, epochs, seed };
             this.post({ type: 'init', model, data });
           } finally {
