@@ -211,6 +211,11 @@ class McPanel {
             cancel.token,
             (ahead) => progress.report({ message: `queued (${ahead} ahead)` }),
           );
+          // The notification may stay a moment after the panel shows the results: it says they are done.
+          progress.report({
+            message: `${view.summary.passes} / ${settings.passes} passes, done`,
+            increment: 100 * (1 - reported),
+          });
           this.post({ type: 'done', view });
           markStepDone('mcShown');
         } catch (e) {
