@@ -69,13 +69,9 @@ async function openOn(
     throw new EngineError(`${graph.name}: ${name} does not run ${graph.format} models`);
   const open = runtimes[name];
   if (!open) throw new EngineError(`${graph.name}: the ${name} runtime is not available in this build`);
-  // Only free dimensions take the data's shape: a fixed input keeps its own ([28, 28, 1], not the [784]
-  // an array may be saved as).
-  const free =
-    graph.inputs.length === 1 && (graph.inputs[0]?.shape ?? []).slice(1).some((d) => typeof d !== 'number');
   return open(graph, source, {
     threads: options.threads,
-    ...(free ? { inputShape: options.inputShape } : {}),
+    ...(options.inputShape ? { inputShape: options.inputShape } : {}),
   });
 }
 

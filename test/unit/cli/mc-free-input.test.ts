@@ -6,8 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMcPasses } from '../../../src/core/engine/mc/mc';
-import { openTfjsRuntimeModel } from '../../../src/core/runtimes/tfjs/open';
-import { kerasExample } from '../runtimes/tfjs/support';
+import { kerasExample, openLayers } from '../runtimes/tfjs/support';
 import { writeNpy } from './npy-file';
 import { run } from './run-cli';
 
@@ -58,13 +57,7 @@ describe('dropout-lens mc on a model input of free length', function () {
     const report = JSON.parse(r.out) as Report;
     assert.equal(report.n, n);
     assert.equal(report.engine.name, 'tfjs-wasm');
-    const direct = await openTfjsRuntimeModel(
-      kerasExample('imdb_lstm').source,
-      { format: 'tfjs-layers' } as never,
-      {
-        inputShape: [length],
-      },
-    );
+    const direct = await openLayers(kerasExample('imdb_lstm').source, { inputShape: [length] });
     try {
       const result = await runMcPasses(
         await direct.passes({ data: ids, shape: [n, length] }, { passes: 6, seed: 5 }),

@@ -30,7 +30,6 @@ const widest = (layers: layers.Layer[], inputWidth: number) =>
   Math.max(inputWidth, ...layers.map((l) => widthOf(l.outputShape as (number | null)[])));
 
 export class TfjsLayersMcModel implements McModel {
-  readonly inputShape: number[];
   readonly notes: string[] = [];
   private readonly switch: TrainingSwitch;
   /** The model's leaf layers (wrappers' inner layers counted, nested models opened). */
@@ -45,28 +44,16 @@ export class TfjsLayersMcModel implements McModel {
     private readonly model: LayersModel,
     readonly engine: McEngine,
     notes: string[],
+    /** The sample shape (dataSampleShape: the data's for an input with free dimensions). */
+    readonly inputShape: number[],
     /** Run the whole model every pass, without the prefix split (tests compare the two). */
     wholeModel = false,
-    /** The sample shape, for an input with free dimensions (a sequence of any length). */
-    inputShape?: number[],
   ) {
     const name = model.name;
     if (model.inputs.length !== 1 || model.outputs.length !== 1)
       throw new EngineError(
         `${name}: MC dropout needs a model with one input and one output, this one has ${model.inputs.length} and ${model.outputs.length}`,
       );
-    const shape = model.inputs[0]!.shape.slice(1);
-    const fits =
-      inputShape?.length === shape.length && shape.every((d, i) => d === null || d === inputShape[i]);
-    if (inputShape && !fits)
-      throw new EngineError(
-        `${name}: the input takes [${shape.join(', ')}] per sample, not [${inputShape.join(', ')}]`,
-      );
-    if (!inputShape && !shape.every((d) => typeof d === 'number' && d > 0))
-      throw new EngineError(
-        `${name}: the input's sample shape [${shape.map((d) => d ?? '?').join(', ')}] has free dimensions; say the data's shape`,
-      );
-    this.inputShape = inputShape ?? (shape as number[]);
     // A Sequential model builds its graph (the nodes the split reads) on first use.
     if (model instanceof lib.layers.Sequential) model.build();
     this.switch = installTrainingSwitch(model.layers);

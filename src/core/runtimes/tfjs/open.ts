@@ -1,6 +1,7 @@
 // Opens a TensorFlow.js model (layers or graph) on TensorFlow.js itself for MC dropout: the runtime for the
 // tfjs models the own engine cannot run (any layer tfjs knows: ZeroPadding2D, DepthwiseConv2D, ReLU6 …).
 import { EngineError } from '../../engine/engine-error';
+import { dataSampleShape } from '../../engine/mc/graph';
 import type { McEngine, McModel } from '../../engine/mc/runtime';
 import type { ModelSource } from '../../formats/reader';
 import type { Graph } from '../../model/ir';
@@ -90,8 +91,8 @@ export async function openTfjsRuntimeModel(
         model,
         engineOf(lib, backend),
         notes,
+        dataSampleShape(graph, options.inputShape),
         options.wholeModel,
-        options.inputShape,
       );
     } catch (e) {
       model.dispose();

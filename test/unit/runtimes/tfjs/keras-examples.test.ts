@@ -5,7 +5,6 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { openTfjsRuntimeModel } from '../../../../src/core/runtimes/tfjs/open';
 import type { McModel } from '../../../../src/core/engine/mc/runtime';
 import {
   artifacts,
@@ -15,6 +14,7 @@ import {
   kerasExample,
   mcFigures,
   seededMathRandom,
+  openLayers,
 } from './support';
 import { assertAgree, productPasses } from './mc-check';
 
@@ -49,7 +49,7 @@ describe('tfjs runtime: the Keras examples', function () {
       let shape: number[];
 
       before(async () => {
-        model = await openTfjsRuntimeModel(example.source, { format: 'tfjs-layers' } as never, {
+        model = await openLayers(example.source, {
           inputShape: c.shape,
         });
         reference = await tfl.loadLayersModel(tf.io.fromMemory(artifacts(example)));

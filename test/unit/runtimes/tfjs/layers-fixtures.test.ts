@@ -8,7 +8,6 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { openTfjsRuntimeModel } from '../../../../src/core/runtimes/tfjs/open';
 import type { McModel } from '../../../../src/core/engine/mc/runtime';
 import {
   artifacts,
@@ -19,6 +18,7 @@ import {
   layerByLayer,
   mcFigures,
   seededMathRandom,
+  openLayers,
 } from './support';
 import { assertAgree, productPasses } from './mc-check';
 
@@ -69,7 +69,7 @@ describe('tfjs runtime: layers models made by tfjs', function () {
 
       before(async () => {
         const example = diskExample(path);
-        model = await openTfjsRuntimeModel(example.source, { format: 'tfjs-layers' } as never);
+        model = await openLayers(example.source);
         reference = await tfl.loadLayersModel(tf.io.fromMemory(artifacts(example)));
         shape = model.inputShape;
         x = inputs(c.n, shape, 3, c.vocabulary);

@@ -20,6 +20,7 @@ import {
   kerasExample,
   mcFigures,
   seededMathRandom,
+  openLayers,
 } from './support';
 import { assertAgree, productPasses } from './mc-check';
 
@@ -39,7 +40,7 @@ describe('tfjs runtime: behaviour', function () {
 
   it('keeps BatchNormalization on its moving statistics: tfjs training: true everywhere gives other statistics', async () => {
     const example = diskExample(join(TFJS, 'dropout_batchnorm', 'model.json'));
-    const model = await openTfjsRuntimeModel(example.source, layers);
+    const model = await openLayers(example.source);
     const reference = await tfl.loadLayersModel(tf.io.fromMemory(artifacts(example)));
     try {
       const n = 6;
@@ -71,8 +72,8 @@ describe('tfjs runtime: behaviour', function () {
   for (const name of ['mobilenet_v2_like', 'cnn']) {
     it(`${name}: the prefix run once gives the statistics of the whole model every pass, within 4.5 standard errors`, async () => {
       const path = join(TFJS, name, 'model.json');
-      const split = await openTfjsRuntimeModel(nodeModelSource(path), layers);
-      const whole = await openTfjsRuntimeModel(nodeModelSource(path), layers, { wholeModel: true });
+      const split = await openLayers(nodeModelSource(path));
+      const whole = await openLayers(nodeModelSource(path), { wholeModel: true });
       try {
         assert.match(split.notes.join('\n'), /prefix: \d+ of \d+ layers run once per input/);
         assert.match(whole.notes.join('\n'), /whole model every pass/);
@@ -92,7 +93,7 @@ describe('tfjs runtime: behaviour', function () {
   }
 
   it('repeats its passes bit for bit from the same seed, and draws others from another', async () => {
-    const model = await openTfjsRuntimeModel(nodeModelSource(join(TFJS, 'gaussian', 'model.json')), layers);
+    const model = await openLayers(nodeModelSource(join(TFJS, 'gaussian', 'model.json')));
     try {
       const x = { data: inputs(4, [5], 1), shape: [4, 5] };
       const first = await productPasses(model, x, 20, 42);
@@ -114,7 +115,7 @@ describe('tfjs runtime: behaviour', function () {
       assert.ok(dropouts.length > 0);
       for (const d of dropouts) d.config.seed = 5;
     });
-    const model = await openTfjsRuntimeModel(source, layers);
+    const model = await openLayers(source);
     try {
       const x = { data: inputs(4, [8], 3), shape: [4, 8] };
       // One pass per forward call: a seeded tf.dropout would repeat its mask from call to call.
@@ -130,7 +131,7 @@ describe('tfjs runtime: behaviour', function () {
   });
 
   it('holds no more tensors or bytes after 100 batches of 100 rows (a 10,000-sample stream) than after the first', async () => {
-    const model = await openTfjsRuntimeModel(nodeModelSource(join(TFJS, 'cnn', 'model.json')), layers);
+    const model = await openLayers(nodeModelSource(join(TFJS, 'cnn', 'model.json')));
     try {
       const shape = model.inputShape;
       const x = { data: inputs(100, shape, 7), shape: [100, ...shape] };
@@ -183,12 +184,9 @@ describe('tfjs runtime: behaviour', function () {
 
   it('asks for the sample shape of an input with free dimensions, and refuses one mask per pass', async () => {
     const before = tf.memory().numTensors;
-    await assert.rejects(
-      openTfjsRuntimeModel(kerasExample('imdb_lstm').source, layers),
-      /sample shape \[\?\] has free dimensions/,
-    );
+    await assert.rejects(openLayers(kerasExample('imdb_lstm').source), /has no fixed sample shape/);
     assert.equal(tf.memory().numTensors, before, 'the refused model released its weights');
-    const model = await openTfjsRuntimeModel(nodeModelSource(join(TFJS, 'mlp', 'model.json')), layers);
+    const model = await openLayers(nodeModelSource(join(TFJS, 'mlp', 'model.json')));
     try {
       await assert.rejects(
         model.passes({ data: inputs(2, [8], 1), shape: [2, 8] }, { passes: 2, seed: 1, masks: 'consistent' }),

@@ -7,6 +7,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { io } from '@tensorflow/tfjs-core';
 import type { ModelSource } from '../../../../src/core/formats/reader';
+import { openModel } from '../../../../src/core/formats/detect';
+import { openTfjsRuntimeModel, type TfjsRuntimeOptions } from '../../../../src/core/runtimes/tfjs/open';
+import type { McModel } from '../../../../src/core/engine/mc/runtime';
+
+/** A tfjs layers model on the tfjs runtime, with the IR graph the product reads from the same source. */
+export const openLayers = (source: ModelSource, options?: TfjsRuntimeOptions): Promise<McModel> =>
+  openTfjsRuntimeModel(source, openModel(source), options);
 
 export const ARCHITECTURES = join(__dirname, '../../../../../test/fixtures/architectures/tfjs');
 
