@@ -19,3 +19,9 @@ export function cliSizeLimit(value: string | undefined): SizeLimit {
     throw new UsageError(`--max-file-size-mb must be a positive number of megabytes, not "${value}"`);
   return sizeLimitFromMegabytes(mb, CLI_SIZE_LIMIT.setting);
 }
+
+/** "dropout-lens: FILE: message", naming the file once: a reader's error starts with the file's path already. */
+export function fileError(file: string, e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return `dropout-lens: ${message.startsWith(`${file}: `) ? message : `${file}: ${message}`}`;
+}

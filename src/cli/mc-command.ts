@@ -28,7 +28,7 @@ import { runMcSession } from '../core/engine/mc/session';
 import { trainingSpec } from '../core/model/training-spec';
 import { parseWeights, type WeightsData } from '../core/engine/weights-file';
 import type { SizeLimit } from '../core/io/size-limit';
-import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
+import { CLI_SIZE_LIMIT, fileError, UsageError, type CliIo } from './io';
 
 export interface McArgs {
   model: string;
@@ -203,7 +203,7 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    io.err(`dropout-lens: ${args.model}: ${(e as Error).message}`);
+    io.err(fileError(args.model, e));
     return e instanceof McNoStochasticLayerError ? 1 : 2;
   }
 }

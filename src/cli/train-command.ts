@@ -11,7 +11,7 @@ import { trainModel, type RunReport } from '../core/engine/train/session';
 import { trainingSpec } from '../core/model/training-spec';
 import { writeOnnx } from '../core/export/onnx-writer';
 import type { SizeLimit } from '../core/io/size-limit';
-import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
+import { CLI_SIZE_LIMIT, fileError, UsageError, type CliIo } from './io';
 
 export interface TrainArgs {
   model: string;
@@ -58,7 +58,7 @@ export async function runTrain(args: TrainArgs, io: CliIo): Promise<number> {
   try {
     graph = openModel(nodeModelSource(args.model, args.limit ?? CLI_SIZE_LIMIT));
   } catch (e) {
-    io.err(`dropout-lens: ${args.model}: ${(e as Error).message}`);
+    io.err(fileError(args.model, e));
     return 2;
   }
   try {
@@ -110,7 +110,7 @@ export async function runTrain(args: TrainArgs, io: CliIo): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    io.err(`dropout-lens: ${args.model}: ${(e as Error).message}`);
+    io.err(fileError(args.model, e));
     return 2;
   }
 }
