@@ -244,13 +244,13 @@ function dropoutSpec(
 }
 
 function dropconnectSpec(raw: unknown): DropoutSpec {
-  const spec: DropoutSpec = {
+  const { rate, rawRate } = dropoutLevel(false, { rate: raw });
+  return {
     variant: 'dropconnect',
-    rate: typeof raw === 'number' ? raw : Number.NaN,
+    rate,
+    ...(Number.isFinite(rate) ? {} : { rawRate }),
     scaling: 'inverted',
     mode: 'train-only',
     origin: { op: 'dense', rateSource: 'property', property: 'dropconnect' },
   };
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) spec.rawRate = raw;
-  return spec;
 }
