@@ -42,6 +42,9 @@ import json
 import keras
 import numpy as np
 
+# No tf.distribute.MirroredStrategy path: TensorFlow is not installed where Dropout Lens tests its exports,
+# so training on several GPUs (make_model() inside strategy.scope()) is untested.
+
 
 @keras.saving.register_keras_serializable(package="dropout_lens")
 class ClassicDropout(keras.layers.Layer):

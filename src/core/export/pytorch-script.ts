@@ -2,24 +2,23 @@
 // layers and the same dropout placement (nn.Dropout, nn.Dropout1d/2d for spatial, nn.AlphaDropout, small
 // modules for inference-scale and Gaussian dropout and Gaussian noise; MC-dropout layers stay random in
 // eval mode), the feature standardisation in front, a softmax the loss absorbed put back at the end, and
-// the trained weights embedded as one base64 little-endian float32 blob with a name/shape/offset table.
-// `python3 script.py --predict rows.json` prints the eval-mode predictions as JSON.
+// the trained weights embedded as one base64 little-endian float32 blob with a name/shape/offset table,
+// DropConnect and dropout schedules for training. The program below the network (pytorch-runner.ts)
+// predicts (`--predict rows.json`), trains on one process or under torchrun (`--train DATA`) and runs MC
+// dropout (`--mc T --data DATA`), with the model's training spec as its defaults.
 import { randomAtInference } from '../model/ir';
 import type { LayerSpec, NetworkRecord } from '../model/network-spec';
-import {
-  ScriptExportError,
-  WeightBlob,
-  docTitle,
-  pyFloat as num,
-  pyMain,
-  walkNetwork,
-} from './python-script';
+import { resolveTraining, type TrainingSpec } from '../model/training-spec';
+import { PYTORCH_RUNNER } from './pytorch-runner';
+import { ScriptExportError, WeightBlob, docTitle, pyFloat as num, walkNetwork } from './python-script';
 
 export interface PytorchExportOptions {
   name: string;
   /** Append a Softmax (the network outputs logits because the loss applied it). */
   softmax: boolean;
   standardization?: { mean: number[]; std: number[] };
+  /** The defaults of the script's --train (the schema's when absent). */
+  training?: TrainingSpec;
 }
 
 function activation(spec: Extract<LayerSpec, { type: 'activation' }>): string {
@@ -69,7 +68,11 @@ function dropout(spec: Extract<LayerSpec, { type: 'dropout' }>, inputShape: numb
       module = `GaussianNoise(${num(spec.stddev ?? 0)})`;
       break;
   }
-  return randomAtInference(spec) ? `AlwaysOn(${module})` : module;
+  if (randomAtInference(spec)) module = `AlwaysOn(${module})`;
+  const schedule = spec.schedule;
+  return schedule && schedule.kind !== 'constant'
+    ? `Scheduled(${module}, "${schedule.kind}", ${schedule.epoch})`
+    : module;
 }
 
 /** The modules of one layer and which of them holds each engine tensor ("<tensor>": [offset, attribute]). */
@@ -88,8 +91,11 @@ function layerModules(
       // The engine's dense layer flattens whatever it gets.
       const flat = inputShape.length > 1 ? ['nn.Flatten()'] : [];
       const params = spec.bias !== false ? ['weight', 'bias'] : ['weight'];
+      const linear = spec.dropConnect
+        ? `DropConnectLinear(${size}, ${spec.units}, ${num(spec.dropConnect)}, bias=${bias})`
+        : `nn.Linear(${size}, ${spec.units}, bias=${bias})`;
       return {
-        modules: [...flat, `nn.Linear(${size}, ${spec.units}, bias=${bias})`],
+        modules: [...flat, linear],
         params: own(flat.length, ...params),
       };
     }
@@ -142,11 +148,19 @@ function layerModules(
 
 const PRELUDE = `import argparse
 import base64
+import csv
 import json
 import math
+import os
+import re
+import sys
 
+import numpy
 import torch
+import torch.distributed as dist
 from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DistributedSampler
 
 
 class ClassicDropout(nn.Module):
@@ -198,6 +212,41 @@ class AlwaysOn(nn.Module):
         return self.inner(x)
 
 
+class Scheduled(nn.Module):
+    """A dropout layer on a schedule (Liu et al., ICML 2023): "early" is on in epochs 0 .. epoch - 1 only,
+    "late" from epoch on. --train switches it each epoch; otherwise it is on."""
+
+    def __init__(self, inner, kind, epoch):
+        super().__init__()
+        self.inner, self.kind, self.epoch, self.on = inner, kind, epoch, True
+
+    def active(self, epoch):
+        return epoch < self.epoch if self.kind == "early" else epoch >= self.epoch
+
+    def forward(self, x):
+        return self.inner(x) if self.on else x
+
+
+class DropConnectLinear(nn.Linear):
+    """nn.Linear with DropConnect (Wan et al. 2013): in training each weight is dropped with probability p
+    and the rest scaled by 1 / (1 - p), one mask a batch, or one a row (per_row, for MC dropout)."""
+
+    def __init__(self, in_features, out_features, p, bias=True):
+        super().__init__(in_features, out_features, bias=bias)
+        self.p, self.per_row = p, False
+
+    def forward(self, x):
+        keep = 1 - self.p
+        if not self.training or self.p == 0:
+            return super().forward(x)
+        if not self.per_row:
+            mask = torch.bernoulli(torch.full_like(self.weight, keep))
+            return nn.functional.linear(x, self.weight * mask / keep, self.bias)
+        masks = torch.bernoulli(torch.full((x.shape[0], *self.weight.shape), keep, device=x.device))
+        y = torch.einsum("ni,noi->no", x, masks * self.weight) / keep
+        return y if self.bias is None else y + self.bias
+
+
 class Reshape(nn.Module):
     def __init__(self, shape):
         super().__init__()
@@ -218,25 +267,6 @@ class Standardize(nn.Module):
     def forward(self, x):
         return (x - self.mean) / self.std
 `;
-
-const MAIN = `
-
-def load_weights(model):
-    """Copies the embedded float32 blob into the parameters and buffers, checking every shape."""
-    blob = torch.frombuffer(bytearray(base64.b64decode(WEIGHTS)), dtype=torch.float32)
-    for name, (index, attribute, shape, offset) in WEIGHT_TABLE.items():
-        count = math.prod(shape)
-        target = getattr(model[index], attribute)
-        if list(target.shape) != shape:
-            raise ValueError(f"{name}: shape {list(target.shape)} != {shape}")
-        with torch.no_grad():
-            target.copy_(blob[offset : offset + count].reshape(shape))
-${pyMain({
-  ready: 'model.eval()',
-  rows: 'torch.tensor(json.load(f), dtype=torch.float32).reshape(-1, *INPUT_SHAPE)',
-  predict: ['with torch.no_grad():', '    print(json.dumps(model(rows).tolist()))'],
-  describe: 'print(model)',
-})}`;
 
 /** The Python source; `net` carries the trained weights. */
 export function writePytorch(net: NetworkRecord, options: PytorchExportOptions): string {
@@ -260,20 +290,46 @@ export function writePytorch(net: NetworkRecord, options: PytorchExportOptions):
     modules.push(...layer.modules);
   }
   if (options.softmax) modules.push('nn.Softmax(dim=-1)');
+  const training = options.training ?? resolveTraining(undefined, options.name);
+  const defaults = {
+    epochs: training.epochs,
+    batchSize: training.batchSize,
+    optimizer: training.optimizer,
+    l2: training.l2,
+    loss: training.loss,
+    seed: training.seed,
+    validationSplit: training.validationSplit,
+    ...(training.maxNorm !== undefined ? { maxNorm: training.maxNorm } : {}),
+    ...(training.labelColumn !== undefined ? { labelColumn: training.labelColumn } : {}),
+  };
   const doc = `"""${docTitle(options.name)}: a network trained in Dropout Lens, as PyTorch.
 
 Weights are embedded below (WEIGHTS: base64 of little-endian float32 values; WEIGHT_TABLE: tensor name ->
 (module index, attribute, shape, offset in floats)). Raw features go in: the model standardises them.
-Run with --predict rows.json to print eval-mode predictions as JSON, or import build() from this file.
+  python3 model.py --predict rows.json         eval-mode predictions of raw input rows, as JSON
+  python3 model.py --train data.csv [--epochs N] [--checkpoint model.pt]
+  torchrun --nproc_per_node K model.py --train data.csv ...   the same with DistributedDataParallel
+  python3 model.py --mc T --data data.csv      MC dropout (also under torchrun): dropout-lens mc's JSON
+Data: a CSV (header, class column TRAINING["labelColumn"] or "label"), an .npy (labels from <name>.labels.npy
+or x.npy -> y.npy) or .npz (x, y), or a folder of images in class subfolders (resized to the input's H x W
+with Pillow's bilinear filter, scaled to [0, 1], channels first). --train defaults come from TRAINING.
+Seeds: under torchrun (K processes, gloo on CPU, nccl with CUDA) every process starts from the embedded
+weights, takes every K-th row of DistributedSampler's permutation (seed + epoch) in batches of
+batchSize / K, and draws its dropout masks after torch.manual_seed(seed + rank); process 0 alone prints
+and writes --checkpoint. --mc draws sample i's masks after torch.manual_seed(seed + i), whichever process
+runs it, and all-reduces sums and counts, so 1 and K processes agree within float rounding.
 """
 `;
   return [
     doc,
     PRELUDE,
     `\nINPUT_SHAPE = ${JSON.stringify(net.inputShape)}\n`,
+    `SOFTMAX_APPENDED = ${options.softmax ? 'True' : 'False'}\n`,
+    // A JSON string is a Python string literal too; json.loads keeps JSON's true / false / null readable.
+    `TRAINING = json.loads(${JSON.stringify(JSON.stringify(defaults))})\n`,
     `\n\ndef make_model():\n    return nn.Sequential(\n${modules.map((m) => `        ${m},\n`).join('')}    )\n`,
     `\n\nWEIGHT_TABLE = {\n${table.join('\n')}\n}\n`,
     `\n${blob.python()}`,
-    MAIN,
+    PYTORCH_RUNNER,
   ].join('');
 }
