@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { runInspect } from './inspect-command';
 import { runBench } from './bench-command';
+import { runExport } from './export-command';
 import { runLint } from './lint-command';
 import { runMcCommand } from './mc-command';
 import { runTrain } from './train-command';
@@ -77,6 +78,24 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
       );
     }
     if (command === 'bench') return runBench(rest, io).catch((e: unknown) => usageError(e, io));
+    if (command === 'export') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          format: { type: 'string' },
+          out: { type: 'string' },
+          weights: { type: 'string' },
+          data: { type: 'string' },
+          ...LIMIT_OPTION,
+        },
+      });
+      if (positionals.length !== 1) throw new UsageError('export: name exactly one model file');
+      const { 'max-file-size-mb': mb, ...options } = values;
+      return runExport({ model: positionals[0] as string, ...options, limit: cliSizeLimit(mb) }, io).catch(
+        (e: unknown) => usageError(e, io),
+      );
+    }
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,

@@ -50,6 +50,18 @@ most 20 classes, else the 20 most uncertain with their 20 most probable classes 
 Exit 0; 1 when the model has no stochastic layer (mc-no-stochastic-layer); 2 on usage or input errors.`,
     sizeOption: true,
   },
+  export: {
+    usage:
+      'export <model> --format pytorch|keras|onnx --out FILE [--weights FILE] [--data builtin:NAME|file.csv] ' +
+      '[--max-file-size-mb N]',
+    about: `Write the model's network as the Train panel's Export does: a PyTorch or Keras script with the weights
+embedded, or an ONNX model. Weights: --weights FILE (JSON from train --out, or a sidecar), else the model's
+"weights" sidecar, else the untrained network's initial weights. Inputs are standardised as training
+standardises them, from the model's data or --data. The PyTorch script trains (also under torchrun) and
+runs MC dropout itself: python3 FILE --help. The file is replaced if it exists.
+Exit 0, or 2 on a usage error or an unreadable model, weights or data file.`,
+    sizeOption: true,
+  },
   bench: {
     usage: `bench <${Object.keys(WORKLOADS).join('|')}> [options]`,
     about: `Run one of the peer benchmark kit's workloads; prints JSON lines with the kit's field names.

@@ -12,6 +12,7 @@ import type { McProgress } from '../core/engine/mc/run-stream';
 import type { McEngine } from '../core/engine/mc/runtime';
 import type { TrainHint } from '../core/engine/train/hints';
 import type { NetworkRecord } from '../core/model/network-spec';
+import type { TrainingSpec } from '../core/model/training-spec';
 import {
   isArrayOf,
   isBool,
@@ -280,6 +281,8 @@ export interface WireTrainRun {
   network: NetworkRecord;
   softmaxInLoss: boolean;
   standardization?: { mean: number[]; std: number[] };
+  /** The training spec the run used: an exported PyTorch script's --train defaults. */
+  training: TrainingSpec;
 }
 
 export type JobKind = keyof Jobs;

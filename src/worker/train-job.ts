@@ -13,7 +13,7 @@ import {
   type RunReport,
   type TrainRunSpec,
 } from '../core/engine/train/session';
-import { trainingSpec } from '../core/model/training-spec';
+import { trainingSpec, type TrainingSpec } from '../core/model/training-spec';
 import { Trainer, evaluate, type TrainHooks } from '../core/engine/train/train';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
@@ -106,12 +106,12 @@ export async function trainJob(
         optimizer: spec.optimizer,
         maxNorm: spec.maxNorm,
       });
-    context.progress({ finished: wireRun(report), hints: deriveHints(finished) });
+    context.progress({ finished: wireRun(report, spec), hints: deriveHints(finished) });
   });
   return {};
 }
 
-function wireRun(r: RunReport): WireTrainRun {
+function wireRun(r: RunReport, training: TrainingSpec): WireTrainRun {
   return {
     run: r.run,
     epochs: r.epochs,
@@ -120,6 +120,7 @@ function wireRun(r: RunReport): WireTrainRun {
     network: r.network.record(),
     softmaxInLoss: r.softmaxInLoss,
     standardization: r.standardization,
+    training,
   };
 }
 

@@ -5,9 +5,7 @@ import { basename, dirname, relative } from 'node:path';
 import { modify, applyEdits } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { encodeWeights } from '../../core/formats/nnjson/weights';
-import { writeKeras } from '../../core/export/keras-script';
-import { writeOnnx } from '../../core/export/onnx-writer';
-import { writePytorch } from '../../core/export/pytorch-script';
+import { exportRun } from '../../core/export/export';
 import type { SaveKind } from '../../protocol/train-panel';
 import type { WireTrainRun } from '../../protocol/worker';
 
@@ -28,12 +26,7 @@ export async function saveRun(
       title: `Export run "${run.run}" to ONNX`,
     });
     if (!target) return undefined;
-    const bytes = writeOnnx(run.network, {
-      name: stem(model),
-      softmax: run.softmaxInLoss,
-      standardization: run.standardization,
-    });
-    await vscode.workspace.fs.writeFile(target, bytes);
+    await vscode.workspace.fs.writeFile(target, exportRun('onnx', { name: stem(model), ...run }));
     return `Exported "${run.run}" to ${vscode.workspace.asRelativePath(target)} (ONNX opset 13, raw features in).`;
   }
   if (kind === 'pytorch' || kind === 'keras') {
@@ -45,9 +38,7 @@ export async function saveRun(
       title: `Export run "${run.run}" as a ${framework} script`,
     });
     if (!target) return undefined;
-    const options = { name: stem(model), softmax: run.softmaxInLoss, standardization: run.standardization };
-    const script = (kind === 'pytorch' ? writePytorch : writeKeras)(run.network, options);
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(script));
+    await vscode.workspace.fs.writeFile(target, exportRun(kind, { name: stem(model), ...run }));
     return `Exported "${run.run}" to ${vscode.workspace.asRelativePath(target)} (${framework}, weights embedded; run it with --predict rows.json).`;
   }
   const target = await vscode.window.showSaveDialog({

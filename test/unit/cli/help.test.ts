@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { run } from './run-cli';
 
-const COMMANDS = ['lint', 'inspect', 'train', 'mc', 'bench'];
+const COMMANDS = ['lint', 'inspect', 'train', 'mc', 'export', 'bench'];
 
 describe('dropout-lens --help', () => {
   it('lists every command with its usage line, and exits 0', async () => {
@@ -63,6 +63,7 @@ describe('dropout-lens --help', () => {
         '--json',
         '--max-file-size-mb',
       ],
+      export: ['--format', '--out', '--weights', '--data', '--max-file-size-mb'],
       bench: ['w1', 'w4', '--passes', '--model', '--reps'],
     };
     for (const [command, names] of Object.entries(options)) {

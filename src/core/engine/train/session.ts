@@ -9,7 +9,7 @@ import { buildFromGraph, type LossKind } from '../build';
 import { EngineError } from '../engine-error';
 import { Network } from '../network';
 import { Rng } from '../../random/rng';
-import { applyPlan, type RunPlan } from './run-plan';
+import { AS_IS, applyPlan, type RunPlan } from './run-plan';
 import { train, type EpochMetrics, type TrainHooks } from './train';
 
 /** A model's training spec, and how often a run reports progress inside an epoch. */
@@ -48,28 +48,48 @@ export async function trainPlan(
   plan: RunPlan,
   hooks: (context: RunContext) => TrainHooks = () => ({}),
 ): Promise<RunReport> {
-  const loss = lossKind(spec);
-  const built = buildFromGraph(graph, loss);
-  const prepared = splitAndStandardize(fitShape(data, built.inputShape), spec.validationSplit, spec.seed);
-  const network = new Network(built.inputShape, applyPlan(built.specs, plan));
+  const { network, softmaxInLoss, rng } = initialNetwork(graph, spec, plan);
+  const prepared = splitAndStandardize(fitShape(data, network.inputShape), spec.validationSplit, spec.seed);
   const outputs = network.outputShape.reduce((a, b) => a * b, 1);
   if (outputs < data.classes)
     throw new EngineError(
       `${graph.name}: the model has ${outputs} outputs, the data have ${data.classes} classes`,
     );
-  const rng = new Rng(spec.seed);
-  network.init(rng.fork());
   const start = performance.now();
+  const loss = lossKind(spec);
   const result = await train(network, prepared, { ...spec, loss }, rng, hooks({ network, prepared }));
-  const { mean, std } = prepared;
   return {
     run: plan.name,
     ...result,
     seconds: (performance.now() - start) / 1000,
     network,
-    softmaxInLoss: built.softmaxInLoss,
-    standardization: mean && std ? { mean: Array.from(mean), std: Array.from(std) } : undefined,
+    softmaxInLoss,
+    standardization: standardizationOf(prepared),
   };
+}
+
+/**
+ * The network a run of `plan` starts from, initialised from Rng(spec.seed), and that generator, which
+ * then drives the run's shuffling and dropout: an untrained network exports these weights.
+ */
+export function initialNetwork(
+  graph: Graph,
+  spec: TrainingSpec,
+  plan: RunPlan = AS_IS,
+): { network: Network; softmaxInLoss: boolean; rng: Rng } {
+  const built = buildFromGraph(graph, lossKind(spec));
+  const network = new Network(built.inputShape, applyPlan(built.specs, plan));
+  const rng = new Rng(spec.seed);
+  network.init(rng.fork());
+  return { network, softmaxInLoss: built.softmaxInLoss, rng };
+}
+
+/** The standardisation fitted on the training rows, as plain lists (what the exports take). */
+export function standardizationOf(
+  prepared: Pick<PreparedData, 'mean' | 'std'>,
+): { mean: number[]; std: number[] } | undefined {
+  const { mean, std } = prepared;
+  return mean && std ? { mean: Array.from(mean), std: Array.from(std) } : undefined;
 }
 
 /** Trains `plans` (an experiment's runs) one after another; `onReport` hears of each run as it ends. */
