@@ -16,7 +16,7 @@ import { nodeModelSource } from '../core/formats/node-model-source';
 import { readFileWithin } from '../core/io/node-files';
 import type { SizeLimit } from '../core/io/size-limit';
 import { trainingSpec } from '../core/model/training-spec';
-import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
+import { CLI_SIZE_LIMIT, fileError, UsageError, type CliIo } from './io';
 
 export interface ExportArgs {
   model: string;
@@ -75,7 +75,7 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
     );
     return 0;
   } catch (e) {
-    io.err(`dropout-lens: ${args.model}: ${(e as Error).message}`);
+    io.err(fileError(args.model, e));
     return 2;
   }
 }
