@@ -10,8 +10,14 @@ import { copyOnnxRuntime, ONNXRUNTIME_PACKAGES } from './scripts/onnxruntime-fil
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
-// The WebAssembly kernels, compiled from AssemblyScript and inlined (base64) into every bundle and test.
+// The WebAssembly kernels, compiled from AssemblyScript and inlined (base64) into every bundle and test:
+// the SIMD build, and the relaxed SIMD build used where the runtime has it.
 const kernelsWasm = await buildWasm();
+const kernelsWasmRelaxed = await buildWasm({ relaxed: true });
+const kernelDefines = {
+  __KERNELS_WASM__: JSON.stringify(kernelsWasm),
+  __KERNELS_WASM_RELAXED__: JSON.stringify(kernelsWasmRelaxed),
+};
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -28,7 +34,7 @@ const node = {
   external: ['vscode', 'onnxruntime-node'],
   // jsonc-parser's UMD main cannot be bundled; its ESM build can.
   mainFields: ['module', 'main'],
-  define: { __VERSION__: JSON.stringify(version), __KERNELS_WASM__: JSON.stringify(kernelsWasm) },
+  define: { __VERSION__: JSON.stringify(version), ...kernelDefines },
   logLevel: 'warning',
   // node_modules may be a symlink into another checkout: resolve packages where they appear, so nothing
   // outside this checkout (such as its package.json) is read.
@@ -148,7 +154,7 @@ if (!production) {
     format: 'cjs',
     target: 'node20',
     sourcemap: 'inline',
-    define: { __KERNELS_WASM__: JSON.stringify(kernelsWasm) },
+    define: kernelDefines,
     logLevel: 'warning',
   });
 }

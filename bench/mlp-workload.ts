@@ -1,6 +1,6 @@
 // Shared timing harness of W1/W2: Adam (lr 1e-3), batches in order without shuffling (last partial batch
 // included), 10 warm-up steps on the first 10 batches, then the timed epochs. Field names as the peer kit.
-import { jsKernels } from '../src/core/engine/kernels/kernels';
+import { kernelsLabel } from '../src/core/engine/kernels/select';
 import { Network } from '../src/core/engine/network';
 import type { LayerSpec } from '../src/core/model/network-spec';
 import { Rng } from '../src/core/random/rng';
@@ -61,7 +61,7 @@ export function runMlpWorkload(w: MlpWorkload): Record<string, unknown> {
     node: process.version,
     workload: w.workload,
     threads: 1,
-    kernels: net.kernels === jsKernels ? 'js' : 'wasm',
+    kernels: kernelsLabel(net.kernels),
     samples: w.epochs * w.n,
     seconds,
     samples_per_s: (w.epochs * w.n) / seconds,

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../src/cli/io';
-import { jsKernels } from '../src/core/engine/kernels/kernels';
+import { kernelsLabel } from '../src/core/engine/kernels/select';
 import { firstStochastic, runMc } from '../src/core/engine/mc/mc';
 import { Network } from '../src/core/engine/network';
 import { Rng } from '../src/core/random/rng';
@@ -126,7 +126,7 @@ export async function runW3(args: string[] = []): Promise<Record<string, unknown
     node: process.version,
     workload: 'w3',
     threads: workers,
-    kernels: net.kernels === jsKernels ? 'js' : 'wasm',
+    kernels: kernelsLabel(net.kernels),
     passes,
     rows,
     reps,

@@ -1,11 +1,14 @@
-// Compiles the AssemblyScript kernels (src/core/engine/kernels/wasm/) to one WebAssembly SIMD module and
-// returns it base64-encoded; esbuild.mjs inlines it into every build as __KERNELS_WASM__. The memory is
-// imported and shared, so the JS side owns allocation and growth never detaches its views.
+// Compiles the AssemblyScript kernels (src/core/engine/kernels/wasm/) to a WebAssembly SIMD module and
+// returns it base64-encoded; esbuild.mjs inlines it into every build as __KERNELS_WASM__, and the same
+// sources built with relaxed SIMD (fused multiply-add) as __KERNELS_WASM_RELAXED__, which the engine
+// uses where the runtime validates it (kernels/select.ts). The memory is imported and shared, so the JS
+// side owns allocation and growth never detaches its views.
 import asc from 'assemblyscript/asc';
 
 const ENTRY = 'src/core/engine/kernels/wasm/index.ts';
 
-export async function buildWasm() {
+/** `relaxed`: also enable relaxed SIMD (the sources test ASC_FEATURE_RELAXED_SIMD). */
+export async function buildWasm({ relaxed = false } = {}) {
   let binary;
   const { error, stderr } = await asc.main(
     [
@@ -14,7 +17,7 @@ export async function buildWasm() {
       'kernels.wasm',
       '-O3',
       '--enable',
-      'simd,threads',
+      relaxed ? 'simd,threads,relaxed-simd' : 'simd,threads',
       '--runtime',
       'stub',
       '--noAssert',

@@ -17,11 +17,24 @@ const STAGES = {
     // PyTorch and NumPy, the references the export tests compare with.
     ['node', ['test/support/system-packages.mjs', 'python']],
     ['npx', ['c8', 'mocha']],
-    // The engine tests again on the plain JS kernels (the run above uses the WebAssembly ones).
+    // The engine tests again on the plain JS kernels (the run above uses the WebAssembly SIMD ones), and
+    // on the relaxed SIMD build, switched on in this Node by its V8 flag.
     [
       'npx',
       ['mocha', '--no-config', '--timeout', '20000', 'out/test/unit/engine/**/*.test.js'],
       { DROPOUT_LENS_KERNELS: 'js' },
+    ],
+    [
+      'npx',
+      [
+        'mocha',
+        '--no-config',
+        '--timeout',
+        '20000',
+        '--v8-experimental-wasm-relaxed-simd',
+        'out/test/unit/engine/**/*.test.js',
+      ],
+      { DROPOUT_LENS_KERNELS: 'relaxed' },
     ],
   ],
   // Lint Workspace on 200 files and 20 training runs in the real worker; prints the heap figures.

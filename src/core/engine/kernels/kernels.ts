@@ -28,6 +28,12 @@ export interface Kernels extends Allocator {
   addBias(y: Vec, bias: Vec, rows: number, units: number): void;
   /** out[i] = max(x[i], 0) for i < n. */
   relu(out: Vec, x: Vec, n: number): void;
+  /** out[units] = Σ over rows of g[rows×units], summed row by row (dense backward: the bias gradient). */
+  sumRows(out: Vec, g: Vec, rows: number, units: number): void;
+  /** out[i] = x[i] > 0 ? g[i] : 0 for i < n (ReLU backward). */
+  reluGrad(out: Vec, g: Vec, x: Vec, n: number): void;
+  /** out[i] = a[i]·b[i] for i < n (dropout backward: gradient times the kept factors). */
+  mul(out: Vec, a: Vec, b: Vec, n: number): void;
   /**
    * Dropout with a fresh mask per element, drawn from mulberry32 exactly as Rng does: element i draws
    * u = mulberry32(state + (i + 1)·MULBERRY_STEP) (state from Rng.skip(n)); factor[i] = u ≥ threshold ?
@@ -105,6 +111,20 @@ export const jsKernels: Kernels = {
 
   relu(out, x, n) {
     for (let i = 0; i < n; i++) out[i] = Math.max(x[i] as number, 0);
+  },
+
+  sumRows(out, g, rows, units) {
+    out.fill(0, 0, units);
+    for (let r = 0, o = 0; r < rows; r++, o += units)
+      for (let j = 0; j < units; j++) out[j] = (out[j] as number) + (g[o + j] as number);
+  },
+
+  reluGrad(out, g, x, n) {
+    for (let i = 0; i < n; i++) out[i] = (x[i] as number) > 0 ? (g[i] as number) : 0;
+  },
+
+  mul(out, a, b, n) {
+    for (let i = 0; i < n; i++) out[i] = (a[i] as number) * (b[i] as number);
   },
 
   dropout(out, factor, x, n, state, threshold, scale) {

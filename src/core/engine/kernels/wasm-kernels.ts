@@ -14,6 +14,9 @@ interface Exports {
   adam(w: number, g: number, m: number, v: number, n: number, ...hyper: number[]): void;
   addBias(y: number, bias: number, rows: number, units: number): void;
   relu(out: number, x: number, n: number): void;
+  sumRows(out: number, g: number, rows: number, units: number): void;
+  reluGrad(out: number, g: number, x: number, n: number): void;
+  mul(out: number, a: number, b: number, n: number): void;
   dropout(out: number, factor: number, x: number, n: number, ...draw: number[]): void;
 }
 
@@ -113,6 +116,18 @@ export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>, maxPages?: num
     relu(out, x, n) {
       if (!inMemory(out, x)) return jsKernels.relu(out, x, n);
       exports.relu(out.byteOffset, x.byteOffset, n);
+    },
+    sumRows(out, g, rows, units) {
+      if (!inMemory(out, g)) return jsKernels.sumRows(out, g, rows, units);
+      exports.sumRows(out.byteOffset, g.byteOffset, rows, units);
+    },
+    reluGrad(out, g, x, n) {
+      if (!inMemory(out, g, x)) return jsKernels.reluGrad(out, g, x, n);
+      exports.reluGrad(out.byteOffset, g.byteOffset, x.byteOffset, n);
+    },
+    mul(out, a, b, n) {
+      if (!inMemory(out, a, b)) return jsKernels.mul(out, a, b, n);
+      exports.mul(out.byteOffset, a.byteOffset, b.byteOffset, n);
     },
     dropout(out, factor, x, n, state, threshold, scale) {
       if (!inMemory(out, factor, x)) return jsKernels.dropout(out, factor, x, n, state, threshold, scale);

@@ -121,7 +121,7 @@ export class Activation implements EngineLayer {
     const alpha = this.alpha;
     switch (this.cfg.activation) {
       case 'relu':
-        for (let i = 0; i < n; i++) o[i] = (x[i] as number) > 0 ? (g[i] as number) : 0;
+        this.kernels.reluGrad(o, g, x, n);
         break;
       case 'leaky-relu':
         for (let i = 0; i < n; i++) o[i] = (x[i] as number) > 0 ? (g[i] as number) : alpha * (g[i] as number);

@@ -88,13 +88,7 @@ export class Dense implements EngineLayer {
       const scale = 1 / (1 - (this.cfg.dropConnect as number));
       for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) * (mask[i] as number) * scale;
     }
-    if (this.bias) {
-      const gb = this.bias.grad;
-      const g = dy.data;
-      gb.fill(0);
-      for (let i = 0, r = 0; i < batch; i++, r += units)
-        for (let j = 0; j < units; j++) gb[j] = (gb[j] as number) + (g[r + j] as number);
-    }
+    if (this.bias) this.kernels.sumRows(this.bias.grad, dy.data, batch, units);
     if (!needInputGrad) return undefined;
     const dx = this.ws.tensor('dx', x.shape);
     const w = this.maskActive ? (this.masked as Vec) : this.weight.value;

@@ -204,8 +204,7 @@ export class Dropout implements EngineLayer {
       for (let i = 0; i < g.length; i++) dx.data[i] = (1 - p) * (g[i] as number);
       return dx;
     }
-    const m = (this.factor as Tensor).data;
-    for (let i = 0; i < g.length; i++) dx.data[i] = (m[i] as number) * (g[i] as number);
+    this.kernels.mul(dx.data, (this.factor as Tensor).data, g, g.length);
     return dx;
   }
 
