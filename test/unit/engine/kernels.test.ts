@@ -54,6 +54,42 @@ for (const build of BUILDS)
       });
     }
 
+    // Gradients behind ReLU and dropout are mostly zeros: NN and TN add only the nonzero entries' rows
+    // where a group of four rows of a is at most half full, and run the dense tile otherwise.
+    for (const name of ['matmulNN', 'matmulTN'] as const) {
+      it(`${name} with a three quarters, two fifths and entirely zero, on every m, n, k in {${SIZES}}`, () => {
+        for (const nonzero of [0.25, 0.6, 0])
+          for (const m of SIZES)
+            for (const n of SIZES)
+              for (const k of SIZES) {
+                if (m * n * k > 2e6) continue;
+                const a = uniform(wasm, m * k, rng).map((v) => (rng.next() < nonzero ? v : 0));
+                const b = uniform(wasm, n * k, rng);
+                const expected = new Float32Array(m * n);
+                jsKernels[name](expected, a, b, m, n, k);
+                const out = wasm.alloc('float32', m * n).fill(7);
+                wasm[name](out, a, b, m, n, k);
+                assertClose(out, expected, 1e-5, `${name} ${m}×${n}×${k}, ${nonzero} nonzero`);
+              }
+      });
+    }
+
+    it('the sparse and the dense path give the same rows, bit for bit', () => {
+      // Rows 0–3 of a are a quarter full (the sparse path), rows 4–7 the same values plus dense filler
+      // multiplied by zero rows of b: the dense tile adds exactly 0 for them.
+      const [k, n] = [64, 40];
+      const sparse = uniform(wasm, 4 * k, rng).map((v) => (rng.next() < 0.25 ? v : 0));
+      const a = wasm.alloc('float32', 8 * (2 * k)) as Float32Array;
+      const b = uniform(wasm, 2 * k * n, rng);
+      b.fill(0, k * n); // b's rows k..2k − 1 are zero
+      for (let r = 0; r < 8; r++)
+        for (let p = 0; p < 2 * k; p++)
+          a[r * 2 * k + p] = p < k ? (sparse[(r % 4) * k + p] as number) : r < 4 ? 0 : 1;
+      const out = wasm.alloc('float32', 8 * n);
+      wasm.matmulNN(out, a, b, 8, n, 2 * k);
+      assert.deepEqual(out.subarray(4 * n), out.subarray(0, 4 * n));
+    });
+
     // At k = 784 two float32 summation orders of unit-scale terms differ by ~1e-5 (either is as exact as
     // float32 allows); a network's weights are scaled by 1/√fan-in (He / Glorot), which keeps them apart
     // by ~1e-6.

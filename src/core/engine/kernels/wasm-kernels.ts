@@ -8,9 +8,9 @@ import { alloc, type DType, type Vec } from '../tensor';
 import { WasmMemory } from './wasm-memory';
 
 interface Exports {
-  matmulNT(out: number, a: number, b: number, m: number, n: number, k: number): void;
-  matmulNN(out: number, a: number, b: number, m: number, n: number, k: number): void;
-  matmulTN(out: number, a: number, b: number, m: number, n: number, k: number): void;
+  matmulNT(out: number, a: number, b: number, m: number, n: number, k: number, list?: number): void;
+  matmulNN(out: number, a: number, b: number, m: number, n: number, k: number, list: number): void;
+  matmulTN(out: number, a: number, b: number, m: number, n: number, k: number, list: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, ...hyper: number[]): void;
   addBias(y: number, bias: number, rows: number, units: number): void;
   relu(out: number, x: number, n: number): void;
@@ -21,6 +21,9 @@ interface Exports {
 }
 
 type Matmul = 'matmulNT' | 'matmulNN' | 'matmulTN';
+
+/** Most scratch floats a sparse-row list may take (4 MiB). */
+const LIST_FLOATS = 1 << 20;
 
 /** Instantiates the module (synchronously: it is a few kilobytes) over a fresh memory of `maxPages`. */
 export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>, maxPages?: number): Kernels {
@@ -55,6 +58,11 @@ export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>, maxPages?: num
   /** Element-wise steps run in place on the kernels' memory; elsewhere the JS loop is as fast as a copy. */
   const inMemory = (...vs: Vec[]): boolean => vs.every((v) => v instanceof Float32Array && mem.owns(v));
 
+  /**
+   * NN and TN also get scratch for the lists of a's nonzero entries (four rows of k (offset, value)
+   * pairs: 8·k floats), which lets them skip the zeros behind ReLU and dropout; none past LIST_FLOATS
+   * (the kernels then run dense, with the same results).
+   */
   const matmul =
     (name: Matmul, aLength: (m: number, n: number, k: number) => number, bLength: typeof aLength) =>
     (out: Vec, a: Vec, b: Vec, m: number, n: number, k: number): void => {
@@ -62,12 +70,16 @@ export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>, maxPages?: num
         return jsKernels[name](out, a, b, m, n, k);
       const la = aLength(m, n, k);
       const lb = bLength(m, n, k);
-      if (!reserve(foreign(a, la) + foreign(b, lb) + foreign(out, m * n)))
+      const staged = foreign(a, la) + foreign(b, lb) + foreign(out, m * n);
+      const list = name !== 'matmulNT' && 8 * k <= LIST_FLOATS ? 8 * k : 0;
+      if (!reserve(staged + list) && (list === 0 || !reserve(staged)))
         return jsKernels[name](out, a, b, m, n, k);
       const pa = place(a, la, true);
       const pb = place(b, lb, true);
       const po = place(out, m * n, false);
-      exports[name](po, pa, pb, m, n, k);
+      // Room for the list is there when the reservation with it succeeded.
+      const pl = list > 0 && used + list <= scratch.length ? scratch.byteOffset + used * 4 : 0;
+      exports[name](po, pa, pb, m, n, k, pl);
       if (!mem.owns(out)) out.set(scratch.subarray(used - m * n, used));
     };
 
