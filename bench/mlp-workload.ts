@@ -1,8 +1,11 @@
 // Shared timing harness of W1/W2: Adam (lr 1e-3), batches in order without shuffling (last partial batch
 // included), 10 warm-up steps on the first 10 batches, then the timed epochs. Field names as the peer kit.
+// Two workers (mlp-parallel.ts) run the same steps on replicas, each on half of every batch.
 import { kernelsLabel } from '../src/core/engine/kernels/select';
 import { Network } from '../src/core/engine/network';
+import type { Param } from '../src/core/engine/layers/layer';
 import type { LayerSpec } from '../src/core/model/network-spec';
+import type { RowShare } from '../src/core/engine/train/data-parallel';
 import { Rng } from '../src/core/random/rng';
 import { Trainer, evaluate } from '../src/core/engine/train/train';
 
@@ -31,36 +34,59 @@ export function mlpSpecs(sizes: number[], rate: number): LayerSpec[] {
   );
 }
 
-export function runMlpWorkload(w: MlpWorkload): Record<string, unknown> {
-  const specs = mlpSpecs(w.sizes, w.rate);
-  const net = new Network([w.d], specs);
+/** One replica of the workload's network and trainer (every replica starts from the same weights). */
+export function mlpReplica(w: Omit<MlpWorkload, 'x' | 'y'>, merge?: (params: Param[], rows: number) => void) {
+  const net = new Network([w.d], mlpSpecs(w.sizes, w.rate));
   const rng = new Rng(1);
   net.init(rng.fork());
-  const trainer = new Trainer(net, { optimizer: { type: 'adam', learningRate: 1e-3 } });
-  const ctx = { training: true, rng };
-  const batchAt = (s: number, rows: number) => ({
-    x: { data: w.x.subarray(s * w.d, (s + rows) * w.d), shape: [rows, w.d] },
-    y: w.y.subarray(s, s + rows),
-  });
-  for (let s = 0; s < 10; s++) {
-    const b = batchAt(s * w.batch, w.batch);
-    trainer.step(b.x, b.y, ctx);
-  }
+  const trainer = new Trainer(net, { optimizer: { type: 'adam', learningRate: 1e-3 } }, merge);
+  return { net, rng, trainer };
+}
+
+/**
+ * The workload's steps on a replica: 10 warm-up steps, then `epochs` timed epochs; `share` picks the rows
+ * of each batch this replica runs (all of them by default). Returns the timed seconds, CPU and last loss.
+ */
+export function mlpSteps(
+  w: MlpWorkload,
+  replica: ReturnType<typeof mlpReplica>,
+  share: (rows: number) => RowShare = (rows) => ({ offset: 0, rows, total: rows }),
+) {
+  const step = (s: number, batchRows: number) => {
+    const r = share(batchRows);
+    const at = s + r.offset;
+    const ctx = { training: true, rng: replica.rng, rows: r.rows < batchRows ? r : undefined };
+    const x = { data: w.x.subarray(at * w.d, (at + r.rows) * w.d), shape: [r.rows, w.d] };
+    return replica.trainer.step(x, w.y.subarray(at, at + r.rows), ctx).loss;
+  };
+  for (let s = 0; s < 10; s++) step(s * w.batch, w.batch);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let loss = 0;
   for (let e = 0; e < w.epochs; e++)
-    for (let s = 0; s < w.n; s += w.batch) {
-      const b = batchAt(s, Math.min(w.batch, w.n - s));
-      loss = trainer.step(b.x, b.y, ctx).loss;
-    }
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
+    for (let s = 0; s < w.n; s += w.batch) loss = step(s, Math.min(w.batch, w.n - s));
+  return { seconds: (performance.now() - t0) / 1000, cpu: process.cpuUsage(cpu0), loss };
+}
+
+export function runMlpWorkload(w: MlpWorkload): Record<string, unknown> {
+  const replica = mlpReplica(w);
+  return mlpReport(w, replica.net, replica.trainer, mlpSteps(w, replica), 1);
+}
+
+/** The kit's fields for a run of `threads` threads, with the accuracy of the trained replica `net`. */
+export function mlpReport(
+  w: MlpWorkload,
+  net: Network,
+  trainer: Trainer,
+  run: ReturnType<typeof mlpSteps>,
+  threads: number,
+): Record<string, unknown> {
+  const { seconds, cpu, loss } = run;
   return {
     peer: 'dropout-lens',
     node: process.version,
     workload: w.workload,
-    threads: 1,
+    threads,
     kernels: kernelsLabel(net.kernels),
     samples: w.epochs * w.n,
     seconds,

@@ -19,6 +19,7 @@ const JS = { env: { DROPOUT_LENS_KERNELS: 'js' }, reps: 3 };
 const PRODUCT_JOBS = {
   w1: [
     job('product (dropout-lens, wasm kernels)', 'w1'),
+    { id: 'product 2 workers (dropout-lens, wasm kernels)', cmd: ['node', PRODUCT, 'w1', '--workers', '2'] },
     job('product (dropout-lens, js kernels)', 'w1', JS),
   ],
   w2: [
@@ -38,8 +39,9 @@ const EXTRA_METRICS = { w3: ['loop_gflop_per_s', 'batched_gflop_per_s'], w5: ['v
 
 /** Target ratios: [suite, metric, product job, peer job, must]. */
 const TARGETS = [
-  ['w1', 'samples_per_s', 'product (dropout-lens, wasm kernels)', 'pytorch 1 thread', 0.5],
+  ['w1', 'samples_per_s', 'product (dropout-lens, wasm kernels)', 'pytorch 1 thread', 1],
   ['w1', 'samples_per_s', 'product (dropout-lens, wasm kernels)', 'tfjs-wasm layers (model.fit)', 10],
+  ['w1', 'samples_per_s', 'product 2 workers (dropout-lens, wasm kernels)', 'pytorch 2 threads', 1],
   ['w2', 'samples_per_s', 'product (dropout-lens, wasm kernels)', 'pytorch 1 thread', 1],
   ['w3', 'loop_passes_per_s', 'product (dropout-lens, wasm kernels)', 'onnxruntime-node 1 thread', 1],
   ['w3', 'batched_passes_per_s', 'product (dropout-lens, wasm kernels)', 'onnxruntime-node 1 thread', 1],

@@ -34,6 +34,8 @@ export interface Kernels extends Allocator {
   reluGrad(out: Vec, g: Vec, x: Vec, n: number): void;
   /** out[i] = a[i]·b[i] for i < n (dropout backward: gradient times the kept factors). */
   mul(out: Vec, a: Vec, b: Vec, n: number): void;
+  /** out[i] = sa·a[i] + sb·b[i] for i < n, rounded as float32 after each operation (merging gradients). */
+  addScaled(out: Vec, a: Vec, sa: number, b: Vec, sb: number, n: number): void;
   /**
    * Dropout with a fresh mask per element, drawn from mulberry32 exactly as Rng does: element i draws
    * u = mulberry32(state + (i + 1)·MULBERRY_STEP) (state from Rng.skip(n)); factor[i] = u ≥ threshold ?
@@ -125,6 +127,13 @@ export const jsKernels: Kernels = {
 
   mul(out, a, b, n) {
     for (let i = 0; i < n; i++) out[i] = (a[i] as number) * (b[i] as number);
+  },
+
+  addScaled(out, a, sa, b, sb, n) {
+    // float32 steps, as the WebAssembly kernel takes them: both give the same bits.
+    const f = Math.fround;
+    const [fa, fb] = [f(sa), f(sb)];
+    for (let i = 0; i < n; i++) out[i] = f(f(fa * (a[i] as number)) + f(fb * (b[i] as number)));
   },
 
   dropout(out, factor, x, n, state, threshold, scale) {

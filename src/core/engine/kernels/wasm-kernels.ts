@@ -17,6 +17,7 @@ interface Exports {
   sumRows(out: number, g: number, rows: number, units: number): void;
   reluGrad(out: number, g: number, x: number, n: number): void;
   mul(out: number, a: number, b: number, n: number): void;
+  addScaled(out: number, a: number, sa: number, b: number, sb: number, n: number): void;
   dropout(out: number, factor: number, x: number, n: number, ...draw: number[]): void;
 }
 
@@ -140,6 +141,10 @@ export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>, maxPages?: num
     mul(out, a, b, n) {
       if (!inMemory(out, a, b)) return jsKernels.mul(out, a, b, n);
       exports.mul(out.byteOffset, a.byteOffset, b.byteOffset, n);
+    },
+    addScaled(out, a, sa, b, sb, n) {
+      if (!inMemory(out, a, b)) return jsKernels.addScaled(out, a, sa, b, sb, n);
+      exports.addScaled(out.byteOffset, a.byteOffset, sa, b.byteOffset, sb, n);
     },
     dropout(out, factor, x, n, state, threshold, scale) {
       if (!inMemory(out, factor, x)) return jsKernels.dropout(out, factor, x, n, state, threshold, scale);

@@ -86,7 +86,20 @@ export class Dropout implements EngineLayer {
     const group = Math.max(1, ctx.maskRows ?? 1);
     const blocks = ctx.blocks;
     const perBlock = blocks ? batch / blocks.passes : batch;
-    if (!blocks || !Number.isInteger(perBlock) || perBlock % group !== 0 || perBlock % blocks.samples !== 0) {
+    if (ctx.rows) {
+      // Normals come in pairs, so a share of the stream of normals cannot start at any row.
+      if (this.drawsNormals || group !== 1)
+        throw new EngineError(`${this.name}: ${this.spec.variant} dropout cannot be split over workers`);
+      const perRow = this.drawsPerRow(x);
+      ctx.rng.skip(ctx.rows.offset * perRow);
+      this.drawRows(x, y.data, f.data, 0, batch, group, ctx.rng);
+      ctx.rng.skip((ctx.rows.total - ctx.rows.offset - batch) * perRow);
+    } else if (
+      !blocks ||
+      !Number.isInteger(perBlock) ||
+      perBlock % group !== 0 ||
+      perBlock % blocks.samples !== 0
+    ) {
       this.drawRows(x, y.data, f.data, 0, batch, group, ctx.rng);
     } else {
       // Drawing rows before block b in one batch over every sample: all earlier passes, then this pass's

@@ -26,6 +26,12 @@ export interface ForwardContext {
   maskRows?: number;
   /** MC passes: where the rows sit in the whole run, so the masks do not depend on the batching. */
   blocks?: PassBlocks;
+  /**
+   * Data-parallel training: this batch is rows [offset, offset + its rows) of a batch of `total` rows that
+   * other threads hold the rest of. Stochastic layers draw what these rows would draw in the whole batch
+   * and leave the stream where the whole batch leaves it, so every thread's stream stays in step.
+   */
+  rows?: { offset: number; total: number };
 }
 
 /**

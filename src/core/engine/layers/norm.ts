@@ -4,6 +4,7 @@
 // axis. Both use eps = 1e-5 and a learned scale γ and shift β.
 import type { NormSpec } from '../../model/network-spec';
 import type { EngineLayer, LayerSetup, Param } from './layer';
+import { EngineError } from '../engine-error';
 import { Workspace, alloc, sizeOf, type Tensor, type Vec } from '../tensor';
 
 function scaleAndShift(name: string, setup: LayerSetup, n: number): [Param, Param] {
@@ -70,7 +71,10 @@ export class BatchNorm implements EngineLayer {
     this.runningVar.fill(1);
   }
 
-  forward(x: Tensor, ctx: { training: boolean }): Tensor {
+  forward(x: Tensor, ctx: { training: boolean; rows?: unknown }): Tensor {
+    // Batch statistics over a share of the batch are not the whole batch's.
+    if (ctx.training && ctx.rows)
+      throw new EngineError(`${this.name}: batchnorm cannot be trained split over workers`);
     const batch = x.shape[0] as number;
     const { C, plane } = this;
     const m = batch * plane;

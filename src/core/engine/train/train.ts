@@ -5,7 +5,7 @@ import type { Dataset } from '../../data/dataset';
 import { scheduledOn } from '../layers/dropout';
 import type { Kernels } from '../kernels/kernels';
 import { EngineError } from '../engine-error';
-import type { ForwardContext } from '../layers/layer';
+import type { ForwardContext, Param } from '../layers/layer';
 import type { LossKind } from '../build';
 import { countCorrect, meanSquaredError, softmaxCrossEntropy } from './losses';
 import type { Network } from '../network';
@@ -80,9 +80,14 @@ export class Trainer {
   private readonly ws: Workspace;
   private readonly optimizer: Optimizer;
 
+  /**
+   * `merge` (data-parallel training) turns the gradients of this thread's share of a batch (`rows` rows,
+   * the loss a mean over them) into the whole batch's, before the optimizer step.
+   */
   constructor(
     readonly net: Network,
     private readonly options: Pick<TrainOptions, 'optimizer' | 'l2' | 'maxNorm' | 'loss'>,
+    private readonly merge?: (params: Param[], rows: number) => void,
   ) {
     this.ws = new Workspace(net.dtype, net.kernels);
     this.optimizer = createOptimizer(options.optimizer, options.l2 ?? 0, net.kernels);
@@ -107,6 +112,7 @@ export class Trainer {
     const correct = countCorrect(out.data, labels, rows, classes);
     if (grad) {
       this.net.backward(grad);
+      this.merge?.(this.net.params, rows);
       this.optimizer.step(this.net.params);
       if (this.options.maxNorm !== undefined) applyMaxNorm(this.net.params, this.options.maxNorm);
     }

@@ -1,5 +1,5 @@
 // AssemblyScript: the element-wise steps around a dense layer, forward and backward, over float32
-// vectors at byte addresses (see Kernels.addBias, relu, sumRows, reluGrad and mul).
+// vectors at byte addresses (see Kernels.addBias, relu, sumRows, reluGrad, mul and addScaled).
 
 /** y[rows×units] += bias[units], row by row. */
 export function addBias(y: usize, bias: usize, rows: i32, units: i32): void {
@@ -76,5 +76,20 @@ export function mul(out: usize, a: usize, b: usize, n: i32): void {
   for (let i = n4; i < n; i++) {
     const o = (<usize>i) << 2;
     store<f32>(out + o, load<f32>(a + o) * load<f32>(b + o));
+  }
+}
+
+/** out[i] = sa·a[i] + sb·b[i] (merging two threads' gradients). */
+export function addScaled(out: usize, a: usize, sa: f32, b: usize, sb: f32, n: i32): void {
+  const n4 = n & ~3;
+  const va = f32x4.splat(sa);
+  const vb = f32x4.splat(sb);
+  for (let i = 0; i < n4; i += 4) {
+    const o = (<usize>i) << 2;
+    v128.store(out + o, f32x4.add(f32x4.mul(va, v128.load(a + o)), f32x4.mul(vb, v128.load(b + o))));
+  }
+  for (let i = n4; i < n; i++) {
+    const o = (<usize>i) << 2;
+    store<f32>(out + o, sa * load<f32>(a + o) + sb * load<f32>(b + o));
   }
 }
