@@ -2,12 +2,13 @@
 // matmuls over byte addresses in linear memory, in the three layouts of the Kernels interface. The
 // caller owns all memory: these functions allocate nothing.
 //
-// What bounds them on x64 (V8): two f32x4 multiplies and two adds per cycle, and about six instructions
-// issued per cycle. So the inner loops move one pointer per operand row and reach the rest through
-// constant offsets (a wasm address `p + o` with a variable `o` costs an add per load), and broadcasts are
-// `load32_splat` (one vbroadcastss, not a load and a shuffle). Tiles use 8 accumulators plus 3 operand
-// registers: V8 allocates 15 of x64's 16 XMM registers (one is its scratch), so a 6×2 tile (12
-// accumulators) spilled accumulators into memory on every step, which is why it measured slower.
+// What bounds them on x64 (V8, read with --print-wasm-code): two f32x4 multiplies and two adds per cycle
+// and about six instructions issued per cycle, so loads and address arithmetic compete with the
+// arithmetic. Tiles keep 8 accumulators and up to 6 operands in registers: V8 allocates 15 of x64's 16
+// XMM registers (one is its scratch) and hoists a loop's loads to its top, so a 6×2 tile (12
+// accumulators) or a k loop unrolled twice spills accumulators to the stack on every step, which is why
+// they measured slower. Broadcasts are `load32_splat` (one vbroadcastss, not a load and a shuffle).
+// The relaxed SIMD build fuses each multiply-add (half the arithmetic instructions).
 
 /** a·b + c: one fused multiply-add where relaxed SIMD is enabled (a build of its own), else two ops. */
 function madd(a: v128, b: v128, c: v128): v128 {
@@ -15,26 +16,24 @@ function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** Sum of the lanes as the tiles reduce them (reduce4): (v0 + v2) + (v1 + v3). */
+/** Sum of the four lanes. */
 function hsum(v: v128): f32 {
   return (
-    f32x4.extract_lane(v, 0) +
-    f32x4.extract_lane(v, 2) +
-    (f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 3))
+    f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3)
   );
 }
 
-/**
- * Dot product of k floats at x and y with the arithmetic of one matmulNT tile element (four lanes, the
- * tail in lane 0, the same reduction), so an output does not depend on whether its row fell in a tile.
- */
+/** Dot product of k floats at x and y (SIMD body, scalar tail). */
 function dot(x: usize, y: usize, k: i32): f32 {
   let acc = f32x4.splat(0);
-  const end4 = x + ((<usize>(k & ~3)) << 2);
-  const end = x + ((<usize>k) << 2);
-  for (; x < end4; x += 16, y += 16) acc = madd(v128.load(x), v128.load(y), acc);
-  for (; x < end; x += 4, y += 4) acc = madd(v128.load32_zero(x), v128.load32_zero(y), acc);
-  return hsum(acc);
+  const k4 = k & ~3;
+  for (let p = 0; p < k4; p += 4) {
+    const o = (<usize>p) << 2;
+    acc = madd(v128.load(x + o), v128.load(y + o), acc);
+  }
+  let s = hsum(acc);
+  for (let p = k4; p < k; p++) s += load<f32>(x + ((<usize>p) << 2)) * load<f32>(y + ((<usize>p) << 2));
+  return s;
 }
 
 /** Bytes of a's rows one block of matmulNT keeps hot in L2 while every row of b passes over them. */
@@ -44,96 +43,15 @@ const NT_BLOCK_BYTES = 65536;
  * out[m×n] = a[m×k] · b[n×k]ᵀ. Register tile: 4 rows of a × 2 rows of b, eight f32x4 accumulators
  * along k, reduced once per output. a is taken in blocks of rows that fit L2; within a block, loops run
  * over pairs of b rows outside so they stay in L1. Without the blocks a tall a (MC passes tiled deep)
- * would stream from memory once per pair of b rows. (Slicing k so that b's rows stay in L2 instead
- * measured faster alone but slower in training, where b, the weights Adam has just written, and the
- * batch compete for L2; it also changed the summation order with the slice.)
+ * would stream from memory once per pair of b rows.
  */
 export function matmulNT(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32): void {
   const rowBytes = (<usize>k) << 2;
   const m4 = m & ~3;
-  const n2 = n & ~1;
   const block = max<i32>(4, (NT_BLOCK_BYTES / <i32>rowBytes) & ~3);
-  for (let i0 = 0; i0 < m4; i0 += block) {
-    const i1 = min<i32>(i0 + block, m4);
-    for (let j = 0; j < n2; j += 2) {
-      for (let i = i0; i < i1; i += 4) {
-        // One 4×2 tile of out at ct (row stride n).
-        const ct = out + ((<usize>i * <usize>n + <usize>j) << 2);
-        let a0 = a + <usize>i * rowBytes;
-        let a1 = a0 + rowBytes;
-        let a2 = a1 + rowBytes;
-        let a3 = a2 + rowBytes;
-        let b0 = b + <usize>j * rowBytes;
-        let b1 = b0 + rowBytes;
-        let c00 = f32x4.splat(0),
-          c01 = f32x4.splat(0),
-          c10 = f32x4.splat(0),
-          c11 = f32x4.splat(0);
-        let c20 = f32x4.splat(0),
-          c21 = f32x4.splat(0),
-          c30 = f32x4.splat(0),
-          c31 = f32x4.splat(0);
-        const end4 = b0 + ((<usize>(k & ~3)) << 2);
-        const end = b0 + rowBytes;
-        // Four floats a step, one pointer add per row: six operands and eight accumulators take 14 of the 15
-        // XMM registers V8 allocates. Unrolling further made V8 hoist the extra loads and spill accumulators.
-        while (b0 < end4) {
-          const x0 = v128.load(b0);
-          const x1 = v128.load(b1);
-          let y = v128.load(a0);
-          c00 = madd(y, x0, c00);
-          c01 = madd(y, x1, c01);
-          y = v128.load(a1);
-          c10 = madd(y, x0, c10);
-          c11 = madd(y, x1, c11);
-          y = v128.load(a2);
-          c20 = madd(y, x0, c20);
-          c21 = madd(y, x1, c21);
-          y = v128.load(a3);
-          c30 = madd(y, x0, c30);
-          c31 = madd(y, x1, c31);
-          a0 += 16;
-          a1 += 16;
-          a2 += 16;
-          a3 += 16;
-          b0 += 16;
-          b1 += 16;
-        }
-        // The tail (fewer than 4 floats), one float a step in lane 0.
-        while (b0 < end) {
-          const x0 = v128.load32_zero(b0);
-          const x1 = v128.load32_zero(b1);
-          let y = v128.load32_zero(a0);
-          c00 = madd(y, x0, c00);
-          c01 = madd(y, x1, c01);
-          y = v128.load32_zero(a1);
-          c10 = madd(y, x0, c10);
-          c11 = madd(y, x1, c11);
-          y = v128.load32_zero(a2);
-          c20 = madd(y, x0, c20);
-          c21 = madd(y, x1, c21);
-          y = v128.load32_zero(a3);
-          c30 = madd(y, x0, c30);
-          c31 = madd(y, x1, c31);
-          a0 += 4;
-          a1 += 4;
-          a2 += 4;
-          a3 += 4;
-          b0 += 4;
-          b1 += 4;
-        }
-        // Rows 0–1 and 2–3 of the tile as [r0c0, r0c1, r1c0, r1c1], one 8-byte store per row.
-        const top = reduce4(c00, c01, c10, c11);
-        const bottom = reduce4(c20, c21, c30, c31);
-        const rowOut = (<usize>n) << 2;
-        v128.store64_lane(ct, top, 0);
-        v128.store64_lane(ct + rowOut, top, 1);
-        v128.store64_lane(ct + 2 * rowOut, bottom, 0);
-        v128.store64_lane(ct + 3 * rowOut, bottom, 1);
-      }
-    }
-  }
+  for (let i0 = 0; i0 < m4; i0 += block) tileNT(out, a, b, i0, min<i32>(i0 + block, m4), n, k);
   // Edges: the last row of b when n is odd, the last m % 4 rows of a.
+  const n2 = n & ~1;
   for (let i = 0; i < m; i++) {
     const ai = a + <usize>i * rowBytes;
     const j0 = i < m4 ? n2 : 0;
@@ -142,11 +60,77 @@ export function matmulNT(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32)
   }
 }
 
-/** [Σ lanes of w, of x, of y, of z]: a transpose and add in six shuffles, not twelve lane extracts. */
-function reduce4(w: v128, x: v128, y: v128, z: v128): v128 {
-  const wx = f32x4.add(v128.shuffle<f32>(w, x, 0, 4, 1, 5), v128.shuffle<f32>(w, x, 2, 6, 3, 7));
-  const yz = f32x4.add(v128.shuffle<f32>(y, z, 0, 4, 1, 5), v128.shuffle<f32>(y, z, 2, 6, 3, 7));
-  return f32x4.add(v128.shuffle<f32>(wx, yz, 0, 1, 4, 5), v128.shuffle<f32>(wx, yz, 2, 3, 6, 7));
+/** Rows i0..i1 (multiples of 4) × columns 0..n & ~1 of matmulNT. */
+function tileNT(out: usize, a: usize, b: usize, i0: i32, i1: i32, n: i32, k: i32): void {
+  const rowBytes = (<usize>k) << 2;
+  const k4 = k & ~3;
+  const n2 = n & ~1;
+  for (let j = 0; j < n2; j += 2) {
+    const b0 = b + <usize>j * rowBytes;
+    const b1 = b0 + rowBytes;
+    for (let i = i0; i < i1; i += 4) {
+      const a0 = a + <usize>i * rowBytes;
+      const a1 = a0 + rowBytes;
+      const a2 = a1 + rowBytes;
+      const a3 = a2 + rowBytes;
+      let c00 = f32x4.splat(0),
+        c01 = f32x4.splat(0),
+        c10 = f32x4.splat(0),
+        c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0),
+        c21 = f32x4.splat(0),
+        c30 = f32x4.splat(0),
+        c31 = f32x4.splat(0);
+      for (let p = 0; p < k4; p += 4) {
+        const o = (<usize>p) << 2;
+        const x0 = v128.load(b0 + o);
+        const x1 = v128.load(b1 + o);
+        let y = v128.load(a0 + o);
+        c00 = madd(y, x0, c00);
+        c01 = madd(y, x1, c01);
+        y = v128.load(a1 + o);
+        c10 = madd(y, x0, c10);
+        c11 = madd(y, x1, c11);
+        y = v128.load(a2 + o);
+        c20 = madd(y, x0, c20);
+        c21 = madd(y, x1, c21);
+        y = v128.load(a3 + o);
+        c30 = madd(y, x0, c30);
+        c31 = madd(y, x1, c31);
+      }
+      let s00 = hsum(c00),
+        s01 = hsum(c01),
+        s10 = hsum(c10),
+        s11 = hsum(c11);
+      let s20 = hsum(c20),
+        s21 = hsum(c21),
+        s30 = hsum(c30),
+        s31 = hsum(c31);
+      for (let p = k4; p < k; p++) {
+        const o = (<usize>p) << 2;
+        const x0 = load<f32>(b0 + o);
+        const x1 = load<f32>(b1 + o);
+        s00 += load<f32>(a0 + o) * x0;
+        s01 += load<f32>(a0 + o) * x1;
+        s10 += load<f32>(a1 + o) * x0;
+        s11 += load<f32>(a1 + o) * x1;
+        s20 += load<f32>(a2 + o) * x0;
+        s21 += load<f32>(a2 + o) * x1;
+        s30 += load<f32>(a3 + o) * x0;
+        s31 += load<f32>(a3 + o) * x1;
+      }
+      const c = out + ((<usize>i * <usize>n + <usize>j) << 2);
+      const rowOut = (<usize>n) << 2;
+      store<f32>(c, s00);
+      store<f32>(c, s01, 4);
+      store<f32>(c + rowOut, s10);
+      store<f32>(c + rowOut, s11, 4);
+      store<f32>(c + 2 * rowOut, s20);
+      store<f32>(c + 2 * rowOut, s21, 4);
+      store<f32>(c + 3 * rowOut, s30);
+      store<f32>(c + 3 * rowOut, s31, 4);
+    }
+  }
 }
 
 /**
