@@ -21,10 +21,33 @@ export function loadConfig(path: string): LintConfig {
 
 /** The `.dropoutlens.json` in the file's folder or the closest folder above it, if any. */
 export function nearestConfig(file: string): LintConfig | undefined {
-  for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
+  return nearestConfigs()(file);
+}
+
+/**
+ * nearestConfig for the files of one run: each folder is looked up once and its answer kept, and files
+ * under the same `.dropoutlens.json` get the same object. A broken one throws for each of its files.
+ */
+export function nearestConfigs(): (file: string) => LintConfig | undefined {
+  const byFolder = new Map<string, { config?: LintConfig } | { error: unknown }>();
+  const lookup = (dir: string): { config?: LintConfig } | { error: unknown } => {
+    let found = byFolder.get(dir);
+    if (found) return found;
     const candidate = join(dir, '.dropoutlens.json');
     // Only a missing file moves on to the parent folder; a broken one is reported, not skipped.
-    if (existsSync(candidate)) return loadConfig(candidate);
-    if (dirname(dir) === dir) return undefined;
-  }
+    if (existsSync(candidate)) {
+      try {
+        found = { config: loadConfig(candidate) };
+      } catch (error) {
+        found = { error };
+      }
+    } else found = dirname(dir) === dir ? {} : lookup(dirname(dir));
+    byFolder.set(dir, found);
+    return found;
+  };
+  return (file) => {
+    const found = lookup(dirname(resolve(file)));
+    if ('error' in found) throw found.error;
+    return found.config;
+  };
 }

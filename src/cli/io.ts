@@ -4,6 +4,8 @@ import { DEFAULT_SIZE_LIMIT, sizeLimitFromMegabytes, type SizeLimit } from '../c
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** A status line that replaces the previous one ('' clears it); only set when stderr is a terminal. */
+  progress?(text: string): void;
 }
 
 /** A mistake in the command line: exit code 2 with the message and a pointer to --help. */

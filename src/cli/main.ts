@@ -1,4 +1,5 @@
 // The `dropout-lens` command line. Subcommands live in their own files; this one parses and dispatches.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runInspect } from './inspect-command';
 import { runBench } from './bench-command';
@@ -34,7 +35,14 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { format: { type: 'string', default: 'text' }, config: { type: 'string' }, ...LIMIT_OPTION },
+        options: {
+          format: { type: 'string', default: 'text' },
+          config: { type: 'string' },
+          category: { type: 'string' },
+          threads: { type: 'string' },
+          'skip-other-data': { type: 'boolean', default: false },
+          ...LIMIT_OPTION,
+        },
       });
       return runLint(
         {
@@ -42,9 +50,13 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
           format: values.format,
           limit: cliSizeLimit(values['max-file-size-mb']),
           ...(values.config ? { config: values.config } : {}),
+          ...(values.category !== undefined ? { category: values.category } : {}),
+          skipOtherData: values['skip-other-data'],
+          // The engine worker bundle sits beside this one in dist/.
+          workers: { script: join(__dirname, 'worker.js'), ...threadsOption(values.threads) },
         },
         io,
-      );
+      ).catch((e: unknown) => usageError(e, io));
     }
     if (command === 'inspect') {
       const { values, positionals } = parseArgs({
@@ -126,6 +138,14 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
   }
 }
 
+function threadsOption(value: string | undefined): { threads?: number } {
+  if (value === undefined) return {};
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+    throw new UsageError(`lint: --threads must be a whole number from 1 to 64, not "${value}"`);
+  return { threads };
+}
+
 /** `-h` or `--help` anywhere before a `--` (option values never start with a dash: parseArgs refuses those). */
 function asksForHelp(args: string[]): boolean {
   const end = args.indexOf('--');
@@ -146,6 +166,8 @@ if (require.main === module) {
     main(process.argv.slice(2), {
       out: (t) => process.stdout.write(t + '\n'),
       err: (t) => process.stderr.write(t + '\n'),
+      // Progress only where someone watches: a terminal, not a CI log or a pipe.
+      ...(process.stderr.isTTY ? { progress: (t: string) => process.stderr.write(`\r${t}\x1b[K`) } : {}),
     }),
   ).then((code) => {
     process.exitCode = code;

@@ -2,16 +2,24 @@
 // once here, and the overview lists the same text.
 import { OWN_ENGINE_MAX_MULTIPLY_ADDS } from '../core/runtimes/open';
 import { WORKLOADS } from './bench-command';
+import { PARALLEL_MIN_FILES } from './lint-command';
 
 const SIZE_OPTION = `  --max-file-size-mb N  refuse model, weights and CSV files larger than
                         N MB, unread (default 2048)`;
 
 export const COMMAND_USAGE = {
   lint: {
-    usage: 'lint <paths…> [--format text|json|sarif] [--config file] [--max-file-size-mb N]',
+    usage:
+      'lint <paths…> [--format text|json|sarif] [--config file] [--category NAME] [--threads N] ' +
+      '[--skip-other-data] [--max-file-size-mb N]',
     about: `Lint the dropout in model files (.onnx, TensorFlow.js model.json, Keras .keras and .h5, .nn.json);
 folders are walked.
 --config: a .dropoutlens.json to use instead of the one nearest each file.
+--category: the SARIF run's code-scanning category (default dropout-lens).
+--skip-other-data: a model.json or .h5 named here that is other JSON or HDF5 data is left out, as in
+folders, instead of an error (for hooks that pass every file so named).
+--threads: from ${PARALLEL_MIN_FILES} files on, files are read on N threads (default: the cores, at most 4).
+Progress goes to stderr when it is a terminal.
 Exit 0: no warning or error. 1: at least one. 2: usage error or unreadable input.`,
     sizeOption: true,
   },

@@ -295,6 +295,8 @@ export type ToWorker =
       request: Jobs[JobKind]['request'];
       /** The largest file the job may read (the dropoutLens.maxFileSizeMB setting); default 2 GB. */
       maxFileBytes?: number;
+      /** What sets that limit, for the refusal message (default: the setting; the CLI names its option). */
+      limitSetting?: string;
     }
   | { type: 'cancel'; jobId: number };
 
@@ -383,6 +385,8 @@ export function parseToWorker(v: unknown): ParsedToWorker {
     return { error: `unknown job kind ${preview(kind)}`, jobId };
   if (!optional(v.maxFileBytes, (x) => isInt(x, 1, Number.MAX_SAFE_INTEGER)))
     return { error: '"maxFileBytes" must be a positive integer', jobId };
+  if (!optional(v.limitSetting, isShortString))
+    return { error: '"limitSetting" must be a short string', jobId };
   const problem = requestProblem(kind as JobKind, v.request);
   if (problem) return { error: `${kind} request: ${problem}`, jobId };
   return { message: v as ToWorker };

@@ -30,10 +30,10 @@ export function createDispatcher(
     }
     const { jobId } = message;
     running.add(jobId);
-    const limit: SizeLimit =
-      message.maxFileBytes === undefined
-        ? DEFAULT_SIZE_LIMIT
-        : { ...DEFAULT_SIZE_LIMIT, bytes: message.maxFileBytes };
+    const limit: SizeLimit = {
+      bytes: message.maxFileBytes ?? DEFAULT_SIZE_LIMIT.bytes,
+      setting: message.limitSetting ?? DEFAULT_SIZE_LIMIT.setting,
+    };
     const context: JobContext = {
       isCancelled: () => cancelled.has(jobId),
       progress: (progress) => post({ type: 'progress', jobId, progress }),

@@ -1,23 +1,29 @@
 // Structural checks of the SARIF log (what code-scanning services read); sarif-schema.test.ts validates
 // the same output against the official schema.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Log } from 'sarif';
 import { runLint } from '../../../src/cli/lint-command';
 import { toSarif } from '../../../src/cli/sarif';
 import { RULES } from '../../../src/core/lint/rules';
 
-function lintToSarif(files: Record<string, string>): { log: Log; code: number } {
+async function lintToSarif(
+  files: Record<string, string>,
+  category?: string,
+): Promise<{ log: Log; code: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'dropout-lens-sarif-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   const out: string[] = [];
   const cwd = process.cwd();
   process.chdir(dir);
   try {
-    const code = runLint(
-      { paths: Object.keys(files), format: 'sarif' },
+    const code = await runLint(
+      { paths: Object.keys(files), format: 'sarif', ...(category ? { category } : {}) },
       { out: (t) => out.push(t), err: () => {} },
     );
     return { log: JSON.parse(out.join('\n')) as Log, code };
@@ -37,8 +43,8 @@ const MODEL = `{
 }`;
 
 describe('SARIF output', () => {
-  it('describes the tool and every rule with id, descriptions and help URI', () => {
-    const { log } = lintToSarif({ 'a.nn.json': MODEL });
+  it('describes the tool and every rule with id, descriptions and help URI', async () => {
+    const { log } = await lintToSarif({ 'a.nn.json': MODEL });
     assert.equal(log.version, '2.1.0');
     assert.equal(log.$schema, 'https://json.schemastore.org/sarif-2.1.0.json');
     const driver = log.runs[0]?.tool.driver;
@@ -55,8 +61,8 @@ describe('SARIF output', () => {
     }
   });
 
-  it('reports a text finding with level, message and a 1-based region on the value', () => {
-    const { log, code } = lintToSarif({ 'a.nn.json': MODEL });
+  it('reports a text finding with level, message and a 1-based region on the value', async () => {
+    const { log, code } = await lintToSarif({ 'a.nn.json': MODEL });
     assert.equal(code, 1);
     const run = log.runs[0]!;
     assert.deepEqual(run.invocations, [{ executionSuccessful: true, toolExecutionNotifications: [] }]);
@@ -72,8 +78,8 @@ describe('SARIF output', () => {
     assert.match(run.originalUriBaseIds?.['%SRCROOT%']?.uri ?? '', /^file:\/\/.*\/$/);
   });
 
-  it('reports unreadable files as tool execution notifications', () => {
-    const { log, code } = lintToSarif({ 'a.nn.json': MODEL, 'b.nn.json': '{ "format": ' });
+  it('reports unreadable files as tool execution notifications', async () => {
+    const { log, code } = await lintToSarif({ 'a.nn.json': MODEL, 'b.nn.json': '{ "format": ' });
     assert.equal(code, 2);
     const invocation = log.runs[0]?.invocations?.[0];
     assert.equal(invocation?.executionSuccessful, false);
@@ -101,5 +107,98 @@ describe('SARIF output', () => {
       physicalLocation: { artifactLocation: { uri: 'm.onnx', uriBaseId: '%SRCROOT%' } },
       logicalLocations: [{ name: 'Dropout_3', kind: 'object' }],
     });
+  });
+
+  it('names the run category for code scanning: dropout-lens by default, or --category', async () => {
+    assert.equal(
+      (await lintToSarif({ 'a.nn.json': MODEL })).log.runs[0]?.automationDetails?.id,
+      'dropout-lens/',
+    );
+    const { log } = await lintToSarif({ 'a.nn.json': MODEL }, 'models/vision');
+    assert.equal(log.runs[0]?.automationDetails?.id, 'models/vision/');
+  });
+
+  it('fingerprints a finding by rule and layer: the same when its line moves, apart for other layers', async () => {
+    const hashes = (log: Log) =>
+      (log.runs[0]?.results ?? []).map((r) => [r.ruleId, r.partialFingerprints?.primaryLocationLineHash]);
+    const before = await lintToSarif({ 'a.nn.json': MODEL });
+    const moved = await lintToSarif({
+      'a.nn.json': MODEL.replace('"input"', '\n\n  "name": "moved",\n  "input"'),
+    });
+    const line = (log: Log) => log.runs[0]?.results?.[0]?.locations?.[0]?.physicalLocation?.region?.startLine;
+    assert.equal(line(moved.log), (line(before.log) ?? 0) + 3, 'the finding did move');
+    assert.deepEqual(hashes(moved.log), hashes(before.log));
+    for (const [, hash] of hashes(before.log)) assert.match(hash ?? '', /^[0-9a-f]{16}:1$/);
+    const two = MODEL.replace(
+      '"rate": 0.9 },',
+      '"rate": 0.9 },\n    { "type": "dense", "units": 64 },\n    { "type": "dropout", "rate": 0.85 },',
+    );
+    const keepProb = hashes((await lintToSarif({ 'a.nn.json': two })).log).filter(
+      ([id]) => id === 'keep-prob-confusion',
+    );
+    assert.equal(keepProb.length, 2);
+    assert.notEqual(keepProb[0]?.[1], keepProb[1]?.[1]);
+    // The same rule twice on one layer: counted, as the upload action counts equal line hashes.
+    const finding = { rule: 'inference-noop-dropout', severity: 'hint', message: 'm', layer: 'Dropout_3' };
+    const twice = toSarif([{ file: '/m/a.onnx', format: 'onnx', findings: [finding, finding] }], '1', '/m');
+    const [first, second] = (twice.runs[0]?.results ?? []).map(
+      (r) => r.partialFingerprints?.primaryLocationLineHash,
+    );
+    assert.equal(second, first?.replace(/:1$/, ':2'));
+  });
+
+  it('writes file locations as relative URI references, and files outside the folder as file URIs', async () => {
+    const { log } = await lintToSarif({ 'my models/a #1.nn.json': MODEL });
+    assert.deepEqual(log.runs[0]?.results?.[0]?.locations?.[0]?.physicalLocation?.artifactLocation, {
+      uri: 'my%20models/a%20%231.nn.json',
+      uriBaseId: '%SRCROOT%',
+    });
+    const finding = { rule: 'inference-noop-dropout', severity: 'hint', message: 'm', layer: 'Dropout_3' };
+    const outside = toSarif(
+      [{ file: '/elsewhere/m.onnx', format: 'onnx', findings: [finding] }],
+      '1',
+      '/models',
+    );
+    assert.deepEqual(outside.runs[0]?.results?.[0]?.locations?.[0]?.physicalLocation?.artifactLocation, {
+      uri: 'file:///elsewhere/m.onnx',
+    });
+  });
+
+  it('keeps the most severe results when there are more than code scanning takes, and says so', () => {
+    const finding = (severity: string, layer: string) => ({
+      rule: 'rate-zero',
+      severity,
+      message: layer,
+      layer,
+    });
+    const log = toSarif(
+      [
+        {
+          file: '/m/a.nn.json',
+          format: 'nn',
+          findings: [
+            finding('hint', 'h'),
+            finding('error', 'e'),
+            finding('info', 'i'),
+            finding('warning', 'w'),
+          ],
+        },
+      ],
+      '1',
+      '/m',
+      { maxResults: 2 },
+    );
+    const run = log.runs[0]!;
+    assert.deepEqual(
+      run.results?.map((r) => r.message.text),
+      ['e', 'w'],
+    );
+    const [notification] = run.invocations?.[0]?.toolExecutionNotifications ?? [];
+    assert.equal(notification?.level, 'warning');
+    assert.match(
+      notification?.message.text ?? '',
+      /^2 of 4 results left out, the least severe: .* 25,000 results/,
+    );
+    assert.equal(run.invocations?.[0]?.executionSuccessful, true);
   });
 });
