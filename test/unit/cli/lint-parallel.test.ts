@@ -3,6 +3,7 @@
 // of every format with per-package configs, a broken config, files cut short, a file over the size limit
 // and an app's model.json that is no model.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import { PARALLEL_MIN_FILES, runLint, type LintArgs } from '../../../src/cli/lin
 import { lintInWorkers } from '../../../src/cli/lint-pool';
 import { sizeLimitFromMegabytes } from '../../../src/core/io/size-limit';
 import { lintFile } from '../../../src/core/lint/lint-file';
+import { run } from './run-cli';
 
 const WORKER = resolve('dist/worker.js');
 const LIMIT = sizeLimitFromMegabytes(1, '--max-file-size-mb');
@@ -79,6 +81,27 @@ describe('dropout-lens lint on worker threads', () => {
       workers: { script: join(dir, 'none.js'), threads: 2 },
     });
     assert.equal(few.code, 1, 'fewer files are linted in-process');
+  });
+
+  it('shows progress on stderr when it is a terminal (a pty from script(1)), and nothing in a pipe', () => {
+    const args = [resolve('dist/cli.js'), 'lint', 'samples/digits-mlp.nn.json', 'samples/moons-mc.onnx'];
+    const piped = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    assert.equal(piped.stderr, '');
+    const command = `${process.execPath} ${args.join(' ')} > /dev/null`;
+    const tty = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8' });
+    assert.equal(tty.status, 0, tty.stderr);
+    assert.equal(
+      tty.stdout,
+      '\rdropout-lens: linted 1/2 files\x1b[K\rdropout-lens: linted 2/2 files\x1b[K\r\x1b[K',
+    );
+  });
+
+  it('refuses --threads that is not a whole number from 1 to 64', async () => {
+    for (const threads of ['0', '1.5', 'two', '65']) {
+      const { code, err } = await run('lint', 'samples', '--threads', threads);
+      assert.equal(code, 2, threads);
+      assert.match(err, /--threads must be a whole number from 1 to 64/);
+    }
   });
 
   it('lintInWorkers returns each file its own result, in order, whichever thread linted it', async () => {

@@ -8,6 +8,7 @@ import type { Log } from 'sarif';
 import { runLint } from '../../../src/cli/lint-command';
 import { toSarif } from '../../../src/cli/sarif';
 import { RULES } from '../../../src/core/lint/rules';
+import { run } from './run-cli';
 
 async function lintToSarif(
   files: Record<string, string>,
@@ -116,6 +117,17 @@ describe('SARIF output', () => {
     );
     const { log } = await lintToSarif({ 'a.nn.json': MODEL }, 'models/vision');
     assert.equal(log.runs[0]?.automationDetails?.id, 'models/vision/');
+  });
+
+  it('refuses --category without --format sarif, or empty', async () => {
+    for (const args of [
+      ['--category', 'models'],
+      ['--format', 'sarif', '--category', ''],
+    ]) {
+      const { code, err } = await run('lint', 'samples', ...args);
+      assert.equal(code, 2);
+      assert.match(err, /--category names the SARIF run category/);
+    }
   });
 
   it('fingerprints a finding by rule and layer: the same when its line moves, apart for other layers', async () => {
