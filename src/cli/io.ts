@@ -1,3 +1,4 @@
+import { namingFile } from '../core/io/file-message';
 import { DEFAULT_SIZE_LIMIT, sizeLimitFromMegabytes, type SizeLimit } from '../core/io/size-limit';
 
 /** Where the CLI writes; tests pass their own to capture output. */
@@ -22,8 +23,7 @@ export function cliSizeLimit(value: string | undefined): SizeLimit {
   return sizeLimitFromMegabytes(mb, CLI_SIZE_LIMIT.setting);
 }
 
-/** "dropout-lens: FILE: message", naming the file once: a reader's error starts with the file's path already. */
+/** "dropout-lens: FILE: message", naming the file once (namingFile). */
 export function fileError(file: string, e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  return `dropout-lens: ${message.startsWith(`${file}: `) ? message : `${file}: ${message}`}`;
+  return `dropout-lens: ${namingFile(file, e instanceof Error ? e.message : String(e))}`;
 }

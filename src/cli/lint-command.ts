@@ -164,8 +164,14 @@ function expand(paths: string[], io: CliIo): { path: string; walked: boolean }[]
 function formatText(reports: JsonFileReport[]): string {
   const lines: string[] = [];
   let count = 0;
+  let unreadable = 0;
   for (const r of reports) {
-    if (r.error) lines.push(`${r.file}: error: ${r.error}`);
+    if (r.error) {
+      unreadable++;
+      // The report's error names the file (for JSON readers); the line names it once, in front.
+      const message = r.error.startsWith(`${r.file}: `) ? r.error.slice(r.file.length + 2) : r.error;
+      lines.push(`${r.file}: error: ${message}`);
+    }
     for (const f of r.findings) {
       count++;
       const at = f.range ? `:${f.range.start.line}:${f.range.start.column}` : '';
@@ -173,7 +179,8 @@ function formatText(reports: JsonFileReport[]): string {
     }
   }
   lines.push(
-    `${count} finding${count === 1 ? '' : 's'} in ${reports.length} file${reports.length === 1 ? '' : 's'}`,
+    `${count} finding${count === 1 ? '' : 's'} in ${reports.length} file${reports.length === 1 ? '' : 's'}` +
+      (unreadable > 0 ? `, ${unreadable} of them not read` : ''),
   );
   return lines.join('\n');
 }

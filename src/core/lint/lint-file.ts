@@ -2,6 +2,7 @@
 // read becomes a result with an error, so the other files are still reported.
 import { resolve } from 'node:path';
 import { nodeModelSource } from '../formats/node-model-source';
+import { namingFile } from '../io/file-message';
 import type { ReusedReadBuffer } from '../io/node-files';
 import type { SizeLimit } from '../io/size-limit';
 import type { LintConfig } from './config';
@@ -24,6 +25,6 @@ export function lintFile(
       lintSource(source, typeof config === 'function' ? config() : config, resolve(path)),
     );
   } catch (e) {
-    return { path, findings: [], error: { message: `${path}: ${(e as Error).message}` } };
+    return { path, findings: [], error: { message: namingFile(path, (e as Error).message) } };
   }
 }

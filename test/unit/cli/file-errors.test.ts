@@ -1,11 +1,11 @@
-// A model the readers refuse: mc and train say why with the file named once, and exit 2.
+// A model the readers refuse: lint, mc and train say why with the file named once, and exit 2.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from './run-cli';
 
-describe('dropout-lens mc and train on a cut-short model file', () => {
+describe('dropout-lens lint, mc and train on a cut-short model file', () => {
   let dir: string;
   let model: string;
   before(() => {
@@ -26,4 +26,16 @@ describe('dropout-lens mc and train on a cut-short model file', () => {
       assert.match(r.err, /^dropout-lens: .*cut\.onnx: not a valid ONNX file/);
       assert.equal(r.err.split(model).length - 1, 1, r.err);
     });
+
+  it('lint: one line names the file and the error, the summary counts it as not read', async () => {
+    const r = await run('lint', model, 'samples/digits-mlp.nn.json');
+    assert.equal(r.code, 2, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.match(lines[0] ?? '', /cut\.onnx: error: not a valid ONNX file/);
+    assert.equal(r.out.split(model).length - 1, 1, r.out);
+    assert.match(lines.at(-1) ?? '', /^\d+ findings? in 2 files, 1 of them not read$/);
+    const json = await run('lint', model, '--format', 'json');
+    const [report] = JSON.parse(json.out) as { error?: string }[];
+    assert.equal(report?.error?.split(model).length, 2, report?.error);
+  });
 });
