@@ -1,4 +1,4 @@
-// The program half of an exported PyTorch script: data readers, training on one process or under torchrun
+// The program half of an exported PyTorch script: training on one process or under torchrun
 // (DistributedDataParallel), MC-dropout evaluation with statistics merged across processes, predictions.
 // pytorch-script.ts writes the network, its weights and TRAINING above it. Kept as Python text in one
 // place so every export (the Train panel, `dropout-lens export`) gets the same program.
@@ -7,8 +7,9 @@
 // - training: every process builds the same model from the embedded weights; the data order is
 //   DistributedSampler's (seed + epoch, the same permutation on every process, each taking every K-th
 //   row); dropout masks come from torch.manual_seed(seed + rank). The global batch is TRAINING's
-//   batchSize, each of K processes taking batchSize / K rows, so DDP's averaged gradient is the
-//   one-process step's.
+//   batchSize, each of K processes taking batchSize / K rows (K must divide it), and batch norm takes its
+//   statistics over the global batch, so without dropout DDP's averaged gradient is the one-process step's
+//   (when K also divides the training rows: DistributedSampler repeats a few rows to even them out).
 // - MC dropout: sample i (its row in the data) draws its T passes' masks after torch.manual_seed(seed + i),
 //   whichever process runs it, so 1 and K processes give the same per-sample figures; the totals are sums
 //   and counts all-reduced in float64.
@@ -16,7 +17,6 @@ export const PYTORCH_RUNNER = String.raw`
 
 STOCHASTIC = (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.AlphaDropout, ClassicDropout, GaussianDropout,
               GaussianNoise, DropConnectLinear)
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 MAX_CLASSES = 20  # samples listed with every class up to this many classes; above, the 20 most uncertain
 ECE_BINS = 15
 NLL_FLOOR = 1e-12
@@ -25,7 +25,7 @@ NLL_FLOOR = 1e-12
 def load_weights(model, checkpoint=None):
     """The embedded float32 blob (or a --checkpoint file's state) into the parameters and buffers."""
     if checkpoint:
-        model.load_state_dict(torch.load(checkpoint, map_location="cpu")["model"])
+        model.load_state_dict(read_checkpoint(checkpoint, model))
         return
     blob = torch.frombuffer(bytearray(base64.b64decode(WEIGHTS)), dtype=torch.float32)
     for name, (index, attribute, shape, offset) in WEIGHT_TABLE.items():
@@ -37,84 +37,29 @@ def load_weights(model, checkpoint=None):
             target.copy_(blob[offset : offset + count].reshape(shape))
 
 
+def read_checkpoint(path, model):
+    """A --checkpoint file's state for this network; a train --out JSON or another network's file is refused."""
+    if not os.path.isfile(path):
+        fail(f"--weights {path}: no such file")
+    with open(path, "rb") as f:
+        if f.read(1) == b"{":
+            fail(f"--weights {path}: a JSON file (dropout-lens train --out?); this option takes a --checkpoint "
+                 "file of this script. Put trained weights in with: dropout-lens export MODEL --weights FILE")
+    try:
+        state = torch.load(path, map_location="cpu")["model"]
+    except Exception as e:  # noqa: BLE001 - pickle, zip and key errors all mean "not our checkpoint"
+        fail(f"--weights {path}: not a checkpoint written by --checkpoint ({type(e).__name__}: {e})")
+    mine = model.state_dict()
+    if list(state) != list(mine) or any(state[k].shape != mine[k].shape for k in mine):
+        other = [f"{k} {list(v.shape)}" for k, v in state.items() if k not in mine or v.shape != mine[k].shape]
+        fail(f"--weights {path}: a checkpoint of another network ({', '.join(other[:3]) or 'other tensors'})")
+    return state
+
+
 def build(checkpoint=None):
     model = make_model()
     load_weights(model, checkpoint)
     return model.eval()
-
-
-def fail(message):
-    print(f"{sys.argv[0]}: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-# ---- data: (x [n, *INPUT_SHAPE] float32, y [n] int64 or None) ----
-
-def read_csv(path):
-    """A header row, numeric features, the class column TRAINING names (default "label"; none: unlabelled)."""
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        rows = [r for r in csv.reader(f) if r]
-    header, body = rows[0], rows[1:]
-    column = TRAINING.get("labelColumn", "label")
-    label = column if isinstance(column, int) else header.index(column) if column in header else None
-    if label is None and "labelColumn" in TRAINING:
-        fail(f"{path}: no column {column!r}")
-    x = [[float(v) for j, v in enumerate(r) if j != label] for r in body]
-    y = torch.tensor([int(float(r[label])) for r in body]) if label is not None else None
-    return torch.tensor(x, dtype=torch.float32), y
-
-
-def read_images(folder):
-    """torchvision's ImageFolder layout: class subfolders in name order are labels 0..C-1. Each image is
-    resized to the input's height and width with Pillow's bilinear filter, scaled to [0, 1], channels first."""
-    from PIL import Image
-
-    if len(INPUT_SHAPE) != 3:
-        fail(f"{folder}: image folders need an image input [C, H, W], not {INPUT_SHAPE}")
-    channels, height, width = INPUT_SHAPE
-    classes = sorted(d for d in os.listdir(folder) if os.path.isdir(os.path.join(folder, d)))
-    xs, ys = [], []
-    for label, name in enumerate(classes):
-        for root, _, files in sorted(os.walk(os.path.join(folder, name))):
-            for file in sorted(f for f in files if f.lower().endswith(IMAGE_SUFFIXES)):
-                image = Image.open(os.path.join(root, file)).convert("L" if channels == 1 else "RGB")
-                pixels = numpy.asarray(image.resize((width, height), Image.BILINEAR), dtype="float32") / 255
-                xs.append(torch.from_numpy(pixels).reshape(height, width, -1).permute(2, 0, 1))
-                ys.append(label)
-    if not xs:
-        fail(f"{folder}: no PNG or JPEG images in class subfolders")
-    return torch.stack(xs), torch.tensor(ys)
-
-
-def read_arrays(path):
-    """.npz: inputs and labels by the names numpy.savez gives them; .npy: inputs, labels from <name>.labels.npy
-    or, for x.npy / x_<rest>.npy, y.npy / y_<rest>.npy."""
-    if path.endswith(".npz"):
-        arrays = numpy.load(path)
-        x = next((arrays[k] for k in ("x", "X", "inputs", "images", "data", "arr_0") if k in arrays), None)
-        y = next((arrays[k] for k in ("y", "Y", "labels", "targets", "arr_1") if k in arrays), None)
-        if x is None:
-            fail(f"{path}: no inputs (x, inputs, images, data or arr_0)")
-    else:
-        x, y = numpy.load(path), None
-        folder, stem = os.path.split(path[: -len(".npy")])
-        names = [stem + ".labels"] + (["y" + stem[1:], "Y" + stem[1:]] if re.fullmatch(r"[xX](_.*)?", stem) else [])
-        labels = [os.path.join(folder, name + ".npy") for name in names]
-        y = next((numpy.load(f) for f in labels if os.path.isfile(f)), None)
-    x = torch.from_numpy(numpy.asarray(x, dtype="float32"))
-    return x, None if y is None else torch.from_numpy(numpy.asarray(y, dtype="int64")).reshape(-1)
-
-
-def read_data(path):
-    if os.path.isdir(path):
-        x, y = read_images(path)
-    elif path.endswith((".npy", ".npz")):
-        x, y = read_arrays(path)
-    else:
-        x, y = read_csv(path)
-    if x.numel() != len(x) * math.prod(INPUT_SHAPE):
-        fail(f"{path}: {x.numel() // max(1, len(x))} values a sample, the model takes {INPUT_SHAPE}")
-    return x.reshape(-1, *INPUT_SHAPE), y
 
 
 # ---- processes ----
@@ -142,9 +87,53 @@ def all_sum(values, world, device):
 
 # ---- training ----
 
+class GlobalBatchNorm(nn.Module):
+    """Batch norm over the global batch of all processes on CPU, where torch.nn.SyncBatchNorm does not run
+    (it takes CUDA tensors only): per-channel sums and counts, then squared deviations, all-reduced with
+    torch.distributed.nn's differentiable all_reduce, so K processes normalise as one process does. It
+    shares the wrapped layer's parameters and running statistics; eval mode is the wrapped layer's."""
+
+    def __init__(self, bn):
+        super().__init__()
+        self.bn = bn
+
+    def forward(self, x):
+        bn = self.bn
+        if not self.training:
+            return bn(x)
+        axes = [0] + list(range(2, x.dim()))
+        view = [1, -1] + [1] * (x.dim() - 2)
+        n = all_sum([x.numel() // x.shape[1]], dist.get_world_size(), x.device)[0]
+        mean = dist_nn.all_reduce(x.sum(axes)) / n
+        var = dist_nn.all_reduce(((x - mean.view(view)) ** 2).sum(axes)) / n
+        with torch.no_grad():
+            m = bn.momentum
+            bn.running_mean.mul_(1 - m).add_(m * mean)
+            bn.running_var.mul_(1 - m).add_(m * var * n / max(1, n - 1))
+            bn.num_batches_tracked.add_(1)
+        return (x - mean.view(view)) / (var.view(view) + bn.eps).sqrt() * bn.weight.view(view) + bn.bias.view(view)
+
+
+def synced(net, device):
+    """net's batch norms over the global batch under DDP: SyncBatchNorm with CUDA, GlobalBatchNorm on CPU."""
+    if device.type == "cuda":
+        return nn.SyncBatchNorm.convert_sync_batchnorm(net)
+    for i, m in enumerate(net):
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            net[i] = GlobalBatchNorm(m)
+    return net
+
+
 def logits_of(model):
-    """What the loss sees: the network without the softmax the loss absorbed."""
-    return model[:-1] if SOFTMAX_APPENDED else model
+    """What the loss sees: the network without the softmax the loss absorbed. A new Sequential of the same
+    modules, so swapping one in it (synced) leaves the model and its checkpoints' names as they are."""
+    return model[:-1] if SOFTMAX_APPENDED else model[:]
+
+
+def classes_of(model):
+    with torch.no_grad():
+        device = next(model.parameters(), torch.empty(0)).device
+        return model.eval()(torch.zeros(1, *INPUT_SHAPE, device=device)).shape[-1]
 
 
 def optimizer_of(model):
@@ -192,19 +181,32 @@ def evaluate(net, x, y, rank, world, device):
 def train(args, model, rank, world, device):
     x, y = read_data(args.train)
     if y is None:
-        fail(f"{args.train}: training needs labels")
+        fail(f"{args.train}: training needs labels (a {TRAINING.get('labelColumn', 'label')!r} column)")
+    if TRAINING["batchSize"] % world:
+        fail(f"{world} processes cannot split the batch of {TRAINING['batchSize']} evenly: choose a number of "
+             "processes that divides it, so each step is the one-process step")
+    classes = classes_of(model)
+    check_labels(y, classes, args.train)
     if args.val:
         vx, vy = read_data(args.val)
+        if vy is None:
+            fail(f"{args.val}: validation needs labels")
+        check_labels(vy, classes, args.val)
     else:
         # Not the engine's split (another generator), the same fraction from the same seed.
         order = torch.randperm(len(x), generator=torch.Generator().manual_seed(args.seed))
         held = round(len(x) * TRAINING.get("validationSplit", 0.2))
         vx, vy, x, y = x[order[:held]], y[order[:held]], x[order[held:]], y[order[held:]]
-    epochs = args.epochs or TRAINING["epochs"]
-    batch = max(1, TRAINING["batchSize"] // world)
+    epochs = TRAINING["epochs"] if args.epochs is None else args.epochs
+    batch = TRAINING["batchSize"] // world
     sampler = DistributedSampler(range(len(x)), num_replicas=world, rank=rank, shuffle=True, seed=args.seed)
     net = logits_of(model).to(device)
-    step_net = DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None) if world > 1 else net
+    if world > 1:
+        has_bn = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in net)
+        step_net = DistributedDataParallel(synced(net, device) if has_bn else net,
+                                           device_ids=[device.index] if device.type == "cuda" else None)
+    else:
+        step_net = net
     optimizer = optimizer_of(net)
     torch.manual_seed(args.seed + rank)
     for epoch in range(epochs):
@@ -251,6 +253,7 @@ def entropy(p):
 def mc(args, model, rank, world, device):
     """T passes per sample with every dropout-family layer random and batch norm in inference mode."""
     x, y = read_data(args.data)
+    check_labels(y, classes_of(model), args.data)
     model.to(device).eval()
     for m in model.modules():
         if isinstance(m, STOCHASTIC):
@@ -308,20 +311,31 @@ def mc(args, model, rank, world, device):
                       "samples": samples, "labelled": labelled, "processes": world, "data": args.data}))
 
 
+def at_least_one(text):
+    """argparse type: an integer >= 1 (0 epochs or passes would print nothing and look like success)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: must be 1 or more")
+    return value
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--predict", metavar="ROWS_JSON", help="JSON list of raw input rows; prints the predictions as JSON")
     parser.add_argument("--train", metavar="DATA", help="train on a CSV, .npy/.npz or image folder (see above)")
     parser.add_argument("--val", metavar="DATA", help="validation data (default: TRAINING's validationSplit of --train)")
-    parser.add_argument("--epochs", type=int, help=f"epochs (default {TRAINING['epochs']})")
+    parser.add_argument("--epochs", type=at_least_one, help=f"epochs (default {TRAINING['epochs']})")
     parser.add_argument("--checkpoint", metavar="FILE", help="--train: save the model after every epoch (process 0)")
     parser.add_argument("--weights", metavar="FILE", help="start from a --checkpoint file, not the embedded weights")
-    parser.add_argument("--mc", type=int, metavar="T", help="MC-dropout evaluation with T passes on --data; prints JSON")
+    parser.add_argument("--mc", type=at_least_one, metavar="T", help="MC-dropout evaluation with T passes on --data; prints JSON")
     parser.add_argument("--data", metavar="DATA", help="--mc: the samples (CSV, .npy/.npz or image folder)")
     parser.add_argument("--seed", type=int, default=TRAINING["seed"], help=f"default {TRAINING['seed']}")
     args = parser.parse_args()
-    if args.mc is not None and (args.mc < 1 or not args.data):
-        fail("--mc T needs T >= 1 and --data")
+    if args.mc is not None and not args.data:
+        parser.error("--mc T needs --data")
     model = build(args.weights)
     if args.train or args.mc:
         rank, world, device = start()

@@ -4,11 +4,12 @@
 // eval mode), the feature standardisation in front, a softmax the loss absorbed put back at the end, and
 // the trained weights embedded as one base64 little-endian float32 blob with a name/shape/offset table,
 // DropConnect and dropout schedules for training. The program below the network (pytorch-runner.ts)
-// predicts (`--predict rows.json`), trains on one process or under torchrun (`--train DATA`) and runs MC
+// (pytorch-data.ts reads the data) predicts (`--predict rows.json`), trains on one process or under torchrun (`--train DATA`) and runs MC
 // dropout (`--mc T --data DATA`), with the model's training spec as its defaults.
 import { randomAtInference } from '../model/ir';
 import type { LayerSpec, NetworkRecord } from '../model/network-spec';
 import { resolveTraining, type TrainingSpec } from '../model/training-spec';
+import { PYTORCH_DATA } from './pytorch-data';
 import { PYTORCH_RUNNER } from './pytorch-runner';
 import { ScriptExportError, WeightBlob, docTitle, pyFloat as num, walkNetwork } from './python-script';
 
@@ -158,6 +159,7 @@ import sys
 import numpy
 import torch
 import torch.distributed as dist
+import torch.distributed.nn as dist_nn
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DistributedSampler
@@ -315,8 +317,9 @@ or x.npy -> y.npy) or .npz (x, y), or a folder of images in class subfolders (re
 with Pillow's bilinear filter, scaled to [0, 1], channels first). --train defaults come from TRAINING.
 Seeds: under torchrun (K processes, gloo on CPU, nccl with CUDA) every process starts from the embedded
 weights, takes every K-th row of DistributedSampler's permutation (seed + epoch) in batches of
-batchSize / K, and draws its dropout masks after torch.manual_seed(seed + rank); process 0 alone prints
-and writes --checkpoint. --mc draws sample i's masks after torch.manual_seed(seed + i), whichever process
+batchSize / K (K must divide batchSize), normalises batch norm over the global batch, and draws its dropout
+masks after torch.manual_seed(seed + rank); process 0 alone prints and writes --checkpoint. Without
+dropout, K processes take the one-process steps. --mc draws sample i's masks after torch.manual_seed(seed + i), whichever process
 runs it, and all-reduces sums and counts, so 1 and K processes agree within float rounding.
 """
 `;
@@ -330,6 +333,7 @@ runs it, and all-reduces sums and counts, so 1 and K processes agree within floa
     `\n\ndef make_model():\n    return nn.Sequential(\n${modules.map((m) => `        ${m},\n`).join('')}    )\n`,
     `\n\nWEIGHT_TABLE = {\n${table.join('\n')}\n}\n`,
     `\n${blob.python()}`,
+    PYTORCH_DATA,
     PYTORCH_RUNNER,
   ].join('');
 }

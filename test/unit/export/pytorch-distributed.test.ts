@@ -3,7 +3,7 @@
 // (± 1 point), and its MC-dropout statistics on a trained weights file are the one-process run's.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Dataset } from '../../../src/core/data/dataset';
@@ -107,6 +107,41 @@ describe('PyTorch export under torchrun (PyTorch as the reference)', function ()
       assert.ok(existsSync(join(dir, `ck${processes}.pt`)), 'process 0 wrote the checkpoint');
     }
   });
+
+  for (const [model, epochs] of [
+    ['digits-mlp', 3],
+    ['digits-cnn', 2],
+  ] as const)
+    it(`without dropout, 2 processes take ${model}'s one-process steps (losses within 1e-5)`, async () => {
+      // Dropout masks differ per process by design; without them, a step over the global batch split in
+      // two (batch norm over both halves) is the one-process step, so every epoch's losses agree.
+      const spec = JSON.parse(readFileSync(`samples/${model}.nn.json`, 'utf8')) as {
+        layers: { type: string }[];
+      };
+      spec.layers = spec.layers.filter((l) => !l.type.includes('dropout'));
+      const work = mkdtempSync(join(dir, 'parity-'));
+      writeFileSync(join(work, 'plain.nn.json'), JSON.stringify(spec));
+      const exported = await run(
+        'export',
+        join(work, 'plain.nn.json'),
+        '--format',
+        'pytorch',
+        '--out',
+        join(work, 'model.py'),
+      );
+      assert.equal(exported.code, 0, exported.err);
+      const { train, val } = splitAndStandardize(loadData('builtin:digits', nodeDataSource), 0.2, 1, false);
+      writeCsv(join(work, 'train.csv'), train);
+      writeCsv(join(work, 'val.csv'), val);
+      const args = ['--train', 'train.csv', '--val', 'val.csv', '--epochs', String(epochs)];
+      const [one, two] = [script(work, 1, args), script(work, 2, args)];
+      assert.equal(one.length, epochs);
+      const diff = maxNumberDiff(one, two);
+      console.log(
+        `    ${model} without dropout, per-epoch losses, 1 vs 2 processes: max |difference| ${diff.toExponential(2)}`,
+      );
+      assert.ok(diff < 1e-5, `max |1 process − 2 processes| = ${diff}`);
+    });
 
   it('MC dropout on 2 processes gives the 1-process statistics', async () => {
     // moons-mc's trained weights (its sidecar), on its validation rows.
