@@ -5,13 +5,9 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { run } from '../cli/run-cli';
-
-const PYTHON = '/usr/bin/python3';
-// torch.distributed.run's main, fixed for Debian's PyTorch 1.13 on Python 3.11 (see the file).
-const TORCHRUN = resolve('test/support/torchrun.py');
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+import { PYTHON, TORCHRUN, hasTorch } from './pytorch-run';
 
 describe('PyTorch export: clear errors for bad options, data and weights', function () {
   this.timeout(120000);
