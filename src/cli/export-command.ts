@@ -35,6 +35,8 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
     throw new UsageError(`export: --format must be one of ${EXPORT_FORMATS.join(', ')}`);
   if (!args.out) throw new UsageError('export: name the file to write with --out FILE');
   const limit = args.limit ?? CLI_SIZE_LIMIT;
+  // The file an error is about: the model, else the weights or output file being read or written.
+  let file = args.model;
   try {
     const source = nodeModelSource(args.model, limit);
     const graph = openModel(source);
@@ -48,12 +50,15 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
     const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
     let weights = 'initial (untrained)';
     if (args.weights) {
+      file = args.weights;
       applyWeights(network, parseWeights(readFileWithin(args.weights, limit), args.weights));
       weights = args.weights;
     } else if (sidecar && source.readSibling) {
+      file = sidecar;
       applyWeights(network, parseWeights(await source.readSibling(sidecar), sidecar));
       weights = sidecar;
     }
+    file = args.model;
     const chosen = modelData(args.model, spec, limit, { data: args.data });
     const standardization = chosen
       ? standardizationOf(
@@ -68,14 +73,16 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
       training: spec,
     };
     // Like train --out, the file named is written (replaced if it exists).
-    writeFileSync(args.out, exportRun(format, run));
+    const text = exportRun(format, run);
+    file = args.out;
+    writeFileSync(args.out, text);
     io.out(
       `${args.out}: ${graph.name} as ${format}, weights ${weights}, ` +
         (chosen ? `inputs standardised as on ${chosen.name}` : 'inputs not standardised (no data named)'),
     );
     return 0;
   } catch (e) {
-    io.err(fileError(args.model, e));
+    io.err(fileError(file, e));
     return 2;
   }
 }

@@ -252,6 +252,11 @@ def entropy(p):
 
 def mc(args, model, rank, world, device):
     """T passes per sample with every dropout-family layer random and batch norm in inference mode."""
+    if not any(isinstance(m, STOCHASTIC) and getattr(m, "p", getattr(m, "sigma", 0)) > 0 for m in model.modules()):
+        # Exit 1 with the rule's message, as dropout-lens mc does: T identical passes would report 0 variance.
+        print(f"{sys.argv[0]}: mc-no-stochastic-layer: the model has no dropout-family layer with a rate above 0, "
+              "so every MC pass would give the same output and the variance would be exactly 0", file=sys.stderr)
+        sys.exit(1)
     x, y = read_data(args.data)
     check_labels(y, classes_of(model), args.data)
     model.to(device).eval()
@@ -305,10 +310,11 @@ def mc(args, model, rank, world, device):
     labelled = y is not None and n > 0
     bins = [totals[6 + 3 * b : 9 + 3 * b] for b in range(ECE_BINS)]
     ece = sum(c / n * abs(hit / c - conf / c) for c, conf, hit in bins if c > 0) if labelled else None
-    print(json.dumps({"passes": passes, "n": int(n), "accuracy": totals[1] / n if labelled else None,
-                      "nll": totals[2] / n if labelled else None, "ece": ece,
-                      "meanEntropy": totals[3] / n, "meanMutualInfo": totals[4] / n, "meanVariance": totals[5] / n,
-                      "samples": samples, "labelled": labelled, "processes": world, "data": args.data}))
+    # Unlabelled data have no accuracy, NLL or ECE: the keys are left out, as in dropout-lens mc --json.
+    scores = {"accuracy": totals[1] / n, "nll": totals[2] / n, "ece": ece} if labelled else {}
+    print(json.dumps({"passes": passes, "n": int(n), **scores, "meanEntropy": totals[3] / n,
+                      "meanMutualInfo": totals[4] / n, "meanVariance": totals[5] / n, "samples": samples,
+                      "labelled": labelled, "processes": world, "data": args.data}))
 
 
 def at_least_one(text):

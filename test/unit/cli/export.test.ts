@@ -39,8 +39,21 @@ describe('dropout-lens export', function () {
         /already is an exported model/,
       ],
       [['no-such.nn.json', '--format', 'onnx', '--out', join(dir, 'a')], /no-such\.nn\.json/],
-      [[MODEL, '--format', 'onnx', '--weights', 'no-such.json', '--out', join(dir, 'a')], /no-such\.json/],
+      // Errors name the file they are about: the weights or the output file, not the model.
+      [
+        [MODEL, '--format', 'onnx', '--weights', 'no-such.json', '--out', join(dir, 'a')],
+        /^dropout-lens: no-such\.json: /,
+      ],
+      [
+        [MODEL, '--format', 'onnx', '--weights', join(dir, 'other.json'), '--out', join(dir, 'a')],
+        /^dropout-lens: \S*other\.json: weights: "layers\[0\] \(dense\)\.weight" is missing/,
+      ],
+      [[MODEL, '--format', 'onnx', '--out', join(dir, 'none', 'a')], /^dropout-lens: \S*none\/a: ENOENT/],
     ];
+    writeFileSync(
+      join(dir, 'other.json'),
+      JSON.stringify({ runs: { dropout: { weights: { 'x.weight': [1] } } } }),
+    );
     for (const [args, message] of cases) {
       const r = await run('export', ...args);
       assert.equal(r.code, 2, args.join(' '));

@@ -6,6 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Network } from '../../../src/core/engine/network';
+import { writePytorch } from '../../../src/core/export/pytorch-script';
+import { Rng } from '../../../src/core/random/rng';
 import { run } from '../cli/run-cli';
 import { PYTHON, TORCHRUN, hasTorch } from './pytorch-run';
 
@@ -112,6 +115,25 @@ describe('PyTorch export: clear errors for bad options, data and weights', funct
       report.samples.map((s) => s.label),
       [1, 0, 1],
     );
+  });
+
+  it('MC on a network without a stochastic layer exits 1 with mc-no-stochastic-layer, as dropout-lens mc does', () => {
+    const net = new Network([2], [{ type: 'dense', name: 'out', units: 2 }]);
+    net.init(new Rng(1));
+    writeFileSync(join(dir, 'plain.py'), writePytorch(net.record(), { name: 'plain', softmax: true }));
+    const r = script('plain.py', '--mc', '5', '--data', 'ok.csv');
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^plain\.py: mc-no-stochastic-layer: /);
+  });
+
+  it('MC on unlabelled data leaves out accuracy, NLL and ECE, as dropout-lens mc --json does', () => {
+    writeFileSync(join(dir, 'unlabelled.csv'), 'x,y\n0.5,0.2\n1.5,-0.3\n');
+    const r = script('moons-mc.py', '--mc', '5', '--data', 'unlabelled.csv');
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as Record<string, unknown>;
+    for (const key of ['accuracy', 'nll', 'ece']) assert.ok(!(key in report), key);
+    assert.equal(report.labelled, false);
+    assert.equal(report.n, 2);
   });
 
   it('refuses a number of processes that does not divide the batch', () => {
