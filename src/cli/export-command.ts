@@ -2,14 +2,15 @@
 // what the Train panel's Export buttons write (core/export/export.ts), for the network the engine builds
 // from the model. Weights: --weights (JSON from `train --out`, or a sidecar), else the model's "weights"
 // sidecar, else the initial weights a training run of the model starts from (Rng(seed)). The inputs'
-// standardisation is fitted as training fits it, on the training split of the model's data (or --data).
+// standardisation is the one a `train --out` file recorded, else fitted as training fits it, on the
+// training split of the model's data (or --data).
 import { writeFileSync } from 'node:fs';
 import { fitShape } from '../core/data/dataset';
 import { modelData } from '../core/data/node-data';
 import { splitAndStandardize } from '../core/data/split';
 import { bringsWeights } from '../core/engine/mc/graph';
 import { initialNetwork, standardizationOf } from '../core/engine/train/session';
-import { applyWeights, parseWeights } from '../core/engine/weights-file';
+import { applyWeights, parseWeights, type TrainedOn } from '../core/engine/weights-file';
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../core/export/export';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
@@ -49,22 +50,33 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
     const { network, softmaxInLoss } = initialNetwork(graph, spec);
     const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
     let weights = 'initial (untrained)';
+    let trainedOn: TrainedOn | undefined;
     if (args.weights) {
       file = args.weights;
-      applyWeights(network, parseWeights(readFileWithin(args.weights, limit), args.weights));
+      const data = parseWeights(readFileWithin(args.weights, limit), args.weights);
+      applyWeights(network, data);
       weights = args.weights;
+      if (data.kind === 'named') trainedOn = data.trainedOn;
+      const width = network.inputShape.reduce((a, b) => a * b, 1);
+      const features = trainedOn?.standardization?.mean.length ?? width;
+      if (features !== width)
+        throw new Error(`a standardisation of ${features} features recorded, the network takes ${width}`);
     } else if (sidecar && source.readSibling) {
       file = sidecar;
       applyWeights(network, parseWeights(await source.readSibling(sidecar), sidecar));
       weights = sidecar;
     }
     file = args.model;
-    const chosen = modelData(args.model, spec, limit, { data: args.data });
-    const standardization = chosen
-      ? standardizationOf(
-          splitAndStandardize(fitShape(chosen.data, network.inputShape), spec.validationSplit, spec.seed),
-        )
-      : undefined;
+    // The standardisation train --out recorded (on the data and seed that run used) wins over a refit.
+    const recorded = trainedOn && !args.data ? trainedOn : undefined;
+    const chosen = recorded ? undefined : modelData(args.model, spec, limit, { data: args.data });
+    const standardization = recorded
+      ? recorded.standardization
+      : chosen
+        ? standardizationOf(
+            splitAndStandardize(fitShape(chosen.data, network.inputShape), spec.validationSplit, spec.seed),
+          )
+        : undefined;
     const run = {
       name: graph.name,
       network: network.record(),
@@ -78,7 +90,11 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
     writeFileSync(args.out, text);
     io.out(
       `${args.out}: ${graph.name} as ${format}, weights ${weights}, ` +
-        (chosen ? `inputs standardised as on ${chosen.name}` : 'inputs not standardised (no data named)'),
+        (recorded
+          ? `inputs standardised as train recorded on ${recorded.data} (seed ${recorded.seed})`
+          : chosen
+            ? `inputs standardised as on ${chosen.name}`
+            : 'inputs not standardised (no data named)'),
     );
     return 0;
   } catch (e) {

@@ -104,7 +104,15 @@ export async function runTrain(args: TrainArgs, io: CliIo): Promise<number> {
       );
       writeFileSync(
         args.out,
-        JSON.stringify({ model: graph.name, inputShape: reports[0]?.network.inputShape, runs: weights }),
+        // The data, seed and standardisation of the run, so `export --weights` standardises as it did.
+        JSON.stringify({
+          model: graph.name,
+          inputShape: reports[0]?.network.inputShape,
+          data: dataSpec,
+          seed: spec.seed,
+          ...(reports[0]?.standardization ? { standardization: reports[0].standardization } : {}),
+          runs: weights,
+        }),
       );
     }
     return 0;

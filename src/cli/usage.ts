@@ -65,7 +65,8 @@ Exit 0; 1 when the model has no stochastic layer (mc-no-stochastic-layer); 2 on 
     about: `Write the model's network as the Train panel's Export does: a PyTorch or Keras script with the weights
 embedded, or an ONNX model. Weights: --weights FILE (JSON from train --out, or a sidecar), else the model's
 "weights" sidecar, else the untrained network's initial weights. Inputs are standardised as training
-standardises them, from the model's data or --data. The PyTorch script trains (also under torchrun) and
+standardises them: as the train --out run recorded (its data and seed), else from the model's data or
+--data. The PyTorch script trains (also under torchrun) and
 runs MC dropout itself: python3 FILE --help. The file is replaced if it exists.
 Exit 0, or 2 on a usage error or an unreadable model, weights or data file.`,
     sizeOption: true,

@@ -6,12 +6,36 @@ import { WEIGHTS_MAGIC, decodeWeights, weightsByName } from '../formats/nnjson/w
 import { EngineError } from './engine-error';
 import type { Network } from './network';
 
+/** What `train --out` records of its run beside the weights: the data, the seed and the inputs' standardisation. */
+export interface TrainedOn {
+  data: string;
+  seed: number;
+  standardization?: { mean: number[]; std: number[] };
+}
+
 export type WeightsData =
-  | { kind: 'named'; weights: Record<string, ArrayLike<number>>; shapes?: Record<string, number[]> }
+  | {
+      kind: 'named';
+      weights: Record<string, ArrayLike<number>>;
+      shapes?: Record<string, number[]>;
+      trainedOn?: TrainedOn;
+    }
   | { kind: 'flat'; values: Float32Array };
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const numbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+
+/** The run a `train --out` file records (files written before it recorded one have none). */
+function trainedOnOf(file: Record<string, unknown>, name: string): TrainedOn | undefined {
+  const { data, seed, standardization: s } = file;
+  if (typeof data !== 'string' || typeof seed !== 'number') return undefined;
+  if (s === undefined) return { data, seed };
+  if (!isObj(s) || !numbers(s.mean) || !numbers(s.std) || s.mean.length !== s.std.length)
+    throw new EngineError(`${name}: "standardization" must hold lists "mean" and "std" of equal length`);
+  return { data, seed, standardization: { mean: s.mean, std: s.std } };
+}
 
 export function parseWeights(bytes: Uint8Array, name: string): WeightsData {
   if (new TextDecoder().decode(bytes.subarray(0, 4)) === WEIGHTS_MAGIC) {
@@ -38,7 +62,12 @@ export function parseWeights(bytes: Uint8Array, name: string): WeightsData {
     for (const [key, values] of Object.entries(weights))
       if (!Array.isArray(values) || !values.every((v) => typeof v === 'number'))
         throw new EngineError(`${name}: weights "${key}" must be a list of numbers`);
-    return { kind: 'named', weights: weights as Record<string, number[]> };
+    const trainedOn = runs && isObj(value) ? trainedOnOf(value, name) : undefined;
+    return {
+      kind: 'named',
+      weights: weights as Record<string, number[]>,
+      ...(trainedOn ? { trainedOn } : {}),
+    };
   }
   if (bytes.byteLength % 4 !== 0)
     throw new EngineError(`${name}: ${bytes.byteLength} bytes is not a whole number of float32 values`);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadData } from '../../../src/core/data/load';
 import { nodeDataSource } from '../../../src/core/data/node-data';
 import { splitAndStandardize } from '../../../src/core/data/split';
+import { writeCsv } from '../export/pytorch-run';
 import { run } from './run-cli';
 
 const PYTHON = '/usr/bin/python3';
@@ -96,5 +97,46 @@ describe('dropout-lens export', function () {
     const correct = probs.filter((row, i) => row.indexOf(Math.max(...row)) === val.y[i]).length;
     // A borderline row may round the other way in float32: one sample at most.
     assert.ok(Math.abs(correct / val.n - (summary.runs[0]?.valAcc ?? -1)) <= 1 / val.n);
+  });
+
+  it('--weights from train --out on other data: the export standardises as that run did', async function () {
+    if (!hasTorch) {
+      if (process.env.CI) assert.fail(`"${PYTHON} -c 'import torch'" fails: PyTorch is not installed`);
+      this.skip();
+    }
+    // The digits with every feature 2x + 3: a standardisation fitted on builtin:digits would be wrong.
+    const digits = loadData('builtin:digits', nodeDataSource);
+    const scaled = { ...digits, x: digits.x.map((v) => 2 * v + 3) };
+    writeCsv(join(dir, 'scaled.csv'), scaled);
+    const model = 'samples/digits-mlp.nn.json';
+    const out = join(dir, 'scaled.json');
+    const trained = await run(
+      'train',
+      model,
+      '--data',
+      join(dir, 'scaled.csv'),
+      '--epochs',
+      '2',
+      '--out',
+      out,
+      '--json',
+    );
+    assert.equal(trained.code, 0, trained.err);
+    const { summary } = JSON.parse(trained.out.trim().split('\n').pop() as string) as {
+      summary: { runs: { valAcc: number }[] };
+    };
+    const script = join(dir, 'scaled.py');
+    const r = await run('export', model, '--format', 'pytorch', '--weights', out, '--out', script);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /inputs standardised as train recorded on \S*scaled\.csv \(seed 1\)/);
+    const { val } = splitAndStandardize(scaled, 0.2, 1, false);
+    const d = val.x.length / val.n;
+    const rows = Array.from({ length: val.n }, (_, i) => Array.from(val.x.subarray(i * d, (i + 1) * d)));
+    writeFileSync(join(dir, 'scaled-rows.json'), JSON.stringify(rows));
+    const p = spawnSync(PYTHON, [script, '--predict', join(dir, 'scaled-rows.json')], { encoding: 'utf8' });
+    assert.equal(p.status, 0, p.stderr);
+    const probs = JSON.parse(p.stdout) as number[][];
+    const correct = probs.filter((row, i) => row.indexOf(Math.max(...row)) === val.y[i]).length;
+    assert.ok(Math.abs(correct / val.n - (summary.runs[0]?.valAcc ?? -1)) <= 1 / val.n, `${correct / val.n}`);
   });
 });
