@@ -114,7 +114,8 @@ export async function trainTwoWorkers(w: MlpWorkload) {
     const [done] = (await once(worker, 'message')) as [MlpWorkerDone];
     const last = w.n % w.batch || w.batch;
     const [r0, r1] = [shareOf(last, 2, 0).rows, shareOf(last, 2, 1).rows];
-    const loss = (r0 * run.loss + r1 * done.loss) / last;
+    // A share of no rows has no loss (0 / 0): only the shares with rows count.
+    const loss = ((r0 > 0 ? r0 * run.loss : 0) + (r1 > 0 ? r1 * done.loss : 0)) / last;
     return { replica: mine.replica, run: { ...run, loss }, theirs: done.weights };
   } finally {
     await worker.terminate();

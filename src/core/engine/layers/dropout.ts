@@ -125,7 +125,8 @@ export class Dropout implements EngineLayer {
 
   /** Values one drawing row takes from the stream: one per element, or one per channel (spatial). */
   private drawsPerRow(x: Tensor): number {
-    const row = x.data.length / (x.shape[0] as number);
+    // From the shape, not data.length / rows: a worker's share of a batch may have no rows.
+    const row = x.shape.slice(1).reduce((a, d) => a * d, 1);
     return this.spec.variant === 'spatial' ? (x.shape[1] ?? 1) : row;
   }
 
