@@ -12,7 +12,9 @@ if (existsSync('esbuild.mjs') && !existsSync('dist/cli.js')) {
       'dropout-lens: not built (no dev dependencies); run `npm install` with them, then `npm run build`',
     );
   } else {
+    // A failed build leaves the install as it is (no CLI yet), with the reason, instead of failing it.
     const build = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
-    process.exitCode = build.status ?? 1;
+    if (build.status !== 0)
+      console.error('dropout-lens: the build failed (see above); `npm run build` tries again');
   }
 }

@@ -169,7 +169,16 @@ if (require.main === module) {
       // Progress only where someone watches: a terminal, not a CI log or a pipe.
       ...(process.stderr.isTTY ? { progress: (t: string) => process.stderr.write(`\r${t}\x1b[K`) } : {}),
     }),
-  ).then((code) => {
-    process.exitCode = code;
-  });
+  ).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      // A bug, not a finding: exit 2 (as unreadable input does), never 1, which CI reads as "findings".
+      process.stderr.write(
+        `\ndropout-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
+      process.exitCode = 2;
+    },
+  );
 }
