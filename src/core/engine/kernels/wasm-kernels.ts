@@ -8,9 +8,28 @@ import { alloc, type DType, type Vec } from '../tensor';
 import { WasmMemory } from './wasm-memory';
 
 interface Exports {
-  matmulNT(out: number, a: number, b: number, m: number, n: number, k: number, list?: number): void;
-  matmulNN(out: number, a: number, b: number, m: number, n: number, k: number, list: number): void;
-  matmulTN(out: number, a: number, b: number, m: number, n: number, k: number, list: number): void;
+  matmulNT(out: number, a: number, b: number, m: number, n: number, k: number, pack: number): void;
+  matmulNN(
+    out: number,
+    a: number,
+    b: number,
+    m: number,
+    n: number,
+    k: number,
+    list: number,
+    pack: number,
+  ): void;
+  matmulTN(
+    out: number,
+    a: number,
+    b: number,
+    m: number,
+    n: number,
+    k: number,
+    list: number,
+    pack: number,
+  ): void;
+  packBytes(m: number, n: number, k: number): number;
   adam(w: number, g: number, m: number, v: number, n: number, ...hyper: number[]): void;
   addBias(y: number, bias: number, rows: number, units: number): void;
   relu(out: number, x: number, n: number): void;
@@ -60,9 +79,10 @@ export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>, maxPages?: num
   const inMemory = (...vs: Vec[]): boolean => vs.every((v) => v instanceof Float32Array && mem.owns(v));
 
   /**
-   * NN and TN also get scratch for the lists of a's nonzero entries (four rows of k (offset, value)
-   * pairs: 8·k floats), which lets them skip the zeros behind ReLU and dropout; none past LIST_FLOATS
-   * (the kernels then run dense, with the same results).
+   * Every product gets scratch to pack its operands in (packBytes). NN and TN also get scratch for the
+   * lists of a's nonzero entries (four rows of k (offset, value) pairs: 8·k floats), which lets them skip
+   * the zeros behind ReLU and dropout; none past LIST_FLOATS (the kernels then run dense, with the same
+   * results).
    */
   const matmul =
     (name: Matmul, aLength: (m: number, n: number, k: number) => number, bLength: typeof aLength) =>
@@ -72,16 +92,22 @@ export function createWasmKernels(bytes: Uint8Array<ArrayBuffer>, maxPages?: num
       const la = aLength(m, n, k);
       const lb = bLength(m, n, k);
       const staged = foreign(a, la) + foreign(b, lb) + foreign(out, m * n);
+      // Packed panels start on a 16-byte boundary: up to 3 floats of padding.
+      const pack = Math.ceil(exports.packBytes(m, n, k) / 4) + 3;
       const list = name !== 'matmulNT' && 8 * k <= LIST_FLOATS ? 8 * k : 0;
-      if (!reserve(staged + list) && (list === 0 || !reserve(staged)))
+      if (!reserve(staged + pack + list) && (list === 0 || !reserve(staged + pack)))
         return jsKernels[name](out, a, b, m, n, k);
       const pa = place(a, la, true);
       const pb = place(b, lb, true);
       const po = place(out, m * n, false);
+      const outEnd = used;
+      const pp = (scratch.byteOffset + used * 4 + 15) & ~15;
+      used += pack;
       // Room for the list is there when the reservation with it succeeded.
       const pl = list > 0 && used + list <= scratch.length ? scratch.byteOffset + used * 4 : 0;
-      exports[name](po, pa, pb, m, n, k, pl);
-      if (!mem.owns(out)) out.set(scratch.subarray(used - m * n, used));
+      if (name === 'matmulNT') exports.matmulNT(po, pa, pb, m, n, k, pp);
+      else exports[name](po, pa, pb, m, n, k, pl, pp);
+      if (!mem.owns(out)) out.set(scratch.subarray(outEnd - m * n, outEnd));
     };
 
   return {

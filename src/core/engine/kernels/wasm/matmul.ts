@@ -1,19 +1,194 @@
 // AssemblyScript (compiled to WebAssembly SIMD by scripts/build-wasm.mjs, not by tsc). Row-major float32
 // matmuls over byte addresses in linear memory, in the three layouts of the Kernels interface. The
-// caller owns all memory: these functions allocate nothing.
+// caller owns all memory, scratch included: these functions allocate nothing.
 //
-// What bounds them on x64 (V8, read with --print-wasm-code): two f32x4 multiplies and two adds per cycle
-// and about six instructions issued per cycle, so loads and address arithmetic compete with the
-// arithmetic. Tiles keep 8 accumulators and up to 6 operands in registers: V8 allocates 15 of x64's 16
-// XMM registers (one is its scratch) and hoists a loop's loads to its top, so a 6×2 tile (12
-// accumulators) or a k loop unrolled twice spills accumulators to the stack on every step, which is why
-// they measured slower. Broadcasts are `load32_splat` (one vbroadcastss, not a load and a shuffle).
-// The relaxed SIMD build fuses each multiply-add (half the arithmetic instructions).
+// All three run one register tile on packed operands: A's rows four at a time as [p][4] panels, B's
+// columns eight at a time as [p][8] panels, so the tile's loads are at fixed offsets from two pointers
+// that step through contiguous memory. What bounds the tile on x64 (V8, read with --print-wasm-code):
+// two f32x4 multiplies and two adds a cycle and about six instructions issued a cycle, so loads and
+// address arithmetic compete with the arithmetic; reading the operands in place (rows k apart) cost an
+// address add per load, and B's rows 1 KiB apart fell into a few L1 sets. V8 allocates 15 of x64's 16
+// XMM registers and hoists a loop's loads to its top, so eight accumulators, two B vectors, four
+// broadcasts and a product fill them: a 6×2 tile, a 2×16 tile or a k loop unrolled twice spill or measured
+// slower. Packing costs (m + n)·k copies against m·n·k multiply-adds. The relaxed SIMD build fuses each
+// multiply-add (half the arithmetic instructions).
 
 /** a·b + c: one fused multiply-add where relaxed SIMD is enabled (a build of its own), else two ops. */
 function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<f32>(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** Bytes of A panels one block packs: they stay in L2 while each B panel passes over them from L1. */
+const BLOCK_BYTES = 262144;
+
+/** Rows of A in one block: a multiple of 4, at least 4. */
+function blockRows(k: i32): i32 {
+  return max<i32>(4, (BLOCK_BYTES / max<i32>(4, k << 2)) & ~3);
+}
+
+/**
+ * Scratch bytes a product of m×n×k needs (`pack`): one block of A panels, one B panel, a 4×8 tile and
+ * the row of each packed group of A.
+ */
+export function packBytes(m: i32, n: i32, k: i32): i32 {
+  const rows = min<i32>(blockRows(k), (m + 3) & ~3);
+  return rows * (k << 2) + (k << 5) + 128 + rows;
+}
+
+/**
+ * Packs `count` (at most `width`, 4 or 8) rows of k floats, `strideB` bytes apart, as [p][width]; missing
+ * rows are zeros. Four full rows go by 4×4 transposes.
+ */
+function packRows(dst: usize, src: usize, count: i32, width: i32, k: i32, strideB: usize): void {
+  const step = (<usize>width) << 2;
+  const k4 = k & ~3;
+  for (let h = 0; h < width; h += 4) {
+    const s0 = src + <usize>h * strideB;
+    let d = dst + ((<usize>h) << 2);
+    if (count - h >= 4) {
+      const s1 = s0 + strideB;
+      const s2 = s1 + strideB;
+      const s3 = s2 + strideB;
+      for (let p = 0; p < k4; p += 4) {
+        const o = (<usize>p) << 2;
+        const r0 = v128.load(s0 + o);
+        const r1 = v128.load(s1 + o);
+        const r2 = v128.load(s2 + o);
+        const r3 = v128.load(s3 + o);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+        v128.store(d + step, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+        v128.store(d + 2 * step, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+        v128.store(d + 3 * step, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+        d += step << 2;
+      }
+      for (let p = k4; p < k; p++) {
+        const o = (<usize>p) << 2;
+        store<f32>(d, load<f32>(s0 + o));
+        store<f32>(d, load<f32>(s1 + o), 4);
+        store<f32>(d, load<f32>(s2 + o), 8);
+        store<f32>(d, load<f32>(s3 + o), 12);
+        d += step;
+      }
+    } else {
+      for (let p = 0; p < k; p++) {
+        for (let r = 0; r < 4; r++)
+          store<f32>(d + ((<usize>r) << 2), h + r < count ? load<f32>(s0 + <usize>r * strideB + ((<usize>p) << 2)) : 0);
+        d += step;
+      }
+    }
+  }
+}
+
+/**
+ * Packs `count` (at most `width`, 4 or 8) consecutive floats at each of k positions `strideB` bytes apart
+ * as [p][width]; missing floats are zeros.
+ */
+function packCols(dst: usize, src: usize, count: i32, width: i32, k: i32, strideB: usize): void {
+  const step = (<usize>width) << 2;
+  const end = dst + <usize>k * step;
+  if (count == width) {
+    if (width == 8) {
+      for (let d = dst; d < end; d += 32) {
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+        src += strideB;
+      }
+    } else {
+      for (let d = dst; d < end; d += 16) {
+        v128.store(d, v128.load(src));
+        src += strideB;
+      }
+    }
+    return;
+  }
+  for (let d = dst; d < end; d += step) {
+    for (let c = 0; c < width; c++) store<f32>(d + ((<usize>c) << 2), c < count ? load<f32>(src + ((<usize>c) << 2)) : 0);
+    src += strideB;
+  }
+}
+
+/**
+ * The register tile: rows × cols (at most 4 × 8) of out at c (rows rowB bytes apart) from an A panel
+ * (ap, [p][4]) and a B panel (bp, [p][8]) of length k; each output adds its k products in order of p.
+ * A partial tile goes through `tmp` (128 bytes). Inlined: V8 then knows the pointers' upper bits are
+ * clear, where a parameter would cost a zero-extension per load.
+ */
+// @ts-expect-error: AssemblyScript decorator
+@inline
+function tile(c: usize, rowB: usize, ap: usize, bp: usize, k: i32, rows: i32, cols: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0),
+    c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0),
+    c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
+  const bEnd = bp + ((<usize>k) << 5);
+  while (bp < bEnd) {
+    const x0 = v128.load(bp);
+    const x1 = v128.load(bp, 16);
+    let y = v128.load32_splat(ap);
+    c00 = madd(y, x0, c00);
+    c01 = madd(y, x1, c01);
+    y = v128.load32_splat(ap, 4);
+    c10 = madd(y, x0, c10);
+    c11 = madd(y, x1, c11);
+    y = v128.load32_splat(ap, 8);
+    c20 = madd(y, x0, c20);
+    c21 = madd(y, x1, c21);
+    y = v128.load32_splat(ap, 12);
+    c30 = madd(y, x0, c30);
+    c31 = madd(y, x1, c31);
+    ap += 16;
+    bp += 32;
+  }
+  const full = rows == 4 && cols == 8;
+  const o = full ? c : tmp;
+  const ro = full ? rowB : 32;
+  v128.store(o, c00);
+  v128.store(o, c01, 16);
+  v128.store(o + ro, c10);
+  v128.store(o + ro, c11, 16);
+  v128.store(o + 2 * ro, c20);
+  v128.store(o + 2 * ro, c21, 16);
+  v128.store(o + 3 * ro, c30);
+  v128.store(o + 3 * ro, c31, 16);
+  if (full) return;
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < cols; j++)
+      store<f32>(c + <usize>r * rowB + ((<usize>j) << 2), load<f32>(tmp + ((<usize>(r * 8 + j)) << 2)));
+}
+
+/**
+ * out[m×n] = a[m×k] · b[n×k]ᵀ, in blocks of A's rows (packed once per block); within a block, each
+ * panel of eight rows of b is packed and passes over all of the block's panels. The last n % 8 columns
+ * (a classifier's few outputs) take a tile that reads the rows in place, four of a by two of b, whose
+ * products along k sit in the lanes of its accumulators, rather than a B panel mostly of zeros.
+ */
+export function matmulNT(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32, pack: usize): void {
+  const kB = (<usize>k) << 2;
+  const rowB = (<usize>n) << 2;
+  const n8 = n & ~7;
+  const perBlock = blockRows(k);
+  const pa = pack;
+  const pb = pa + <usize>min<i32>(perBlock, (m + 3) & ~3) * kB;
+  const tmp = pb + (kB << 3);
+  for (let i0 = 0; i0 < m; i0 += perBlock) {
+    const i1 = min<i32>(m, i0 + perBlock);
+    for (let i = i0; i < i1; i += 4) packRows(pa + <usize>(i - i0) * kB, a + <usize>i * kB, min<i32>(4, i1 - i), 4, k, kB);
+    for (let j = 0; j < n8; j += 8) {
+      packRows(pb, b + <usize>j * kB, 8, 8, k, kB);
+      for (let i = i0; i < i1; i += 4)
+        tile(out + <usize>i * rowB + ((<usize>j) << 2), rowB, pa + <usize>(i - i0) * kB, pb, k, min<i32>(4, i1 - i), 8, tmp);
+    }
+    if (n8 < n) edgeNT(out, a, b, i0, i1, n8, n, k);
+  }
 }
 
 /** Sum of the four lanes. */
@@ -36,39 +211,17 @@ function dot(x: usize, y: usize, k: i32): f32 {
   return s;
 }
 
-/** Bytes of a's rows one block of matmulNT keeps hot in L2 while every row of b passes over them. */
-const NT_BLOCK_BYTES = 65536;
-
-/**
- * out[m×n] = a[m×k] · b[n×k]ᵀ. Register tile: 4 rows of a × 2 rows of b, eight f32x4 accumulators
- * along k, reduced once per output. a is taken in blocks of rows that fit L2; within a block, loops run
- * over pairs of b rows outside so they stay in L1. Without the blocks a tall a (MC passes tiled deep)
- * would stream from memory once per pair of b rows.
- */
-export function matmulNT(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32): void {
+/** Rows i0..i1 × columns j0..n of matmulNT, read in place: 4×2 tiles, then dot products. */
+function edgeNT(out: usize, a: usize, b: usize, i0: i32, i1: i32, j0: i32, n: i32, k: i32): void {
   const rowBytes = (<usize>k) << 2;
-  const m4 = m & ~3;
-  const block = max<i32>(4, (NT_BLOCK_BYTES / <i32>rowBytes) & ~3);
-  for (let i0 = 0; i0 < m4; i0 += block) tileNT(out, a, b, i0, min<i32>(i0 + block, m4), n, k);
-  // Edges: the last row of b when n is odd, the last m % 4 rows of a.
-  const n2 = n & ~1;
-  for (let i = 0; i < m; i++) {
-    const ai = a + <usize>i * rowBytes;
-    const j0 = i < m4 ? n2 : 0;
-    for (let j = j0; j < n; j++)
-      store<f32>(out + ((<usize>i * <usize>n + <usize>j) << 2), dot(ai, b + <usize>j * rowBytes, k));
-  }
-}
-
-/** Rows i0..i1 (multiples of 4) × columns 0..n & ~1 of matmulNT. */
-function tileNT(out: usize, a: usize, b: usize, i0: i32, i1: i32, n: i32, k: i32): void {
-  const rowBytes = (<usize>k) << 2;
+  const rowOut = (<usize>n) << 2;
   const k4 = k & ~3;
-  const n2 = n & ~1;
-  for (let j = 0; j < n2; j += 2) {
+  const i4 = i0 + ((i1 - i0) & ~3);
+  const n2 = j0 + ((n - j0) & ~1);
+  for (let j = j0; j < n2; j += 2) {
     const b0 = b + <usize>j * rowBytes;
     const b1 = b0 + rowBytes;
-    for (let i = i0; i < i1; i += 4) {
+    for (let i = i0; i < i4; i += 4) {
       const a0 = a + <usize>i * rowBytes;
       const a1 = a0 + rowBytes;
       const a2 = a1 + rowBytes;
@@ -120,7 +273,6 @@ function tileNT(out: usize, a: usize, b: usize, i0: i32, i1: i32, n: i32, k: i32
         s31 += load<f32>(a3 + o) * x1;
       }
       const c = out + ((<usize>i * <usize>n + <usize>j) << 2);
-      const rowOut = (<usize>n) << 2;
       store<f32>(c, s00);
       store<f32>(c, s01, 4);
       store<f32>(c + rowOut, s10);
@@ -131,16 +283,22 @@ function tileNT(out: usize, a: usize, b: usize, i0: i32, i1: i32, n: i32, k: i32
       store<f32>(c + 3 * rowOut, s31, 4);
     }
   }
+  // The last row of b when n - j0 is odd, the last (i1 - i0) % 4 rows of a.
+  for (let i = i0; i < i1; i++) {
+    const ai = a + <usize>i * rowBytes;
+    for (let j = i < i4 ? n2 : j0; j < n; j++)
+      store<f32>(out + ((<usize>i * <usize>n + <usize>j) << 2), dot(ai, b + <usize>j * rowBytes, k));
+  }
 }
 
 /**
  * out[m×n] = A · b[k×n] where A(i, p) = a[i·rs + p·cs]: NN is (rs, cs) = (k, 1), TN (a stored [k×m]) is
  * (1, m). Rows of A go four at a time. Where at most half of their entries are nonzero (the gradients
  * behind ReLU and dropout: about a quarter in W1), each row adds up only the rows of b its nonzero
- * entries pick (sparseRow), from a list that `list` (8·k bytes a row, 0: no room) holds. Otherwise a
- * register tile of 4 rows × 8 columns (eight f32x4 accumulators), one broadcast load per row and p.
- * Both add the same products in the same order (a zero entry adds 0·b exactly: only a NaN or infinity
- * in b is lost with it, as in the JS kernels, which skip zeros too).
+ * entries pick (sparseRow), from a list that `list` (8·k bytes a row, 0: no room) holds. The other groups
+ * are packed, a block at a time, and run the register tile against each panel of b (flush). Both add
+ * the same products in the same order (a zero entry adds 0·b exactly: only a NaN or infinity in b is
+ * lost with it, as in the JS kernels, which skip zeros too).
  */
 function matmulStrided(
   out: usize,
@@ -152,17 +310,24 @@ function matmulStrided(
   rs: usize,
   cs: usize,
   list: usize,
+  pack: usize,
 ): void {
-  const n8 = n & ~7;
   const rowB = (<usize>n) << 2;
   const rsB = rs << 2;
   const csB = cs << 2;
+  const kB = (<usize>k) << 2;
   const listRow = (<usize>k) << 3;
+  const perBlock = blockRows(k);
+  const pa = pack;
+  const pb = pa + <usize>min<i32>(perBlock, (m + 3) & ~3) * kB;
+  const tmp = pb + (kB << 3);
+  const at = tmp + 128;
+  let groups = 0;
   for (let i = 0; i < m; i += 4) {
     const rows = min<i32>(4, m - i);
+    const a0 = a + <usize>i * rsB;
     if (list != 0) {
       // Counts of rows i..i + 3 (0 past the last row).
-      const a0 = a + <usize>i * rsB;
       const n0 = compact(list, a0, csB, k, rowB);
       const n1 = rows > 1 ? compact(list + listRow, a0 + rsB, csB, k, rowB) : 0;
       const n2 = rows > 2 ? compact(list + 2 * listRow, a0 + 2 * rsB, csB, k, rowB) : 0;
@@ -176,13 +341,30 @@ function matmulStrided(
         continue;
       }
     }
-    let j0 = 0;
-    if (rows == 4) {
-      tile4x8(out + <usize>i * rowB, a + <usize>i * rsB, b, n8, k, rowB, rsB, csB, rs == 1);
-      j0 = n8;
+    const panel = pa + <usize>groups * (kB << 2);
+    if (rs == 1) packCols(panel, a0, rows, 4, k, csB);
+    else packRows(panel, a0, rows, 4, k, rsB);
+    store<i32>(at + ((<usize>groups) << 2), i);
+    groups++;
+    if (groups << 2 == perBlock) {
+      flush(out, b, m, n, k, pa, pb, tmp, at, groups);
+      groups = 0;
     }
-    for (let r = 0; r < rows; r++)
-      edgeRow(out + <usize>(i + r) * rowB, a + <usize>(i + r) * rsB, b, j0, n, k, rowB, csB);
+  }
+  if (groups > 0) flush(out, b, m, n, k, pa, pb, tmp, at, groups);
+}
+
+/** The packed groups of A (their rows at `at`) against every panel of eight columns of b. */
+function flush(out: usize, b: usize, m: i32, n: i32, k: i32, pa: usize, pb: usize, tmp: usize, at: usize, groups: i32): void {
+  const rowB = (<usize>n) << 2;
+  const panelA = (<usize>k) << 4;
+  for (let j = 0; j < n; j += 8) {
+    const cols = min<i32>(8, n - j);
+    packCols(pb, b + ((<usize>j) << 2), cols, 8, k, rowB);
+    for (let g = 0; g < groups; g++) {
+      const i = load<i32>(at + ((<usize>g) << 2));
+      tile(out + <usize>i * rowB + ((<usize>j) << 2), rowB, pa + <usize>g * panelA, pb, k, min<i32>(4, m - i), cols, tmp);
+    }
   }
 }
 
@@ -258,123 +440,12 @@ function sparseRow(out: usize, b: usize, n: i32, list: usize, count: i32): void 
   }
 }
 
-/** Rows 0–3 of A at a (rows rsB bytes apart, entries csB; `side`: side by side, TN) × columns 0..n8. */
-function tile4x8(
-  out: usize,
-  a: usize,
-  b: usize,
-  n8: i32,
-  k: i32,
-  rowB: usize,
-  rsB: usize,
-  csB: usize,
-  side: bool,
-): void {
-  for (let j = 0; j < n8; j += 8) {
-    let c00 = f32x4.splat(0),
-      c01 = f32x4.splat(0),
-      c10 = f32x4.splat(0),
-      c11 = f32x4.splat(0);
-    let c20 = f32x4.splat(0),
-      c21 = f32x4.splat(0),
-      c30 = f32x4.splat(0),
-      c31 = f32x4.splat(0);
-    let bp = b + ((<usize>j) << 2);
-    let ap = a;
-    const bEnd = bp + <usize>k * rowB;
-    if (side) {
-      // TN: the four rows' values at p sit side by side, at constant offsets from one pointer.
-      while (bp < bEnd) {
-        const x0 = v128.load(bp);
-        const x1 = v128.load(bp, 16);
-        let y = v128.load32_splat(ap);
-        c00 = madd(y, x0, c00);
-        c01 = madd(y, x1, c01);
-        y = v128.load32_splat(ap, 4);
-        c10 = madd(y, x0, c10);
-        c11 = madd(y, x1, c11);
-        y = v128.load32_splat(ap, 8);
-        c20 = madd(y, x0, c20);
-        c21 = madd(y, x1, c21);
-        y = v128.load32_splat(ap, 12);
-        c30 = madd(y, x0, c30);
-        c31 = madd(y, x1, c31);
-        bp += rowB;
-        ap += csB;
-      }
-    } else {
-      // NN: one pointer per row of a, each read at consecutive p.
-      let ap1 = ap + rsB;
-      let ap2 = ap1 + rsB;
-      let ap3 = ap2 + rsB;
-      while (bp < bEnd) {
-        const x0 = v128.load(bp);
-        const x1 = v128.load(bp, 16);
-        let y = v128.load32_splat(ap);
-        c00 = madd(y, x0, c00);
-        c01 = madd(y, x1, c01);
-        y = v128.load32_splat(ap1);
-        c10 = madd(y, x0, c10);
-        c11 = madd(y, x1, c11);
-        y = v128.load32_splat(ap2);
-        c20 = madd(y, x0, c20);
-        c21 = madd(y, x1, c21);
-        y = v128.load32_splat(ap3);
-        c30 = madd(y, x0, c30);
-        c31 = madd(y, x1, c31);
-        bp += rowB;
-        ap += 4;
-        ap1 += 4;
-        ap2 += 4;
-        ap3 += 4;
-      }
-    }
-    const c = out + ((<usize>j) << 2);
-    v128.store(c, c00);
-    v128.store(c, c01, 16);
-    v128.store(c + rowB, c10);
-    v128.store(c + rowB, c11, 16);
-    v128.store(c + 2 * rowB, c20);
-    v128.store(c + 2 * rowB, c21, 16);
-    v128.store(c + 3 * rowB, c30);
-    v128.store(c + 3 * rowB, c31, 16);
-  }
+/** out[m×n] = a[m×k] · b[k×n]; `list`: 32·k bytes of scratch for sparse rows of a, or 0; `pack`: packBytes. */
+export function matmulNN(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32, list: usize, pack: usize): void {
+  matmulStrided(out, a, b, m, n, k, <usize>k, 1, list, pack);
 }
 
-/** Columns j0..n of one row of out from row ai of A: four at a time where they fit, then one in lane 0. */
-function edgeRow(out: usize, ai: usize, b: usize, j0: i32, n: i32, k: i32, rowB: usize, csB: usize): void {
-  const n4 = n & ~3;
-  let j = j0;
-  for (; j < n4; j += 4) {
-    let acc = f32x4.splat(0);
-    let bp = b + ((<usize>j) << 2);
-    let ap = ai;
-    for (let p = 0; p < k; p++) {
-      acc = madd(v128.load32_splat(ap), v128.load(bp), acc);
-      bp += rowB;
-      ap += csB;
-    }
-    v128.store(out + ((<usize>j) << 2), acc);
-  }
-  for (; j < n; j++) {
-    let acc = f32x4.splat(0);
-    let bp = b + ((<usize>j) << 2);
-    let ap = ai;
-    for (let p = 0; p < k; p++) {
-      acc = madd(v128.load32_zero(ap), v128.load32_zero(bp), acc);
-      bp += rowB;
-      ap += csB;
-    }
-    store<f32>(out + ((<usize>j) << 2), f32x4.extract_lane(acc, 0));
-  }
-}
-
-/** out[m×n] = a[m×k] · b[k×n]; `list`: 32·k bytes of scratch for sparse rows of a, or 0. */
-export function matmulNN(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32, list: usize): void {
-  matmulStrided(out, a, b, m, n, k, <usize>k, 1, list);
-}
-
-/** out[m×n] = a[k×m]ᵀ · b[k×n]; `list`: 32·k bytes of scratch for sparse columns of a, or 0. */
-export function matmulTN(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32, list: usize): void {
-  matmulStrided(out, a, b, m, n, k, 1, <usize>m, list);
+/** out[m×n] = a[k×m]ᵀ · b[k×n]; `list`: 32·k bytes of scratch for sparse columns of a, or 0; `pack`: packBytes. */
+export function matmulTN(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32, list: usize, pack: usize): void {
+  matmulStrided(out, a, b, m, n, k, 1, <usize>m, list, pack);
 }
