@@ -77,7 +77,10 @@ function packRows(dst: usize, src: usize, count: i32, width: i32, k: i32, stride
     } else {
       for (let p = 0; p < k; p++) {
         for (let r = 0; r < 4; r++)
-          store<f32>(d + ((<usize>r) << 2), h + r < count ? load<f32>(s0 + <usize>r * strideB + ((<usize>p) << 2)) : 0);
+          store<f32>(
+            d + ((<usize>r) << 2),
+            h + r < count ? load<f32>(s0 + <usize>r * strideB + ((<usize>p) << 2)) : 0,
+          );
         d += step;
       }
     }
@@ -107,7 +110,8 @@ function packCols(dst: usize, src: usize, count: i32, width: i32, k: i32, stride
     return;
   }
   for (let d = dst; d < end; d += step) {
-    for (let c = 0; c < width; c++) store<f32>(d + ((<usize>c) << 2), c < count ? load<f32>(src + ((<usize>c) << 2)) : 0);
+    for (let c = 0; c < width; c++)
+      store<f32>(d + ((<usize>c) << 2), c < count ? load<f32>(src + ((<usize>c) << 2)) : 0);
     src += strideB;
   }
 }
@@ -115,12 +119,22 @@ function packCols(dst: usize, src: usize, count: i32, width: i32, k: i32, stride
 /**
  * The register tile: rows × cols (at most 4 × 8) of out at c (rows rowB bytes apart) from an A panel
  * (ap, [p][4]) and a B panel (bp, [p][8]) of length k; each output adds its k products in order of p.
- * A partial tile goes through `tmp` (128 bytes). Inlined: V8 then knows the pointers' upper bits are
- * clear, where a parameter would cost a zero-extension per load.
+ * A partial tile goes through `tmp` (128 bytes). The panels are 16-byte aligned, so masking their
+ * addresses changes nothing but tells V8 their upper bits are clear: a parameter used as it is would
+ * cost a zero-extension per load.
  */
-// @ts-expect-error: AssemblyScript decorator
-@inline
-function tile(c: usize, rowB: usize, ap: usize, bp: usize, k: i32, rows: i32, cols: i32, tmp: usize): void {
+function tile(
+  c: usize,
+  rowB: usize,
+  aPanel: usize,
+  bPanel: usize,
+  k: i32,
+  rows: i32,
+  cols: i32,
+  tmp: usize,
+): void {
+  let ap = aPanel & ~15;
+  let bp = bPanel & ~15;
   let c00 = f32x4.splat(0),
     c01 = f32x4.splat(0),
     c10 = f32x4.splat(0),
@@ -181,11 +195,21 @@ export function matmulNT(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32,
   const tmp = pb + (kB << 3);
   for (let i0 = 0; i0 < m; i0 += perBlock) {
     const i1 = min<i32>(m, i0 + perBlock);
-    for (let i = i0; i < i1; i += 4) packRows(pa + <usize>(i - i0) * kB, a + <usize>i * kB, min<i32>(4, i1 - i), 4, k, kB);
+    for (let i = i0; i < i1; i += 4)
+      packRows(pa + <usize>(i - i0) * kB, a + <usize>i * kB, min<i32>(4, i1 - i), 4, k, kB);
     for (let j = 0; j < n8; j += 8) {
       packRows(pb, b + <usize>j * kB, 8, 8, k, kB);
       for (let i = i0; i < i1; i += 4)
-        tile(out + <usize>i * rowB + ((<usize>j) << 2), rowB, pa + <usize>(i - i0) * kB, pb, k, min<i32>(4, i1 - i), 8, tmp);
+        tile(
+          out + <usize>i * rowB + ((<usize>j) << 2),
+          rowB,
+          pa + <usize>(i - i0) * kB,
+          pb,
+          k,
+          min<i32>(4, i1 - i),
+          8,
+          tmp,
+        );
     }
     if (n8 < n) edgeNT(out, a, b, i0, i1, n8, n, k);
   }
@@ -355,7 +379,18 @@ function matmulStrided(
 }
 
 /** The packed groups of A (their rows at `at`) against every panel of eight columns of b. */
-function flush(out: usize, b: usize, m: i32, n: i32, k: i32, pa: usize, pb: usize, tmp: usize, at: usize, groups: i32): void {
+function flush(
+  out: usize,
+  b: usize,
+  m: i32,
+  n: i32,
+  k: i32,
+  pa: usize,
+  pb: usize,
+  tmp: usize,
+  at: usize,
+  groups: i32,
+): void {
   const rowB = (<usize>n) << 2;
   const panelA = (<usize>k) << 4;
   for (let j = 0; j < n; j += 8) {
@@ -363,7 +398,16 @@ function flush(out: usize, b: usize, m: i32, n: i32, k: i32, pa: usize, pb: usiz
     packCols(pb, b + ((<usize>j) << 2), cols, 8, k, rowB);
     for (let g = 0; g < groups; g++) {
       const i = load<i32>(at + ((<usize>g) << 2));
-      tile(out + <usize>i * rowB + ((<usize>j) << 2), rowB, pa + <usize>g * panelA, pb, k, min<i32>(4, m - i), cols, tmp);
+      tile(
+        out + <usize>i * rowB + ((<usize>j) << 2),
+        rowB,
+        pa + <usize>g * panelA,
+        pb,
+        k,
+        min<i32>(4, m - i),
+        cols,
+        tmp,
+      );
     }
   }
 }
@@ -441,11 +485,29 @@ function sparseRow(out: usize, b: usize, n: i32, list: usize, count: i32): void 
 }
 
 /** out[m×n] = a[m×k] · b[k×n]; `list`: 32·k bytes of scratch for sparse rows of a, or 0; `pack`: packBytes. */
-export function matmulNN(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32, list: usize, pack: usize): void {
+export function matmulNN(
+  out: usize,
+  a: usize,
+  b: usize,
+  m: i32,
+  n: i32,
+  k: i32,
+  list: usize,
+  pack: usize,
+): void {
   matmulStrided(out, a, b, m, n, k, <usize>k, 1, list, pack);
 }
 
 /** out[m×n] = a[k×m]ᵀ · b[k×n]; `list`: 32·k bytes of scratch for sparse columns of a, or 0; `pack`: packBytes. */
-export function matmulTN(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32, list: usize, pack: usize): void {
+export function matmulTN(
+  out: usize,
+  a: usize,
+  b: usize,
+  m: i32,
+  n: i32,
+  k: i32,
+  list: usize,
+  pack: usize,
+): void {
   matmulStrided(out, a, b, m, n, k, 1, <usize>m, list, pack);
 }
