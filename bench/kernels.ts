@@ -2,8 +2,9 @@
 // (matmulNT, y = x·Wᵀ), the input gradient (matmulNN, dX = dY·W) and the weight gradient (matmulTN,
 // dW = dYᵀ·X). One JSON line per kernel and shape, with GFLOP/s and the share of the WebAssembly SIMD
 // ceiling the kit's peak suite measures on this machine (`wasm_peak.js`: 51 GFLOP/s per core), by wall
-// time and by CPU time. The operands are dense: NN and TN run their dense tile here (gradients behind
-// ReLU and dropout take their sparse path, which this does not measure).
+// time and by CPU time. Each call's time includes packing its operands into panels. The operands are
+// dense: NN and TN run their packed tile here (gradients behind ReLU and dropout take their sparse path,
+// which this does not measure).
 import type { Kernels } from '../src/core/engine/kernels/kernels';
 import { kernelsFor, kernelsLabel } from '../src/core/engine/kernels/select';
 import type { Vec } from '../src/core/engine/tensor';

@@ -183,19 +183,20 @@ function tile(
  * out[m×n] = a[m×k] · b[n×k]ᵀ, in blocks of A's rows (packed once per block); within a block, each
  * panel of eight rows of b is packed and passes over all of the block's panels. The last n % 8 columns
  * (a classifier's few outputs) take a tile that reads the rows in place, four of a by two of b, whose
- * products along k sit in the lanes of its accumulators, rather than a B panel mostly of zeros.
+ * products along k sit in the lanes of its accumulators, rather than a B panel mostly of zeros; so do
+ * all columns when there are fewer than 16, too few panels to repay packing A.
  */
 export function matmulNT(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32, pack: usize): void {
   const kB = (<usize>k) << 2;
   const rowB = (<usize>n) << 2;
-  const n8 = n & ~7;
+  const n8 = n < 16 ? 0 : n & ~7;
   const perBlock = blockRows(k);
   const pa = pack;
   const pb = pa + <usize>min<i32>(perBlock, (m + 3) & ~3) * kB;
   const tmp = pb + (kB << 3);
   for (let i0 = 0; i0 < m; i0 += perBlock) {
     const i1 = min<i32>(m, i0 + perBlock);
-    for (let i = i0; i < i1; i += 4)
+    for (let i = i0; i < i1 && n8 > 0; i += 4)
       packRows(pa + <usize>(i - i0) * kB, a + <usize>i * kB, min<i32>(4, i1 - i), 4, k, kB);
     for (let j = 0; j < n8; j += 8) {
       packRows(pb, b + <usize>j * kB, 8, 8, k, kB);
