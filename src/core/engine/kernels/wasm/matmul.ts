@@ -117,66 +117,74 @@ function packCols(dst: usize, src: usize, count: i32, width: i32, k: i32, stride
 }
 
 /**
- * The register tile: rows × cols (at most 4 × 8) of out at c (rows rowB bytes apart) from an A panel
- * (ap, [p][4]) and a B panel (bp, [p][8]) of length k; each output adds its k products in order of p.
- * A partial tile goes through `tmp` (128 bytes). The panels are 16-byte aligned, so masking their
- * addresses changes nothing but tells V8 their upper bits are clear: a parameter used as it is would
- * cost a zero-extension per load.
+ * The register tile, 4 rows × 8 columns, for each of `groups` packed groups of A's rows (A panels of
+ * k·16 bytes from pa, the group's first row at `at`) against one B panel (bp, [p][8]) that holds `cols`
+ * columns of out from column address c. Each output adds its k products in order of p. A partial tile
+ * (the last rows of A, the last columns of b) goes through `tmp` (128 bytes). One call per B panel, not
+ * per tile: a call per tile cost a tenth of a product with k = 10.
  */
-function tile(
+function panelTiles(
   c: usize,
   rowB: usize,
-  aPanel: usize,
-  bPanel: usize,
+  m: i32,
+  pa: usize,
+  bp: usize,
   k: i32,
-  rows: i32,
   cols: i32,
+  at: usize,
+  groups: i32,
   tmp: usize,
 ): void {
-  let ap = aPanel & ~15;
-  let bp = bPanel & ~15;
-  let c00 = f32x4.splat(0),
-    c01 = f32x4.splat(0),
-    c10 = f32x4.splat(0),
-    c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0),
-    c21 = f32x4.splat(0),
-    c30 = f32x4.splat(0),
-    c31 = f32x4.splat(0);
+  const panelA = (<usize>k) << 4;
   const bEnd = bp + ((<usize>k) << 5);
-  while (bp < bEnd) {
-    const x0 = v128.load(bp);
-    const x1 = v128.load(bp, 16);
-    let y = v128.load32_splat(ap);
-    c00 = madd(y, x0, c00);
-    c01 = madd(y, x1, c01);
-    y = v128.load32_splat(ap, 4);
-    c10 = madd(y, x0, c10);
-    c11 = madd(y, x1, c11);
-    y = v128.load32_splat(ap, 8);
-    c20 = madd(y, x0, c20);
-    c21 = madd(y, x1, c21);
-    y = v128.load32_splat(ap, 12);
-    c30 = madd(y, x0, c30);
-    c31 = madd(y, x1, c31);
-    ap += 16;
-    bp += 32;
+  for (let g = 0; g < groups; g++) {
+    const i = load<i32>(at + ((<usize>g) << 2));
+    let ap = pa + <usize>g * panelA;
+    let q = bp;
+    let c00 = f32x4.splat(0),
+      c01 = f32x4.splat(0),
+      c10 = f32x4.splat(0),
+      c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0),
+      c21 = f32x4.splat(0),
+      c30 = f32x4.splat(0),
+      c31 = f32x4.splat(0);
+    while (q < bEnd) {
+      const x0 = v128.load(q);
+      const x1 = v128.load(q, 16);
+      let y = v128.load32_splat(ap);
+      c00 = madd(y, x0, c00);
+      c01 = madd(y, x1, c01);
+      y = v128.load32_splat(ap, 4);
+      c10 = madd(y, x0, c10);
+      c11 = madd(y, x1, c11);
+      y = v128.load32_splat(ap, 8);
+      c20 = madd(y, x0, c20);
+      c21 = madd(y, x1, c21);
+      y = v128.load32_splat(ap, 12);
+      c30 = madd(y, x0, c30);
+      c31 = madd(y, x1, c31);
+      ap += 16;
+      q += 32;
+    }
+    const rows = min<i32>(4, m - i);
+    const full = rows == 4 && cols == 8;
+    const ci = c + <usize>i * rowB;
+    const o = full ? ci : tmp;
+    const ro = full ? rowB : 32;
+    v128.store(o, c00);
+    v128.store(o, c01, 16);
+    v128.store(o + ro, c10);
+    v128.store(o + ro, c11, 16);
+    v128.store(o + 2 * ro, c20);
+    v128.store(o + 2 * ro, c21, 16);
+    v128.store(o + 3 * ro, c30);
+    v128.store(o + 3 * ro, c31, 16);
+    if (full) continue;
+    for (let r = 0; r < rows; r++)
+      for (let j = 0; j < cols; j++)
+        store<f32>(ci + <usize>r * rowB + ((<usize>j) << 2), load<f32>(tmp + ((<usize>(r * 8 + j)) << 2)));
   }
-  const full = rows == 4 && cols == 8;
-  const o = full ? c : tmp;
-  const ro = full ? rowB : 32;
-  v128.store(o, c00);
-  v128.store(o, c01, 16);
-  v128.store(o + ro, c10);
-  v128.store(o + ro, c11, 16);
-  v128.store(o + 2 * ro, c20);
-  v128.store(o + 2 * ro, c21, 16);
-  v128.store(o + 3 * ro, c30);
-  v128.store(o + 3 * ro, c31, 16);
-  if (full) return;
-  for (let r = 0; r < rows; r++)
-    for (let j = 0; j < cols; j++)
-      store<f32>(c + <usize>r * rowB + ((<usize>j) << 2), load<f32>(tmp + ((<usize>(r * 8 + j)) << 2)));
 }
 
 /**
@@ -194,23 +202,18 @@ export function matmulNT(out: usize, a: usize, b: usize, m: i32, n: i32, k: i32,
   const pa = pack;
   const pb = pa + <usize>min<i32>(perBlock, (m + 3) & ~3) * kB;
   const tmp = pb + (kB << 3);
+  const at = tmp + 128;
   for (let i0 = 0; i0 < m; i0 += perBlock) {
     const i1 = min<i32>(m, i0 + perBlock);
-    for (let i = i0; i < i1 && n8 > 0; i += 4)
-      packRows(pa + <usize>(i - i0) * kB, a + <usize>i * kB, min<i32>(4, i1 - i), 4, k, kB);
+    const groups = n8 > 0 ? (i1 - i0 + 3) >> 2 : 0;
+    for (let g = 0; g < groups; g++) {
+      const i = i0 + (g << 2);
+      packRows(pa + <usize>g * (kB << 2), a + <usize>i * kB, min<i32>(4, i1 - i), 4, k, kB);
+      store<i32>(at + ((<usize>g) << 2), i);
+    }
     for (let j = 0; j < n8; j += 8) {
       packRows(pb, b + <usize>j * kB, 8, 8, k, kB);
-      for (let i = i0; i < i1; i += 4)
-        tile(
-          out + <usize>i * rowB + ((<usize>j) << 2),
-          rowB,
-          pa + <usize>(i - i0) * kB,
-          pb,
-          k,
-          min<i32>(4, i1 - i),
-          8,
-          tmp,
-        );
+      panelTiles(out + ((<usize>j) << 2), rowB, m, pa, pb, k, 8, at, groups, tmp);
     }
     if (n8 < n) edgeNT(out, a, b, i0, i1, n8, n, k);
   }
@@ -393,23 +396,10 @@ function flush(
   groups: i32,
 ): void {
   const rowB = (<usize>n) << 2;
-  const panelA = (<usize>k) << 4;
   for (let j = 0; j < n; j += 8) {
     const cols = min<i32>(8, n - j);
     packCols(pb, b + ((<usize>j) << 2), cols, 8, k, rowB);
-    for (let g = 0; g < groups; g++) {
-      const i = load<i32>(at + ((<usize>g) << 2));
-      tile(
-        out + <usize>i * rowB + ((<usize>j) << 2),
-        rowB,
-        pa + <usize>g * panelA,
-        pb,
-        k,
-        min<i32>(4, m - i),
-        cols,
-        tmp,
-      );
-    }
+    panelTiles(out + ((<usize>j) << 2), rowB, m, pa, pb, k, cols, at, groups, tmp);
   }
 }
 
