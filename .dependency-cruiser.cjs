@@ -151,6 +151,8 @@ module.exports = {
           '^src/extension/activate\\.ts$',
           '^src/worker/main\\.ts$',
           '^src/cli/main\\.ts$',
+          // Started as a worker thread by two-workers.ts (by file name, not import).
+          '^src/core/engine/train/replica-thread\\.ts$',
           '^webview/[^/]+/main\\.ts$',
         ],
       },

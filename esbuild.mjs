@@ -104,6 +104,8 @@ const builds = [
     plugins: [tfjsRuntimeExternal],
   },
   { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist', plugins: [tfjsRuntimeExternal] },
+  // The second thread of two-worker training, started by the CLI and the engine worker from beside them.
+  { ...node, entryPoints: { 'replica-thread': 'src/core/engine/train/replica-thread.ts' }, outdir: 'dist' },
   {
     ...node,
     entryPoints: { cli: 'src/cli/main.ts' },

@@ -1,11 +1,9 @@
 // Shared timing harness of W1/W2: Adam (lr 1e-3), batches in order without shuffling (last partial batch
 // included), 10 warm-up steps on the first 10 batches, then the timed epochs. Field names as the peer kit.
-// Two workers (mlp-parallel.ts) run the same steps on replicas, each on half of every batch.
+// Two workers (mlp-parallel.ts) run the product's two-worker training on the same network and batches.
 import { kernelsLabel } from '../src/core/engine/kernels/select';
 import { Network } from '../src/core/engine/network';
-import type { Param } from '../src/core/engine/layers/layer';
 import type { LayerSpec } from '../src/core/model/network-spec';
-import type { RowShare } from '../src/core/engine/train/data-parallel';
 import { Rng } from '../src/core/random/rng';
 import { Trainer, evaluate } from '../src/core/engine/train/train';
 
@@ -35,29 +33,23 @@ export function mlpSpecs(sizes: number[], rate: number): LayerSpec[] {
 }
 
 /** One replica of the workload's network and trainer (every replica starts from the same weights). */
-export function mlpReplica(w: Omit<MlpWorkload, 'x' | 'y'>, merge?: (params: Param[], rows: number) => void) {
+export function mlpReplica(w: Omit<MlpWorkload, 'x' | 'y'>) {
   const net = new Network([w.d], mlpSpecs(w.sizes, w.rate));
   const rng = new Rng(1);
   net.init(rng.fork());
-  const trainer = new Trainer(net, { optimizer: { type: 'adam', learningRate: 1e-3 } }, merge);
+  const trainer = new Trainer(net, { optimizer: { type: 'adam', learningRate: 1e-3 } });
   return { net, rng, trainer };
 }
 
 /**
- * The workload's steps on a replica: 10 warm-up steps, then `epochs` timed epochs; `share` picks the rows
- * of each batch this replica runs (all of them by default). Returns the timed seconds, CPU and last loss.
+ * The workload's steps on a replica: 10 warm-up steps, then `epochs` timed epochs. Returns the timed
+ * seconds, CPU and last loss.
  */
-export function mlpSteps(
-  w: MlpWorkload,
-  replica: ReturnType<typeof mlpReplica>,
-  share: (rows: number) => RowShare = (rows) => ({ offset: 0, rows, total: rows }),
-) {
-  const step = (s: number, batchRows: number) => {
-    const r = share(batchRows);
-    const at = s + r.offset;
-    const ctx = { training: true, rng: replica.rng, rows: r.rows < batchRows ? r : undefined };
-    const x = { data: w.x.subarray(at * w.d, (at + r.rows) * w.d), shape: [r.rows, w.d] };
-    return replica.trainer.step(x, w.y.subarray(at, at + r.rows), ctx).loss;
+export function mlpSteps(w: MlpWorkload, replica: ReturnType<typeof mlpReplica>) {
+  const ctx = { training: true, rng: replica.rng };
+  const step = (at: number, rows: number) => {
+    const x = { data: w.x.subarray(at * w.d, (at + rows) * w.d), shape: [rows, w.d] };
+    return replica.trainer.step(x, w.y.subarray(at, at + rows), ctx).loss;
   };
   for (let s = 0; s < 10; s++) step(s * w.batch, w.batch);
   const cpu0 = process.cpuUsage();

@@ -15,6 +15,13 @@ export function mulberry32(a: number): number {
  * mulberry32 (Tommy Ettinger's 32-bit generator) in the stream form used by the benchmark data: the k-th
  * value of stream `seed` is a pure function of (seed, k). `next()` returns a float64 in [0, 1).
  */
+/** A generator's position in its stream (`Rng.snapshot`). */
+export interface RngState {
+  state: number;
+  origin: number;
+  spare: number;
+}
+
 export class Rng {
   private state: number;
   /** The state the stream started from: `seek` counts positions from it. */
@@ -80,6 +87,19 @@ export class Rng {
   /** Integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
+  }
+
+  /** Where the stream stands, as plain data: another thread continues it with `Rng.resume`. */
+  snapshot(): RngState {
+    return { state: this.state, origin: this.origin, spare: this.spare };
+  }
+
+  /** A generator that continues the stream of a `snapshot()` exactly. */
+  static resume(s: RngState): Rng {
+    const rng = new Rng(s.origin);
+    rng.state = s.state;
+    rng.spare = s.spare;
+    return rng;
   }
 
   /** A new independent generator seeded from this one (for sub-streams such as init vs. dropout). */

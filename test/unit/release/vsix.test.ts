@@ -37,6 +37,7 @@ describe('VSIX contents', () => {
       'dist/extension.js',
       'dist/features.js',
       'dist/worker.js',
+      'dist/replica-thread.js',
       'dist/cli.js',
       'dist/webview/train.js',
       'dist/webview/mc.js',

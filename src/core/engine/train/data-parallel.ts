@@ -2,7 +2,7 @@
 // the same initial weights, runs its share of the rows (shareOf; the forward context's `rows` keeps the
 // dropout masks those rows get in the whole batch), and the gradients are merged (mergeTwo) so that every
 // replica takes the same optimizer step: the one a single thread takes on the whole batch, up to float
-// rounding. Moving the gradients between threads is the caller's (shared memory, see bench/mlp-parallel).
+// rounding. Moving the gradients between threads is the caller's (shared memory, see two-workers.ts).
 import type { Kernels } from '../kernels/kernels';
 import type { Param } from '../layers/layer';
 import type { Vec } from '../tensor';

@@ -11,9 +11,13 @@ import { Network } from '../network';
 import { Rng } from '../../random/rng';
 import { AS_IS, applyPlan, type RunPlan } from './run-plan';
 import { train, type EpochMetrics, type TrainHooks } from './train';
+import { trainTwoWorkers, twoWorkerBlocker, workersFor, type WorkersChoice } from './two-workers';
 
-/** A model's training spec, and how often a run reports progress inside an epoch. */
-export type TrainRunSpec = TrainingSpec & { progressIntervalMs?: number };
+/**
+ * A model's training spec, how often a run reports progress inside an epoch, and on how many threads it
+ * trains (two: data-parallel, two-workers.ts, where the network allows it; default one).
+ */
+export type TrainRunSpec = TrainingSpec & { progressIntervalMs?: number; workers?: WorkersChoice };
 
 /** The engine's name for the spec's loss. */
 export const lossKind = (spec: Pick<TrainingSpec, 'loss'>): LossKind =>
@@ -29,6 +33,10 @@ export interface RunReport {
   softmaxInLoss: boolean;
   /** Feature standardisation fitted on the training rows; inputs must get the same to predict. */
   standardization?: { mean: number[]; std: number[] };
+  /** The threads it trained on. */
+  workers: 1 | 2;
+  /** Two workers were asked for, and why the run trained on one. */
+  oneWorkerReason?: string;
 }
 
 /** What a run's hooks may look at besides the metrics: the network and the prepared (standardised) data. */
@@ -56,8 +64,17 @@ export async function trainPlan(
       `${graph.name}: the model has ${outputs} outputs, the data have ${data.classes} classes`,
     );
   const start = performance.now();
-  const loss = lossKind(spec);
-  const result = await train(network, prepared, { ...spec, loss }, rng, hooks({ network, prepared }));
+  const options = { ...spec, loss: lossKind(spec) };
+  const wanted = workersFor(spec.workers ?? 1, network, spec.batchSize);
+  const blocker = wanted === 2 ? twoWorkerBlocker(network, spec.batchSize) : undefined;
+  const workers = wanted === 2 && !blocker ? 2 : 1;
+  const result = await (workers === 2 ? trainTwoWorkers : train)(
+    network,
+    prepared,
+    options,
+    rng,
+    hooks({ network, prepared }),
+  );
   return {
     run: plan.name,
     ...result,
@@ -65,6 +82,8 @@ export async function trainPlan(
     network,
     softmaxInLoss,
     standardization: standardizationOf(prepared),
+    workers,
+    ...(blocker ? { oneWorkerReason: blocker } : {}),
   };
 }
 

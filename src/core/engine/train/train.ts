@@ -4,6 +4,7 @@
 import type { Dataset } from '../../data/dataset';
 import { scheduledOn } from '../layers/dropout';
 import type { Kernels } from '../kernels/kernels';
+import type { RowShare } from './data-parallel';
 import { EngineError } from '../engine-error';
 import type { ForwardContext, Param } from '../layers/layer';
 import type { LossKind } from '../build';
@@ -48,6 +49,21 @@ export interface TrainHooks {
   pause?(): Promise<void> | void;
 }
 
+/** A batch's mean loss and its number of correct predictions. */
+export interface StepResult {
+  loss: number;
+  correct: number;
+}
+
+/**
+ * Data-parallel training (two-workers.ts): which rows of each batch this thread runs, and how its share's
+ * gradients and loss become the whole batch's, the same in every thread, before the optimizer step.
+ */
+export interface BatchSplit {
+  share(rows: number): RowShare;
+  merge(params: Param[], share: RowShare, mine: StepResult): Promise<StepResult>;
+}
+
 export interface TrainResult {
   epochs: EpochMetrics[];
   cancelled: boolean;
@@ -80,21 +96,23 @@ export class Trainer {
   private readonly ws: Workspace;
   private readonly optimizer: Optimizer;
 
-  /**
-   * `merge` (data-parallel training) turns the gradients of this thread's share of a batch (`rows` rows,
-   * the loss a mean over them) into the whole batch's, before the optimizer step.
-   */
   constructor(
     readonly net: Network,
     private readonly options: Pick<TrainOptions, 'optimizer' | 'l2' | 'maxNorm' | 'loss'>,
-    private readonly merge?: (params: Param[], rows: number) => void,
   ) {
     this.ws = new Workspace(net.dtype, net.kernels);
     this.optimizer = createOptimizer(options.optimizer, options.l2 ?? 0, net.kernels);
   }
 
   /** Loss and correct count of a batch; in training mode also a gradient step. */
-  step(x: Tensor, labels: Int32Array, ctx: ForwardContext): { loss: number; correct: number } {
+  step(x: Tensor, labels: Int32Array, ctx: ForwardContext): StepResult {
+    const r = this.gradients(x, labels, ctx);
+    if (ctx.training) this.update();
+    return r;
+  }
+
+  /** Loss and correct count of a batch; in training mode the gradients are left in the parameters. */
+  gradients(x: Tensor, labels: Int32Array, ctx: ForwardContext): StepResult {
     const training = ctx.training;
     const out = this.net.forward(x, ctx);
     const rows = x.shape[0] as number;
@@ -110,13 +128,14 @@ export class Trainer {
       loss = softmaxCrossEntropy(out.data, labels, rows, classes, grad?.data);
     }
     const correct = countCorrect(out.data, labels, rows, classes);
-    if (grad) {
-      this.net.backward(grad);
-      this.merge?.(this.net.params, rows);
-      this.optimizer.step(this.net.params);
-      if (this.options.maxNorm !== undefined) applyMaxNorm(this.net.params, this.options.maxNorm);
-    }
+    if (grad) this.net.backward(grad);
     return { loss, correct };
+  }
+
+  /** The optimizer step from the gradients in the parameters, then the max-norm constraint. */
+  update(): void {
+    this.optimizer.step(this.net.params);
+    if (this.options.maxNorm !== undefined) applyMaxNorm(this.net.params, this.options.maxNorm);
   }
 }
 
@@ -136,9 +155,15 @@ class Batches {
     return Math.ceil(this.data.n / this.batchSize);
   }
 
-  get(b: number, order: Int32Array): { x: Tensor; y: Int32Array } {
-    const start = b * this.batchSize;
-    const rows = Math.min(this.batchSize, this.data.n - start);
+  /** The rows of batch `b`. */
+  rowsOf(b: number): number {
+    return Math.min(this.batchSize, this.data.n - b * this.batchSize);
+  }
+
+  /** Batch `b`, or only the rows of `share` of it. */
+  get(b: number, order: Int32Array, share?: RowShare): { x: Tensor; y: Int32Array } {
+    const start = b * this.batchSize + (share?.offset ?? 0);
+    const rows = share ? share.rows : this.rowsOf(b);
     const d = this.data.x.length / this.data.n;
     const x = this.ws.tensor('x', [rows, ...this.data.shape]);
     let y = this.labels.get(rows);
@@ -177,7 +202,8 @@ export function evaluate(
 
 /**
  * Trains `net` (already initialised) on `train`, validating on `val`. `rng` drives shuffling and dropout;
- * pass a fresh Rng(seed) for a reproducible run.
+ * pass a fresh Rng(seed) for a reproducible run. With `split`, this thread runs its share of every batch
+ * and takes the merged step (two-workers.ts); shuffling and dropout draws are the whole batch's.
  */
 export async function train(
   net: Network,
@@ -185,6 +211,7 @@ export async function train(
   options: TrainOptions,
   rng: Rng,
   hooks: TrainHooks = {},
+  split?: BatchSplit,
 ): Promise<TrainResult> {
   const trainer = new Trainer(net, options);
   const shuffleRng = rng.fork();
@@ -206,13 +233,23 @@ export async function train(
       let correct = 0;
       for (let b = 0; b < batches.count; b++) {
         if (hooks.isCancelled?.()) return { epochs, cancelled: true };
-        const { x, y } = batches.get(b, order);
-        const r = trainer.step(x, y, ctx);
+        const rows = batches.rowsOf(b);
+        let r: StepResult;
+        if (split) {
+          const share = split.share(rows);
+          const { x, y } = batches.get(b, order, share);
+          const mine = trainer.gradients(x, y, { ...ctx, rows: share.rows < rows ? share : undefined });
+          r = await split.merge(net.params, share, mine);
+          trainer.update();
+        } else {
+          const { x, y } = batches.get(b, order);
+          r = trainer.step(x, y, ctx);
+        }
         if (!Number.isFinite(r.loss))
           throw new EngineError(
             `training diverged: the loss became ${r.loss} in epoch ${epoch + 1}, batch ${b + 1}`,
           );
-        loss += r.loss * y.length;
+        loss += r.loss * rows;
         correct += r.correct;
         const now = performance.now();
         if (hooks.onProgress && now - lastProgress >= interval) {
