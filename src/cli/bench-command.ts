@@ -4,13 +4,22 @@ import { runW1 } from '../../bench/w1';
 import { runW2 } from '../../bench/w2';
 import { runW3 } from '../../bench/w3';
 import { runW4 } from '../../bench/w4';
+import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from './io';
 
 type Workload = (args: string[]) => Promise<Record<string, unknown>>;
 
-// W1/W2 take no options: the kit's contract fixes their sizes.
+/** W1's one option, `--workers 1|2` (data-parallel training on two threads). */
+function w1Workers(args: string[]): number {
+  const { values } = parseArgs({ args, options: { workers: { type: 'string', default: '1' } } });
+  if (values.workers !== '1' && values.workers !== '2')
+    throw new UsageError(`bench w1: --workers must be 1 or 2, not "${values.workers}"`);
+  return Number(values.workers);
+}
+
+// The kit's contract fixes W1's and W2's sizes; W1 may run on two workers.
 export const WORKLOADS: Record<string, Workload> = {
-  w1: async () => runW1(),
+  w1: async (args) => runW1({ workers: w1Workers(args) }),
   w2: async () => runW2(),
   w3: runW3,
   w4: runW4,

@@ -80,6 +80,7 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
           compare: { type: 'boolean', default: false },
           json: { type: 'boolean', default: false },
           out: { type: 'string' },
+          workers: { type: 'string' },
           ...LIMIT_OPTION,
         },
       });

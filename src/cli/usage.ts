@@ -31,10 +31,12 @@ Exit 0, or 2 on a usage error or an unreadable file.`,
   },
   train: {
     usage:
-      'train <model> [--data builtin:NAME|file.csv] [--epochs N] [--seed S] [--compare] [--out FILE] [--json]',
+      'train <model> [--data builtin:NAME|file.csv] [--epochs N] [--seed S] [--compare] [--out FILE] [--workers 1|2|auto] [--json]',
     about: `Train the model's network (built-in data: digits, iris, wine, breast_cancer, moons, circles, spiral,
 xor); --compare also trains it without dropout from the same seed. --json: one line per epoch.
---out FILE saves the trained weights as JSON, or as an ONNX model when FILE ends in .onnx.`,
+--out FILE saves the trained weights as JSON, or as an ONNX model when FILE ends in .onnx.
+--workers 2 trains data-parallel on two threads (the same result up to float rounding; batch norm and
+Gaussian dropout train on one, with the reason on stderr); auto: 2 on a machine with two cores or more.`,
     sizeOption: true,
   },
   mc: {
@@ -74,7 +76,7 @@ Exit 0, or 2 on a usage error or an unreadable model, weights or data file.`,
   bench: {
     usage: `bench <${Object.keys(WORKLOADS).join('|')}> [options]`,
     about: `Run one of the peer benchmark kit's workloads; prints JSON lines with the kit's field names.
-w3: [--passes T] [--rows N] [--reps N] [--workers N]. w4: [--model PATH] [--reps N].`,
+w1: [--workers 1|2]. w3: [--passes T] [--rows N] [--reps N] [--workers N]. w4: [--model PATH] [--reps N].`,
     sizeOption: false,
   },
 } as const;

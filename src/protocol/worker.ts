@@ -11,6 +11,7 @@ import type { McGrid } from '../core/engine/mc/grid';
 import type { McProgress } from '../core/engine/mc/run-stream';
 import type { McEngine } from '../core/engine/mc/runtime';
 import type { TrainHint } from '../core/engine/train/hints';
+import type { WorkersChoice } from '../core/engine/train/two-workers';
 import type { NetworkRecord } from '../core/model/network-spec';
 import type { TrainingSpec } from '../core/model/training-spec';
 import {
@@ -56,6 +57,8 @@ export interface Jobs {
       experiment?: Experiment;
       /** 2-D data: send a decision grid of `size`² cells every `every` epochs (and after the last). */
       boundary?: { size: number; every: number };
+      /** Threads each run trains on (setting dropoutLens.train.workers); default 1. */
+      workers?: WorkersChoice;
     };
     /**
      * Per run: first `setup` (epoch 0; the job's first event also lists its `runs`), then per epoch with
@@ -283,6 +286,9 @@ export interface WireTrainRun {
   standardization?: { mean: number[]; std: number[] };
   /** The training spec the run used: an exported PyTorch script's --train defaults. */
   training: TrainingSpec;
+  /** The threads it trained on, and why one when two were asked for. */
+  workers: 1 | 2;
+  oneWorkerReason?: string;
 }
 
 export type JobKind = keyof Jobs;
@@ -341,6 +347,7 @@ const REQUESTS: { [K in JobKind]: Record<string, (v: unknown) => boolean> } = {
     seed: (v) => optional(v, (x) => isInt(x, 0, MAX_SEED)),
     experiment: (v) => optional(v, isExperiment),
     boundary: (v) => optional(v, (b) => isObj(b) && isInt(b.size, 2, 512) && isInt(b.every, 1, 100_000)),
+    workers: (v) => optional(v, (w) => w === 1 || w === 2 || w === 'auto'),
   },
   evaluate: {
     model: isShortString,

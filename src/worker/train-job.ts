@@ -64,6 +64,7 @@ export async function trainJob(
   const { graph, spec, dataSpec, data } = load(request, context.limit);
   if (request.epochs !== undefined) spec.epochs = request.epochs;
   spec.progressIntervalMs = PROGRESS_MS;
+  spec.workers = request.workers ?? 1;
   const experiment = request.experiment ?? { kind: 'as-is' };
   const plans = experimentPlans(experiment.kind, spec.epochs, experiment.rates);
   let announced = false;
@@ -121,6 +122,8 @@ function wireRun(r: RunReport, training: TrainingSpec): WireTrainRun {
     softmaxInLoss: r.softmaxInLoss,
     standardization: r.standardization,
     training,
+    workers: r.workers,
+    ...(r.oneWorkerReason ? { oneWorkerReason: r.oneWorkerReason } : {}),
   };
 }
 

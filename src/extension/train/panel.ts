@@ -11,6 +11,7 @@ import {
   type ToTrainPanel,
 } from '../../protocol/train-panel';
 import type { RunFinished, WireTrainRun } from '../../protocol/worker';
+import type { WorkersChoice } from '../../core/engine/train/two-workers';
 import { DataChooser } from '../data/chooser';
 import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
 import { saveRun } from './save';
@@ -38,6 +39,11 @@ export interface RunSummary {
   cancelled: boolean;
 }
 
+/** The dropoutLens.train.workers setting ("1", "2" or "auto"; anything else is one thread). */
+function trainWorkers(): WorkersChoice {
+  const value = vscode.workspace.getConfiguration('dropoutLens.train').get<string>('workers', '1');
+  return value === '2' ? 2 : value === 'auto' ? 'auto' : 1;
+}
 export class TrainPanel implements vscode.Disposable {
   private static readonly open = new Map<string, TrainPanel>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -183,6 +189,8 @@ export class TrainPanel implements vscode.Disposable {
             current = undefined;
             this.post({ type: 'runDone', run: r.run, seconds: r.seconds, cancelled: r.cancelled, hints });
             // A run cut short keeps no weights and has no summary; the earlier runs keep theirs.
+            if (r.oneWorkerReason)
+              this.log.info(`Train panel: ${r.run} trained on one worker: ${r.oneWorkerReason}`);
             if (r.cancelled) return;
             markStepDone('trained');
             this.trained.set(r.run, r);
@@ -205,6 +213,7 @@ export class TrainPanel implements vscode.Disposable {
                 seed: request.seed,
                 experiment: { kind: request.experiment, rates: request.rates },
                 boundary: { size: 40, every: Math.max(1, Math.floor(request.epochs / 30)) },
+                workers: trainWorkers(),
               },
               (p) => {
                 if ('finished' in p) return onFinished(p);

@@ -21,42 +21,78 @@ describe('worker train job (real worker thread)', () => {
   beforeEach(() => (worker = start()));
   afterEach(() => worker.terminate());
 
-  it('reports progress at least every 100 ms and stops within 100 ms of a cancel', async function () {
-    // Wall-clock bounds can be missed once on a loaded machine; a worker that does not yield misses
-    // them every time.
-    this.retries(2);
-    // What this thread itself was delayed by (a loaded machine) is measurement noise, not the worker's.
-    const lag = monitorEventLoopDelay({ resolution: 5 });
-    lag.enable();
-    const times: number[] = [];
-    let epochs = 0;
-    const ended = new Promise<{ message: FromWorker; at: number }>((resolve) =>
-      worker.on('message', (m: FromWorker) => {
-        if (m.type === 'progress') {
-          times.push(performance.now());
-          if ((m.progress as { metrics?: unknown }).metrics) epochs++;
-        } else resolve({ message: m, at: performance.now() });
-      }),
-    );
-    send(worker, { type: 'start', jobId: 1, kind: 'train', request });
-    while (epochs < 3) await new Promise((r) => setTimeout(r, 20));
-    const cancelAt = performance.now();
-    send(worker, { type: 'cancel', jobId: 1 });
-    const end = await ended;
-    lag.disable();
-    const noise = lag.max / 1e6;
-    assert.equal(end.message.type, 'cancelled');
-    const latency = end.at - cancelAt;
-    assert.ok(
-      latency < 100 + noise,
-      `cancel took ${latency.toFixed(1)} ms (this thread's own delay ${noise.toFixed(1)} ms)`,
-    );
-    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
-    const worst = Math.max(...gaps);
-    assert.ok(
-      worst < 100 + noise,
-      `longest gap between progress messages ${worst.toFixed(1)} ms (this thread's own delay ${noise.toFixed(1)} ms)`,
-    );
+  for (const workers of [1, 2] as const)
+    it(`reports progress at least every 100 ms and stops within 100 ms of a cancel (${workers} worker${workers > 1 ? 's' : ''})`, async function () {
+      // Wall-clock bounds can be missed once on a loaded machine; a worker that does not yield misses
+      // them every time.
+      this.retries(2);
+      // What this thread itself was delayed by (a loaded machine) is measurement noise, not the worker's.
+      const lag = monitorEventLoopDelay({ resolution: 5 });
+      lag.enable();
+      const times: number[] = [];
+      let epochs = 0;
+      const ended = new Promise<{ message: FromWorker; at: number }>((resolve) =>
+        worker.on('message', (m: FromWorker) => {
+          if (m.type === 'progress') {
+            times.push(performance.now());
+            if ((m.progress as { metrics?: unknown }).metrics) epochs++;
+          } else resolve({ message: m, at: performance.now() });
+        }),
+      );
+      send(worker, { type: 'start', jobId: 1, kind: 'train', request: { ...request, workers } });
+      while (epochs < 3) await new Promise((r) => setTimeout(r, 20));
+      const cancelAt = performance.now();
+      send(worker, { type: 'cancel', jobId: 1 });
+      const end = await ended;
+      lag.disable();
+      const noise = lag.max / 1e6;
+      assert.equal(end.message.type, 'cancelled');
+      const latency = end.at - cancelAt;
+      assert.ok(
+        latency < 100 + noise,
+        `cancel took ${latency.toFixed(1)} ms (this thread's own delay ${noise.toFixed(1)} ms)`,
+      );
+      const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+      const worst = Math.max(...gaps);
+      assert.ok(
+        worst < 100 + noise,
+        `longest gap between progress messages ${worst.toFixed(1)} ms (this thread's own delay ${noise.toFixed(1)} ms)`,
+      );
+    });
+
+  it('trains on two workers as on one, up to float rounding (the second thread from beside the bundle)', async () => {
+    const runs = new Map<number, WireTrainRun>();
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'progress' && 'finished' in m.progress)
+        runs.set(m.jobId, (m.progress as RunFinished).finished);
+    });
+    const done = (jobId: number) =>
+      new Promise<void>((resolve) =>
+        worker.on('message', (m: FromWorker) => m.jobId === jobId && m.type === 'done' && resolve()),
+      );
+    for (const workers of [1, 2] as const) {
+      const finished = done(10 + workers);
+      send(worker, {
+        type: 'start',
+        jobId: 10 + workers,
+        kind: 'train',
+        request: { ...request, epochs: 3, workers },
+      });
+      await finished;
+    }
+    const [one, two] = [runs.get(11), runs.get(12)];
+    assert.ok(one && two);
+    assert.deepEqual([one.workers, two.workers], [1, 2]);
+    two.epochs.forEach((e, i) => {
+      const f = one.epochs[i];
+      assert.ok(
+        f &&
+          Math.abs(e.trainLoss - f.trainLoss) < 1e-6 &&
+          Math.abs((e.valLoss ?? 0) - (f.valLoss ?? 0)) < 1e-6,
+      );
+    });
+    // Trained: the losses fell.
+    assert.ok((two.epochs[2]?.trainLoss as number) < (two.epochs[0]?.trainLoss as number) - 0.1);
   });
 
   it('reports a failure as an error message naming the file', async () => {
