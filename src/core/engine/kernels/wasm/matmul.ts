@@ -322,8 +322,8 @@ function edgeNT(out: usize, a: usize, b: usize, i0: i32, i1: i32, j0: i32, n: i3
 /**
  * out[m×n] = A · b[k×n] where A(i, p) = a[i·rs + p·cs]: NN is (rs, cs) = (k, 1), TN (a stored [k×m]) is
  * (1, m). Rows of A go four at a time. Where at most half of their entries are nonzero (the gradients
- * behind ReLU and dropout: about a quarter in W1), each row adds up only the rows of b its nonzero
- * entries pick (sparseRow), from a list that `list` (8·k bytes a row, 0: no room) holds. The other groups
+ * behind ReLU and dropout: about a quarter in W1; counted first), each row adds up only the rows of b
+ * its nonzero entries pick (sparseRow), from a list that `list` (8·k bytes a row, 0: no room) holds. The other groups
  * are packed, a block at a time, and run the register tile against each panel of b (flush). Both add
  * the same products in the same order (a zero entry adds 0·b exactly: only a NaN or infinity in b is
  * lost with it, as in the JS kernels, which skip zeros too).
@@ -354,20 +354,17 @@ function matmulStrided(
   for (let i = 0; i < m; i += 4) {
     const rows = min<i32>(4, m - i);
     const a0 = a + <usize>i * rsB;
-    if (list != 0) {
-      // Counts of rows i..i + 3 (0 past the last row).
+    if (list != 0 && nonzeros(a0, rsB, csB, rows, k) * 2 <= rows * k) {
       const n0 = compact(list, a0, csB, k, rowB);
       const n1 = rows > 1 ? compact(list + listRow, a0 + rsB, csB, k, rowB) : 0;
       const n2 = rows > 2 ? compact(list + 2 * listRow, a0 + 2 * rsB, csB, k, rowB) : 0;
       const n3 = rows > 3 ? compact(list + 3 * listRow, a0 + 3 * rsB, csB, k, rowB) : 0;
-      if ((n0 + n1 + n2 + n3) * 2 <= rows * k) {
-        const c0 = out + <usize>i * rowB;
-        sparseRow(c0, b, n, list, n0);
-        if (rows > 1) sparseRow(c0 + rowB, b, n, list + listRow, n1);
-        if (rows > 2) sparseRow(c0 + 2 * rowB, b, n, list + 2 * listRow, n2);
-        if (rows > 3) sparseRow(c0 + 3 * rowB, b, n, list + 3 * listRow, n3);
-        continue;
-      }
+      const c0 = out + <usize>i * rowB;
+      sparseRow(c0, b, n, list, n0);
+      if (rows > 1) sparseRow(c0 + rowB, b, n, list + listRow, n1);
+      if (rows > 2) sparseRow(c0 + 2 * rowB, b, n, list + 2 * listRow, n2);
+      if (rows > 3) sparseRow(c0 + 3 * rowB, b, n, list + 3 * listRow, n3);
+      continue;
     }
     const panel = pa + <usize>groups * (kB << 2);
     if (rs == 1) packCols(panel, a0, rows, 4, k, csB);
@@ -401,6 +398,39 @@ function flush(
     packCols(pb, b + ((<usize>j) << 2), cols, 8, k, rowB);
     panelTiles(out + ((<usize>j) << 2), rowB, m, pa, pb, k, cols, at, groups, tmp);
   }
+}
+
+/**
+ * Nonzero entries of `rows` (at most 4) rows of A from a0 (rows rsB bytes apart, entries csB), counted
+ * four at a time where four sit side by side (a row of NN, the four rows of TN at one p): a dense group
+ * is then packed without first listing its entries.
+ */
+function nonzeros(a0: usize, rsB: usize, csB: usize, rows: i32, k: i32): i32 {
+  const zero = f32x4.splat(0);
+  let acc = i32x4.splat(0);
+  let count = 0;
+  if (csB == 4) {
+    const k4 = k & ~3;
+    for (let r = 0; r < rows; r++) {
+      const row = a0 + <usize>r * rsB;
+      for (let p = 0; p < k4; p += 4)
+        acc = i32x4.sub(acc, f32x4.ne(v128.load(row + ((<usize>p) << 2)), zero));
+      for (let p = k4; p < k; p++) count += i32(load<f32>(row + ((<usize>p) << 2)) != 0);
+    }
+  } else if (rows == 4) {
+    const end = a0 + <usize>k * csB;
+    for (let at = a0; at < end; at += csB) acc = i32x4.sub(acc, f32x4.ne(v128.load(at), zero));
+  } else {
+    for (let r = 0; r < rows; r++)
+      for (let p = 0; p < k; p++) count += i32(load<f32>(a0 + <usize>r * rsB + <usize>p * csB) != 0);
+  }
+  return (
+    count +
+    i32x4.extract_lane(acc, 0) +
+    i32x4.extract_lane(acc, 1) +
+    i32x4.extract_lane(acc, 2) +
+    i32x4.extract_lane(acc, 3)
+  );
 }
 
 /**
