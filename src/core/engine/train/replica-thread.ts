@@ -5,4 +5,4 @@ import { runReplica, type ReplicaSetup } from './two-workers';
 
 const port = parentPort;
 if (!port) throw new Error('replica-thread runs as a worker thread');
-void runReplica(workerData as ReplicaSetup, (grads) => port.postMessage(grads));
+void runReplica(workerData as ReplicaSetup, (inboxes) => port.postMessage(inboxes));

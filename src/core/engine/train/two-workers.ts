@@ -1,9 +1,12 @@
 // Training on two threads, data-parallel (data-parallel.ts): this thread and one worker thread
 // (replica-thread.ts) each hold a replica of the network with the same weights, run their share of every
 // batch, exchange gradients through shared memory and both take the merged step, so the result is one
-// thread's up to float rounding. Every step meets twice at a barrier: once when both gradients are ready,
-// once when both have been copied (after which the next backward may overwrite them). The barrier never
-// waits for a thread that is gone: an error, exit or cancel on either side sets a shared abort flag.
+// thread's up to float rounding. Each thread writes its gradients into the other's inbox (in the other's
+// kernel memory) and the two meet once a step at a barrier. Inboxes alternate between two sets, so a
+// thread writing step s + 1's gradients never overwrites step s's while the other may still read them
+// (it writes that set again only after the next barrier, which the other passes after its merge). The
+// barrier never waits for a thread that is gone: an error, exit or cancel on either side sets a shared
+// abort flag.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -18,8 +21,8 @@ import type { Vec } from '../tensor';
 import { mergeTwo, shareOf, type RowShare } from './data-parallel';
 import { train, type BatchSplit, type TrainHooks, type TrainOptions, type TrainResult } from './train';
 
-/** Where a replica's gradients live: shared memory (the WebAssembly kernels' own, or a copy). */
-type GradViews = { buffer: ArrayBufferLike; byteOffset: number; length: number }[];
+/** A thread's two sets of inboxes, param by param: shared memory (its WebAssembly kernels' own, or not). */
+type Inboxes = { buffer: ArrayBufferLike; byteOffset: number; length: number }[][];
 
 /** control[0], control[1]: steps each thread has reached; control[ABORT]: why the run stopped (0: it runs). */
 const ABORT = 2;
@@ -36,9 +39,9 @@ export interface ReplicaSetup {
   options: TrainOptions;
   rng: RngState;
   control: Int32Array;
-  /** Each thread's share's loss and correct count, for the whole batch's. */
+  /** Per set of inboxes and thread: its share's loss and correct count, for the whole batch's. */
   stats: Float64Array;
-  grads: GradViews;
+  inboxes: Inboxes;
 }
 
 /**
@@ -90,8 +93,9 @@ export function workersFor(choice: WorkersChoice, net: Network, batchSize: numbe
   return availableParallelism() >= 2 && worth && !twoWorkerBlocker(net, batchSize) ? 2 : 1;
 }
 
-/** A copy of `v` in shared memory, so the other thread reads it without a copy of its own. */
+/** `v` if it is in shared memory, else a copy of it there, so the other thread reads it in place. */
 function shared<T extends Float32Array | Int32Array>(v: T): T {
+  if (v.buffer instanceof SharedArrayBuffer) return v;
   const copy = new (v.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(v.byteLength));
   copy.set(v as never);
   return copy;
@@ -121,17 +125,12 @@ function exchange(
 ) {
   const { control, stats } = setup;
   const other = 1 - index;
-  let theirs: Float32Array[] = [];
-  let copies: Vec[] = [];
-  // The WebAssembly kernels' gradients are in shared memory and read where they are; the JS kernels'
-  // are copied into shared memory first.
-  const outbox = net.params.map((p) =>
-    p.grad.buffer instanceof SharedArrayBuffer ? undefined : shared(p.grad as Float32Array),
+  // Where the kernels read them fastest: in their memory, which for the WebAssembly kernels is shared.
+  const inboxes = [0, 1].map(() =>
+    net.params.map((p) => shared(net.kernels.alloc('float32', p.grad.length) as Float32Array)),
   );
-  const grads: GradViews = net.params.map((p, i) => {
-    const v = outbox[i] ?? p.grad;
-    return { buffer: v.buffer, byteOffset: v.byteOffset, length: v.length };
-  });
+  let outboxes: Float32Array[][] = [];
+  let step = 0;
   // After spinning, a thread sleeps in place (waking within microseconds of the other's arrival). The
   // main thread does so for SYNC_SLEEPS ms at most, then asynchronously, so that the worker's 'error' and
   // 'exit' events can set the abort flag; the worker thread has nothing else to do.
@@ -153,31 +152,33 @@ function exchange(
   const split: BatchSplit = {
     share: (rows) => shareOf(rows, 2, index),
     async merge(params: Param[], share: RowShare, mine) {
-      params.forEach((p, i) => outbox[i]?.set(p.grad));
-      stats[2 * index] = mine.loss;
-      stats[2 * index + 1] = mine.correct;
+      const set = step++ % 2;
+      const outbox = outboxes[set] as Float32Array[];
+      params.forEach((p, i) => (outbox[i] as Float32Array).set(p.grad));
+      const at = 4 * set;
+      stats[at + 2 * index] = mine.loss;
+      stats[at + 2 * index + 1] = mine.correct;
       await barrier();
-      params.forEach((_, i) => (copies[i] as Float32Array).set(theirs[i] as Float32Array));
       const rows = [shareOf(share.total, 2, 0).rows, shareOf(share.total, 2, 1).rows] as const;
       // A share of no rows has no loss (0 / 0): only the shares with rows count. Both threads evaluate
       // the same expressions in the same order, so the replicas stay equal bit for bit.
       const [l0, l1] = [
-        rows[0] > 0 ? rows[0] * (stats[0] as number) : 0,
-        rows[1] > 0 ? rows[1] * (stats[2] as number) : 0,
+        rows[0] > 0 ? rows[0] * (stats[at] as number) : 0,
+        rows[1] > 0 ? rows[1] * (stats[at + 2] as number) : 0,
       ];
-      const merged = { loss: (l0 + l1) / share.total, correct: (stats[1] as number) + (stats[3] as number) };
-      await barrier();
-      mergeTwo(net.kernels, params, copies, index, rows);
-      return merged;
+      const correct = (stats[at + 1] as number) + (stats[at + 3] as number);
+      mergeTwo(net.kernels, params, inboxes[set] as Vec[], index, rows);
+      return { loss: (l0 + l1) / share.total, correct };
     },
   };
   return {
     split,
-    grads,
-    /** Views of the other replica's gradients; copies of them live in this thread's kernel memory. */
-    connect(views: GradViews) {
-      theirs = views.map((v) => new Float32Array(v.buffer, v.byteOffset, v.length));
-      copies = net.params.map((p) => net.kernels.alloc('float32', p.grad.length));
+    inboxes: inboxes.map((set) =>
+      set.map((v) => ({ buffer: v.buffer, byteOffset: v.byteOffset, length: v.length })),
+    ) as Inboxes,
+    /** The other thread's inboxes, where this thread writes its gradients. */
+    connect(theirs: Inboxes) {
+      outboxes = theirs.map((set) => set.map((v) => new Float32Array(v.buffer, v.byteOffset, v.length)));
     },
   };
 }
@@ -207,7 +208,7 @@ export async function trainTwoWorkers(
   const blocker = twoWorkerBlocker(net, options.batchSize);
   if (blocker) throw new EngineError(`two workers: ${blocker}`);
   const control = new Int32Array(new SharedArrayBuffer(3 * 4));
-  const stats = new Float64Array(new SharedArrayBuffer(4 * 8));
+  const stats = new Float64Array(new SharedArrayBuffer(8 * 8));
   let failure: string | undefined;
   const mine = exchange(net, 0, { control, stats }, () => failure ?? 'the second training thread stopped');
   const trainData = { ...data.train, x: shared(data.train.x), y: shared(data.train.y) };
@@ -221,7 +222,7 @@ export async function trainTwoWorkers(
     rng: rng.snapshot(),
     control,
     stats,
-    grads: mine.grads,
+    inboxes: mine.inboxes,
   };
   const worker = new Worker(script, { workerData: setup });
   // The first event says why: an error is followed by an exit.
@@ -239,7 +240,7 @@ export async function trainTwoWorkers(
   });
   failed.catch(() => undefined); // read through `failure` or the race below
   try {
-    const message = new Promise<GradViews>((resolve) => worker.once('message', resolve));
+    const message = new Promise<Inboxes>((resolve) => worker.once('message', resolve));
     mine.connect(await Promise.race([message, failed]));
     return await train(net, { ...data, train: trainData }, options, rng, hooks, mine.split);
   } finally {
@@ -250,12 +251,12 @@ export async function trainTwoWorkers(
 }
 
 /** The worker thread's side (replica-thread.ts): builds the replica and runs its share of every batch. */
-export async function runReplica(setup: ReplicaSetup, post: (grads: GradViews) => void): Promise<void> {
+export async function runReplica(setup: ReplicaSetup, post: (inboxes: Inboxes) => void): Promise<void> {
   const net = new Network(setup.inputShape, setup.specs, { kernels: kernelsFor(setup.kernels) });
   net.importWeights(setup.weights);
   const mine = exchange(net, 1, setup, () => 'the run ended');
-  mine.connect(setup.grads);
-  post(mine.grads);
+  mine.connect(setup.inboxes);
+  post(mine.inboxes);
   try {
     await train(net, { train: setup.train }, setup.options, Rng.resume(setup.rng), {}, mine.split);
   } catch (e) {
