@@ -7,28 +7,22 @@ import { jsKernels, type Kernels } from './kernels';
 import { alloc, type DType, type Vec } from '../tensor';
 import { WasmMemory } from './wasm-memory';
 
+/** NN and TN: out, a, b, m, n, k, then scratch for the sparse rows' lists (0: none) and for packing. */
+type StridedMatmul = (
+  out: number,
+  a: number,
+  b: number,
+  m: number,
+  n: number,
+  k: number,
+  list: number,
+  pack: number,
+) => void;
+
 interface Exports {
   matmulNT(out: number, a: number, b: number, m: number, n: number, k: number, pack: number): void;
-  matmulNN(
-    out: number,
-    a: number,
-    b: number,
-    m: number,
-    n: number,
-    k: number,
-    list: number,
-    pack: number,
-  ): void;
-  matmulTN(
-    out: number,
-    a: number,
-    b: number,
-    m: number,
-    n: number,
-    k: number,
-    list: number,
-    pack: number,
-  ): void;
+  matmulNN: StridedMatmul;
+  matmulTN: StridedMatmul;
   packBytes(m: number, n: number, k: number): number;
   adam(w: number, g: number, m: number, v: number, n: number, ...hyper: number[]): void;
   addBias(y: number, bias: number, rows: number, units: number): void;
