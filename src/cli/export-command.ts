@@ -10,11 +10,10 @@ import { modelData } from '../core/data/node-data';
 import { splitAndStandardize } from '../core/data/split';
 import { bringsWeights } from '../core/engine/mc/graph';
 import { initialNetwork, standardizationOf } from '../core/engine/train/session';
-import { applyWeights, parseWeights, type TrainedOn } from '../core/engine/weights-file';
+import { applyWeights, readWeights, WeightsFileError } from '../core/engine/weights-file';
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../core/export/export';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
-import { readFileWithin } from '../core/io/node-files';
 import type { SizeLimit } from '../core/io/size-limit';
 import { trainingSpec } from '../core/model/training-spec';
 import { CLI_SIZE_LIMIT, fileError, UsageError, type CliIo } from './io';
@@ -48,24 +47,17 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
       );
     const spec = trainingSpec(graph);
     const { network, softmaxInLoss } = initialNetwork(graph, spec);
-    const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
-    let weights = 'initial (untrained)';
-    let trainedOn: TrainedOn | undefined;
-    if (args.weights) {
-      file = args.weights;
-      const data = parseWeights(readFileWithin(args.weights, limit), args.weights);
-      applyWeights(network, data);
-      weights = args.weights;
-      if (data.kind === 'named') trainedOn = data.trainedOn;
-      const width = network.inputShape.reduce((a, b) => a * b, 1);
-      const features = trainedOn?.standardization?.mean.length ?? width;
-      if (features !== width)
-        throw new Error(`a standardisation of ${features} features recorded, the network takes ${width}`);
-    } else if (sidecar && source.readSibling) {
-      file = sidecar;
-      applyWeights(network, parseWeights(await source.readSibling(sidecar), sidecar));
-      weights = sidecar;
+    const read = await readWeights(graph, source, args.weights ? { path: args.weights, limit } : undefined);
+    if (read) {
+      file = read.file;
+      applyWeights(network, read.data);
     }
+    // What train --out recorded of its run, in the file --weights names.
+    const trainedOn = args.weights && read?.data.kind === 'named' ? read.data.trainedOn : undefined;
+    const width = network.inputShape.reduce((a, b) => a * b, 1);
+    const features = trainedOn?.standardization?.mean.length ?? width;
+    if (features !== width)
+      throw new Error(`a standardisation of ${features} features recorded, the network takes ${width}`);
     file = args.model;
     // The standardisation train --out recorded (on the data and seed that run used) wins over a refit.
     const recorded = trainedOn && !args.data ? trainedOn : undefined;
@@ -89,7 +81,7 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
     file = args.out;
     writeFileSync(args.out, text);
     io.out(
-      `${args.out}: ${graph.name} as ${format}, weights ${weights}, ` +
+      `${args.out}: ${graph.name} as ${format}, weights ${read?.file ?? 'initial (untrained)'}, ` +
         (recorded
           ? `inputs standardised as train recorded on ${recorded.data} (seed ${recorded.seed})`
           : chosen
@@ -98,7 +90,7 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
     );
     return 0;
   } catch (e) {
-    io.err(fileError(file, e));
+    io.err(fileError(e instanceof WeightsFileError ? e.file : file, e));
     return 2;
   }
 }

@@ -5,7 +5,6 @@
 // training spec only when --train is given. An ONNX or tfjs file brings its own weights and is evaluated
 // on every sample of --data (an image folder, .npy, .npz, CSV or built-in set), read a batch at a time, on
 // the runtime --engine names (default: the own engine when it supports every op).
-import { readFileWithin } from '../core/io/node-files';
 import { modelData } from '../core/data/node-data';
 import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
@@ -26,7 +25,7 @@ import type { McEngine } from '../core/engine/mc/runtime';
 import { ENGINE_CHOICES, openMcModel, type EngineChoice } from '../core/runtimes/open';
 import { runMcSession } from '../core/engine/mc/session';
 import { trainingSpec } from '../core/model/training-spec';
-import { parseWeights, type WeightsData } from '../core/engine/weights-file';
+import { readWeights } from '../core/engine/weights-file';
 import type { SizeLimit } from '../core/io/size-limit';
 import { CLI_SIZE_LIMIT, fileError, UsageError, type CliIo } from './io';
 
@@ -141,12 +140,8 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
     const graph = openModel(source);
     const spec = trainingSpec(graph);
     const chosen = await chooseData(args, graph, spec, limit);
-    const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
-    let weights: WeightsData | undefined;
-    if (args.weights) weights = parseWeights(readFileWithin(args.weights, limit), args.weights);
-    else if (sidecar && source.readSibling)
-      weights = parseWeights(await source.readSibling(sidecar), sidecar);
-    else if (!args.train && !bringsWeights(graph))
+    const read = await readWeights(graph, source, args.weights ? { path: args.weights, limit } : undefined);
+    if (!read && !args.train && !bringsWeights(graph))
       throw new UsageError(
         `mc: ${args.model} has no "weights" sidecar; pass --weights FILE (e.g. from "train --out") or --train to train it first`,
       );
@@ -154,7 +149,7 @@ export async function runMcCommand(args: McArgs, io: CliIo): Promise<number> {
       graph,
       ...chosen.input,
       spec,
-      weights,
+      weights: read?.data,
       train: args.train,
       mc: { passes, seed, masks, top: TOP, maxClasses: MAX_CLASSES, everySample: true },
       source,

@@ -10,11 +10,10 @@ import type { McProgress } from '../core/engine/mc/run-stream';
 import { runMcSession, type McSessionResult } from '../core/engine/mc/session';
 import { openMcModel } from '../core/runtimes/open';
 import { trainingSpec } from '../core/model/training-spec';
-import { parseWeights, type WeightsData } from '../core/engine/weights-file';
+import { readWeights } from '../core/engine/weights-file';
 import { openModel } from '../core/formats/detect';
 import type { Graph } from '../core/model/ir';
 import { nodeModelSource } from '../core/formats/node-model-source';
-import { readFileWithin } from '../core/io/node-files';
 import type { Jobs, WireMcData, WireMcSample, WireMcView } from '../protocol/worker';
 import type { JobContext } from './job-context';
 import { jobData } from './job-data';
@@ -49,11 +48,8 @@ export async function mcJob(
       limit: context.limit,
     });
   else data = jobData(request, spec, context.limit).data;
-  const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
-  let weights: WeightsData | undefined;
-  if (request.weights)
-    weights = parseWeights(readFileWithin(request.weights, context.limit), request.weights);
-  else if (sidecar && source.readSibling) weights = parseWeights(await source.readSibling(sidecar), sidecar);
+  const chosen = request.weights ? { path: request.weights, limit: context.limit } : undefined;
+  const weights = (await readWeights(graph, source, chosen))?.data;
 
   let lastYield = performance.now();
   let lastProgress = 0;

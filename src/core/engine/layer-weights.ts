@@ -8,9 +8,8 @@ import { loadTfjsWeights } from '../formats/tfjs/weights';
 import type { Graph, Layer } from '../model/ir';
 import { weightStats, type WeightStats } from '../model/weight-stats';
 import { buildFromGraph } from './build';
-import { EngineError } from './engine-error';
 import { Network } from './network';
-import { parseWeights } from './weights-file';
+import { readWeights } from './weights-file';
 
 type Named = Map<string, { shape: number[]; values: ArrayLike<number> }>;
 
@@ -47,11 +46,9 @@ async function loadAll(graph: Graph, source: ModelSource): Promise<Named> {
 
 /** The sidecar holds every parameter layer by layer; the engine's network says which values are whose. */
 async function nnjsonWeights(graph: Graph, source: ModelSource): Promise<Named> {
-  const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
-  if (!sidecar) return new Map();
-  if (!source.readSibling)
-    throw new EngineError(`${source.path}: the weights file beside the model cannot be read`);
-  const data = parseWeights(await source.readSibling(sidecar), sidecar);
+  const read = await readWeights(graph, source);
+  if (!read) return new Map();
+  const data = read.data;
   if (data.kind === 'named') {
     return new Map(
       Object.entries(data.weights).map(([name, v]) => [

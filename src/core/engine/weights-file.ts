@@ -1,8 +1,14 @@
 // Trained weights as files hold them: the `.nn.json` sidecar the Train panel saves ("DLW1": named,
 // shaped tensors), the older bare sidecar (float32 little-endian, every parameter and buffer layer by
 // layer), or JSON (a name → values map, or what `dropout-lens train --out` writes, whose "dropout" run
-// is taken).
+// is taken). A run reads the file its caller names (`--weights`, the panel's choice), else the model's
+// "weights" sidecar.
+import type { ModelSource } from '../formats/reader';
 import { WEIGHTS_MAGIC, decodeWeights, weightsByName } from '../formats/nnjson/weights';
+import { namingFile } from '../io/file-message';
+import { readFileWithinAsync } from '../io/node-files';
+import type { SizeLimit } from '../io/size-limit';
+import type { Graph } from '../model/ir';
 import { EngineError } from './engine-error';
 import type { Network } from './network';
 
@@ -75,6 +81,42 @@ export function parseWeights(bytes: Uint8Array, name: string): WeightsData {
   const values = new Float32Array(bytes.byteLength / 4);
   for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(4 * i, true);
   return { kind: 'flat', values };
+}
+
+/** A weights file that cannot be read or parsed; `file` is the path as the caller or the model named it. */
+export class WeightsFileError extends EngineError {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(namingFile(file, message), options);
+    this.name = 'WeightsFileError';
+  }
+}
+
+/**
+ * The weights a run of `graph` takes and the file they came from: `chosen.path` when given (read under
+ * `chosen.limit`), else the model's "weights" sidecar, read through the source, which refuses names that
+ * leave the model's folder. Undefined when there is neither. Failures are WeightsFileErrors naming the file.
+ */
+export async function readWeights(
+  graph: Graph,
+  source: ModelSource,
+  chosen?: { path: string; limit: SizeLimit },
+): Promise<{ file: string; data: WeightsData } | undefined> {
+  const sidecar = typeof graph.meta.weights === 'string' ? graph.meta.weights : undefined;
+  const file = chosen?.path ?? sidecar;
+  if (file === undefined) return undefined;
+  let bytes: Uint8Array;
+  try {
+    if (chosen) bytes = await readFileWithinAsync(chosen.path, chosen.limit);
+    else if (source.readSibling) bytes = await source.readSibling(file);
+    else throw new Error(`the weights file beside ${source.path} cannot be read here`);
+    return { file, data: parseWeights(bytes, file) };
+  } catch (e) {
+    throw new WeightsFileError(file, e instanceof Error ? e.message : String(e), { cause: e });
+  }
 }
 
 export function applyWeights(net: Network, data: WeightsData): void {
