@@ -11,6 +11,7 @@ import { opLabel, rnnDropoutLabel, shapeText } from '../core/model/labels';
 import { paramCounts, paramDoubts } from '../core/model/param-counts';
 import { shapeCoverage, shapeCoverageText, type ShapeCoverage } from '../core/lint/shape-coverage';
 import { FileTooLargeError, type SizeLimit } from '../core/io/size-limit';
+import { namingFile } from '../core/io/file-message';
 import { nearestConfig } from './config-file';
 import { CLI_SIZE_LIMIT, UsageError, type CliIo } from './io';
 
@@ -68,11 +69,7 @@ export function runInspect(args: { paths: string[]; format: string; limit?: Size
     const code = (e as { code?: string }).code;
     if (!(e instanceof ModelFormatError) && !(e instanceof FileTooLargeError) && code === undefined) throw e;
     // File-system errors carry a code (ENOENT, EISDIR, EACCES ...); format errors name the place.
-    const message =
-      e instanceof ModelFormatError || e instanceof FileTooLargeError
-        ? e.message
-        : `${file}: ${(e as Error).message}`;
-    io.err(`dropout-lens: cannot read ${message}`);
+    io.err(`dropout-lens: cannot read ${namingFile(file, (e as Error).message)}`);
     return 2;
   }
   // The nearest .dropoutlens.json may list the file under mcModels, as it does for `lint`.
