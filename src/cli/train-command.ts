@@ -96,7 +96,7 @@ export async function runTrain(args: TrainArgs, io: CliIo): Promise<number> {
     const runs = reports.map(summary);
     // Asked for two workers and trained on one: say why on stderr, so --json output stays one record a line.
     for (const r of runs)
-      if (r.oneWorkerReason) io.err(`train: ${r.run} trained on one worker: ${r.oneWorkerReason}`);
+      if (r.oneWorkerReason) io.err(`train: run "${r.run}" trained on one thread: ${r.oneWorkerReason}`);
     if (args.json)
       io.out(JSON.stringify({ summary: { model: graph.name, data: dataSpec, seed: spec.seed, runs } }));
     else

@@ -11,10 +11,6 @@ export function mulberry32(a: number): number {
   return (t ^ (t >>> 14)) >>> 0;
 }
 
-/**
- * mulberry32 (Tommy Ettinger's 32-bit generator) in the stream form used by the benchmark data: the k-th
- * value of stream `seed` is a pure function of (seed, k). `next()` returns a float64 in [0, 1).
- */
 /** A generator's position in its stream (`Rng.snapshot`). */
 export interface RngState {
   state: number;
@@ -22,6 +18,10 @@ export interface RngState {
   spare: number;
 }
 
+/**
+ * mulberry32 (Tommy Ettinger's 32-bit generator) in the stream form used by the benchmark data: the k-th
+ * value of stream `seed` is a pure function of (seed, k). `next()` returns a float64 in [0, 1).
+ */
 export class Rng {
   private state: number;
   /** The state the stream started from: `seek` counts positions from it. */

@@ -41,7 +41,8 @@ export interface RunSummary {
 
 /** The dropoutLens.train.workers setting ("1", "2" or "auto"; anything else is one thread). */
 function trainWorkers(): WorkersChoice {
-  const value = vscode.workspace.getConfiguration('dropoutLens.train').get<string>('workers', '1');
+  // String(): a hand-edited settings.json may hold the number 2.
+  const value = String(vscode.workspace.getConfiguration('dropoutLens.train').get<unknown>('workers', '1'));
   return value === '2' ? 2 : value === 'auto' ? 'auto' : 1;
 }
 export class TrainPanel implements vscode.Disposable {
@@ -189,8 +190,11 @@ export class TrainPanel implements vscode.Disposable {
             current = undefined;
             this.post({ type: 'runDone', run: r.run, seconds: r.seconds, cancelled: r.cancelled, hints });
             // A run cut short keeps no weights and has no summary; the earlier runs keep theirs.
-            if (r.oneWorkerReason)
-              this.log.info(`Train panel: ${r.run} trained on one worker: ${r.oneWorkerReason}`);
+            if (r.oneWorkerReason) {
+              const why = `Run "${r.run}" trained on one thread: ${r.oneWorkerReason}.`;
+              this.log.info(`Train panel: ${why}`);
+              void vscode.window.showInformationMessage(`Dropout Lens: ${why}`);
+            }
             if (r.cancelled) return;
             markStepDone('trained');
             this.trained.set(r.run, r);

@@ -26,7 +26,7 @@ describe('dropout-lens train --workers', () => {
   it('trains batch norm on one worker and says why on stderr', async () => {
     const r = await run('train', 'samples/digits-cnn.nn.json', '--epochs', '1', '--workers', '2', '--json');
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /train: dropout trained on one worker: batch norm normalises/);
+    assert.match(r.err, /train: run "dropout" trained on one thread: batch norm normalises/);
     assert.equal(summaryOf(r.out).summary.runs[0]?.workers, 1);
   });
 

@@ -65,7 +65,7 @@ export function twoWorkerBlocker(net: Network, batchSize: number): string | unde
 export type WorkersChoice = 1 | 2 | 'auto';
 
 /**
- * Multiply-adds a batch must cost before `auto` splits it: each step meets twice at a barrier, which
+ * Multiply-adds a batch must cost before `auto` splits it: each step meets at a barrier, which
  * costs more than half of a small network's step (the digits MLP, 0.55 M a batch of 32, trains several
  * times slower on two threads); W1 (784-256-256-10, batch 64) costs 17 M.
  */
@@ -247,6 +247,9 @@ export async function trainTwoWorkers(
     done = true;
     abort(control, STOPPED);
     await worker.terminate();
+    // Only now may this thread's inboxes (kernel memory the other thread wrote into until it stopped) be
+    // collected and their memory reused: `mine` keeps them reachable until here.
+    mine.connect([]);
   }
 }
 
