@@ -32,8 +32,8 @@ const ENGINE_PARTS = [
   ['layers', 'the engine layers (dense, conv, dropout variants, norm, ...) and their interface', 'layers/'],
   [
     'network',
-    'the network, building it from the IR, its weights files',
-    '(network|build|weights-file|layer-weights)\\.ts$',
+    'the network, building it from the IR, its weights files, its cost in multiply-adds',
+    '(network|build|weights-file|layer-weights|multiply-adds)\\.ts$',
   ],
   ['graph', 'runs an IR graph op by op (ONNX and tfjs)', 'graph/'],
   ['train', 'losses, optimizers, the training loop and session', 'train/'],

@@ -14,7 +14,7 @@ import { layersWeights } from '../formats/keras/weights';
 import type { ModelSource } from '../formats/reader';
 import { isKerasConfig, type Graph } from '../model/ir';
 import { openOnnxRuntimeModel } from './onnxruntime/onnxruntime-model';
-import { multiplyAddsPerSample } from './multiply-adds';
+import { multiplyAddsPerSample } from '../engine/multiply-adds';
 import { openTfjsRuntimeModel } from './tfjs/open';
 
 /**

@@ -10,7 +10,7 @@ import { McNoStochasticLayerError } from '../../../src/core/engine/mc/mc';
 import type { McModel } from '../../../src/core/engine/mc/runtime';
 import { openModel } from '../../../src/core/formats/detect';
 import { nodeModelSource } from '../../../src/core/formats/node-model-source';
-import { multiplyAddsPerSample } from '../../../src/core/runtimes/multiply-adds';
+import { multiplyAddsPerSample } from '../../../src/core/engine/multiply-adds';
 import {
   OWN_ENGINE_MAX_MULTIPLY_ADDS,
   openMcModel,

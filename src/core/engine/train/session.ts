@@ -11,6 +11,7 @@ import { Network } from '../network';
 import { Rng } from '../../random/rng';
 import { AS_IS, applyPlan, type RunPlan } from './run-plan';
 import { train, type EpochMetrics, type TrainHooks } from './train';
+import { multiplyAddsPerSample } from '../multiply-adds';
 import { trainTwoWorkers, twoWorkerBlocker, workersFor, type WorkersChoice } from './two-workers';
 
 /**
@@ -65,7 +66,7 @@ export async function trainPlan(
     );
   const start = performance.now();
   const options = { ...spec, loss: lossKind(spec) };
-  const wanted = workersFor(spec.workers ?? 1, network, spec.batchSize);
+  const wanted = workersFor(spec.workers ?? 1, network, spec.batchSize, multiplyAddsPerSample(graph));
   const blocker = wanted === 2 ? twoWorkerBlocker(network, spec.batchSize) : undefined;
   const workers = wanted === 2 && !blocker ? 2 : 1;
   const result = await (workers === 2 ? trainTwoWorkers : train)(

@@ -71,25 +71,19 @@ export type WorkersChoice = 1 | 2 | 'auto';
  */
 const AUTO_MIN_MACS = 8e6;
 
-/** Multiply-adds of one sample's forward pass: each weight once per output position (conv) or once. */
-function macsPerSample(net: Network): number {
-  return net.layers.reduce((sum, layer) => {
-    const weights = Math.max(0, ...layer.params.map((p) => p.value.length));
-    const [channels = 1, ...positions] = layer.outputShape;
-    return (
-      sum + weights * (positions.length > 0 ? layer.outputShape.reduce((a, b) => a * b, 1) / channels : 1)
-    );
-  }, 0);
-}
-
 /**
  * The threads a run of `net` trains on: `auto` is two where the machine has two cores, the network can
- * be split and a batch is large enough to gain from it; asking for two gets two (or one, with a reason:
- * twoWorkerBlocker).
+ * be split and a batch (`multiplyAdds` a sample: multiplyAddsPerSample) is large enough to gain from it;
+ * asking for two gets two (or one, with a reason: twoWorkerBlocker).
  */
-export function workersFor(choice: WorkersChoice, net: Network, batchSize: number): 1 | 2 {
+export function workersFor(
+  choice: WorkersChoice,
+  net: Network,
+  batchSize: number,
+  multiplyAdds: number,
+): 1 | 2 {
   if (choice !== 'auto') return choice;
-  const worth = macsPerSample(net) * batchSize >= AUTO_MIN_MACS;
+  const worth = multiplyAdds * batchSize >= AUTO_MIN_MACS;
   return availableParallelism() >= 2 && worth && !twoWorkerBlocker(net, batchSize) ? 2 : 1;
 }
 

@@ -1,8 +1,9 @@
 // About how many multiply-adds one sample costs: the weights of each dense layer and convolution once
 // per output position (a dense layer's output elements over its units, the last axis; a convolution's
 // over its filters). An output shape that is not known counts one position, so the figure errs low.
-// Picks the runtime for MC (open.ts).
-import { sizeOf } from '../engine/tensor';
+// Picks the runtime for MC (runtimes/open.ts) and whether `--workers auto` trains on two threads
+// (train/two-workers.ts).
+import { sizeOf } from './tensor';
 import type { Graph, Layer } from '../model/ir';
 
 function positions(layer: Layer, perPosition: number): number {
