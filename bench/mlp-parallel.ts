@@ -4,7 +4,7 @@
 // thread, as every product run does.
 import type { Dataset } from '../src/core/data/dataset';
 import { trainTwoWorkers } from '../src/core/engine/train/two-workers';
-import { Trainer, type TrainOptions } from '../src/core/engine/train/train';
+import type { TrainOptions } from '../src/core/engine/train/train';
 import { mlpReplica, mlpReport, type MlpWorkload } from './mlp-workload';
 
 /** The workload's batches in order, without shuffling, on two threads; returns the trained replica. */
@@ -36,6 +36,5 @@ async function timedRun(w: MlpWorkload, n: number, epochs: number) {
 export async function runMlpTwoWorkers(w: MlpWorkload): Promise<Record<string, unknown>> {
   await timedRun(w, Math.min(w.n, 10 * w.batch), 1);
   const { replica, run } = await timedRun(w, w.n, w.epochs);
-  const trainer = new Trainer(replica.net, { optimizer: { type: 'adam', learningRate: 1e-3 } });
-  return mlpReport(w, replica.net, trainer, run, 2);
+  return mlpReport(w, replica.net, replica.trainer, run, 2);
 }

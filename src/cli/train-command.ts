@@ -10,7 +10,7 @@ import { openModel } from '../core/formats/detect';
 import { nodeModelSource } from '../core/formats/node-model-source';
 import { AS_IS, WITHOUT_DROPOUT } from '../core/engine/train/run-plan';
 import { trainModel, type RunReport } from '../core/engine/train/session';
-import type { WorkersChoice } from '../core/engine/train/two-workers';
+import { parseWorkers, type WorkersChoice } from '../core/engine/train/workers-choice';
 import { trainingSpec } from '../core/model/training-spec';
 import { writeOnnx } from '../core/export/onnx-writer';
 import type { SizeLimit } from '../core/io/size-limit';
@@ -29,10 +29,9 @@ export interface TrainArgs {
 }
 
 function workersChoice(value: string | undefined): WorkersChoice {
-  if (value === undefined || value === '1') return 1;
-  if (value === '2') return 2;
-  if (value === 'auto') return 'auto';
-  throw new UsageError(`train: --workers must be 1, 2 or auto, not "${value}"`);
+  const choice = value === undefined ? 1 : parseWorkers(value);
+  if (choice === undefined) throw new UsageError(`train: --workers must be 1, 2 or auto, not "${value}"`);
+  return choice;
 }
 
 function integer(flag: string, value: string | undefined, min: number): number | undefined {

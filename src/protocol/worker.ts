@@ -11,7 +11,7 @@ import type { McGrid } from '../core/engine/mc/grid';
 import type { McProgress } from '../core/engine/mc/run-stream';
 import type { McEngine } from '../core/engine/mc/runtime';
 import type { TrainHint } from '../core/engine/train/hints';
-import type { WorkersChoice } from '../core/engine/train/two-workers';
+import type { WorkersChoice } from '../core/engine/train/workers-choice';
 import type { NetworkRecord } from '../core/model/network-spec';
 import type { TrainingSpec } from '../core/model/training-spec';
 import {

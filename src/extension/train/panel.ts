@@ -11,7 +11,7 @@ import {
   type ToTrainPanel,
 } from '../../protocol/train-panel';
 import type { RunFinished, WireTrainRun } from '../../protocol/worker';
-import type { WorkersChoice } from '../../core/engine/train/two-workers';
+import { parseWorkers, type WorkersChoice } from '../../core/engine/train/workers-choice';
 import { DataChooser } from '../data/chooser';
 import { onValidMessage, webviewHtml, webviewOptions, type PageOptions } from '../webview/scaffold';
 import { saveRun } from './save';
@@ -42,8 +42,8 @@ export interface RunSummary {
 /** The dropoutLens.train.workers setting ("1", "2" or "auto"; anything else is one thread). */
 function trainWorkers(): WorkersChoice {
   // String(): a hand-edited settings.json may hold the number 2.
-  const value = String(vscode.workspace.getConfiguration('dropoutLens.train').get<unknown>('workers', '1'));
-  return value === '2' ? 2 : value === 'auto' ? 'auto' : 1;
+  const value = vscode.workspace.getConfiguration('dropoutLens.train').get<unknown>('workers', '1');
+  return parseWorkers(String(value)) ?? 1;
 }
 export class TrainPanel implements vscode.Disposable {
   private static readonly open = new Map<string, TrainPanel>();

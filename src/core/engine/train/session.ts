@@ -12,7 +12,8 @@ import { Rng } from '../../random/rng';
 import { AS_IS, applyPlan, type RunPlan } from './run-plan';
 import { train, type EpochMetrics, type TrainHooks } from './train';
 import { multiplyAddsPerSample } from '../multiply-adds';
-import { trainTwoWorkers, twoWorkerBlocker, workersFor, type WorkersChoice } from './two-workers';
+import { trainTwoWorkers, twoWorkerBlocker, workersFor } from './two-workers';
+import type { WorkersChoice } from './workers-choice';
 
 /**
  * A model's training spec, how often a run reports progress inside an epoch, and on how many threads it

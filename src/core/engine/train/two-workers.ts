@@ -19,6 +19,7 @@ import { Network } from '../network';
 import type { LayerSpec } from '../../model/network-spec';
 import type { Vec } from '../tensor';
 import { mergeTwo, shareOf, type RowShare } from './data-parallel';
+import type { WorkersChoice } from './workers-choice';
 import { train, type BatchSplit, type TrainHooks, type TrainOptions, type TrainResult } from './train';
 
 /** A thread's two sets of inboxes, param by param: shared memory (its WebAssembly kernels' own, or not). */
@@ -60,9 +61,6 @@ export function twoWorkerBlocker(net: Network, batchSize: number): string | unde
   }
   return undefined;
 }
-
-/** How many threads a run trains on; `auto` picks (workersFor). */
-export type WorkersChoice = 1 | 2 | 'auto';
 
 /**
  * Multiply-adds a batch must cost before `auto` splits it: each step meets at a barrier, which
